@@ -1,0 +1,9 @@
+/**
+ * icmpecho core: the ICMP echo engine and its idiomatic API ({@code org.icmpecho}). Everything under {@code
+ * org.icmpecho.internal} is private to the project; the test lab gets it by a qualified export.
+ */
+module org.icmpecho.core {
+  exports org.icmpecho;
+  exports org.icmpecho.internal to org.icmpecho.testkit;
+  exports org.icmpecho.internal.packet to org.icmpecho.testkit;
+}

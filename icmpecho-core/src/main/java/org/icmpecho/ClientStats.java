@@ -1,0 +1,29 @@
+package org.icmpecho;
+
+/**
+ * Counters of one {@link IcmpClient} since it was built: a consistent snapshot taken by the engine's I/O thread.
+ *
+ * @param sent echo requests handed to the kernel
+ * @param replies echo replies attributed to a request (duplicates not included)
+ * @param errors ICMP error answers attributed to a request
+ * @param timeouts requests that ended in {@link IpStatus#IP_REQ_TIMED_OUT}
+ * @param sendFailures requests the kernel refused to send
+ * @param duplicates further replies to a request that was already answered
+ * @param late answers to a request that had already timed out (never attributed)
+ * @param foreign packets that matched no request of this client (other processes' traffic, stray sequences)
+ * @param corrupted matched replies whose payload differed from what was sent
+ * @param badChecksum packets dropped for a wrong ICMP checksum
+ * @param inFlight requests submitted and not yet completed
+ */
+public record ClientStats(
+    long sent,
+    long replies,
+    long errors,
+    long timeouts,
+    long sendFailures,
+    long duplicates,
+    long late,
+    long foreign,
+    long corrupted,
+    long badChecksum,
+    long inFlight) {}

@@ -1,0 +1,202 @@
+package org.icmpecho;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.StandardProtocolFamily;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.icmpecho.internal.Engine;
+import org.icmpecho.internal.EngineConfig;
+
+/**
+ * An ICMP echo ("ping") client: one socket per address family, one I/O thread, any number of echoes in flight.
+ * Build one per application and share it; it is safe for concurrent use by any number of threads.
+ *
+ * <pre>{@code
+ * try (IcmpClient client = IcmpClient.create()) {
+ *   EchoResult r = client.echo(EchoRequest.of(InetAddress.getByName("127.0.0.1")));
+ *   System.out.println(r.status() + " " + r);
+ * }
+ * }</pre>
+ *
+ * <p><b>Threads.</b> A platform thread named {@code icmpecho-io} owns the sockets; it never runs user code. Futures
+ * returned by {@link #echoAsync} are completed, and duplicate listeners called, on the {@linkplain
+ * Builder#callbackExecutor callback executor} (by default one virtual thread per batch of completions), so
+ * dependent stages never run on the I/O thread.
+ *
+ * <p><b>Sockets.</b> They are opened lazily, on the first echo of each family, in the {@linkplain
+ * Builder#socketMode mode} asked for; {@link #socketMode(StandardProtocolFamily)} opens one eagerly and says which
+ * kind it got. A permission failure completes the echo's future with an {@link IcmpPermissionException}.
+ *
+ * <p><b>Close.</b> {@link #close()} completes every pending echo exceptionally with an {@link IcmpException}
+ * ("client closed"), stops the I/O thread and closes the sockets. Later echoes fail the same way.
+ */
+public final class IcmpClient implements AutoCloseable {
+  private final EngineConfig config;
+  private final Engine engine;
+
+  private IcmpClient(EngineConfig config) {
+    this.config = config;
+    this.engine = new Engine(config);
+  }
+
+  /** A client with the defaults: {@link SocketMode#AUTO}, the process's network namespace. */
+  public static IcmpClient create() {
+    return newBuilder().build();
+  }
+
+  /** A builder with the defaults. */
+  public static Builder newBuilder() {
+    return new Builder(EngineConfig.defaults());
+  }
+
+  /** A builder starting from this client's configuration (a new client gets its own engine and sockets). */
+  public Builder toBuilder() {
+    return new Builder(config);
+  }
+
+  /**
+   * Sends one echo and returns a future of its outcome. Argument errors were already caught by {@link
+   * EchoRequest}; a system failure (no permission, namespace gone, client closed) completes the future
+   * exceptionally with an {@link IcmpException}; {@code future.cancel(...)} withdraws the echo.
+   */
+  public CompletableFuture<EchoResult> echoAsync(EchoRequest request) {
+    return engine.submit(Objects.requireNonNull(request, "request"), null);
+  }
+
+  /**
+   * As {@link #echoAsync(EchoRequest)}, and calls {@code onDuplicate} (on the callback executor) for each further
+   * echo reply to the same request that arrives after the first, within the request's timeout after the answer.
+   */
+  public CompletableFuture<EchoResult> echoAsync(EchoRequest request, Consumer<? super EchoResult.Reply> onDuplicate) {
+    return engine.submit(Objects.requireNonNull(request, "request"), Objects.requireNonNull(onDuplicate, "onDuplicate"));
+  }
+
+  /**
+   * Sends one echo and waits for its outcome.
+   *
+   * @throws IcmpException on a system failure (see {@link #echoAsync(EchoRequest)})
+   * @throws InterruptedException if interrupted while waiting; the echo is withdrawn
+   */
+  public EchoResult echo(EchoRequest request) throws IOException, InterruptedException {
+    CompletableFuture<EchoResult> f = echoAsync(request);
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      f.cancel(false);
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) throw io;
+      if (c instanceof RuntimeException re) throw re;
+      if (c instanceof Error err) throw err;
+      throw new IcmpException("echo failed", c);
+    }
+  }
+
+  /** Sends one echo with the default payload and timeout and waits for its outcome. */
+  public EchoResult echo(InetAddress target) throws IOException, InterruptedException {
+    return echo(EchoRequest.of(target));
+  }
+
+  /**
+   * Opens the default socket of {@code family} if it is not open yet and tells which kind it is ({@link
+   * SocketMode#DATAGRAM} or {@link SocketMode#RAW}).
+   *
+   * @throws IcmpPermissionException if neither kind may be opened
+   * @throws IcmpUnsupportedException if the family is not available (e.g. IPv6 disabled)
+   */
+  public SocketMode socketMode(StandardProtocolFamily family) throws IOException, InterruptedException {
+    return engine.openDefaultSocket(Objects.requireNonNull(family, "family"));
+  }
+
+  /** A snapshot of this client's counters. */
+  public ClientStats stats() {
+    return engine.stats();
+  }
+
+  /**
+   * Stops the client: pending echoes complete exceptionally with an {@link IcmpException} ("client closed"), the
+   * I/O thread ends and the sockets close. Idempotent.
+   */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  @Override
+  public String toString() {
+    return "IcmpClient[" + config + ", " + engine + "]";
+  }
+
+  /** Configures an {@link IcmpClient}; not thread-safe. */
+  public static final class Builder {
+    private EngineConfig config;
+
+    private Builder(EngineConfig config) {
+      this.config = config;
+    }
+
+    /** Which sockets to use; default {@link SocketMode#AUTO} (ping socket first, raw socket as the fallback). */
+    public Builder socketMode(SocketMode mode) {
+      config = config.withSocketMode(Objects.requireNonNull(mode, "mode"));
+      return this;
+    }
+
+    /**
+     * Opens the client's sockets inside the named network namespace ({@code /var/run/netns/NAME}, as made by
+     * {@code ip netns add}). The I/O thread enters it with {@code setns}, which needs {@code CAP_SYS_ADMIN}; the
+     * rest of the process stays where it is.
+     */
+    public Builder networkNamespace(String name) {
+      config = config.withNetworkNamespace(Objects.requireNonNull(name, "name"));
+      return this;
+    }
+
+    /** The most echoes in flight at once (default 1,048,576); beyond it {@code echoAsync} fails at once. */
+    public Builder maxInFlight(int max) {
+      if (max < 1) throw new IllegalArgumentException("maxInFlight " + max + " < 1");
+      config = config.withMaxInFlight(max);
+      return this;
+    }
+
+    /**
+     * Sockets per family for the default (no source, no interface) traffic, 1 by default. More sockets let a
+     * large window use more of the kernel: with 2 the engine uses two I/O threads.
+     */
+    public Builder socketsPerFamily(int n) {
+      if (n < 1 || n > 64) throw new IllegalArgumentException("socketsPerFamily " + n + " not in 1..64");
+      config = config.withSocketsPerFamily(n);
+      return this;
+    }
+
+    /** Where futures complete and duplicate listeners run (default: virtual threads, one per batch). */
+    public Builder callbackExecutor(Executor executor) {
+      config = config.withCallbackExecutor(Objects.requireNonNull(executor, "executor"));
+      return this;
+    }
+
+    /** {@code SO_RCVBUF} of each socket in bytes (default 4 MiB; as root, {@code SO_RCVBUFFORCE} is used). */
+    public Builder receiveBufferSize(int bytes) {
+      if (bytes < 4096) throw new IllegalArgumentException("receiveBufferSize " + bytes + " < 4096");
+      config = config.withReceiveBufferSize(bytes);
+      return this;
+    }
+
+    /** How long after an answer further replies still count as duplicates rather than foreign (default 10 s). */
+    public Builder duplicateWindow(Duration window) {
+      Objects.requireNonNull(window, "window");
+      if (window.isNegative()) throw new IllegalArgumentException("duplicateWindow is negative");
+      config = config.withDuplicateWindow(window);
+      return this;
+    }
+
+    public IcmpClient build() {
+      return new IcmpClient(config);
+    }
+  }
+}

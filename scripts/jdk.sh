@@ -1,0 +1,52 @@
+# Sourced by ./icmpecho, ./run-tests and the bench scripts: finds a JDK >= 22 and Maven.
+# Sets ICMPECHO_JAVA_HOME, or prints one line saying what to install and returns 1.
+
+icmpecho_jdk_feature() {   # $1 = JDK home; prints the feature version (e.g. 25) or nothing
+  local home=$1 v=
+  [ -x "$home/bin/java" ] || return 0
+  if [ -f "$home/release" ]; then
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$home/release" | head -n 1)
+  fi
+  if [ -z "$v" ]; then
+    v=$("$home/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9][0-9]*\).*/\1/p' | head -n 1)
+  fi
+  [ "$v" = 1 ] && v=8
+  echo "$v"
+}
+
+icmpecho_find_jdk() {
+  local want=22 best= bestv=0 c v
+  if [ -n "${ICMPECHO_JAVA_HOME:-}" ] && [ "$(icmpecho_jdk_feature "$ICMPECHO_JAVA_HOME")" -ge $want ] 2>/dev/null; then
+    return 0
+  fi
+  # JAVA_HOME wins when it is new enough; then the usual install places; then java on PATH.
+  for c in "${JAVA_HOME:-}" /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* /usr/local/jdk* \
+           "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/* \
+           "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")"; do
+    [ -n "$c" ] && [ -x "$c/bin/javac" ] || continue
+    v=$(icmpecho_jdk_feature "$c")
+    [ -n "$v" ] || continue
+    if [ "$v" -ge $want ] && [ "$v" -gt "$bestv" ]; then best=$c; bestv=$v; fi
+  done
+  if [ -z "$best" ]; then
+    echo "icmpecho: no JDK >= 22 found (looked at JAVA_HOME, /usr/lib/jvm, /opt, ~/.sdkman, PATH); install one, e.g. 'apt-get install openjdk-25-jdk-headless' or Temurin 25, or set JAVA_HOME" >&2
+    return 1
+  fi
+  ICMPECHO_JAVA_HOME=$best
+  export ICMPECHO_JAVA_HOME
+}
+
+icmpecho_find_mvn() {
+  if ! command -v mvn >/dev/null 2>&1; then
+    echo "icmpecho: Maven (mvn) is needed to build; install it, e.g. 'apt-get install maven'" >&2
+    return 1
+  fi
+}
+
+# Maven's own libraries call sun.misc.Unsafe; JDK 23+ warns about it on every run. Allow it quietly there.
+icmpecho_maven_opts() {
+  if [ "$(icmpecho_jdk_feature "$ICMPECHO_JAVA_HOME")" -ge 23 ] 2>/dev/null; then
+    case " ${MAVEN_OPTS:-} " in *sun-misc-unsafe*) ;; *) MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow";; esac
+    export MAVEN_OPTS
+  fi
+}
