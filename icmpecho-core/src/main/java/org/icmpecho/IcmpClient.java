@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.icmpecho.internal.Engine;
 import org.icmpecho.internal.EngineConfig;
+import org.icmpecho.internal.InternalAccess;
 
 /**
  * An ICMP echo ("ping") client: one socket per address family, one I/O thread, any number of echoes in flight.
@@ -36,6 +37,10 @@ import org.icmpecho.internal.EngineConfig;
  * ("client closed"), stops the I/O thread and closes the sockets. Later echoes fail the same way.
  */
 public final class IcmpClient implements AutoCloseable {
+  static {
+    InternalAccess.setConfigurer((builder, change) -> builder.config = change.apply(builder.config));
+  }
+
   private final EngineConfig config;
   private final Engine engine;
 

@@ -1,0 +1,30 @@
+package org.icmpecho.internal;
+
+import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
+import org.icmpecho.IcmpClient;
+
+/**
+ * Lets the project's own modules (the test lab) set {@link EngineConfig} fields that the public builder does not
+ * offer, such as a fake transport or code run first on the I/O thread. Exported only to {@code
+ * org.icmpecho.testkit}.
+ */
+public final class InternalAccess {
+  private static volatile BiConsumer<IcmpClient.Builder, UnaryOperator<EngineConfig>> configurer;
+
+  private InternalAccess() {}
+
+  /** Called once by {@link IcmpClient}'s static initialiser. */
+  public static void setConfigurer(BiConsumer<IcmpClient.Builder, UnaryOperator<EngineConfig>> c) {
+    configurer = c;
+  }
+
+  /** Applies {@code change} to the builder's engine configuration and returns the builder. */
+  public static IcmpClient.Builder configure(IcmpClient.Builder builder, UnaryOperator<EngineConfig> change) {
+    if (configurer == null) {
+      IcmpClient.newBuilder(); // runs IcmpClient's static initialiser
+    }
+    configurer.accept(builder, change);
+    return builder;
+  }
+}
