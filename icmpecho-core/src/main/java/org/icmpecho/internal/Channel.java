@@ -33,10 +33,11 @@ public interface Channel extends AutoCloseable {
   long rttClockNow();
 
   /**
-   * Reads what is waiting (replies and, for DATAGRAM, the error queue) without blocking, at most about {@code max}
-   * packets, handing each relevant one to {@code sink}. Returns the number of packets read.
+   * Reads what is waiting without blocking, at most about {@code max} packets, handing each relevant one to {@code
+   * sink}; with {@code errorQueue}, also drains the socket's error queue (ICMP errors of DATAGRAM sockets, local
+   * errors). Returns the number of packets read.
    */
-  int receive(PacketSink sink, int max) throws IcmpException;
+  int receive(PacketSink sink, int max, boolean errorQueue) throws IcmpException;
 
   /** The C library's text for an errno. */
   String errnoName(int errno);

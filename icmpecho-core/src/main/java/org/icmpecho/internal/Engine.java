@@ -1,28 +1,184 @@
 package org.icmpecho.internal;
 
 import java.net.StandardProtocolFamily;
+import java.security.SecureRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.icmpecho.ClientStats;
 import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
+import org.icmpecho.IcmpException;
 import org.icmpecho.SocketMode;
+import org.icmpecho.internal.linux.LinuxTransport;
 
-/** TEMPORARY placeholder while the engine is written; replaced in the same session. */
+/**
+ * The engine behind an {@code IcmpClient}: one or more {@link IoLoop}s (one per {@code socketsPerFamily}), each a
+ * platform thread owning its sockets. A target always goes to the same loop, so its echoes share a socket.
+ */
 public final class Engine {
-  public Engine(EngineConfig config) {}
+  private static final System.Logger LOG = System.getLogger("org.icmpecho");
+  private static final ThreadFactory CALLBACK_THREADS = Thread.ofVirtual().name("icmpecho-callback").factory();
+  private static final Executor DEFAULT_EXECUTOR = r -> CALLBACK_THREADS.newThread(r).start();
 
-  public CompletableFuture<EchoResult> submit(EchoRequest r, Consumer<? super EchoResult.Reply> dup) {
-    throw new UnsupportedOperationException("engine not written yet");
+  private final EngineConfig config;
+  private final IoLoop[] loops;
+  private final AtomicLong outstanding = new AtomicLong();
+  private volatile IcmpException failure;
+  private volatile boolean closed;
+
+  public Engine(EngineConfig config) {
+    if (config.transportFactory() == null) config = config.withTransportFactory(LinuxTransport.INSTANCE);
+    if (config.callbackExecutor() == null) config = config.withCallbackExecutor(DEFAULT_EXECUTOR);
+    this.config = config;
+    int cookie = new SecureRandom().nextInt();
+    loops = new IoLoop[config.socketsPerFamily()];
+    for (int i = 0; i < loops.length; i++) {
+      loops[i] = new IoLoop(this, config, i, cookie);
+    }
+    for (IoLoop l : loops) l.thread.start();
   }
 
-  public SocketMode openDefaultSocket(StandardProtocolFamily f) {
-    throw new UnsupportedOperationException("engine not written yet");
+  public CompletableFuture<EchoResult> submit(EchoRequest request, Consumer<? super EchoResult.Reply> onDuplicate) {
+    Probe p = new Probe(request, onDuplicate);
+    IcmpException f = failure;
+    if (f != null) {
+      p.completeExceptionally(f);
+      return p;
+    }
+    if (outstanding.incrementAndGet() > config.maxInFlight()) {
+      outstanding.decrementAndGet();
+      p.completeExceptionally(new RejectedExecutionException(
+          "more than " + config.maxInFlight() + " echoes in flight (IcmpClient.Builder.maxInFlight)"));
+      return p;
+    }
+    loopFor(request).submit(p);
+    return p;
+  }
+
+  private IoLoop loopFor(EchoRequest r) {
+    if (loops.length == 1) return loops[0];
+    return loops[Math.floorMod(r.target().hashCode(), loops.length)];
+  }
+
+  /** Opens the default socket of {@code family} on the first loop and reports its mode. */
+  public SocketMode openDefaultSocket(StandardProtocolFamily family) throws IcmpException, InterruptedException {
+    boolean v6 = family == StandardProtocolFamily.INET6;
+    if (family == StandardProtocolFamily.UNIX) throw new IllegalArgumentException("not an IP family: " + family);
+    IcmpException f = failure;
+    if (f != null) throw f;
+    CompletableFuture<SocketMode> result = new CompletableFuture<>();
+    loops[0].execute(() -> {
+      try {
+        result.complete(loops[0].openDefault(v6));
+      } catch (IcmpException | RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    });
+    try {
+      return result.get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IcmpException ie) throw ie;
+      throw new IcmpException("cannot open a socket", e.getCause());
+    } catch (TimeoutException e) {
+      throw new IcmpException("the I/O thread did not answer within 30 s", e);
+    }
   }
 
   public ClientStats stats() {
-    return new ClientStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    long[] sum = new long[11];
+    for (IoLoop l : loops) {
+      ClientStats s;
+      if (l.terminated) {
+        s = l.snapshot();
+      } else {
+        CompletableFuture<ClientStats> f = new CompletableFuture<>();
+        l.execute(() -> f.complete(l.snapshot()));
+        try {
+          s = f.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          s = l.snapshot();
+        } catch (ExecutionException | TimeoutException e) {
+          s = l.snapshot(); // the loop ended meanwhile: its fields are final now
+        }
+      }
+      long[] v = {s.sent(), s.replies(), s.errors(), s.timeouts(), s.sendFailures(), s.duplicates(), s.late(),
+          s.foreign(), s.corrupted(), s.badChecksum(), s.inFlight()};
+      for (int i = 0; i < v.length; i++) sum[i] += v[i];
+    }
+    return new ClientStats(sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7], sum[8], sum[9], sum[10]);
   }
 
-  public void close() {}
+  /** Stops every loop and waits (up to 10 s) for them to fail what was pending and close their sockets. */
+  public void close() {
+    if (closed) return;
+    closed = true;
+    for (IoLoop l : loops) l.stop();
+    for (IoLoop l : loops) {
+      if (l.thread == Thread.currentThread()) continue;
+      try {
+        l.thread.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- called by the loops
+
+  /** A probe has left the engine (completed, failed or withdrawn). */
+  void released() {
+    outstanding.decrementAndGet();
+  }
+
+  /** A loop has ended; from now on submissions fail at once with {@code cause}. */
+  void failed(IcmpException cause, boolean fatal) {
+    if (failure == null) failure = cause;
+    if (fatal && !closed) {
+      LOG.log(System.Logger.Level.ERROR, "icmpecho I/O thread failed; pending echoes fail with the cause", cause);
+    }
+  }
+
+  /** A probe queued after its loop ended. */
+  void failLate(Probe p) {
+    IcmpException f = failure;
+    if (p.completeExceptionally(f != null ? f : new IcmpException("client closed", null, null))) {
+      outstanding.decrementAndGet();
+    }
+  }
+
+  /** Runs on the callback executor: completes a batch of futures and calls duplicate listeners. */
+  @SuppressWarnings("unchecked")
+  static void complete(Object[] targets, Object[] values) {
+    for (int i = 0; i < targets.length; i++) {
+      Object t = targets[i];
+      Object v = values[i];
+      try {
+        if (t instanceof Probe p) {
+          if (v instanceof Throwable th) p.completeExceptionally(th);
+          else p.complete((EchoResult) v);
+        } else if (t instanceof Consumer<?> c) {
+          ((Consumer<Object>) c).accept(v);
+        }
+      } catch (RuntimeException | Error e) {
+        // A listener's exception must not stop the other completions of the batch.
+        LOG.log(System.Logger.Level.WARNING, "icmpecho duplicate listener threw", e);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder();
+    for (IoLoop l : loops) sb.append(sb.isEmpty() ? "" : "; ").append(l);
+    return sb.toString();
+  }
 }

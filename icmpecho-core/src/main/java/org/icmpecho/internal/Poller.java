@@ -6,7 +6,8 @@ import org.icmpecho.IcmpException;
 public interface Poller extends AutoCloseable {
   /** Receives one readiness event. */
   interface ReadySink {
-    void ready(int token);
+    /** {@code error}: the socket has something on its error queue (EPOLLERR). */
+    void ready(int token, boolean error);
   }
 
   /** Watches {@code channel} for input and errors; {@code token} comes back in {@link ReadySink#ready}. */

@@ -1,0 +1,629 @@
+package org.icmpecho.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.icmpecho.ClientStats;
+import org.icmpecho.EchoRequest;
+import org.icmpecho.EchoResult;
+import org.icmpecho.IcmpException;
+import org.icmpecho.IpStatus;
+import org.icmpecho.SocketMode;
+import org.icmpecho.internal.packet.Packet;
+import org.icmpecho.internal.packet.StatusMap;
+
+/**
+ * One I/O thread with its sockets, in-flight table and timer heap: the single writer of all three. Callers hand
+ * probes over through a lock-free queue and wake the thread through the poller (an eventfd) only when it sleeps.
+ * The thread never runs user code: outcomes are collected in a batch and handed to the callback executor once per
+ * loop iteration.
+ *
+ * <p>Matching (written down, as the house rules ask): a datagram socket's replies are already filtered by the kernel
+ * on the identifier, a raw socket's are checked against the socket's identifier; then the sequence selects the slot
+ * and the payload decides: the client's own payload starts with a 4-byte client cookie (else: foreign) and the
+ * probe's 4-byte serial (else: a late answer to an earlier probe that used the same sequence), and the rest must
+ * equal what was sent (else: corrupted). An explicit payload must equal what was sent. An ICMP error is matched by
+ * the identifier and sequence of the echo it quotes and by the quoted destination.
+ */
+final class IoLoop implements Runnable {
+  private static final int SUBMIT_BATCH = 1024;
+  private static final int RECEIVE_BATCH = 4096;
+  private static final long SWEEP_INTERVAL = 1_000_000_000L;
+
+  private final Engine engine;
+  private final EngineConfig config;
+  private final TransportFactory transport;
+  private final Executor executor;
+  private final int cookie;
+  final Thread thread;
+
+  private final ProbeQueue queue = new ProbeQueue();
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private volatile boolean sleeping;
+  private final AtomicBoolean wakeRequested = new AtomicBoolean();
+  private volatile boolean stopping;
+  /** Set when the thread has ended; later submissions fail at once. */
+  volatile boolean terminated;
+  final CompletableFuture<Void> started = new CompletableFuture<>();
+
+  private Poller poller;
+  private final TimerHeap timers = new TimerHeap();
+  private final List<ChannelState> channels = new ArrayList<>();
+  private final ChannelGroup[] defaultGroups = new ChannelGroup[2];
+  private final Map<ChannelKey, ChannelGroup> keyedGroups = new HashMap<>();
+  private final SocketMode[] resolvedMode = new SocketMode[2];
+  private final Channel.PacketSink packetSink = this::onPacket;
+  private final Poller.ReadySink readySink = this::onReady;
+  private ChannelState current;
+
+  // Payload buffers: the client's pattern (cookie, serial, then i & 0xff) and a buffer for explicit payloads.
+  private final byte[] pattern = new byte[EchoRequest.MAX_PAYLOAD_V6 + 8];
+  private final byte[] explicit = new byte[EchoRequest.MAX_PAYLOAD_V6 + 8];
+  private int nextSerial = 1;
+
+  // Outcomes waiting to be handed to the executor: (target, value) pairs.
+  private Object[] batchTargets = new Object[256];
+  private Object[] batchValues = new Object[256];
+  private int batchSize;
+
+  // Counters: written by this thread only, read through snapshot tasks (or directly once the thread has ended).
+  long sent, replies, errors, timeouts, sendFailures, duplicates, late, foreign, corrupted, badChecksum;
+  long inFlight;
+
+  IoLoop(Engine engine, EngineConfig config, int index, int cookie) {
+    this.engine = engine;
+    this.config = config;
+    this.transport = config.transportFactory();
+    this.executor = config.callbackExecutor();
+    this.cookie = cookie;
+    for (int i = 8; i < pattern.length; i++) pattern[i] = (byte) i;
+    this.thread = Thread.ofPlatform()
+        .name(index == 0 ? "icmpecho-io" : "icmpecho-io-" + index)
+        .daemon(true)
+        .unstarted(this);
+  }
+
+  // ---------------------------------------------------------------- any thread
+
+  /** Hands a probe to this loop. */
+  void submit(Probe p) {
+    p.loop = this;
+    queue.offer(p);
+    wake();
+    if (terminated) {
+      // The thread ended between our check and the offer: nobody will take the probe from the queue.
+      engine.failLate(p);
+    }
+  }
+
+  /** Runs {@code task} on the I/O thread soon. */
+  void execute(Runnable task) {
+    tasks.add(task);
+    wake();
+  }
+
+  void cancelled(Probe p) {
+    execute(() -> withdraw(p));
+  }
+
+  private void wake() {
+    if (sleeping && !wakeRequested.getAndSet(true)) {
+      Poller pl = poller;
+      if (pl != null) pl.wakeup();
+    }
+  }
+
+  void stop() {
+    stopping = true;
+    execute(() -> {});
+    Poller pl = poller;
+    if (pl != null) pl.wakeup();
+  }
+
+  // ---------------------------------------------------------------- the I/O thread
+
+  @Override
+  public void run() {
+    Throwable fatal = null;
+    try {
+      if (config.networkNamespace() != null) transport.enterNamespace(config.networkNamespace());
+      if (config.ioThreadSetup() != null) config.ioThreadSetup().run();
+      poller = transport.newPoller();
+      started.complete(null);
+      loop();
+    } catch (Throwable t) {
+      fatal = t;
+      started.completeExceptionally(t);
+    } finally {
+      shutdown(fatal);
+    }
+  }
+
+  private void loop() throws IcmpException {
+    while (!stopping) {
+      runTasks();
+      int sentNow = drainSubmissions();
+      long now = poller.nanoTime();
+      if (sentNow > 0) readRecentlySent();
+      expire(now);
+      sweep(now);
+      flushBatch();
+      long timeout;
+      if (!queue.isEmpty() || !tasks.isEmpty()) {
+        timeout = 0;
+      } else {
+        Probe first = timers.peek();
+        timeout = first == null ? -1 : Math.max(0, first.deadline - poller.nanoTime());
+        sleeping = true;
+        // Re-check after publishing "sleeping": a producer that saw sleeping == false has already queued.
+        if (!queue.isEmpty() || !tasks.isEmpty()) timeout = 0;
+      }
+      poller.await(timeout, readySink);
+      sleeping = false;
+      wakeRequested.set(false);
+    }
+  }
+
+  private void runTasks() {
+    Runnable r;
+    while ((r = tasks.poll()) != null) r.run();
+  }
+
+  private int drainSubmissions() {
+    int n = 0;
+    Probe p;
+    while (n < SUBMIT_BATCH && (p = queue.poll()) != null) {
+      if (p.isDone()) { // cancelled before it was sent
+        engine.released();
+        continue;
+      }
+      start(p);
+      n++;
+    }
+    return n;
+  }
+
+  private void start(Probe p) {
+    EchoRequest r = p.request;
+    inFlight++;
+    int serial = nextSerial++;
+    p.serial = serial;
+    ChannelState cs;
+    try {
+      cs = acquire(r, p);
+    } catch (IcmpException e) {
+      inFlight--;
+      finish(p, e);
+      return;
+    }
+    byte[] payload;
+    if (r.hasExplicitPayload()) {
+      r.copyPayloadTo(explicit, 0);
+      payload = explicit;
+    } else {
+      writeTag(pattern, r.payloadSize(), serial);
+      payload = pattern;
+    }
+    int errno = cs.channel.send(r, p.sequence, payload, r.payloadSize());
+    cs.sentSinceRead = true;
+    sent++;
+    if (errno != 0) {
+      release(cs, p.sequence, ChannelState.EXPIRED);
+      sendFailures++;
+      String name = cs.channel.errnoName(errno);
+      IpStatus status = StatusMap.localErrno(name);
+      finish(p, new EchoResult.SendFailed(r, status, name, cs.channel.errnoMessage(errno), p.sequence));
+      return;
+    }
+    p.sentAt = cs.channel.lastSendTime();
+    p.deadline = poller.nanoTime() + saturatedNanos(r.timeout());
+    timers.add(p);
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE / 4;
+    }
+  }
+
+  private void writeTag(byte[] b, int len, int serial) {
+    int c = cookie;
+    for (int i = 0; i < 4 && i < len; i++) b[i] = (byte) (c >>> (24 - 8 * i));
+    for (int i = 4; i < 8 && i < len; i++) b[i] = (byte) (serial >>> (56 - 8 * i));
+  }
+
+  /** Finds (opening when needed) a socket with a free sequence for {@code r}, and takes the sequence. */
+  private ChannelState acquire(EchoRequest r, Probe p) throws IcmpException {
+    boolean v6 = r.isIpv6();
+    ChannelGroup g;
+    if (r.source() == null && r.interfaceName() == null) {
+      g = defaultGroups[v6 ? 1 : 0];
+      if (g == null) g = defaultGroups[v6 ? 1 : 0] = new ChannelGroup(new ChannelKey(v6, null, null, 0));
+    } else {
+      ChannelKey k = new ChannelKey(v6, r.source(), r.interfaceName(), 0);
+      g = keyedGroups.computeIfAbsent(k, ChannelGroup::new);
+    }
+    return g.take(p);
+  }
+
+  /** The sockets that share one key: a second opens only when the first has all 65,536 sequences in flight. */
+  private final class ChannelGroup {
+    final ChannelKey key;
+    final List<ChannelState> members = new ArrayList<>(1);
+    int cursor;
+
+    ChannelGroup(ChannelKey key) {
+      this.key = key;
+    }
+
+    ChannelState take(Probe p) throws IcmpException {
+      int n = members.size();
+      for (int i = 0; i < n; i++) {
+        ChannelState cs = members.get((cursor + i) % n);
+        int seq = cs.allocate();
+        if (seq >= 0) {
+          cursor = (cursor + i) % n;
+          occupy(cs, seq, p);
+          return cs;
+        }
+      }
+      ChannelState cs = openMember();
+      cursor = members.size() - 1;
+      occupy(cs, cs.allocate(), p);
+      return cs;
+    }
+
+    ChannelState openMember() throws IcmpException {
+      ChannelKey k = new ChannelKey(key.ipv6(), key.source(), key.interfaceName(), members.size());
+      int fam = key.ipv6() ? 1 : 0;
+      SocketMode mode = resolvedMode[fam] != null ? resolvedMode[fam] : config.socketMode();
+      Channel ch = transport.open(k, mode, config.receiveBufferSize());
+      resolvedMode[fam] = ch.mode();
+      ChannelState cs = new ChannelState(ch, k, channels.size());
+      poller.register(ch, cs.token);
+      channels.add(cs);
+      members.add(cs);
+      return cs;
+    }
+
+    ChannelState first() throws IcmpException {
+      return members.isEmpty() ? openMember() : members.get(0);
+    }
+  }
+
+  private void occupy(ChannelState cs, int seq, Probe p) {
+    cs.probes[seq] = p;
+    cs.serials[seq] = p.serial;
+    cs.states[seq] = ChannelState.IN_FLIGHT;
+    cs.inFlight++;
+    p.channel = cs;
+    p.sequence = seq;
+  }
+
+  private void release(ChannelState cs, int seq, byte newState) {
+    cs.inFlight--;
+    cs.states[seq] = newState;
+    if (newState != ChannelState.ANSWERED) cs.probes[seq] = null;
+  }
+
+  /** Opens the default socket of a family (for {@code IcmpClient.socketMode}). */
+  SocketMode openDefault(boolean v6) throws IcmpException {
+    ChannelGroup g = defaultGroups[v6 ? 1 : 0];
+    if (g == null) g = defaultGroups[v6 ? 1 : 0] = new ChannelGroup(new ChannelKey(v6, null, null, 0));
+    return g.first().channel.mode();
+  }
+
+  private void readRecentlySent() throws IcmpException {
+    // On loopback the kernel queues the reply inside our own sendmsg: read it now rather than after an epoll_wait.
+    for (int i = 0, n = channels.size(); i < n; i++) {
+      ChannelState cs = channels.get(i);
+      if (cs.sentSinceRead) {
+        cs.sentSinceRead = false;
+        current = cs;
+        cs.channel.receive(packetSink, RECEIVE_BATCH, false);
+      }
+    }
+  }
+
+  private void onReady(int token, boolean error) {
+    ChannelState cs = channels.get(token);
+    current = cs;
+    try {
+      cs.channel.receive(packetSink, RECEIVE_BATCH, error);
+    } catch (IcmpException e) {
+      throw new FatalIo(e);
+    }
+  }
+
+  /** Carries a fatal I/O error out of a sink callback. */
+  static final class FatalIo extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    FatalIo(IcmpException cause) {
+      super(cause);
+    }
+  }
+
+  private void onPacket(Channel ch, Packet pk) {
+    ChannelState cs = current;
+    if (!pk.checksumOk) {
+      badChecksum++;
+      return;
+    }
+    if (ch.mode() == SocketMode.RAW && pk.identifier != ch.identifier()) {
+      foreign++;
+      return;
+    }
+    int seq = pk.sequence;
+    if (seq < 0 || seq > 0xffff) {
+      foreign++;
+      return;
+    }
+    byte state = cs.states[seq];
+    Probe p = cs.probes[seq];
+    switch (pk.kind) {
+      case Packet.ECHO_REPLY -> onReply(cs, seq, state, p, pk);
+      case Packet.ICMP_ERROR -> onError(cs, seq, state, p, pk);
+      case Packet.LOCAL_ERROR -> {
+        if (state == ChannelState.IN_FLIGHT && p != null) {
+          timers.remove(p);
+          release(cs, seq, ChannelState.EXPIRED);
+          sendFailures++;
+          String name = ch.errnoName(pk.errno);
+          finish(p, new EchoResult.SendFailed(p.request, StatusMap.localErrno(name), name,
+              ch.errnoMessage(pk.errno) + (pk.info > 0 ? " (mtu " + pk.info + ")" : ""), seq));
+        }
+      }
+      default -> foreign++;
+    }
+  }
+
+  private void onReply(ChannelState cs, int seq, byte state, Probe p, Packet pk) {
+    if (state == ChannelState.EMPTY) {
+      foreign++;
+      return;
+    }
+    int serial = cs.serials[seq];
+    EchoRequest r = p != null ? p.request : null;
+    int verdict = r == null ? checkTagOnly(pk, serial) : verify(r, pk, serial);
+    if (verdict == FOREIGN) {
+      foreign++;
+      return;
+    }
+    if (verdict == STALE || state == ChannelState.EXPIRED || p == null) {
+      late++;
+      return;
+    }
+    long rtt = rttNanos(cs, p, pk);
+    if (state == ChannelState.ANSWERED) {
+      if (poller.nanoTime() - cs.answeredAt[seq] > duplicateWindow()) {
+        late++;
+        return;
+      }
+      duplicates++;
+      if (p.onDuplicate != null && verdict == OK) {
+        addBatch(p.onDuplicate, new EchoResult.Reply(r, pk.fromAddress(), Duration.ofNanos(rtt), pk.ttl, pk.tos,
+            pk.icmpLength, seq));
+      }
+      return;
+    }
+    // In flight: this answers it.
+    timers.remove(p);
+    if (verdict == OK) {
+      release(cs, seq, ChannelState.ANSWERED);
+      cs.answered++;
+      cs.answeredAt[seq] = poller.nanoTime();
+      replies++;
+      finish(p, new EchoResult.Reply(r, pk.fromAddress(), Duration.ofNanos(rtt), pk.ttl, pk.tos, pk.icmpLength,
+          seq));
+    } else {
+      release(cs, seq, ChannelState.EXPIRED);
+      corrupted++;
+      finish(p, new EchoResult.Corrupted(r, pk.fromAddress(), Duration.ofNanos(rtt), corruption(r, pk, serial),
+          seq));
+    }
+  }
+
+  private void onError(ChannelState cs, int seq, byte state, Probe p, Packet pk) {
+    if (state != ChannelState.IN_FLIGHT || p == null) {
+      if (state == ChannelState.EMPTY) foreign++;
+      else late++;
+      return;
+    }
+    if (!pk.quotedDstIs(p.request.target())) {
+      foreign++;
+      return;
+    }
+    IpStatus status = pk.ipv6 ? StatusMap.icmpv6(pk.icmpType, pk.icmpCode) : StatusMap.icmpv4(pk.icmpType, pk.icmpCode);
+    if (status == null) {
+      foreign++;
+      return;
+    }
+    timers.remove(p);
+    release(cs, seq, ChannelState.EXPIRED);
+    errors++;
+    long rtt = rttNanos(cs, p, pk);
+    finish(p, new EchoResult.IcmpError(p.request, status, pk.fromAddress(), Duration.ofNanos(rtt), pk.icmpType,
+        pk.icmpCode, pk.info, seq));
+  }
+
+  private long duplicateWindow() {
+    return saturatedNanos(config.duplicateWindow());
+  }
+
+  private static long rttNanos(ChannelState cs, Probe p, Packet pk) {
+    long rx = pk.rxTime != Long.MIN_VALUE ? pk.rxTime : cs.channel.rttClockNow();
+    return Math.max(0, rx - p.sentAt);
+  }
+
+  private static final int OK = 0;
+  private static final int FOREIGN = 1;
+  private static final int STALE = 2;
+  private static final int CORRUPT = 3;
+
+  /** Checks a reply's payload against what {@code r} sent with {@code serial}. */
+  private int verify(EchoRequest r, Packet pk, int serial) {
+    if (r.hasExplicitPayload()) {
+      return r.payloadEquals(pk.data, pk.dataOffset, pk.dataLength) ? OK : CORRUPT;
+    }
+    int tag = checkTagOnly(pk, serial);
+    if (tag != OK) return tag;
+    int len = pk.dataLength;
+    if (len != r.payloadSize()) return CORRUPT;
+    if (len > 8 && Arrays.mismatch(pattern, 8, len, pk.data, pk.dataOffset + 8, pk.dataOffset + len) >= 0) {
+      return CORRUPT;
+    }
+    return OK;
+  }
+
+  /** Cookie and serial of the client's own payload (bytes 0..3 and 4..7, as far as the payload goes). */
+  private int checkTagOnly(Packet pk, int serial) {
+    byte[] d = pk.data;
+    int o = pk.dataOffset;
+    int len = pk.dataLength;
+    if (d == null) return len == 0 ? OK : FOREIGN;
+    for (int i = 0; i < 4 && i < len; i++) {
+      if (d[o + i] != (byte) (cookie >>> (24 - 8 * i))) return FOREIGN;
+    }
+    for (int i = 4; i < 8 && i < len; i++) {
+      if (d[o + i] != (byte) (serial >>> (56 - 8 * i))) return STALE;
+    }
+    return OK;
+  }
+
+  private String corruption(EchoRequest r, Packet pk, int serial) {
+    byte[] sent = new byte[r.payloadSize()];
+    if (r.hasExplicitPayload()) {
+      r.copyPayloadTo(sent, 0);
+    } else {
+      System.arraycopy(pattern, 0, sent, 0, sent.length);
+      writeTag(sent, sent.length, serial);
+    }
+    if (pk.dataLength != sent.length) {
+      return "reply carries " + pk.dataLength + " payload bytes, sent " + sent.length;
+    }
+    int i = Arrays.mismatch(sent, 0, sent.length, pk.data, pk.dataOffset, pk.dataOffset + pk.dataLength);
+    return String.format("payload byte %d is 0x%02x, sent 0x%02x", i, pk.data[pk.dataOffset + i] & 0xff,
+        sent[i] & 0xff);
+  }
+
+  private void expire(long now) {
+    Probe p;
+    while ((p = timers.peek()) != null && p.deadline - now <= 0) {
+      timers.poll();
+      ChannelState cs = p.channel;
+      release(cs, p.sequence, ChannelState.EXPIRED);
+      timeouts++;
+      finish(p, new EchoResult.TimedOut(p.request, p.request.timeout(), p.sequence));
+    }
+  }
+
+  private void sweep(long now) {
+    for (int i = 0, n = channels.size(); i < n; i++) {
+      ChannelState cs = channels.get(i);
+      if (now - cs.nextSweep >= 0) {
+        cs.nextSweep = now + SWEEP_INTERVAL;
+        cs.sweep(now, duplicateWindow());
+      }
+    }
+  }
+
+  /** A cancelled probe leaves its slot and the timer heap (task run on the I/O thread). */
+  private void withdraw(Probe p) {
+    if (p.finished || p.channel == null) return;
+    timers.remove(p);
+    ChannelState cs = p.channel;
+    if (cs.probes[p.sequence] == p && cs.states[p.sequence] == ChannelState.IN_FLIGHT) {
+      release(cs, p.sequence, ChannelState.EXPIRED);
+    }
+    p.finished = true;
+    inFlight--;
+    engine.released();
+  }
+
+  /** Records the outcome of a probe; the future completes on the executor when the batch is flushed. */
+  private void finish(Probe p, Object outcome) {
+    if (p.finished) return;
+    p.finished = true;
+    inFlight--;
+    engine.released();
+    addBatch(p, outcome);
+  }
+
+  private void addBatch(Object target, Object value) {
+    if (batchSize == batchTargets.length) {
+      batchTargets = Arrays.copyOf(batchTargets, batchSize * 2);
+      batchValues = Arrays.copyOf(batchValues, batchSize * 2);
+    }
+    batchTargets[batchSize] = target;
+    batchValues[batchSize] = value;
+    batchSize++;
+  }
+
+  private void flushBatch() {
+    if (batchSize == 0) return;
+    Object[] targets = Arrays.copyOf(batchTargets, batchSize);
+    Object[] values = Arrays.copyOf(batchValues, batchSize);
+    Arrays.fill(batchTargets, 0, batchSize, null);
+    Arrays.fill(batchValues, 0, batchSize, null);
+    batchSize = 0;
+    Runnable batch = () -> Engine.complete(targets, values);
+    try {
+      executor.execute(batch);
+    } catch (RuntimeException e) {
+      // A rejecting executor must not strand callers: complete here rather than lose the outcomes.
+      batch.run();
+    }
+  }
+
+  private void shutdown(Throwable fatal) {
+    terminated = true;
+    IcmpException cause = fatal == null
+        ? new IcmpException("client closed", null, null)
+        : fatal instanceof IcmpException ie ? ie
+        : fatal instanceof FatalIo fi ? (IcmpException) fi.getCause()
+        : new IcmpException("icmpecho I/O thread failed: " + fatal, fatal);
+    engine.failed(cause, fatal != null);
+    for (Probe p : timers.drain()) finish(p, cause);
+    Probe p;
+    while ((p = queue.poll()) != null) {
+      inFlight++;
+      finish(p, cause);
+    }
+    Runnable r;
+    while ((r = tasks.poll()) != null) {
+      try {
+        r.run();
+      } catch (RuntimeException ignored) {
+        // Tasks after shutdown only complete their own futures; nothing to do about a failure.
+      }
+    }
+    flushBatch();
+    for (ChannelState cs : channels) cs.channel.close();
+    channels.clear();
+    if (poller != null) poller.close();
+  }
+
+  ClientStats snapshot() {
+    return new ClientStats(sent, replies, errors, timeouts, sendFailures, duplicates, late, foreign, corrupted,
+        badChecksum, inFlight);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder(thread.getName());
+    for (int f = 0; f < 2; f++) {
+      if (resolvedMode[f] != null) sb.append(f == 0 ? " IPv4 " : " IPv6 ").append(resolvedMode[f]);
+    }
+    return sb.toString();
+  }
+}

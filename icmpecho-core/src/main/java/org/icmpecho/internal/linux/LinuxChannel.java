@@ -1,0 +1,500 @@
+package org.icmpecho.internal.linux;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
+import org.icmpecho.EchoRequest;
+import org.icmpecho.IcmpException;
+import org.icmpecho.PathMtuDiscovery;
+import org.icmpecho.SocketMode;
+import org.icmpecho.internal.Channel;
+import org.icmpecho.internal.ChannelKey;
+import org.icmpecho.internal.packet.IcmpCodec;
+import org.icmpecho.internal.packet.Packet;
+
+/**
+ * One ICMP socket, datagram ("ping socket") or raw, IPv4 or IPv6. All native memory (send buffer, a batch of
+ * {@code recvmmsg} headers and buffers, control buffers, the error-queue header) is allocated once when the socket
+ * opens; send and receive allocate nothing on the Java heap.
+ *
+ * <p>Per-echo options travel as control messages of {@code sendmsg} ({@code IP_TTL}, {@code IP_TOS}, {@code
+ * IPV6_HOPLIMIT}, {@code IPV6_TCLASS}, {@code IPV6_DONTFRAG}), so one socket serves echoes with different options;
+ * only the IPv4 don't-fragment policy is a socket option ({@code IP_MTU_DISCOVER}), changed when an echo needs
+ * another value than the last.
+ */
+final class LinuxChannel implements Channel {
+  private static final int BATCH = 64;
+  private static final int NAME_SIZE = 28;
+  private static final int CONTROL_SIZE = 256;
+  private static final int ERR_BUF_SIZE = 2048;
+  /** Room for the ICMP header and payload of an ordinary echo, plus an IP header with options. */
+  private static final int SMALL_SLOT = 2048;
+  private static final int MAX_SLOT = 65536 + 128;
+
+  private final Arena arena = Arena.ofConfined();
+  private final MemorySegment errno = Native.allocateErrno(arena);
+  private final int fd;
+  private final boolean ipv6;
+  private final SocketMode mode;
+  private final int identifier;
+  private final int initialPmtu;
+  private int currentPmtu;
+
+  // Send side.
+  private final byte[] scratch = new byte[MAX_SLOT];
+  private final MemorySegment sendBuf = arena.allocate(MAX_SLOT, 8);
+  private final MemorySegment sendIov = arena.allocate(Layouts.IOVEC);
+  private final MemorySegment sendMsg = arena.allocate(Layouts.MSGHDR);
+  private final MemorySegment sendName = arena.allocate(NAME_SIZE, 8);
+  private final MemorySegment sendControl = arena.allocate(Layouts.cmsgSpace(4) * 3, 8);
+  private final MemorySegment timespec = arena.allocate(Layouts.TIMESPEC);
+  private long lastSendTime;
+
+  // Receive side: BATCH mmsghdrs, each with its own iovec, buffer, name and control buffer.
+  private int slotSize;
+  private MemorySegment recvBufs;
+  private final MemorySegment recvIovs = arena.allocate(Layouts.IOVEC.byteSize() * BATCH, 8);
+  private final MemorySegment recvMsgs = arena.allocate(Layouts.MMSGHDR.byteSize() * BATCH, 8);
+  private final MemorySegment recvNames = arena.allocate((long) NAME_SIZE * BATCH, 8);
+  private final MemorySegment recvControls = arena.allocate((long) CONTROL_SIZE * BATCH, 8);
+
+  // Error queue.
+  private final MemorySegment errBuf = arena.allocate(ERR_BUF_SIZE, 8);
+  private final MemorySegment errIov = arena.allocate(Layouts.IOVEC);
+  private final MemorySegment errMsg = arena.allocate(Layouts.MSGHDR);
+  private final MemorySegment errName = arena.allocate(NAME_SIZE, 8);
+  private final MemorySegment errControl = arena.allocate(CONTROL_SIZE * 2, 8);
+
+  private final Packet packet = new Packet();
+
+  private LinuxChannel(int fd, boolean ipv6, SocketMode mode, int identifier, int initialPmtu) {
+    this.fd = fd;
+    this.ipv6 = ipv6;
+    this.mode = mode;
+    this.identifier = identifier;
+    this.initialPmtu = initialPmtu;
+    this.currentPmtu = initialPmtu;
+    sendIov.set(Native.C_POINTER, 0, sendBuf);
+    sendMsg.set(Native.C_POINTER, 0, sendName);
+    sendMsg.set(Native.C_POINTER, 16, sendIov);
+    sendMsg.set(JAVA_LONG, 24, 1L);
+    errIov.set(Native.C_POINTER, 0, errBuf);
+    errIov.set(JAVA_LONG, 8, ERR_BUF_SIZE);
+    errMsg.set(Native.C_POINTER, 0, errName);
+    errMsg.set(Native.C_POINTER, 16, errIov);
+    errMsg.set(JAVA_LONG, 24, 1L);
+    errMsg.set(Native.C_POINTER, 32, errControl);
+    allocateReceiveSlots(SMALL_SLOT);
+  }
+
+  /** (Re)builds the recvmmsg vector with buffers of {@code size} bytes each. */
+  private void allocateReceiveSlots(int size) {
+    slotSize = size;
+    recvBufs = arena.allocate((long) size * BATCH, 8);
+    long mm = Layouts.MMSGHDR.byteSize();
+    for (int i = 0; i < BATCH; i++) {
+      MemorySegment iov = recvIovs.asSlice(i * Layouts.IOVEC.byteSize(), Layouts.IOVEC);
+      iov.set(Native.C_POINTER, 0, recvBufs.asSlice((long) i * size, size));
+      iov.set(JAVA_LONG, 8, size);
+      long m = i * mm;
+      recvMsgs.set(Native.C_POINTER, m, recvNames.asSlice((long) i * NAME_SIZE, NAME_SIZE));
+      recvMsgs.set(Native.C_POINTER, m + 16, iov);
+      recvMsgs.set(JAVA_LONG, m + 24, 1L);
+      recvMsgs.set(Native.C_POINTER, m + 32, recvControls.asSlice((long) i * CONTROL_SIZE, CONTROL_SIZE));
+    }
+  }
+
+  static LinuxChannel open(ChannelKey key, SocketMode asked, int receiveBufferSize) throws IcmpException {
+    boolean v6 = key.ipv6();
+    int family = v6 ? Sys.AF_INET6 : Sys.AF_INET;
+    int proto = v6 ? Sys.IPPROTO_ICMPV6 : Sys.IPPROTO_ICMP;
+    try (Arena tmp = Arena.ofConfined()) {
+      MemorySegment err = Native.allocateErrno(tmp);
+      SocketMode got = null;
+      int fd = -1;
+      int lastErrno = 0;
+      SocketMode[] tries = switch (asked) {
+        case AUTO -> new SocketMode[] {SocketMode.DATAGRAM, SocketMode.RAW};
+        case DATAGRAM -> new SocketMode[] {SocketMode.DATAGRAM};
+        case RAW -> new SocketMode[] {SocketMode.RAW};
+      };
+      for (SocketMode m : tries) {
+        int type = (m == SocketMode.RAW ? Sys.SOCK_RAW : Sys.SOCK_DGRAM) | Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC;
+        fd = LibC.socket(err, family, type, proto);
+        if (fd >= 0) {
+          got = m;
+          break;
+        }
+        lastErrno = Native.errno(err);
+        if (lastErrno == Errno.EAFNOSUPPORT.number()) {
+          throw LinuxTransport.unsupported((v6 ? "IPv6" : "IPv4") + " is not available here", "socket", lastErrno);
+        }
+        if (lastErrno != Errno.EACCES.number() && lastErrno != Errno.EPERM.number()) {
+          throw LinuxTransport.failure("socket", lastErrno, "cannot open an ICMP socket");
+        }
+      }
+      if (fd < 0) {
+        throw LinuxTransport.permissionDenied(asked, v6, lastErrno);
+      }
+      try {
+        return configure(tmp, err, fd, key, got, receiveBufferSize);
+      } catch (IcmpException | RuntimeException e) {
+        LibC.close(fd);
+        throw e;
+      }
+    }
+  }
+
+  private static LinuxChannel configure(Arena tmp, MemorySegment err, int fd, ChannelKey key, SocketMode mode,
+      int receiveBufferSize) throws IcmpException {
+    boolean v6 = key.ipv6();
+    MemorySegment intVal = tmp.allocate(JAVA_INT);
+    // As root SO_RCVBUFFORCE passes net.core.rmem_max; unprivileged, SO_RCVBUF is capped by it silently.
+    intVal.set(JAVA_INT, 0, receiveBufferSize);
+    if (LibC.setsockopt(err, fd, Sys.SOL_SOCKET, Sys.SO_RCVBUFFORCE, intVal, 4) < 0) {
+      LibC.setsockopt(err, fd, Sys.SOL_SOCKET, Sys.SO_RCVBUF, intVal, 4);
+    }
+    setInt(tmp, err, fd, Sys.SOL_SOCKET, Sys.SO_TIMESTAMPNS, 1);
+    if (key.interfaceName() != null) {
+      MemorySegment name = tmp.allocateFrom(key.interfaceName(), StandardCharsets.US_ASCII);
+      if (LibC.setsockopt(err, fd, Sys.SOL_SOCKET, Sys.SO_BINDTODEVICE, name, (int) name.byteSize()) < 0) {
+        int e = Native.errno(err);
+        if (e == Errno.ENODEV.number()) {
+          throw LinuxTransport.unsupported("no interface named '" + key.interfaceName() + "'", "setsockopt", e);
+        }
+        throw LinuxTransport.failure("setsockopt", e, "cannot bind to interface " + key.interfaceName());
+      }
+    }
+    if (mode == SocketMode.DATAGRAM || key.source() != null) {
+      // Ping sockets get their echo identifier (the "port") when bound.
+      MemorySegment addr = tmp.allocate(NAME_SIZE, 8);
+      int len = SockAddr.write(addr, key.source(), v6);
+      if (LibC.bind(err, fd, addr, len) < 0) {
+        int e = Native.errno(err);
+        String what = key.source() == null
+            ? "cannot bind the ICMP socket"
+            : "cannot send from " + key.source().getHostAddress() + " (not an address of this host?)";
+        throw new IcmpException(what + ": bind: " + Errno.message(e), "bind", Errno.name(e));
+      }
+    }
+    int identifier;
+    if (mode == SocketMode.DATAGRAM) {
+      MemorySegment addr = tmp.allocate(NAME_SIZE, 8);
+      MemorySegment lenPtr = tmp.allocate(JAVA_INT);
+      lenPtr.set(JAVA_INT, 0, NAME_SIZE);
+      if (LibC.getsockname(err, fd, addr, lenPtr) < 0) {
+        throw LinuxTransport.failure("getsockname", Native.errno(err), "cannot read the echo identifier");
+      }
+      identifier = Short.toUnsignedInt(addr.get(Layouts.NET_SHORT, 2));
+    } else {
+      identifier = ThreadLocalRandom.current().nextInt(1, 0x10000);
+    }
+    int initialPmtu = -1;
+    if (!v6) {
+      if (mode == SocketMode.DATAGRAM) {
+        setInt(tmp, err, fd, Sys.IPPROTO_IP, Sys.IP_RECVERR, 1);
+        setInt(tmp, err, fd, Sys.IPPROTO_IP, Sys.IP_RECVTTL, 1);
+        setInt(tmp, err, fd, Sys.IPPROTO_IP, Sys.IP_RECVTOS, 1);
+      } else {
+        // ICMP_FILTER: a set bit blocks that type. Pass echo reply, unreachable, source quench, time exceeded and
+        // parameter problem; our own echo requests on loopback and everything else stay in the kernel.
+        int pass = (1) | (1 << 3) | (1 << 4) | (1 << 11) | (1 << 12);
+        setInt(tmp, err, fd, Sys.SOL_RAW, Sys.ICMP_FILTER, ~pass);
+      }
+      MemorySegment lenPtr = tmp.allocate(JAVA_INT);
+      lenPtr.set(JAVA_INT, 0, 4);
+      if (LibC.getsockopt(err, fd, Sys.IPPROTO_IP, Sys.IP_MTU_DISCOVER, intVal, lenPtr) == 0) {
+        initialPmtu = intVal.get(JAVA_INT, 0);
+      }
+    } else {
+      setInt(tmp, err, fd, Sys.IPPROTO_IPV6, Sys.IPV6_RECVHOPLIMIT, 1);
+      setInt(tmp, err, fd, Sys.IPPROTO_IPV6, Sys.IPV6_RECVTCLASS, 1);
+      if (mode == SocketMode.DATAGRAM) {
+        setInt(tmp, err, fd, Sys.IPPROTO_IPV6, Sys.IPV6_RECVERR, 1);
+      } else {
+        // struct icmp6_filter: 256 bits, a set bit blocks the type. Pass echo reply (129) and errors 1..4.
+        MemorySegment filter = tmp.allocate(32, 4);
+        filter.fill((byte) 0xff);
+        for (int t : new int[] {129, 1, 2, 3, 4}) {
+          long off = (t >> 5) * 4L;
+          filter.set(JAVA_INT, off, filter.get(JAVA_INT, off) & ~(1 << (t & 31)));
+        }
+        if (LibC.setsockopt(err, fd, Sys.IPPROTO_ICMPV6, Sys.ICMP6_FILTER, filter, 32) < 0) {
+          throw LinuxTransport.failure("setsockopt", Native.errno(err), "cannot set ICMP6_FILTER");
+        }
+      }
+    }
+    return new LinuxChannel(fd, v6, mode, identifier, initialPmtu);
+  }
+
+  private static void setInt(Arena tmp, MemorySegment err, int fd, int level, int name, int value)
+      throws IcmpException {
+    MemorySegment v = tmp.allocate(JAVA_INT);
+    v.set(JAVA_INT, 0, value);
+    if (LibC.setsockopt(err, fd, level, name, v, 4) < 0) {
+      throw LinuxTransport.failure("setsockopt", Native.errno(err),
+          "cannot set socket option " + level + "/" + name);
+    }
+  }
+
+  int fd() {
+    return fd;
+  }
+
+  @Override
+  public SocketMode mode() {
+    return mode;
+  }
+
+  @Override
+  public boolean ipv6() {
+    return ipv6;
+  }
+
+  @Override
+  public int identifier() {
+    return identifier;
+  }
+
+  @Override
+  public int send(EchoRequest request, int sequence, byte[] payload, int length) {
+    if (length + 8 + 64 > slotSize && slotSize < MAX_SLOT) {
+      allocateReceiveSlots(MAX_SLOT); // a big echo is coming back: make room before it does
+    }
+    // Ping sockets and ICMPv6 get their checksum from the kernel; raw IPv4 needs ours.
+    int len = IcmpCodec.writeEchoRequest(scratch, 0, ipv6, identifier, sequence, payload, 0, length,
+        mode == SocketMode.RAW && !ipv6);
+    MemorySegment.copy(scratch, 0, sendBuf, JAVA_BYTE, 0, len);
+    sendIov.set(JAVA_LONG, 8, len);
+    int nameLen = SockAddr.write(sendName, request.target(), ipv6);
+    sendMsg.set(JAVA_INT, 8, nameLen);
+    long control = 0;
+    if (request.ttl() != EchoRequest.SYSTEM_DEFAULT) {
+      control = putCmsg(control, ipv6 ? Sys.IPPROTO_IPV6 : Sys.IPPROTO_IP, ipv6 ? Sys.IPV6_HOPLIMIT : Sys.IP_TTL,
+          request.ttl());
+    }
+    if (request.tos() != EchoRequest.SYSTEM_DEFAULT) {
+      control = putCmsg(control, ipv6 ? Sys.IPPROTO_IPV6 : Sys.IPPROTO_IP, ipv6 ? Sys.IPV6_TCLASS : Sys.IP_TOS,
+          request.tos());
+    }
+    PathMtuDiscovery pmtu = request.pathMtuDiscovery();
+    if (ipv6) {
+      if (pmtu != PathMtuDiscovery.DEFAULT) {
+        control = putCmsg(control, Sys.IPPROTO_IPV6, Sys.IPV6_DONTFRAG, pmtu == PathMtuDiscovery.DO ? 1 : 0);
+      }
+    } else {
+      int want = switch (pmtu) {
+        case DEFAULT -> initialPmtu;
+        case DO -> Sys.IP_PMTUDISC_DO;
+        case DONT -> Sys.IP_PMTUDISC_DONT;
+        case WANT -> Sys.IP_PMTUDISC_WANT;
+      };
+      if (want != currentPmtu && want >= 0) {
+        MemorySegment v = sendControl.asSlice(sendControl.byteSize() - 4, 4); // spare tail, not used by cmsgs here
+        v.set(JAVA_INT, 0, want);
+        if (LibC.setsockopt(errno, fd, Sys.IPPROTO_IP, Sys.IP_MTU_DISCOVER, v, 4) == 0) {
+          currentPmtu = want;
+        }
+      }
+    }
+    sendMsg.set(Native.C_POINTER, 32, control == 0 ? MemorySegment.NULL : sendControl);
+    sendMsg.set(JAVA_LONG, 40, control);
+    LibC.clockGettime(Sys.CLOCK_REALTIME, timespec);
+    lastSendTime = timespec.get(JAVA_LONG, 0) * 1_000_000_000L + timespec.get(JAVA_LONG, 8);
+    long r = LibC.sendmsg(errno, fd, sendMsg, 0);
+    return r < 0 ? Native.errno(errno) : 0;
+  }
+
+  private long putCmsg(long offset, int level, int type, int value) {
+    sendControl.set(JAVA_LONG, offset, Layouts.cmsgLen(4));
+    sendControl.set(JAVA_INT, offset + 8, level);
+    sendControl.set(JAVA_INT, offset + 12, type);
+    sendControl.set(JAVA_INT, offset + Layouts.CMSG_DATA_OFFSET, value);
+    return offset + Layouts.cmsgSpace(4);
+  }
+
+  @Override
+  public long lastSendTime() {
+    return lastSendTime;
+  }
+
+  @Override
+  public long rttClockNow() {
+    LibC.clockGettime(Sys.CLOCK_REALTIME, timespec);
+    return timespec.get(JAVA_LONG, 0) * 1_000_000_000L + timespec.get(JAVA_LONG, 8);
+  }
+
+  @Override
+  public int receive(PacketSink sink, int max, boolean errorQueue) throws IcmpException {
+    int total = 0;
+    if (errorQueue) {
+      total += drainErrorQueue(sink);
+    }
+    int failures = 0;
+    long mm = Layouts.MMSGHDR.byteSize();
+    while (total < max) {
+      for (int i = 0; i < BATCH; i++) {
+        long m = i * mm;
+        recvMsgs.set(JAVA_INT, m + 8, NAME_SIZE);
+        recvMsgs.set(JAVA_LONG, m + 40, CONTROL_SIZE);
+        recvMsgs.set(JAVA_INT, m + 48, 0);
+      }
+      int n = LibC.recvmmsg(errno, fd, recvMsgs, BATCH, Sys.MSG_DONTWAIT, MemorySegment.NULL);
+      if (n < 0) {
+        int e = Native.errno(errno);
+        if (e == Errno.EAGAIN.number()) break;
+        // A pending socket error (sk_err from an ICMP error, with IP_RECVERR) fails one receive and is cleared;
+        // the error itself is on the error queue. Try again a few times, then leave it to the next wake-up.
+        if (++failures > 4) break;
+        if (e != Errno.EINTR.number()) total += drainErrorQueue(sink);
+        continue;
+      }
+      for (int i = 0; i < n; i++) {
+        parseReceived(i, sink);
+      }
+      total += n;
+      if (n < BATCH) break;
+    }
+    return total;
+  }
+
+  private void parseReceived(int i, PacketSink sink) {
+    long m = i * Layouts.MMSGHDR.byteSize();
+    int len = recvMsgs.get(JAVA_INT, m + 56);
+    int flags = recvMsgs.get(JAVA_INT, m + 48);
+    len = Math.min(len, slotSize);
+    MemorySegment.copy(recvBufs, JAVA_BYTE, (long) i * slotSize, scratch, 0, len);
+    Packet p = packet;
+    p.clear();
+    p.ipv6 = ipv6;
+    boolean relevant;
+    if (ipv6) {
+      relevant = IcmpCodec.parseIcmpv6(scratch, 0, len, p);
+    } else if (mode == SocketMode.RAW) {
+      relevant = IcmpCodec.parseIpv4WithHeader(scratch, 0, len, p);
+    } else {
+      relevant = IcmpCodec.parseIcmpv4(scratch, 0, len, p);
+    }
+    if (!relevant) return;
+    if ((flags & Sys.MSG_TRUNC) != 0) {
+      p.checksumOk = p.checksumOk && !ipv6 && mode == SocketMode.RAW; // truncated payload: cannot be verified
+    }
+    if (ipv6 || mode == SocketMode.DATAGRAM) {
+      int nameLen = recvMsgs.get(JAVA_INT, m + 8);
+      SockAddr.readInto(recvNames.asSlice((long) i * NAME_SIZE, NAME_SIZE), nameLen, p);
+    }
+    long controlLen = recvMsgs.get(JAVA_LONG, m + 40);
+    readControl(recvControls, (long) i * CONTROL_SIZE, controlLen, p, null);
+    sink.accept(this, p);
+  }
+
+  /** Reads the control messages of one received message into {@code p}; returns the offset of RECVERR data. */
+  private long readControl(MemorySegment seg, long base, long controlLen, Packet p, long[] recvErr) {
+    long off = 0;
+    long found = -1;
+    while (off + Layouts.CMSG_DATA_OFFSET <= controlLen) {
+      long cmsgLen = seg.get(JAVA_LONG, base + off);
+      if (cmsgLen < Layouts.CMSG_DATA_OFFSET || off + cmsgLen > controlLen) break;
+      int level = seg.get(JAVA_INT, base + off + 8);
+      int type = seg.get(JAVA_INT, base + off + 12);
+      long data = base + off + Layouts.CMSG_DATA_OFFSET;
+      if (level == Sys.SOL_SOCKET && type == Sys.SCM_TIMESTAMPNS) {
+        p.rxTime = seg.get(JAVA_LONG, data) * 1_000_000_000L + seg.get(JAVA_LONG, data + 8);
+      } else if (level == Sys.IPPROTO_IP && type == Sys.IP_TTL) {
+        p.ttl = seg.get(JAVA_INT, data);
+      } else if (level == Sys.IPPROTO_IP && type == Sys.IP_TOS) {
+        p.tos = Byte.toUnsignedInt(seg.get(JAVA_BYTE, data));
+      } else if (level == Sys.IPPROTO_IPV6 && type == Sys.IPV6_HOPLIMIT) {
+        p.ttl = seg.get(JAVA_INT, data);
+      } else if (level == Sys.IPPROTO_IPV6 && type == Sys.IPV6_TCLASS) {
+        p.tos = seg.get(JAVA_INT, data);
+      } else if ((level == Sys.IPPROTO_IP && type == Sys.IP_RECVERR)
+          || (level == Sys.IPPROTO_IPV6 && type == Sys.IPV6_RECVERR)) {
+        found = data;
+        if (recvErr != null) recvErr[0] = cmsgLen - Layouts.CMSG_DATA_OFFSET;
+      }
+      off += Layouts.cmsgAlign(cmsgLen);
+    }
+    return found;
+  }
+
+  private final long[] recvErrLen = new long[1];
+
+  /** Reads the error queue: ICMP errors about our echoes (ping sockets) and local errors. */
+  private int drainErrorQueue(PacketSink sink) {
+    int count = 0;
+    for (int guard = 0; guard < 4096; guard++) {
+      errMsg.set(JAVA_INT, 8, NAME_SIZE);
+      errMsg.set(JAVA_LONG, 40, errControl.byteSize());
+      errMsg.set(JAVA_INT, 48, 0);
+      long r = LibC.recvmsg(errno, fd, errMsg, Sys.MSG_ERRQUEUE | Sys.MSG_DONTWAIT);
+      if (r < 0) {
+        if (Native.errno(errno) == Errno.EINTR.number()) continue;
+        break;
+      }
+      count++;
+      int len = (int) Math.min(r, ERR_BUF_SIZE);
+      MemorySegment.copy(errBuf, JAVA_BYTE, 0, scratch, 0, len);
+      Packet p = packet;
+      p.clear();
+      p.ipv6 = ipv6;
+      long ee = readControl(errControl, 0, errMsg.get(JAVA_LONG, 40), p, recvErrLen);
+      if (ee < 0 || recvErrLen[0] < Layouts.SOCK_EXTENDED_ERR.byteSize()) continue;
+      if (!IcmpCodec.parseQuotedEcho(scratch, 0, len, ipv6, p)) continue;
+      int eeErrno = errControl.get(JAVA_INT, ee);
+      int origin = Byte.toUnsignedInt(errControl.get(JAVA_BYTE, ee + 4));
+      p.icmpType = Byte.toUnsignedInt(errControl.get(JAVA_BYTE, ee + 5));
+      p.icmpCode = Byte.toUnsignedInt(errControl.get(JAVA_BYTE, ee + 6));
+      p.info = errControl.get(JAVA_INT, ee + 8);
+      p.ttl = -1; // the error queue reports the TTL of nothing useful
+      long offenderLen = recvErrLen[0] - Layouts.SOCK_EXTENDED_ERR.byteSize();
+      SockAddr.readInto(errControl.asSlice(ee + Layouts.SOCK_EXTENDED_ERR.byteSize(), Math.max(offenderLen, 2)),
+          (int) offenderLen, p);
+      // msg_name of an error-queue message is the original destination.
+      Packet dst = quoted;
+      dst.clear();
+      SockAddr.readInto(errName, errMsg.get(JAVA_INT, 8), dst);
+      System.arraycopy(dst.from, 0, p.quotedDst, 0, dst.fromLen);
+      p.quotedDstLen = dst.fromLen;
+      if (origin == Sys.SO_EE_ORIGIN_ICMP || origin == Sys.SO_EE_ORIGIN_ICMP6) {
+        p.kind = Packet.ICMP_ERROR;
+      } else if (origin == Sys.SO_EE_ORIGIN_LOCAL) {
+        p.kind = Packet.LOCAL_ERROR;
+        p.errno = eeErrno;
+      } else {
+        continue;
+      }
+      p.identifier = mode == SocketMode.DATAGRAM ? identifier : p.identifier;
+      sink.accept(this, p);
+    }
+    return count;
+  }
+
+  private final Packet quoted = new Packet();
+
+  @Override
+  public String errnoName(int errno) {
+    return Errno.name(errno);
+  }
+
+  @Override
+  public String errnoMessage(int errno) {
+    return Errno.message(errno);
+  }
+
+  @Override
+  public void close() {
+    LibC.close(fd);
+    arena.close();
+  }
+
+  @Override
+  public String toString() {
+    return (ipv6 ? "ICMPv6 " : "ICMP ") + mode + " socket fd=" + fd + " id=" + identifier;
+  }
+}

@@ -1,0 +1,71 @@
+package org.icmpecho.internal.linux;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.icmpecho.IcmpException;
+import org.icmpecho.IcmpPermissionException;
+import org.icmpecho.IcmpUnsupportedException;
+import org.icmpecho.SocketMode;
+import org.icmpecho.internal.Channel;
+import org.icmpecho.internal.ChannelKey;
+import org.icmpecho.internal.Poller;
+import org.icmpecho.internal.TransportFactory;
+
+/** The production transport: Linux ICMP sockets, epoll and eventfd through the FFM API. */
+public final class LinuxTransport implements TransportFactory {
+  public static final LinuxTransport INSTANCE = new LinuxTransport();
+
+  private LinuxTransport() {}
+
+  @Override
+  public void enterNamespace(String name) throws IcmpException {
+    ThreadOps.enterNetworkNamespace(name);
+  }
+
+  @Override
+  public Poller newPoller() throws IcmpException {
+    return new LinuxPoller();
+  }
+
+  @Override
+  public Channel open(ChannelKey key, SocketMode mode, int receiveBufferSize) throws IcmpException {
+    return LinuxChannel.open(key, mode, receiveBufferSize);
+  }
+
+  /** An {@link IcmpException} for a failed system call. */
+  static IcmpException failure(String syscall, int errno, String what) {
+    return new IcmpException(what + ": " + syscall + ": " + Errno.message(errno), syscall, Errno.name(errno));
+  }
+
+  /**
+   * The exception for "no ICMP socket may be opened", naming both ways to grant access with the values that apply
+   * here: this process's group, the namespace's current ping_group_range, and CAP_NET_RAW.
+   */
+  static IcmpPermissionException permissionDenied(SocketMode asked, boolean ipv6, int errno) {
+    int gid = LibC.getegid();
+    String range;
+    try {
+      range = Files.readString(Path.of("/proc/sys/net/ipv4/ping_group_range")).trim().replaceAll("\\s+", " ");
+    } catch (IOException e) {
+      range = "unreadable";
+    }
+    String family = ipv6 ? "ICMPv6" : "ICMP";
+    String pingSockets = "ping sockets (SOCK_DGRAM) need the process's group inside net.ipv4.ping_group_range, but"
+        + " group " + gid + " is outside \"" + range + "\" in this network namespace";
+    String raw = "raw sockets need CAP_NET_RAW, which this thread lacks";
+    String how = "grant one: sysctl -w net.ipv4.ping_group_range=\"0 2147483647\" (persist it in /etc/sysctl.d/),"
+        + " or setcap cap_net_raw+ep on the java binary, or run with CAP_NET_RAW (e.g. as root)";
+    String reason = switch (asked) {
+      case AUTO -> pingSockets + "; " + raw;
+      case DATAGRAM -> pingSockets + " (socket mode DATAGRAM was asked for; RAW or AUTO would try CAP_NET_RAW)";
+      case RAW -> raw + " (socket mode RAW was asked for; DATAGRAM or AUTO would try ping sockets)";
+    };
+    return new IcmpPermissionException(
+        "cannot open an " + family + " socket: " + reason + "; " + how, "socket", Errno.name(errno));
+  }
+
+  static IcmpUnsupportedException unsupported(String what, String syscall, int errno) {
+    return new IcmpUnsupportedException(what + ": " + Errno.message(errno), syscall, Errno.name(errno));
+  }
+}
