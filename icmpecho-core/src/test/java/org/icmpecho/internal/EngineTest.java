@@ -1,0 +1,438 @@
+package org.icmpecho.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.icmpecho.ClientStats;
+import org.icmpecho.EchoRequest;
+import org.icmpecho.EchoResult;
+import org.icmpecho.IcmpClient;
+import org.icmpecho.IcmpException;
+import org.icmpecho.IcmpPermissionException;
+import org.icmpecho.IpStatus;
+import org.icmpecho.internal.packet.Packet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The engine over {@link FakeTransport}: matching, timeouts, duplicates, wrap-around, failures, shutdown. */
+class EngineTest {
+  static final InetAddress TARGET = addr("10.0.0.7");
+  static final InetAddress TARGET6 = addr("fd00::7");
+  static final InetAddress ROUTER = addr("10.0.0.1");
+  static final Duration TIMEOUT = Duration.ofSeconds(1);
+
+  final FakeTransport fake = new FakeTransport();
+  IcmpClient client = client(Runnable::run, 1 << 20);
+
+  IcmpClient client(java.util.concurrent.Executor executor, int maxInFlight) {
+    IcmpClient.Builder b = IcmpClient.newBuilder().maxInFlight(maxInFlight);
+    InternalAccess.configure(b, c -> c.withTransportFactory(fake).withCallbackExecutor(executor));
+    return b.build();
+  }
+
+  @AfterEach
+  void close() {
+    client.close();
+  }
+
+  static InetAddress addr(String s) {
+    try {
+      return InetAddress.getByName(s);
+    } catch (java.net.UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static EchoRequest request() {
+    return EchoRequest.to(TARGET).timeout(TIMEOUT).build();
+  }
+
+  static EchoResult get(CompletableFuture<EchoResult> f) throws Exception {
+    return f.get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void replyCompletesWithTheKernelRtt() throws Exception {
+    CompletableFuture<EchoResult> f = client.echoAsync(request());
+    FakeTransport.Sent s = fake.awaitSent(1);
+    assertEquals(EchoRequest.DEFAULT_PAYLOAD_SIZE, s.payload().length);
+    fake.inject(s.channel(), fake.replyTo(s, 5_432));
+    EchoResult.Reply r = assertInstanceOf(EchoResult.Reply.class, get(f));
+    assertEquals(Duration.ofNanos(5_432), r.rtt());
+    assertEquals(TARGET, r.from());
+    assertEquals(64, r.ttl());
+    assertEquals(64, r.bytes());
+    assertEquals(s.sequence(), r.sequence());
+    assertEquals(IpStatus.IP_SUCCESS, r.status());
+  }
+
+  @Test
+  void timeoutCompletesWithTimedOutAtTheDeadlineNotBefore() throws Exception {
+    CompletableFuture<EchoResult> f = client.echoAsync(request());
+    fake.awaitSent(1);
+    fake.advance(TIMEOUT.toNanos() - 1);
+    Thread.sleep(50);
+    assertFalse(f.isDone(), "completed before its deadline");
+    fake.advance(1);
+    EchoResult.TimedOut t = assertInstanceOf(EchoResult.TimedOut.class, get(f));
+    assertEquals(IpStatus.IP_REQ_TIMED_OUT, t.status());
+    assertEquals(TIMEOUT, t.waited());
+    assertEquals(1, client.stats().timeouts());
+  }
+
+  @Test
+  void duplicateReplyIsReportedOnceAsDuplicate() throws Exception {
+    List<EchoResult.Reply> dups = new CopyOnWriteArrayList<>();
+    CompletableFuture<EchoResult> f = client.echoAsync(request(), dups::add);
+    FakeTransport.Sent s = fake.awaitSent(1);
+    fake.inject(s.channel(), fake.replyTo(s, 1000));
+    assertInstanceOf(EchoResult.Reply.class, get(f));
+    fake.inject(s.channel(), fake.replyTo(s, 2000));
+    fake.inject(s.channel(), fake.replyTo(s, 3000));
+    ClientStats st = waitFor(() -> client.stats(), x -> x.duplicates() == 2);
+    assertEquals(1, st.replies());
+    assertEquals(2, dups.size());
+    assertEquals(Duration.ofNanos(2000), dups.get(0).rtt());
+    assertEquals(s.sequence(), dups.get(1).sequence());
+  }
+
+  @Test
+  void replyAfterTheTimeoutIsLateAndNeverAttributed() throws Exception {
+    CompletableFuture<EchoResult> f = client.echoAsync(request());
+    FakeTransport.Sent s = fake.awaitSent(1);
+    fake.advance(TIMEOUT.toNanos());
+    assertInstanceOf(EchoResult.TimedOut.class, get(f));
+    fake.inject(s.channel(), fake.replyTo(s, TIMEOUT.toNanos() + 1));
+    ClientStats st = waitFor(() -> client.stats(), x -> x.late() == 1);
+    assertEquals(0, st.replies());
+  }
+
+  @Test
+  void replyWithAnotherClientsCookieIsForeign() throws Exception {
+    CompletableFuture<EchoResult> f = client.echoAsync(request());
+    FakeTransport.Sent s = fake.awaitSent(1);
+    Packet foreign = fake.replyTo(s, 100);
+    foreign.data[0] ^= 0x55;
+    fake.inject(s.channel(), foreign);
+    waitFor(() -> client.stats(), x -> x.foreign() == 1);
+    assertFalse(f.isDone());
+    fake.inject(s.channel(), fake.replyTo(s, 200));
+    assertEquals(Duration.ofNanos(200), ((EchoResult.Reply) get(f)).rtt());
+  }
+
+  @Test
+  void corruptedPayloadIsNeverASuccess() throws Exception {
+    CompletableFuture<EchoResult> f = client.echoAsync(request());
+    FakeTransport.Sent s = fake.awaitSent(1);
+    Packet bad = fake.replyTo(s, 100);
+    bad.data[20] ^= 0x41;
+    fake.inject(s.channel(), bad);
+    EchoResult.Corrupted c = assertInstanceOf(EchoResult.Corrupted.class, get(f));
+    assertEquals(IpStatus.IP_GENERAL_FAILURE, c.status());
+    assertTrue(c.reason().startsWith("payload byte 20 "), c.reason());
+    assertEquals(1, client.stats().corrupted());
+  }
+
+  @Test
+  void truncatedPayloadIsCorrupted() throws Exception {
+    CompletableFuture<EchoResult> f = client.echoAsync(request());
+    FakeTransport.Sent s = fake.awaitSent(1);
+    Packet shortReply = fake.replyTo(s, 100);
+    shortReply.dataLength = 30;
+    fake.inject(s.channel(), shortReply);
+    EchoResult.Corrupted c = assertInstanceOf(EchoResult.Corrupted.class, get(f));
+    assertEquals("reply carries 30 payload bytes, sent 56", c.reason());
+  }
+
+  @Test
+  void badChecksumIsNeverMatched() throws Exception {
+    CompletableFuture<EchoResult> f = client.echoAsync(request());
+    FakeTransport.Sent s = fake.awaitSent(1);
+    Packet bad = fake.replyTo(s, 100);
+    bad.checksumOk = false;
+    fake.inject(s.channel(), bad);
+    waitFor(() -> client.stats(), x -> x.badChecksum() == 1);
+    fake.advance(TIMEOUT.toNanos());
+    assertInstanceOf(EchoResult.TimedOut.class, get(f));
+  }
+
+  @Test
+  void wrongSequenceOrIdentifierIsForeign() throws Exception {
+    client.close();
+    // A raw socket checks the identifier itself; a datagram socket's kernel does.
+    client = rawClient();
+    CompletableFuture<EchoResult> f = client.echoAsync(request());
+    FakeTransport.Sent s = fake.awaitSent(1);
+    Packet wrongSeq = fake.replyTo(s, 100);
+    wrongSeq.sequence = (s.sequence() + 1) & 0xffff;
+    Packet wrongId = fake.replyTo(s, 100);
+    wrongId.identifier = s.channel().identifier() + 1;
+    fake.inject(s.channel(), wrongSeq);
+    fake.inject(s.channel(), wrongId);
+    waitFor(() -> client.stats(), x -> x.foreign() == 2);
+    assertFalse(f.isDone());
+  }
+
+  IcmpClient rawClient() {
+    IcmpClient.Builder b = IcmpClient.newBuilder().socketMode(org.icmpecho.SocketMode.RAW);
+    InternalAccess.configure(b, c -> c.withTransportFactory(fake).withCallbackExecutor(Runnable::run));
+    return b.build();
+  }
+
+  @Test
+  void reorderedRepliesGoToTheirOwnProbes() throws Exception {
+    List<CompletableFuture<EchoResult>> fs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) fs.add(client.echoAsync(request()));
+    FakeTransport.Sent[] s = {fake.awaitSent(1), fake.awaitSent(2), fake.awaitSent(3)};
+    fake.inject(s[2].channel(), fake.replyTo(s[2], 300));
+    fake.inject(s[0].channel(), fake.replyTo(s[0], 100));
+    fake.inject(s[1].channel(), fake.replyTo(s[1], 200));
+    for (int i = 0; i < 3; i++) {
+      EchoResult.Reply r = (EchoResult.Reply) get(fs.get(i));
+      assertEquals(s[i].sequence(), r.sequence());
+      assertEquals(Duration.ofNanos(100L * (i + 1)), r.rtt());
+    }
+  }
+
+  @Test
+  void sequencesWrapAroundAndStayCorrect() throws Exception {
+    int n = 70_000;
+    int first = -1;
+    for (int i = 0; i < n; i++) {
+      CompletableFuture<EchoResult> f = client.echoAsync(request());
+      FakeTransport.Sent s = fake.awaitSent(i + 1);
+      if (i == 0) first = s.sequence();
+      assertEquals((first + i) & 0xffff, s.sequence(), "sequence of echo " + i);
+      fake.inject(s.channel(), fake.replyTo(s, 10));
+      assertInstanceOf(EchoResult.Reply.class, get(f));
+    }
+    assertEquals(n, client.stats().replies());
+    assertEquals(1, fake.channels.size(), "wrapping must reuse the socket");
+  }
+
+  @Test
+  void staleReplyToAnEarlierUseOfTheSequenceIsLate() throws Exception {
+    CompletableFuture<EchoResult> old = client.echoAsync(request());
+    FakeTransport.Sent olds = fake.awaitSent(1);
+    fake.advance(TIMEOUT.toNanos());
+    assertInstanceOf(EchoResult.TimedOut.class, get(old));
+    // Walk the sequence space round until the same sequence is used again.
+    CompletableFuture<EchoResult> reuse = null;
+    FakeTransport.Sent news = null;
+    for (int i = 2; i <= 65_537; i++) {
+      CompletableFuture<EchoResult> f = client.echoAsync(request());
+      FakeTransport.Sent s = fake.awaitSent(i);
+      if (s.sequence() == olds.sequence()) {
+        reuse = f;
+        news = s;
+        break;
+      }
+      fake.inject(s.channel(), fake.replyTo(s, 10));
+      get(f);
+    }
+    assertTrue(reuse != null, "sequence was never reused");
+    fake.inject(olds.channel(), fake.replyTo(olds, 5));
+    waitFor(() -> client.stats(), x -> x.late() == 1);
+    assertFalse(reuse.isDone(), "a stale reply answered the new echo");
+    fake.inject(news.channel(), fake.replyTo(news, 7));
+    assertEquals(Duration.ofNanos(7), ((EchoResult.Reply) get(reuse)).rtt());
+  }
+
+  @Test
+  void allSequencesInFlightOpensASecondSocket() throws Exception {
+    int n = 65_536 + 10;
+    List<CompletableFuture<EchoResult>> fs = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) fs.add(client.echoAsync(request()));
+    fake.awaitSent(n);
+    assertEquals(2, fake.channels.size());
+    assertEquals(n, client.stats().inFlight());
+    fake.advance(TIMEOUT.toNanos());
+    for (CompletableFuture<EchoResult> f : fs) assertInstanceOf(EchoResult.TimedOut.class, get(f));
+    assertEquals(0, client.stats().inFlight());
+  }
+
+  @Test
+  void icmpErrorIsMappedWithTheReportingRouter() throws Exception {
+    CompletableFuture<EchoResult> f = client.echoAsync(request());
+    FakeTransport.Sent s = fake.awaitSent(1);
+    fake.inject(s.channel(), fake.errorAbout(s, ROUTER, 11, 0, 0));
+    EchoResult.IcmpError e = assertInstanceOf(EchoResult.IcmpError.class, get(f));
+    assertEquals(IpStatus.IP_TTL_EXPIRED_TRANSIT, e.status());
+    assertEquals(ROUTER, e.from());
+    assertEquals(Duration.ofNanos(1000), e.rtt());
+
+    CompletableFuture<EchoResult> f6 = client.echoAsync(EchoRequest.to(TARGET6).timeout(TIMEOUT).build());
+    FakeTransport.Sent s6 = fake.awaitSent(2);
+    fake.inject(s6.channel(), fake.errorAbout(s6, addr("fd00::1"), 2, 0, 1280));
+    EchoResult.IcmpError e6 = assertInstanceOf(EchoResult.IcmpError.class, get(f6));
+    assertEquals(IpStatus.IP_PACKET_TOO_BIG, e6.status());
+    assertEquals(1280, e6.info());
+  }
+
+  @Test
+  void errorQuotingAnotherDestinationIsForeign() throws Exception {
+    CompletableFuture<EchoResult> f = client.echoAsync(request());
+    FakeTransport.Sent s = fake.awaitSent(1);
+    Packet e = fake.errorAbout(s, ROUTER, 3, 1, 0);
+    e.quotedDst[3] = 99;
+    fake.inject(s.channel(), e);
+    waitFor(() -> client.stats(), x -> x.foreign() == 1);
+    assertFalse(f.isDone());
+  }
+
+  @Test
+  void refusedSendBecomesSendFailedWithItsStatus() throws Exception {
+    fake.sendErrno = 90;
+    EchoResult.SendFailed r = assertInstanceOf(EchoResult.SendFailed.class, get(client.echoAsync(request())));
+    assertEquals(IpStatus.IP_PACKET_TOO_BIG, r.status());
+    assertEquals("EMSGSIZE", r.errno());
+    fake.sendErrno = 113;
+    assertEquals(IpStatus.IP_DEST_HOST_UNREACHABLE, get(client.echoAsync(request())).status());
+    fake.sendErrno = 101;
+    assertEquals(IpStatus.IP_DEST_NET_UNREACHABLE, get(client.echoAsync(request())).status());
+    assertEquals(0, client.stats().inFlight());
+  }
+
+  @Test
+  void permissionFailureFailsTheEchoWithTheTypedException() {
+    fake.denyAll = true;
+    ExecutionException e = assertThrows(ExecutionException.class, () -> get(client.echoAsync(request())));
+    assertInstanceOf(IcmpPermissionException.class, e.getCause());
+    assertThrows(IcmpPermissionException.class, () -> client.echo(request()));
+    assertThrows(IcmpPermissionException.class, () -> client.socketMode(java.net.StandardProtocolFamily.INET));
+  }
+
+  @Test
+  void closeCompletesEveryPendingEcho() throws Exception {
+    List<CompletableFuture<EchoResult>> fs = new ArrayList<>();
+    for (int i = 0; i < 100; i++) fs.add(client.echoAsync(request()));
+    fake.awaitSent(100);
+    client.close();
+    for (CompletableFuture<EchoResult> f : fs) {
+      ExecutionException e = assertThrows(ExecutionException.class, () -> get(f));
+      assertEquals("client closed", e.getCause().getMessage());
+    }
+    ExecutionException later = assertThrows(ExecutionException.class, () -> get(client.echoAsync(request())));
+    assertInstanceOf(IcmpException.class, later.getCause());
+    assertTrue(fake.channels.get(0).closed);
+  }
+
+  @Test
+  void fatalIoErrorFailsEveryPendingEchoWithTheCause() throws Exception {
+    CompletableFuture<EchoResult> f = client.echoAsync(request());
+    fake.awaitSent(1);
+    IcmpException boom = new IcmpException("epoll_wait: Bad file descriptor", "epoll_wait", "EBADF");
+    fake.failPoller = boom;
+    fake.advance(1);
+    ExecutionException e = assertThrows(ExecutionException.class, () -> get(f));
+    assertSame(boom, e.getCause());
+    ExecutionException later = assertThrows(ExecutionException.class, () -> get(client.echoAsync(request())));
+    assertSame(boom, later.getCause());
+  }
+
+  @Test
+  void cancelWithdrawsTheEcho() throws Exception {
+    CompletableFuture<EchoResult> f = client.echoAsync(request());
+    FakeTransport.Sent s = fake.awaitSent(1);
+    assertTrue(f.cancel(true));
+    waitFor(() -> client.stats(), x -> x.inFlight() == 0);
+    fake.inject(s.channel(), fake.replyTo(s, 10));
+    waitFor(() -> client.stats(), x -> x.late() == 1);
+    assertEquals(0, client.stats().replies());
+  }
+
+  @Test
+  void beyondMaxInFlightEchoesAreRejectedAtOnce() throws Exception {
+    client.close();
+    client = client(Runnable::run, 2);
+    client.echoAsync(request());
+    client.echoAsync(request());
+    ExecutionException e = assertThrows(ExecutionException.class, () -> get(client.echoAsync(request())));
+    assertInstanceOf(RejectedExecutionException.class, e.getCause());
+  }
+
+  @Test
+  void throwingDuplicateListenerDoesNotStopOtherCompletions() throws Exception {
+    CompletableFuture<EchoResult> f1 = client.echoAsync(request(), d -> {
+      throw new IllegalStateException("listener bug");
+    });
+    CompletableFuture<EchoResult> f2 = client.echoAsync(request());
+    FakeTransport.Sent s1 = fake.awaitSent(1);
+    FakeTransport.Sent s2 = fake.awaitSent(2);
+    fake.inject(s1.channel(), fake.replyTo(s1, 1));
+    get(f1);
+    fake.inject(s1.channel(), fake.replyTo(s1, 2)); // duplicate: the listener throws
+    fake.inject(s2.channel(), fake.replyTo(s2, 3));
+    assertEquals(Duration.ofNanos(3), ((EchoResult.Reply) get(f2)).rtt());
+  }
+
+  @Test
+  void dependentStagesNeverRunOnTheIoThread() throws Exception {
+    client.close();
+    client = IcmpClient.newBuilder().build();
+    client.close();
+    IcmpClient.Builder b = IcmpClient.newBuilder();
+    InternalAccess.configure(b, c -> c.withTransportFactory(fake)); // default executor
+    client = b.build();
+    CompletableFuture<EchoResult> f = client.echoAsync(request());
+    FakeTransport.Sent s = fake.awaitSent(1);
+    Thread.sleep(20); // let the stage below attach before completion
+    CompletableFuture<String> thread = f.thenApply(r -> Thread.currentThread().getName());
+    fake.inject(s.channel(), fake.replyTo(s, 1));
+    String name = thread.get(5, TimeUnit.SECONDS);
+    assertNotEquals("icmpecho-io", name);
+  }
+
+  @Test
+  void explicitPayloadIsSentAndVerifiedByteForByte() throws Exception {
+    byte[] data = "Data Buffer 0123456789abcdefghi".getBytes();
+    CompletableFuture<EchoResult> f = client.echoAsync(EchoRequest.to(TARGET).payload(data).build());
+    FakeTransport.Sent s = fake.awaitSent(1);
+    assertEquals(new String(data), new String(s.payload()));
+    Packet bad = fake.replyTo(s, 1);
+    bad.data[0] = 'X';
+    fake.inject(s.channel(), bad);
+    assertInstanceOf(EchoResult.Corrupted.class, get(f));
+    CompletableFuture<EchoResult> g = client.echoAsync(EchoRequest.to(TARGET).payload(data).build());
+    FakeTransport.Sent s2 = fake.awaitSent(2);
+    fake.inject(s2.channel(), fake.replyTo(s2, 1));
+    assertInstanceOf(EchoResult.Reply.class, get(g));
+  }
+
+  @Test
+  void answeredEchoesAreForgottenAfterTheDuplicateWindow() throws Exception {
+    CompletableFuture<EchoResult> f = client.echoAsync(request());
+    FakeTransport.Sent s = fake.awaitSent(1);
+    fake.inject(s.channel(), fake.replyTo(s, 1));
+    get(f);
+    fake.advance(Duration.ofSeconds(11).toNanos());
+    fake.inject(s.channel(), fake.replyTo(s, 2));
+    ClientStats st = waitFor(() -> client.stats(), x -> x.late() == 1);
+    assertEquals(0, st.duplicates());
+  }
+
+  static <T> T waitFor(java.util.function.Supplier<T> s, java.util.function.Predicate<T> ok) throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    T v = s.get();
+    while (!ok.test(v)) {
+      if (System.nanoTime() > end) throw new AssertionError("condition not met: " + v);
+      Thread.sleep(5);
+      v = s.get();
+    }
+    return v;
+  }
+}

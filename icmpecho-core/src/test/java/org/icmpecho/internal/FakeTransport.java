@@ -1,0 +1,276 @@
+package org.icmpecho.internal;
+
+import java.net.InetAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+import org.icmpecho.EchoRequest;
+import org.icmpecho.IcmpException;
+import org.icmpecho.IcmpPermissionException;
+import org.icmpecho.SocketMode;
+import org.icmpecho.internal.packet.Packet;
+
+/**
+ * An in-memory transport with a manual clock: the engine's real I/O thread runs against it, tests see every echo
+ * sent and inject any answer (replies, duplicates, errors, garbage) at any time. Time moves only by {@link
+ * #advance}, so timeouts are deterministic.
+ */
+final class FakeTransport implements TransportFactory {
+  /** One echo the engine sent. */
+  record Sent(FakeChannel channel, EchoRequest request, int sequence, byte[] payload, long sentAt) {}
+
+  private final Object lock = new Object();
+  private long now = 1_000_000_000L;
+  private boolean woken;
+  final List<FakeChannel> channels = new ArrayList<>();
+  final List<Sent> sent = new ArrayList<>();
+  int sendErrno;
+  boolean denyAll;
+  volatile IcmpException failPoller;
+
+  @Override
+  public void enterNamespace(String name) {}
+
+  @Override
+  public Poller newPoller() {
+    return new FakePoller();
+  }
+
+  @Override
+  public Channel open(ChannelKey key, SocketMode mode, int receiveBufferSize) throws IcmpException {
+    synchronized (lock) {
+      if (denyAll) throw new IcmpPermissionException("denied by the fake", "socket", "EACCES");
+      FakeChannel c = new FakeChannel(key.ipv6(), mode == SocketMode.AUTO ? SocketMode.DATAGRAM : mode,
+          1000 + channels.size());
+      channels.add(c);
+      return c;
+    }
+  }
+
+  /** Moves the clock forward and lets the engine see it. */
+  void advance(long nanos) {
+    synchronized (lock) {
+      now += nanos;
+      woken = true;
+      lock.notifyAll();
+    }
+  }
+
+  long now() {
+    synchronized (lock) {
+      return now;
+    }
+  }
+
+  /** Waits (real time, bounded) until the engine has sent {@code n} echoes in all; returns the n-th. */
+  Sent awaitSent(int n) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    synchronized (lock) {
+      while (sent.size() < n) {
+        long left = end - System.nanoTime();
+        if (left <= 0) throw new AssertionError("engine sent " + sent.size() + " echoes, expected " + n);
+        lock.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+      }
+      return sent.get(n - 1);
+    }
+  }
+
+  /** Queues an answer on the channel and wakes the engine. */
+  void inject(FakeChannel c, Packet p) {
+    synchronized (lock) {
+      c.inbox.add(p);
+      woken = true;
+      lock.notifyAll();
+    }
+  }
+
+  /** A well-formed echo reply to {@code s}, arriving {@code rttNanos} after it was sent. */
+  Packet replyTo(Sent s, long rttNanos) {
+    Packet p = new Packet();
+    p.clear();
+    p.kind = Packet.ECHO_REPLY;
+    p.ipv6 = s.request().isIpv6();
+    p.identifier = s.channel().identifier();
+    p.sequence = s.sequence();
+    byte[] addr = s.request().target().getAddress();
+    p.setFrom(addr, 0, addr.length, 0);
+    p.data = s.payload().clone();
+    p.dataOffset = 0;
+    p.dataLength = p.data.length;
+    p.icmpLength = p.dataLength + 8;
+    p.ttl = 64;
+    p.tos = 0;
+    p.rxTime = s.sentAt() + rttNanos;
+    return p;
+  }
+
+  /** An ICMP error about {@code s} from {@code reporter}. */
+  Packet errorAbout(Sent s, InetAddress reporter, int type, int code, int info) {
+    Packet p = new Packet();
+    p.clear();
+    p.kind = Packet.ICMP_ERROR;
+    p.ipv6 = s.request().isIpv6();
+    p.identifier = s.channel().identifier();
+    p.sequence = s.sequence();
+    byte[] addr = reporter.getAddress();
+    p.setFrom(addr, 0, addr.length, 0);
+    byte[] dst = s.request().target().getAddress();
+    System.arraycopy(dst, 0, p.quotedDst, 0, dst.length);
+    p.quotedDstLen = dst.length;
+    p.icmpType = type;
+    p.icmpCode = code;
+    p.info = info;
+    p.rxTime = s.sentAt() + 1000;
+    return p;
+  }
+
+  final class FakePoller implements Poller {
+    private final List<FakeChannel> registered = new ArrayList<>();
+
+    @Override
+    public void register(Channel channel, int token) {
+      synchronized (lock) {
+        ((FakeChannel) channel).token = token;
+        registered.add((FakeChannel) channel);
+      }
+    }
+
+    @Override
+    public void unregister(Channel channel) {
+      synchronized (lock) {
+        registered.remove(channel);
+      }
+    }
+
+    @Override
+    public int await(long timeoutNanos, ReadySink sink) throws IcmpException {
+      List<FakeChannel> ready = new ArrayList<>();
+      synchronized (lock) {
+        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : now + timeoutNanos;
+        long realEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (true) {
+          if (failPoller != null) throw failPoller;
+          for (FakeChannel c : registered) if (!c.inbox.isEmpty()) ready.add(c);
+          if (!ready.isEmpty() || woken || now - deadline >= 0 || timeoutNanos == 0) break;
+          // Real time is only a safety net: the manual clock decides timeouts.
+          if (System.nanoTime() - realEnd > 0) break;
+          try {
+            lock.wait(50);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        }
+        woken = false;
+      }
+      for (FakeChannel c : ready) sink.ready(c.token, false);
+      return ready.size();
+    }
+
+    @Override
+    public void wakeup() {
+      synchronized (lock) {
+        woken = true;
+        lock.notifyAll();
+      }
+    }
+
+    @Override
+    public long nanoTime() {
+      return now();
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  final class FakeChannel implements Channel {
+    final boolean ipv6;
+    final SocketMode mode;
+    final int identifier;
+    final Queue<Packet> inbox = new ArrayDeque<>();
+    int token;
+    long lastSend;
+    boolean closed;
+
+    FakeChannel(boolean ipv6, SocketMode mode, int identifier) {
+      this.ipv6 = ipv6;
+      this.mode = mode;
+      this.identifier = identifier;
+    }
+
+    @Override
+    public SocketMode mode() {
+      return mode;
+    }
+
+    @Override
+    public boolean ipv6() {
+      return ipv6;
+    }
+
+    @Override
+    public int identifier() {
+      return identifier;
+    }
+
+    @Override
+    public int send(EchoRequest request, int sequence, byte[] payload, int length) {
+      synchronized (lock) {
+        lastSend = now;
+        if (sendErrno != 0) return sendErrno;
+        byte[] copy = java.util.Arrays.copyOf(payload, length);
+        sent.add(new Sent(this, request, sequence, copy, now));
+        lock.notifyAll();
+        return 0;
+      }
+    }
+
+    @Override
+    public long lastSendTime() {
+      return lastSend;
+    }
+
+    @Override
+    public long rttClockNow() {
+      return now();
+    }
+
+    @Override
+    public int receive(PacketSink sink, int max, boolean errorQueue) {
+      int n = 0;
+      while (n < max) {
+        Packet p;
+        synchronized (lock) {
+          p = inbox.poll();
+        }
+        if (p == null) break;
+        sink.accept(this, p);
+        n++;
+      }
+      return n;
+    }
+
+    @Override
+    public String errnoName(int errno) {
+      return switch (errno) {
+        case 90 -> "EMSGSIZE";
+        case 101 -> "ENETUNREACH";
+        case 113 -> "EHOSTUNREACH";
+        default -> "errno " + errno;
+      };
+    }
+
+    @Override
+    public String errnoMessage(int errno) {
+      return "fake " + errnoName(errno);
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+}
