@@ -36,6 +36,7 @@ final class IoLoop implements Runnable {
   private static final int SUBMIT_BATCH = 1024;
   private static final int RECEIVE_BATCH = 4096;
   private static final long SWEEP_INTERVAL = 1_000_000_000L;
+  private static final int EMSGSIZE = 90;
 
   private final Engine engine;
   private final EngineConfig config;
@@ -62,6 +63,8 @@ final class IoLoop implements Runnable {
   private final Channel.PacketSink packetSink = this::onPacket;
   private final Poller.ReadySink readySink = this::onReady;
   private ChannelState current;
+  /** MTU of the last local error read from an error queue (EMSGSIZE), 0 when none. */
+  private int localErrorMtu;
 
   // Payload buffers: the client's pattern (cookie, serial, then i & 0xff) and a buffer for explicit payloads.
   private final byte[] pattern = new byte[EchoRequest.MAX_PAYLOAD_V6 + 8];
@@ -215,11 +218,24 @@ final class IoLoop implements Runnable {
     cs.sentSinceRead = true;
     sent++;
     if (errno != 0) {
+      if (errno == EMSGSIZE && cs.channel.mode() == SocketMode.DATAGRAM) {
+        // With IP_RECVERR the kernel also queued a local error carrying the path MTU: read it now, so the
+        // result says "mtu 1280" as iputils does. onPacket completes the probe from it.
+        try {
+          current = cs;
+          cs.channel.receive(packetSink, 0, true);
+        } catch (IcmpException e) {
+          throw new FatalIo(e);
+        }
+        if (p.finished) return;
+      }
       release(cs, p.sequence, ChannelState.EXPIRED);
       sendFailures++;
       String name = cs.channel.errnoName(errno);
       IpStatus status = StatusMap.localErrno(name);
-      finish(p, new EchoResult.SendFailed(r, status, name, cs.channel.errnoMessage(errno), p.sequence));
+      String message = cs.channel.errnoMessage(errno) + (localErrorMtu > 0 ? " (mtu " + localErrorMtu + ")" : "");
+      localErrorMtu = 0;
+      finish(p, new EchoResult.SendFailed(r, status, name, message, p.sequence));
       return;
     }
     p.sentAt = cs.channel.lastSendTime();
@@ -364,6 +380,10 @@ final class IoLoop implements Runnable {
       return;
     }
     int seq = pk.sequence;
+    if (pk.kind == Packet.LOCAL_ERROR && seq < 0) {
+      localErrorMtu = pk.info;
+      return;
+    }
     if (seq < 0 || seq > 0xffff) {
       foreign++;
       return;

@@ -445,9 +445,11 @@ final class LinuxChannel implements Channel {
       p.ipv6 = ipv6;
       long ee = readControl(errControl, 0, errMsg.get(JAVA_LONG, 40), p, recvErrLen);
       if (ee < 0 || recvErrLen[0] < Layouts.SOCK_EXTENDED_ERR.byteSize()) continue;
-      if (!IcmpCodec.parseQuotedEcho(scratch, 0, len, ipv6, p)) continue;
       int eeErrno = errControl.get(JAVA_INT, ee);
       int origin = Byte.toUnsignedInt(errControl.get(JAVA_BYTE, ee + 4));
+      // A local error (ip_local_error, e.g. EMSGSIZE with the path MTU) carries no copy of our packet: its
+      // sequence stays -1 and the engine applies it to the send that just failed.
+      if (!IcmpCodec.parseQuotedEcho(scratch, 0, len, ipv6, p) && origin != Sys.SO_EE_ORIGIN_LOCAL) continue;
       p.icmpType = Byte.toUnsignedInt(errControl.get(JAVA_BYTE, ee + 5));
       p.icmpCode = Byte.toUnsignedInt(errControl.get(JAVA_BYTE, ee + 6));
       p.info = errControl.get(JAVA_INT, ee + 8);
