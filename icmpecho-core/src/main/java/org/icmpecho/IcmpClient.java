@@ -88,12 +88,8 @@ public final class IcmpClient implements AutoCloseable {
    * @throws InterruptedException if interrupted while waiting; the echo is withdrawn
    */
   public EchoResult echo(EchoRequest request) throws IOException, InterruptedException {
-    CompletableFuture<EchoResult> f = echoAsync(request);
     try {
-      return f.get();
-    } catch (InterruptedException e) {
-      f.cancel(false);
-      throw e;
+      return engine.await(Objects.requireNonNull(request, "request"));
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
       if (c instanceof IOException io) throw io;

@@ -46,7 +46,37 @@ public final class Engine {
   }
 
   public CompletableFuture<EchoResult> submit(EchoRequest request, Consumer<? super EchoResult.Reply> onDuplicate) {
-    Probe p = new Probe(request, onDuplicate);
+    return submit(request, onDuplicate, false);
+  }
+
+  /**
+   * Sends an echo and blocks for its outcome. The future stays inside the engine, so the I/O thread completes it
+   * directly; the caller spins briefly before parking because a loopback or LAN answer often arrives within
+   * microseconds, far sooner than a park/unpark round trip.
+   */
+  public EchoResult await(EchoRequest request) throws InterruptedException, ExecutionException {
+    CompletableFuture<EchoResult> f = submit(request, null, true);
+    long spinUntil = System.nanoTime() + SPIN_NANOS;
+    while (!f.isDone() && System.nanoTime() - spinUntil < 0) {
+      Thread.onSpinWait();
+    }
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      f.cancel(false);
+      throw e;
+    }
+  }
+
+  /**
+   * How long a blocking caller, and an I/O thread that just had work, spin before they park (ns). System property
+   * {@code icmpecho.spinNanos}; 0 turns spinning off (e.g. on a single busy core).
+   */
+  static final long SPIN_NANOS = Long.getLong("icmpecho.spinNanos", 20_000L);
+
+  private CompletableFuture<EchoResult> submit(EchoRequest request, Consumer<? super EchoResult.Reply> onDuplicate,
+      boolean direct) {
+    Probe p = new Probe(request, onDuplicate, direct);
     IcmpException f = failure;
     if (f != null) {
       p.completeExceptionally(f);

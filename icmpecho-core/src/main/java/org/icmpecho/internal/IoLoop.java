@@ -65,6 +65,8 @@ final class IoLoop implements Runnable {
   private ChannelState current;
   /** MTU of the last local error read from an error queue (EMSGSIZE), 0 when none. */
   private int localErrorMtu;
+  /** When the loop last sent something (poller clock), for the spin decision. */
+  private long lastBusy = Long.MIN_VALUE / 2;
 
   // Payload buffers: the client's pattern (cookie, serial, then i & 0xff) and a buffer for explicit payloads.
   private final byte[] pattern = new byte[EchoRequest.MAX_PAYLOAD_V6 + 8];
@@ -159,7 +161,8 @@ final class IoLoop implements Runnable {
       sweep(now);
       flushBatch();
       long timeout;
-      if (!queue.isEmpty() || !tasks.isEmpty()) {
+      if (sentNow > 0) lastBusy = now;
+      if (!queue.isEmpty() || !tasks.isEmpty() || spinForWork(now)) {
         timeout = 0;
       } else {
         Probe first = timers.peek();
@@ -172,6 +175,21 @@ final class IoLoop implements Runnable {
       sleeping = false;
       wakeRequested.set(false);
     }
+  }
+
+  /**
+   * After recent work, spins up to {@link Engine#SPIN_NANOS} for the next submission before sleeping in the poller:
+   * a caller sending one echo at a time submits again within microseconds, and waking a sleeping thread through
+   * the eventfd costs more than that. Returns true when work arrived.
+   */
+  private boolean spinForWork(long now) {
+    if (Engine.SPIN_NANOS <= 0 || now - lastBusy > Engine.SPIN_NANOS * 10) return false;
+    long end = System.nanoTime() + Engine.SPIN_NANOS;
+    while (System.nanoTime() - end < 0) {
+      if (!queue.isEmpty() || !tasks.isEmpty()) return true;
+      Thread.onSpinWait();
+    }
+    return false;
   }
 
   private void runTasks() {
@@ -570,13 +588,21 @@ final class IoLoop implements Runnable {
     engine.released();
   }
 
-  /** Records the outcome of a probe; the future completes on the executor when the batch is flushed. */
+  /**
+   * Records the outcome of a probe; the future completes on the executor when the batch is flushed, or here for
+   * the blocking path, whose future no user code can see.
+   */
   private void finish(Probe p, Object outcome) {
     if (p.finished) return;
     p.finished = true;
     inFlight--;
     engine.released();
-    addBatch(p, outcome);
+    if (p.direct) {
+      if (outcome instanceof Throwable t) p.completeExceptionally(t);
+      else p.complete((EchoResult) outcome);
+    } else {
+      addBatch(p, outcome);
+    }
   }
 
   private void addBatch(Object target, Object value) {

@@ -30,10 +30,16 @@ final class Probe extends CompletableFuture<EchoResult> {
   int heapIndex = -1;
   /** True once the I/O thread has recorded an outcome (completion may still be pending on the executor). */
   boolean finished;
+  /**
+   * True for the blocking {@code echo()} path: the future never leaves the client, so no user code can hang on it
+   * and the I/O thread may complete it itself, saving a hand-off to the callback executor.
+   */
+  final boolean direct;
 
-  Probe(EchoRequest request, Consumer<? super EchoResult.Reply> onDuplicate) {
+  Probe(EchoRequest request, Consumer<? super EchoResult.Reply> onDuplicate, boolean direct) {
     this.request = request;
     this.onDuplicate = onDuplicate;
+    this.direct = direct;
   }
 
   /** Withdraws the echo: the future is cancelled now, the I/O thread frees its slot and timer entry soon after. */
