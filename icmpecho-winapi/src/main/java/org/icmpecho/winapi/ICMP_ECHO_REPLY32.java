@@ -208,7 +208,7 @@ public final class ICMP_ECHO_REPLY32 {
    * the echoed data.
    */
   public static MemorySegment Data(MemorySegment struct) {
-    return MemorySegment.ofAddress(Integer.toUnsignedLong(struct.get(Data$LAYOUT, Data$OFFSET)));
+    return Native.fromPointer32(struct.get(Data$LAYOUT, Data$OFFSET));
   }
 
   /**
@@ -218,10 +218,7 @@ public final class ICMP_ECHO_REPLY32 {
    * @throws IllegalArgumentException if the address does not fit a {@code POINTER_32}, or the segment is not native
    */
   public static void Data(MemorySegment struct, MemorySegment fieldValue) {
-    if (!fieldValue.isNative() || (fieldValue.address() >>> 32) != 0) {
-      throw new IllegalArgumentException("address 0x" + Long.toHexString(fieldValue.address()) + " does not fit a POINTER_32");
-    }
-    struct.set(Data$LAYOUT, Data$OFFSET, (int) fieldValue.address());
+    struct.set(Data$LAYOUT, Data$OFFSET, Native.toPointer32(fieldValue));
   }
 
   private static final MemoryLayout Options$LAYOUT = $LAYOUT.select(groupElement("Options"));

@@ -184,7 +184,7 @@ public final class IP_OPTION_INFORMATION32 {
    * the option bytes.
    */
   public static MemorySegment OptionsData(MemorySegment struct) {
-    return MemorySegment.ofAddress(Integer.toUnsignedLong(struct.get(OptionsData$LAYOUT, OptionsData$OFFSET)));
+    return Native.fromPointer32(struct.get(OptionsData$LAYOUT, OptionsData$OFFSET));
   }
 
   /**
@@ -194,10 +194,7 @@ public final class IP_OPTION_INFORMATION32 {
    * @throws IllegalArgumentException if the address does not fit a {@code POINTER_32}, or the segment is not native
    */
   public static void OptionsData(MemorySegment struct, MemorySegment fieldValue) {
-    if (!fieldValue.isNative() || (fieldValue.address() >>> 32) != 0) {
-      throw new IllegalArgumentException("address 0x" + Long.toHexString(fieldValue.address()) + " does not fit a POINTER_32");
-    }
-    struct.set(OptionsData$LAYOUT, OptionsData$OFFSET, (int) fieldValue.address());
+    struct.set(OptionsData$LAYOUT, OptionsData$OFFSET, Native.toPointer32(fieldValue));
   }
 
 }

@@ -44,6 +44,23 @@ final class Native {
     return MemorySegment.ofAddress(base.address() + offset);
   }
 
+  /** A {@code POINTER_32} field's value as a zero-length segment (zero-extended). */
+  static MemorySegment fromPointer32(int value) {
+    return MemorySegment.ofAddress(Integer.toUnsignedLong(value));
+  }
+
+  /**
+   * The value of a {@code POINTER_32} field for {@code pointer}.
+   *
+   * @throws IllegalArgumentException if the segment is not native or its address does not fit in 32 bits
+   */
+  static int toPointer32(MemorySegment pointer) {
+    if (!pointer.isNative() || (pointer.address() >>> 32) != 0) {
+      throw new IllegalArgumentException("address 0x" + Long.toHexString(pointer.address()) + " does not fit a POINTER_32");
+    }
+    return (int) pointer.address();
+  }
+
   /**
    * An opaque pointer with the same address as {@code s} but no lifetime of its own (an {@code ApcContext} is
    * handed back as is, never dereferenced). NULL for null.
