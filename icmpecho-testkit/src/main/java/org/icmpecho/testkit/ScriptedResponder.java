@@ -254,6 +254,8 @@ public final class ScriptedResponder implements AutoCloseable {
       try {
         Sys.enterNetworkNamespace("/var/run/netns/" + namespace);
         openSockets(arena);
+        // Delays are promises: wake on time even on a loaded machine (best effort; the thread mostly sleeps).
+        Sys.realtimeScheduling(10);
       } catch (Throwable t) {
         failure = t;
         started.countDown();
@@ -278,6 +280,7 @@ public final class ScriptedResponder implements AutoCloseable {
     // ICMP_FILTER: a set bit blocks that type; let only echo requests (8) through.
     Sys.setsockopt(rx4, Sys.SOL_RAW, Sys.ICMP_FILTER, arena.allocateFrom(ValueLayout.JAVA_INT, ~(1 << 8)));
     Sys.setsockoptInt(rx4, Sys.SOL_SOCKET, Sys.SO_RCVBUFFORCE, 8 << 20);
+    Sys.setsockoptInt(rx4, Sys.SOL_SOCKET, Sys.SO_TIMESTAMPNS, 1);
     rx6 = Sys.socket(Sys.AF_INET6, Sys.SOCK_RAW, Sys.IPPROTO_ICMPV6);
     // ICMP6_FILTER: 256 bits, a set bit blocks; pass only echo requests (128).
     MemorySegment filter = arena.allocate(32, 4);
@@ -287,6 +290,7 @@ public final class ScriptedResponder implements AutoCloseable {
     Sys.setsockoptInt(rx6, Sys.IPPROTO_IPV6, Sys.IPV6_RECVPKTINFO, 1);
     Sys.setsockoptInt(rx6, Sys.IPPROTO_IPV6, Sys.IPV6_RECVHOPLIMIT, 1);
     Sys.setsockoptInt(rx6, Sys.SOL_SOCKET, Sys.SO_RCVBUFFORCE, 8 << 20);
+    Sys.setsockoptInt(rx6, Sys.SOL_SOCKET, Sys.SO_TIMESTAMPNS, 1);
     tx4 = Sys.socket(Sys.AF_INET, Sys.SOCK_RAW, Sys.IPPROTO_RAW); // IPPROTO_RAW implies IP_HDRINCL
     Sys.setsockoptInt(tx4, Sys.SOL_SOCKET, Sys.SO_SNDBUFFORCE, 8 << 20);
     tx6 = Sys.socket(Sys.AF_INET6, Sys.SOCK_RAW, Sys.IPPROTO_RAW); // header included on Linux >= 4.5
@@ -346,7 +350,7 @@ public final class ScriptedResponder implements AutoCloseable {
               if (-len == Sys.EAGAIN || -len == Sys.EINTR) break;
               throw new IOException("recvmsg failed: " + Sys.strerror((int) -len));
             }
-            long rxTime = System.nanoTime();
+            long rxTime = kernelReceiveTime(control, msg.get(ValueLayout.JAVA_LONG, Sys.MSG_CONTROLLEN));
             MemorySegment.copy(data, ValueLayout.JAVA_BYTE, 0, buf, 0, (int) len);
             boolean ok = fam == 0
                 ? rx.parse4(buf, (int) len)
@@ -364,6 +368,30 @@ public final class ScriptedResponder implements AutoCloseable {
       while (!timers.isEmpty() && timers.peek().due <= now) ready.add(timers.poll());
       while (!ready.isEmpty()) send(ready.poll(), out, sa);
     }
+  }
+
+  /**
+   * When the kernel received the packet ({@code SCM_TIMESTAMPNS}, wall clock), on the {@link System#nanoTime()}
+   * clock; now when the timestamp is missing. Delays count from there, so the responder's own wake-up latency
+   * does not add to them.
+   */
+  private static long kernelReceiveTime(MemorySegment control, long controlLen) {
+    long nowNano = System.nanoTime();
+    long off = 0;
+    while (off + Sys.CMSG_HEADER <= controlLen) {
+      long cmsgLen = control.get(ValueLayout.JAVA_LONG, off);
+      if (cmsgLen < Sys.CMSG_HEADER) break;
+      if (control.get(ValueLayout.JAVA_INT, off + 8) == Sys.SOL_SOCKET
+          && control.get(ValueLayout.JAVA_INT, off + 12) == Sys.SCM_TIMESTAMPNS) {
+        long sec = control.get(ValueLayout.JAVA_LONG, off + Sys.CMSG_HEADER);
+        long nsec = control.get(ValueLayout.JAVA_LONG, off + Sys.CMSG_HEADER + 8);
+        java.time.Instant wall = java.time.Instant.now();
+        long age = (wall.getEpochSecond() - sec) * 1_000_000_000L + (wall.getNano() - nsec);
+        return age > 0 && age < 1_000_000_000L ? nowNano - age : nowNano;
+      }
+      off += (cmsgLen + 7) & ~7L;
+    }
+    return nowNano;
   }
 
   /** One parsed echo request. */

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.icmpecho.IcmpClient;
 import org.icmpecho.SocketMode;
 import org.icmpecho.internal.InternalAccess;
+import org.icmpecho.internal.linux.ThreadOps;
 import org.icmpecho.testkit.internal.Cmd;
-import org.icmpecho.testkit.internal.Sys;
 
 /**
  * The lab's standard topology, made by {@link NetLab#chain(int)}: a chain of namespaces joined by veth pairs, with
@@ -411,10 +411,13 @@ public final class Topology {
     return c;
   }
 
-  /** The I/O-thread setup of {@link ClientAccess#UNPRIVILEGED}: drops CAP_NET_RAW from the calling thread only. */
+  /**
+   * The I/O-thread setup of {@link ClientAccess#UNPRIVILEGED}: drops CAP_NET_RAW from the calling thread only,
+   * through core's {@code capset} wrapper.
+   */
   static void dropNetRaw() {
     try {
-      Sys.dropCapability(Sys.CAP_NET_RAW);
+      ThreadOps.dropCapability(org.icmpecho.internal.linux.Sys.CAP_NET_RAW);
     } catch (IOException e) {
       throw new NetLabException("cannot drop CAP_NET_RAW on the I/O thread: " + e.getMessage(), e);
     }

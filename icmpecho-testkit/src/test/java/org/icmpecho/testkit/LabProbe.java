@@ -75,6 +75,7 @@ final class LabProbe {
     List<Answer> answers = new ArrayList<>();
     try (Arena arena = Arena.ofConfined()) {
       tx = Sys.socket(v6 ? Sys.AF_INET6 : Sys.AF_INET, Sys.SOCK_RAW, Sys.IPPROTO_RAW);
+      Sys.setsockoptInt(rx, Sys.SOL_SOCKET, Sys.SO_TIMESTAMPNS, 1);
       long[] sent = new long[count + 1];
       for (int seq = 1; seq <= count; seq++) {
         byte[] icmp = new byte[8 + payloadSize];
@@ -89,7 +90,7 @@ final class LabProbe {
         MemorySegment buf = arena.allocate(packet.length);
         MemorySegment.copy(packet, 0, buf, ValueLayout.JAVA_BYTE, 0, packet.length);
         MemorySegment sa = sockaddr(arena, dst);
-        sent[seq] = System.nanoTime();
+        sent[seq] = wallNanos();
         long n = Sys.sendto(tx, buf, packet.length, sa, (int) sa.byteSize());
         if (n < 0) throw new IOException("sendto: " + Sys.strerror((int) -n));
       }
@@ -100,6 +101,7 @@ final class LabProbe {
       MemorySegment name = arena.allocate(128);
       MemorySegment iov = arena.allocate(Sys.IOVEC);
       MemorySegment msg = arena.allocate(Sys.MSGHDR);
+      MemorySegment control = arena.allocate(256, 8);
       while (answers.size() < expect) {
         long left = deadline - System.nanoTime();
         if (left <= 0) break;
@@ -114,8 +116,10 @@ final class LabProbe {
         msg.set(ValueLayout.JAVA_INT, 8, 128);
         msg.set(ValueLayout.ADDRESS, 16, iov);
         msg.set(ValueLayout.JAVA_LONG, 24, 1L);
+        msg.set(ValueLayout.ADDRESS, 32, control);
+        msg.set(ValueLayout.JAVA_LONG, 40, 256L);
         long len = Sys.recvmsg(rx, msg, Sys.MSG_DONTWAIT);
-        long now = System.nanoTime();
+        long now = kernelTime(control, msg.get(ValueLayout.JAVA_LONG, 40));
         if (len <= 0) continue;
         byte[] b = new byte[(int) len];
         MemorySegment.copy(data, ValueLayout.JAVA_BYTE, 0, b, 0, b.length);
@@ -167,6 +171,26 @@ final class LabProbe {
     int seq = u16(icmp, q + 6);
     int info = ((icmp[4] & 0xff) << 24) | ((icmp[5] & 0xff) << 16) | ((icmp[6] & 0xff) << 8) | (icmp[7] & 0xff);
     return new Answer(type, icmp[1] & 0xff, from, id, seq, rtt(sent, seq, now), info, true, null);
+  }
+
+  private static long wallNanos() {
+    java.time.Instant i = java.time.Instant.now();
+    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+  }
+
+  /** The kernel's receive timestamp (SCM_TIMESTAMPNS, wall clock ns), or now. */
+  private static long kernelTime(MemorySegment control, long len) {
+    for (long off = 0; off + 16 <= len; ) {
+      long cl = control.get(ValueLayout.JAVA_LONG, off);
+      if (cl < 16) break;
+      if (control.get(ValueLayout.JAVA_INT, off + 8) == Sys.SOL_SOCKET
+          && control.get(ValueLayout.JAVA_INT, off + 12) == Sys.SCM_TIMESTAMPNS) {
+        return control.get(ValueLayout.JAVA_LONG, off + 16) * 1_000_000_000L
+            + control.get(ValueLayout.JAVA_LONG, off + 24);
+      }
+      off += (cl + 7) & ~7L;
+    }
+    return wallNanos();
   }
 
   private static long rtt(long[] sent, int seq, long now) {

@@ -14,14 +14,15 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The few Linux calls the test lab makes itself: the responder's raw sockets, {@code setns} and {@code capset}. This
- * is the testkit's only class that touches {@code java.lang.foreign}.
+ * The few Linux calls the scripted responder and the lab's probes make: raw sockets, {@code ppoll} with a
+ * nanosecond timeout, {@code setns}, {@code sched_setscheduler}. This is the testkit's only class that touches
+ * {@code java.lang.foreign}; the client's capability drop uses core's {@code ThreadOps} instead.
  *
- * <p>Why not core's {@code org.icmpecho.internal.linux}: when the lab was written that package was not exported to
- * {@code org.icmpecho.testkit} and was still changing under the core engineer's hands; the lab needs a stable base
- * for its own fixtures, so it keeps this minimal copy (socket, setsockopt, sendto, recvmsg, ppoll, close, open,
- * setns, capget, capset). Every call that can fail captures errno into a per-thread segment (never a shared one)
- * and a failure becomes an {@link IOException} that names the call and the errno.
+ * <p>Why not core's {@code org.icmpecho.internal.linux} for these too: it has no {@code ppoll} (its {@code
+ * epoll_wait} takes milliseconds, too coarse for the responder's delays) and no scheduler call, and when the lab
+ * was written it was neither exported to {@code org.icmpecho.testkit} nor stable. Every call that can fail captures
+ * errno into a per-thread segment (never a shared one) and a failure becomes an {@link IOException} that names the
+ * call and the errno.
  *
  * <p>Layouts are LP64 Linux (x86-64, aarch64).
  */
@@ -40,6 +41,8 @@ public final class Sys {
   public static final int SOL_RAW = 255;
   public static final int SO_RCVBUFFORCE = 33;
   public static final int SO_SNDBUFFORCE = 32;
+  public static final int SO_TIMESTAMPNS = 35;
+  public static final int SCM_TIMESTAMPNS = 35;
   public static final int ICMP_FILTER = 1;
   public static final int ICMP6_FILTER = 1;
   public static final int IPV6_RECVPKTINFO = 49;
@@ -51,10 +54,8 @@ public final class Sys {
   public static final int EINTR = 4;
   public static final int EAGAIN = 11;
   public static final int CLONE_NEWNET = 0x40000000;
-  public static final int CAP_NET_RAW = 13;
   private static final int O_RDONLY = 0;
   private static final int O_CLOEXEC = 0x80000;
-  private static final int CAP_VERSION_3 = 0x20080522;
 
   /** struct msghdr, 56 bytes. */
   public static final StructLayout MSGHDR = MemoryLayout.structLayout(
@@ -92,8 +93,8 @@ public final class Sys {
   private static final MethodHandle ppoll = link("ppoll", FunctionDescriptor.of(I, P, L, P, P));
   private static final MethodHandle close = link("close", FunctionDescriptor.of(I, I));
   private static final MethodHandle setns = link("setns", FunctionDescriptor.of(I, I, I));
-  private static final MethodHandle capget = link("capget", FunctionDescriptor.of(I, P, P));
-  private static final MethodHandle capset = link("capset", FunctionDescriptor.of(I, P, P));
+  private static final MethodHandle sched_setscheduler =
+      link("sched_setscheduler", FunctionDescriptor.of(I, I, I, P));
   private static final MethodHandle open = LINKER.downcallHandle(
       find("open"), FunctionDescriptor.of(I, P, I, I), ERRNO, Linker.Option.firstVariadicArg(2));
   private static final MethodHandle strerror =
@@ -223,6 +224,20 @@ public final class Sys {
   }
 
   /**
+   * Puts the calling thread in {@code SCHED_FIFO} at {@code priority} (as root), so that it wakes on time on a
+   * loaded machine. Returns false when the kernel refuses (no privilege, RT budget exhausted).
+   */
+  public static boolean realtimeScheduling(int priority) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment param = a.allocateFrom(ValueLayout.JAVA_INT, priority);
+      int rc = (int) sched_setscheduler.invokeExact(errnoSegment(), 0, 1, param); // 1 = SCHED_FIFO
+      return rc == 0;
+    } catch (Throwable t) {
+      throw new AssertionError("sched_setscheduler downcall failed", t);
+    }
+  }
+
+  /**
    * Moves the calling OS thread into the network namespace at {@code path} ({@code /var/run/netns/NAME}). Only
    * that thread moves; call it on a dedicated platform thread, never a virtual one.
    */
@@ -249,54 +264,6 @@ public final class Sys {
       } finally {
         closeFd(fd);
       }
-    }
-  }
-
-  /**
-   * Removes {@code capability} from the calling thread's effective, permitted and inheritable sets (capabilities
-   * are per thread at the system-call level; other threads keep theirs).
-   */
-  public static void dropCapability(int capability) throws IOException {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment header = a.allocate(8, 4);
-      header.set(ValueLayout.JAVA_INT, 0, CAP_VERSION_3);
-      header.set(ValueLayout.JAVA_INT, 4, 0);
-      MemorySegment data = a.allocate(24, 4);
-      int rc;
-      try {
-        rc = (int) capget.invokeExact(errnoSegment(), header, data);
-      } catch (Throwable t) {
-        throw new AssertionError("capget downcall failed", t);
-      }
-      if (rc < 0) throw failure("capget", lastErrno());
-      long base = (capability / 32) * 12L;
-      int mask = ~(1 << (capability % 32));
-      for (long f = 0; f < 12; f += 4) {
-        data.set(ValueLayout.JAVA_INT, base + f, data.get(ValueLayout.JAVA_INT, base + f) & mask);
-      }
-      try {
-        rc = (int) capset.invokeExact(errnoSegment(), header, data);
-      } catch (Throwable t) {
-        throw new AssertionError("capset downcall failed", t);
-      }
-      if (rc < 0) throw failure("capset", lastErrno());
-    }
-  }
-
-  /** True when the calling thread has {@code capability} in its effective set. */
-  public static boolean hasCapability(int capability) throws IOException {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment header = a.allocate(8, 4);
-      header.set(ValueLayout.JAVA_INT, 0, CAP_VERSION_3);
-      MemorySegment data = a.allocate(24, 4);
-      int rc;
-      try {
-        rc = (int) capget.invokeExact(errnoSegment(), header, data);
-      } catch (Throwable t) {
-        throw new AssertionError("capget downcall failed", t);
-      }
-      if (rc < 0) throw failure("capget", lastErrno());
-      return (data.get(ValueLayout.JAVA_INT, (capability / 32) * 12L) & (1 << (capability % 32))) != 0;
     }
   }
 }
