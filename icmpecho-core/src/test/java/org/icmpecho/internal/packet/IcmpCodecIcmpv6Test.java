@@ -180,6 +180,7 @@ class IcmpCodecIcmpv6Test {
 
   @Test
   void errorQuotingUdpIsIgnored() {
+    // UDP source port 32768 makes the header start with 80 00, like an ICMPv6 echo request.
     assertIgnored(error(1, 4, 0, ipv6(17, ME6, TARGET6, hex("8000 829a 0010 0000"))));
   }
 

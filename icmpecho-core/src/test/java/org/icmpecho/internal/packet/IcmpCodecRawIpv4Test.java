@@ -187,6 +187,17 @@ class IcmpCodecRawIpv4Test {
     assertIgnored(datagram);
   }
 
+  @ParameterizedTest(name = "IHL {0}")
+  @ValueSource(ints = {3, 4})
+  void ihlBelowFiveIsIgnoredEvenWhenTheBytesThereLookLikeAnEchoReply(int ihl) {
+    // With IHL 3 or 4 the "ICMP header" would start in the source or destination address; make both
+    // addresses read as type 0, code 0, so only the IHL check can reject the datagram.
+    byte[] zeroish = {0, 0, (byte) 0xBE, (byte) 0xEF};
+    byte[] datagram = ipv4(zeroish, zeroish, 64, echoReply(ID, SEQ, WINDOWS_PAYLOAD));
+    datagram[0] = (byte) (0x40 | ihl);
+    assertIgnored(datagram);
+  }
+
   @Test
   void ihlPointingPastTheReceivedBytesIsIgnored() {
     byte[] datagram = ipv4(TARGET, ME, 64, echoReply(ID, SEQ, new byte[20])); // 48 bytes
@@ -328,7 +339,8 @@ class IcmpCodecRawIpv4Test {
 
   @Test
   void errorQuotingUdpIsIgnored() {
-    byte[] udp = TestPackets.hex("8000 829a 0010 0000"); // traceroute-style UDP header, same 8 bytes
+    // Source port 2048 makes the UDP header start with 08 00, like an echo request: only the protocol tells.
+    byte[] udp = TestPackets.hex("0800 829a 0010 0000");
     byte[] quoted = ipv4(5, 0, 1, 17, 0, ME, TARGET, udp);
     assertIgnored(ipv4Error(11, 0, 0, quoted));
   }
