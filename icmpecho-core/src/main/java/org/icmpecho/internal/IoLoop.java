@@ -174,6 +174,7 @@ final class IoLoop implements Runnable {
       poller.await(timeout, readySink);
       sleeping = false;
       wakeRequested.set(false);
+      flushBatch(); // answers read while polling complete now, not after the next round of sends
     }
   }
 
@@ -232,6 +233,8 @@ final class IoLoop implements Runnable {
       writeTag(pattern, r.payloadSize(), serial);
       payload = pattern;
     }
+    // The deadline counts from the send, not from whenever the send returned.
+    long sendClock = poller.nanoTime();
     int errno = cs.channel.send(r, p.sequence, payload, r.payloadSize());
     cs.sentSinceRead = true;
     sent++;
@@ -257,7 +260,7 @@ final class IoLoop implements Runnable {
       return;
     }
     p.sentAt = cs.channel.lastSendTime();
-    p.deadline = poller.nanoTime() + saturatedNanos(r.timeout());
+    p.deadline = sendClock + saturatedNanos(r.timeout());
     timers.add(p);
   }
 
