@@ -50,6 +50,8 @@ public final class ScriptedResponder implements AutoCloseable {
   private static final int V6_ERROR_LIMIT = 1280;
   private static final int REPLY_TTL = 64;
   private static final long MAX_POLL_NANOS = 20_000_000L;
+  /** Timers due within this are waited for by spinning. */
+  private static final long SPIN_NANOS = 300_000L;
 
   private final String namespace;
   private final Map<InetAddress, Script> scripts = new ConcurrentHashMap<>();
@@ -65,6 +67,9 @@ public final class ScriptedResponder implements AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong sendFailures = new AtomicLong();
   private final AtomicLong ignored = new AtomicLong();
+  private final AtomicLong delayedSent = new AtomicLong();
+  private final AtomicLong latenessSum = new AtomicLong();
+  private final AtomicLong latenessMax = new AtomicLong();
 
   private ScriptedResponder(String namespace) {
     this.namespace = namespace;
@@ -143,12 +148,17 @@ public final class ScriptedResponder implements AutoCloseable {
    * @param dropped requests dropped on purpose
    * @param sendFailures packets the kernel refused ({@code sendto} failed)
    * @param ignored packets read that were not echo requests of the family (should stay 0)
+   * @param delayed packets sent after a scripted delay
+   * @param meanLatenessNanos how late those left on average (send time minus due time)
+   * @param maxLatenessNanos how late the latest one left
    */
-  public record Stats(long requests, long replies, long errors, long dropped, long sendFailures, long ignored) {}
+  public record Stats(long requests, long replies, long errors, long dropped, long sendFailures, long ignored,
+      long delayed, long meanLatenessNanos, long maxLatenessNanos) {}
 
   public Stats stats() {
+    long d = delayedSent.get();
     return new Stats(requests.get(), repliesSent.get(), errorsSent.get(), dropped.get(), sendFailures.get(),
-        ignored.get());
+        ignored.get(), d, d == 0 ? 0 : latenessSum.get() / d, latenessMax.get());
   }
 
   /** Stops the thread and closes the sockets; waits up to 5 s. Idempotent. */
@@ -231,7 +241,7 @@ public final class ScriptedResponder implements AutoCloseable {
   }
 
   /** A packet waiting for its send time. */
-  private record Pending(long due, long order, boolean ipv6, byte[] packet, byte[] dst) {}
+  private record Pending(long due, long order, boolean ipv6, byte[] packet, byte[] dst, boolean delayed) {}
 
   /** Answers held for reordering, per address. */
   private static final class Held {
@@ -255,7 +265,9 @@ public final class ScriptedResponder implements AutoCloseable {
         Sys.enterNetworkNamespace("/var/run/netns/" + namespace);
         openSockets(arena);
         // Delays are promises: wake on time even on a loaded machine (best effort; the thread mostly sleeps).
-        Sys.realtimeScheduling(10);
+        if (!Sys.realtimeScheduling(10)) {
+          System.err.println("icmpecho-testkit: responder runs without SCHED_FIFO: delays may be late under load");
+        }
       } catch (Throwable t) {
         failure = t;
         started.countDown();
@@ -323,7 +335,17 @@ public final class ScriptedResponder implements AutoCloseable {
       long now = System.nanoTime();
       long wait = MAX_POLL_NANOS;
       Pending first = timers.peek();
-      if (first != null) wait = Math.max(0, Math.min(wait, first.due - now));
+      if (first != null) {
+        long until = first.due - now;
+        if (until <= SPIN_NANOS) {
+          // The last stretch is spun, not slept: a sleeping thread wakes up to a few hundred microseconds late.
+          while (System.nanoTime() < first.due) Thread.onSpinWait();
+          until = 0;
+        } else {
+          until -= SPIN_NANOS;
+        }
+        wait = Math.min(wait, until);
+      }
       long holdDue = nextHoldDue();
       if (holdDue != Long.MAX_VALUE) wait = Math.max(0, Math.min(wait, holdDue - now));
       pollfds.set(ValueLayout.JAVA_SHORT, 4, (short) Sys.POLLIN);
@@ -464,7 +486,7 @@ public final class ScriptedResponder implements AutoCloseable {
     }
     long due = rxTime + plan.delayNanos;
     for (int i = 0; i < plan.copies; i++) {
-      Pending p = new Pending(due, order++, rx.ipv6, packet, rx.src);
+      Pending p = new Pending(due, order++, rx.ipv6, packet, rx.src, plan.delayNanos > 0);
       if (plan.reorder != null) {
         Held h = held.computeIfAbsent(dstAddr, k -> new Held());
         if (h.packets.isEmpty()) h.since = rxTime;
@@ -505,7 +527,7 @@ public final class ScriptedResponder implements AutoCloseable {
     long now = System.nanoTime();
     for (int i = h.packets.size() - 1; i >= 0; i--) {
       Pending p = h.packets.get(i);
-      Pending q = new Pending(Math.max(now, p.due), order++, p.ipv6, p.packet, p.dst);
+      Pending q = new Pending(Math.max(now, p.due), order++, p.ipv6, p.packet, p.dst, false);
       if (q.due <= now) ready.add(q);
       else timers.add(q);
     }
@@ -526,6 +548,12 @@ public final class ScriptedResponder implements AutoCloseable {
       saLen = 16;
     }
     long n = Sys.sendto(p.ipv6 ? tx6 : tx4, out, p.packet.length, sa, saLen);
+    if (p.delayed) {
+      long late = System.nanoTime() - p.due;
+      delayedSent.incrementAndGet();
+      latenessSum.addAndGet(late);
+      latenessMax.accumulateAndGet(late, Math::max);
+    }
     if (n < 0) {
       sendFailures.incrementAndGet();
       return;

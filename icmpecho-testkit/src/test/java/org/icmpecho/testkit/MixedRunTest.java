@@ -1,0 +1,201 @@
+package org.icmpecho.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.StandardProtocolFamily;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.icmpecho.ClientStats;
+import org.icmpecho.EchoRequest;
+import org.icmpecho.EchoResult;
+import org.icmpecho.IcmpClient;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * 100,000 echoes over 1,000 responder addresses (500 IPv4, 500 IPv6), every hostile effect interleaved, up to
+ * 4,000 in flight: not one answer may be attributed to the wrong echo. Each address has one effect; every result
+ * is checked against what that effect allows. Counted and printed.
+ */
+@NetNs
+class MixedRunTest {
+  private static final int PROBES = 100_000;
+  private static final int TARGETS = 1_000;
+  private static final int WINDOW = 4_000;
+  private static final Duration TIMEOUT = Duration.ofMillis(250);
+
+  /** What an address does, and what its echoes may end in. */
+  enum Kind {
+    ANSWER, DELAY, DUPLICATE, REORDER, // a Reply from the target
+    CORRUPT_PAYLOAD, // Corrupted from the target
+    ERROR, // IcmpError (host/address unreachable) from the target
+    DROP, CORRUPT_CHECKSUM, WRONG_ID, WRONG_SEQ, FOREIGN, LATE // TimedOut
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = ClientAccess.class, names = {"DATAGRAM", "RAW"})
+  void noAnswerIsMisattributed(ClientAccess access, NetLab lab) throws Exception {
+    Topology t = lab.chain(1);
+    IcmpClient c = lab.register(t.clientBuilder(access).receiveBufferSize(16 << 20).build());
+    ScriptedResponder r = t.responder();
+    Kind[] kinds = Kind.values();
+    InetAddress[] targets = new InetAddress[TARGETS];
+    Kind[] kindOf = new Kind[TARGETS];
+    Map<InetAddress, Integer> index = new ConcurrentHashMap<>();
+    for (int i = 0; i < TARGETS; i++) {
+      StandardProtocolFamily f = i % 2 == 0 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+      InetAddress a = t.responderAddress(f, i);
+      targets[i] = a;
+      index.put(a, i);
+      Kind k = kinds[i % kinds.length];
+      kindOf[i] = k;
+      boolean v6 = f == StandardProtocolFamily.INET6;
+      r.script(a, switch (k) {
+        case ANSWER -> ResponderEffect.answer();
+        case DELAY -> ResponderEffect.delay(Duration.ofMillis(5 + i % 20));
+        case DUPLICATE -> ResponderEffect.duplicate(2);
+        case REORDER -> new ResponderEffect.Reorder(2, Duration.ofMillis(5));
+        case CORRUPT_PAYLOAD -> new ResponderEffect.CorruptPayload(-1 - i % 8);
+        case ERROR -> ResponderEffect.error(v6 ? 1 : 3, v6 ? 3 : 1);
+        case DROP -> ResponderEffect.drop();
+        case CORRUPT_CHECKSUM -> new ResponderEffect.CorruptChecksum();
+        case WRONG_ID -> new ResponderEffect.WrongIdentifier();
+        case WRONG_SEQ -> new ResponderEffect.WrongSequence();
+        case FOREIGN -> new ResponderEffect.AnswerFrom(t.responderAddress(f, 10_000 + i));
+        case LATE -> ResponderEffect.late(TIMEOUT);
+      });
+    }
+    // Warm up both families.
+    c.echo(EchoRequest.of(t.target(StandardProtocolFamily.INET)));
+    c.echo(EchoRequest.of(t.target(StandardProtocolFamily.INET6)));
+    ClientStats before = c.stats();
+
+    Semaphore window = new Semaphore(WINDOW);
+    CountDownLatch done = new CountDownLatch(PROBES);
+    LongAdder misattributed = new LongAdder();
+    LongAdder lost = new LongAdder();
+    LongAdder sendFailed = new LongAdder();
+    LongAdder duplicateCallbacks = new LongAdder();
+    Map<Kind, Map<String, LongAdder>> outcomes = new EnumMap<>(Kind.class);
+    for (Kind k : kinds) outcomes.put(k, new ConcurrentHashMap<>());
+    List<String> examples = java.util.Collections.synchronizedList(new ArrayList<>());
+    AtomicLong failures = new AtomicLong();
+    long start = System.nanoTime();
+    long deadline = start + TimeUnit.SECONDS.toNanos(60);
+    int submitted = 0;
+    for (int p = 0; p < PROBES; p++) {
+      if (!window.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) break;
+      int ti = (int) ((p * 7919L) % TARGETS); // every target, interleaved
+      EchoRequest req = EchoRequest.to(targets[ti]).payloadSize(16 + p % 48).timeout(TIMEOUT).build();
+      submitted++;
+      c.echoAsync(req, d -> {
+        duplicateCallbacks.increment();
+        if (!d.from().equals(req.target()) || kindOf[index.get(req.target())] != Kind.DUPLICATE) {
+          misattributed.increment();
+          if (examples.size() < 10) examples.add("duplicate callback for " + kindOf[index.get(req.target())] + ": " + d);
+        }
+      }).whenComplete((res, err) -> {
+        try {
+          if (err != null) {
+            failures.incrementAndGet();
+            if (examples.size() < 10) examples.add("exception: " + err);
+            return;
+          }
+          Kind k = kindOf[ti];
+          String name = res.getClass().getSimpleName();
+          outcomes.get(k).computeIfAbsent(name, x -> new LongAdder()).increment();
+          if (res.request() != req) {
+            misattributed.increment();
+            if (examples.size() < 10) examples.add("result for another request: " + res);
+            return;
+          }
+          String wrong = judge(k, res, req.target());
+          if (wrong == null) return;
+          if (wrong.startsWith("lost")) {
+            lost.increment();
+          } else if (wrong.startsWith("sendFailed")) {
+            sendFailed.increment();
+          } else {
+            misattributed.increment();
+          }
+          if (examples.size() < 10) examples.add(k + ": " + wrong + " -- " + res);
+        } finally {
+          window.release();
+          done.countDown();
+        }
+      });
+    }
+    for (int i = submitted; i < PROBES; i++) done.countDown();
+    boolean finished = done.await(Math.max(1, deadline - System.nanoTime()) + TimeUnit.SECONDS.toNanos(5),
+        TimeUnit.NANOSECONDS);
+    long elapsed = System.nanoTime() - start;
+    Thread.sleep(TIMEOUT.toMillis() + 200); // late answers and duplicates land
+    ClientStats s = c.stats();
+
+    StringBuilder report = new StringBuilder(String.format(
+        "%n=== MIXED RUN %s: %,d echoes over %,d addresses (v4+v6), %d in flight, %.1f s (%,.0f echoes/s) ===%n",
+        access, submitted, TARGETS, WINDOW, elapsed / 1e9, submitted / (elapsed / 1e9)));
+    for (Kind k : kinds) {
+      report.append(String.format("  %-17s %s%n", k, new TreeMap<>(outcomes.get(k))));
+    }
+    report.append(String.format("  MIS-ATTRIBUTED: %d   lost (expected answer timed out): %d   send failures: %d"
+        + "   exceptions: %d%n", misattributed.sum(), lost.sum(), sendFailed.sum(), failures.get()));
+    report.append(String.format("  client: duplicates %,d (callbacks %,d), late %,d, foreign %,d, corrupted %,d,"
+        + " badChecksum %,d, timeouts %,d, inFlight %d%n", s.duplicates() - before.duplicates(),
+        duplicateCallbacks.sum(), s.late() - before.late(), s.foreign() - before.foreign(),
+        s.corrupted() - before.corrupted(), s.badChecksum() - before.badChecksum(), s.timeouts() - before.timeouts(),
+        s.inFlight()));
+    report.append("  responder: ").append(r.stats()).append('\n');
+    examples.forEach(e -> report.append("  e.g. ").append(e).append('\n'));
+    System.out.print(report);
+
+    assertTrue(finished, "the run did not finish within 60 s");
+    assertEquals(PROBES, submitted, "not every echo was submitted within 60 s");
+    assertEquals(0, failures.get(), "echoes failed with exceptions");
+    assertEquals(0, misattributed.sum(), "answers attributed to the wrong echo");
+    assertEquals(0, sendFailed.sum(), "echoes refused by the kernel (stale socket errors?)");
+    assertTrue(lost.sum() <= PROBES / 1000, "more than 0.1% of answered echoes timed out: " + lost.sum());
+    assertEquals(0, s.inFlight());
+  }
+
+  /** Null when {@code res} is what an address of kind {@code k} may produce; else why not. */
+  private static String judge(Kind k, EchoResult res, InetAddress target) {
+    return switch (k) {
+      case ANSWER, DELAY, DUPLICATE, REORDER -> switch (res) {
+        case EchoResult.Reply r -> r.from().equals(target) ? null : "reply from " + r.from();
+        case EchoResult.TimedOut x -> "lost";
+        case EchoResult.SendFailed x -> "sendFailed";
+        default -> "expected a reply";
+      };
+      case CORRUPT_PAYLOAD -> switch (res) {
+        case EchoResult.Corrupted x -> x.from().equals(target) ? null : "corrupted from " + x.from();
+        case EchoResult.TimedOut x -> "lost";
+        case EchoResult.SendFailed x -> "sendFailed";
+        default -> "expected Corrupted";
+      };
+      case ERROR -> switch (res) {
+        case EchoResult.IcmpError e -> e.from().equals(target) ? null : "error from " + e.from();
+        case EchoResult.TimedOut x -> "lost";
+        case EchoResult.SendFailed x -> "sendFailed";
+        default -> "expected an ICMP error";
+      };
+      case DROP, CORRUPT_CHECKSUM, WRONG_ID, WRONG_SEQ, FOREIGN, LATE -> switch (res) {
+        case EchoResult.TimedOut x -> null;
+        case EchoResult.SendFailed x -> "sendFailed";
+        default -> "must time out";
+      };
+    };
+  }
+}
