@@ -2,78 +2,68 @@ package org.icmpecho.internal;
 
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.icmpecho.SocketMode;
 
 /**
- * Everything an {@link Engine} is built from. Immutable; the public builder makes copies with one field changed.
- *
- * @param callbackExecutor null for the default (a virtual thread per batch of completions)
- * @param transportFactory how sockets are made: the Linux one in production, a fake in engine tests
- * @param ioThreadSetup run first on each I/O thread, before it opens anything (tests drop capabilities with it);
- *     null for none
+ * Everything an {@link Engine} is built from. Immutable: each {@code withX} returns a changed copy, so the public
+ * builder and the test lab's {@link InternalAccess} hook can share one instance safely.
  */
-public record EngineConfig(
-    SocketMode socketMode,
-    String networkNamespace,
-    int maxInFlight,
-    int socketsPerFamily,
-    Executor callbackExecutor,
-    int receiveBufferSize,
-    Duration duplicateWindow,
-    TransportFactory transportFactory,
-    Runnable ioThreadSetup) {
+public final class EngineConfig implements Cloneable {
+  private SocketMode socketMode = SocketMode.AUTO;
+  private String networkNamespace;
+  private int maxInFlight = 1 << 20;
+  private int socketsPerFamily = 1;
+  private Executor callbackExecutor;
+  private int receiveBufferSize = 4 << 20;
+  private Duration duplicateWindow = Duration.ofSeconds(10);
+  private TransportFactory transportFactory;
+  private Runnable ioThreadSetup;
+
+  private EngineConfig() {}
 
   public static EngineConfig defaults() {
-    return new EngineConfig(SocketMode.AUTO, null, 1 << 20, 1, null, 4 << 20, Duration.ofSeconds(10), null, null);
+    return new EngineConfig();
   }
 
-  public EngineConfig withSocketMode(SocketMode v) {
-    return new EngineConfig(v, networkNamespace, maxInFlight, socketsPerFamily, callbackExecutor, receiveBufferSize,
-        duplicateWindow, transportFactory, ioThreadSetup);
+  private EngineConfig with(Consumer<EngineConfig> change) {
+    try {
+      EngineConfig c = (EngineConfig) clone();
+      change.accept(c);
+      return c;
+    } catch (CloneNotSupportedException e) {
+      throw new AssertionError(e);
+    }
   }
 
-  public EngineConfig withNetworkNamespace(String v) {
-    return new EngineConfig(socketMode, v, maxInFlight, socketsPerFamily, callbackExecutor, receiveBufferSize,
-        duplicateWindow, transportFactory, ioThreadSetup);
-  }
+  public SocketMode socketMode() { return socketMode; }
+  /** The network namespace the I/O threads enter, or null for the process's own. */
+  public String networkNamespace() { return networkNamespace; }
+  public int maxInFlight() { return maxInFlight; }
+  /** Sockets per family for default traffic, i.e. I/O loops. */
+  public int socketsPerFamily() { return socketsPerFamily; }
+  /** Where futures complete; null for the default (a virtual thread per batch of completions). */
+  public Executor callbackExecutor() { return callbackExecutor; }
+  public int receiveBufferSize() { return receiveBufferSize; }
+  public Duration duplicateWindow() { return duplicateWindow; }
+  /** How sockets are made: null for the Linux transport, a fake in engine tests. */
+  public TransportFactory transportFactory() { return transportFactory; }
+  /** Run first on each I/O thread, before it opens anything (tests drop capabilities with it); or null. */
+  public Runnable ioThreadSetup() { return ioThreadSetup; }
 
-  public EngineConfig withMaxInFlight(int v) {
-    return new EngineConfig(socketMode, networkNamespace, v, socketsPerFamily, callbackExecutor, receiveBufferSize,
-        duplicateWindow, transportFactory, ioThreadSetup);
-  }
-
-  public EngineConfig withSocketsPerFamily(int v) {
-    return new EngineConfig(socketMode, networkNamespace, maxInFlight, v, callbackExecutor, receiveBufferSize,
-        duplicateWindow, transportFactory, ioThreadSetup);
-  }
-
-  public EngineConfig withCallbackExecutor(Executor v) {
-    return new EngineConfig(socketMode, networkNamespace, maxInFlight, socketsPerFamily, v, receiveBufferSize,
-        duplicateWindow, transportFactory, ioThreadSetup);
-  }
-
-  public EngineConfig withReceiveBufferSize(int v) {
-    return new EngineConfig(socketMode, networkNamespace, maxInFlight, socketsPerFamily, callbackExecutor, v,
-        duplicateWindow, transportFactory, ioThreadSetup);
-  }
-
-  public EngineConfig withDuplicateWindow(Duration v) {
-    return new EngineConfig(socketMode, networkNamespace, maxInFlight, socketsPerFamily, callbackExecutor,
-        receiveBufferSize, v, transportFactory, ioThreadSetup);
-  }
-
-  public EngineConfig withTransportFactory(TransportFactory v) {
-    return new EngineConfig(socketMode, networkNamespace, maxInFlight, socketsPerFamily, callbackExecutor,
-        receiveBufferSize, duplicateWindow, v, ioThreadSetup);
-  }
-
-  public EngineConfig withIoThreadSetup(Runnable v) {
-    return new EngineConfig(socketMode, networkNamespace, maxInFlight, socketsPerFamily, callbackExecutor,
-        receiveBufferSize, duplicateWindow, transportFactory, v);
-  }
+  public EngineConfig withSocketMode(SocketMode v) { return with(c -> c.socketMode = v); }
+  public EngineConfig withNetworkNamespace(String v) { return with(c -> c.networkNamespace = v); }
+  public EngineConfig withMaxInFlight(int v) { return with(c -> c.maxInFlight = v); }
+  public EngineConfig withSocketsPerFamily(int v) { return with(c -> c.socketsPerFamily = v); }
+  public EngineConfig withCallbackExecutor(Executor v) { return with(c -> c.callbackExecutor = v); }
+  public EngineConfig withReceiveBufferSize(int v) { return with(c -> c.receiveBufferSize = v); }
+  public EngineConfig withDuplicateWindow(Duration v) { return with(c -> c.duplicateWindow = v); }
+  public EngineConfig withTransportFactory(TransportFactory v) { return with(c -> c.transportFactory = v); }
+  public EngineConfig withIoThreadSetup(Runnable v) { return with(c -> c.ioThreadSetup = v); }
 
   @Override
   public String toString() {
-    return socketMode + (networkNamespace == null ? "" : ", netns=" + networkNamespace);
+    return socketMode + (networkNamespace == null ? "" : ", netns=" + networkNamespace)
+        + (socketsPerFamily == 1 ? "" : ", " + socketsPerFamily + " sockets per family");
   }
 }
