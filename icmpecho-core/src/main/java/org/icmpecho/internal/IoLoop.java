@@ -452,7 +452,7 @@ final class IoLoop implements Runnable {
       }
       duplicates++;
       if (p.onDuplicate != null && verdict == OK) {
-        addBatch(p.onDuplicate, new EchoResult.Reply(r, pk.fromAddress(), Duration.ofNanos(rtt), pk.ttl, pk.tos,
+        addBatch(p.onDuplicate, new EchoResult.Reply(r, pk.fromAddress(r.target()), Duration.ofNanos(rtt), pk.ttl, pk.tos,
             pk.icmpLength, seq));
       }
       return;
@@ -464,12 +464,12 @@ final class IoLoop implements Runnable {
       cs.answered++;
       cs.answeredAt[seq] = poller.nanoTime();
       replies++;
-      finish(p, new EchoResult.Reply(r, pk.fromAddress(), Duration.ofNanos(rtt), pk.ttl, pk.tos, pk.icmpLength,
+      finish(p, new EchoResult.Reply(r, pk.fromAddress(r.target()), Duration.ofNanos(rtt), pk.ttl, pk.tos, pk.icmpLength,
           seq));
     } else {
       release(cs, seq, ChannelState.EXPIRED);
       corrupted++;
-      finish(p, new EchoResult.Corrupted(r, pk.fromAddress(), Duration.ofNanos(rtt), corruption(r, pk, serial),
+      finish(p, new EchoResult.Corrupted(r, pk.fromAddress(r.target()), Duration.ofNanos(rtt), corruption(r, pk, serial),
           seq));
     }
   }
@@ -493,7 +493,7 @@ final class IoLoop implements Runnable {
     release(cs, seq, ChannelState.EXPIRED);
     errors++;
     long rtt = rttNanos(cs, p, pk);
-    finish(p, new EchoResult.IcmpError(p.request, status, pk.fromAddress(), Duration.ofNanos(rtt), pk.icmpType,
+    finish(p, new EchoResult.IcmpError(p.request, status, pk.fromAddress(p.request.target()), Duration.ofNanos(rtt), pk.icmpType,
         pk.icmpCode, pk.info, seq));
   }
 

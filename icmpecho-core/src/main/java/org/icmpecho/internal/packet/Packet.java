@@ -86,6 +86,21 @@ public final class Packet {
     return toAddress(from, fromLen, fromScope);
   }
 
+  /**
+   * The source address, reusing {@code likely} when it is that address (a reply usually comes from the target), so
+   * the common case allocates nothing.
+   */
+  public InetAddress fromAddress(InetAddress likely) {
+    if (likely != null && fromLen == 4 && likely instanceof Inet4Address) {
+      int a = ((from[0] & 0xff) << 24) | ((from[1] & 0xff) << 16) | ((from[2] & 0xff) << 8) | (from[3] & 0xff);
+      if (a == likely.hashCode()) return likely; // Inet4Address.hashCode() is the address itself
+    } else if (likely instanceof Inet6Address a6 && fromLen == 16 && fromScope == a6.getScopeId()
+        && java.util.Arrays.equals(from, 0, 16, a6.getAddress(), 0, 16)) {
+      return likely;
+    }
+    return fromAddress();
+  }
+
   /** True when the quoted destination is present and equals {@code a}. */
   public boolean quotedDstIs(InetAddress a) {
     if (quotedDstLen == 0) return true;
