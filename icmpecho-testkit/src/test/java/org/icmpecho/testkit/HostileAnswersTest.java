@@ -67,13 +67,14 @@ class HostileAnswersTest {
     r.script(late, ResponderEffect.late(TIMEOUT));
     InetAddress shuffled = next.get();
     r.script(shuffled, new ResponderEffect.Reorder(3, Duration.ofMillis(50)));
+    // 10 delays, 3 addresses each: the median of 3 per delay filters scheduling hiccups of a shared machine
+    // but not a bias of the engine's clock (e.g. RTT from enqueue time, or truncated to milliseconds).
     List<InetAddress> delayed = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
+    for (int i = 0; i < 30; i++) {
       InetAddress a = next.get();
-      r.script(a, ResponderEffect.delay(Duration.ofMillis(10 + 5 * i)));
+      r.script(a, ResponderEffect.delay(Duration.ofMillis(delayMs(i))));
       delayed.add(a);
     }
-
     ClientStats before = c.stats();
     AtomicInteger dupCalls = new AtomicInteger();
     CompletableFuture<EchoResult> fDup = c.echoAsync(req(dup), d -> {
@@ -105,30 +106,35 @@ class HostileAnswersTest {
       expect(problems, "reordered", x instanceof EchoResult.Reply rr && rr.from().equals(shuffled), x);
     }
     long worst = 0;
-    long sum = 0;
+    long worstMedian = 0;
     StringBuilder delays = new StringBuilder();
+    long[][] errors = new long[10][3];
     for (int i = 0; i < delayed.size(); i++) {
       EchoResult x = get(fDelayed.get(i));
       if (!(x instanceof EchoResult.Reply rr)) {
-        problems.add("delay " + (10 + 5 * i) + " ms: " + x);
+        problems.add("delay " + delayMs(i) + " ms: " + x);
         continue;
       }
-      long err = rr.rtt().toNanos() - Duration.ofMillis(10 + 5 * i).toNanos();
-      delays.append(String.format(" %+.3f", err / 1e6));
+      long err = rr.rtt().toNanos() - Duration.ofMillis(delayMs(i)).toNanos();
+      errors[i % 10][i / 10] = err;
       worst = Math.max(worst, Math.abs(err));
-      sum += Math.abs(err);
+    }
+    for (long[] e : errors) {
+      java.util.Arrays.sort(e);
+      delays.append(String.format(" %+.3f", e[1] / 1e6));
+      worstMedian = Math.max(worstMedian, Math.abs(e[1]));
     }
     // Let the late answer and the duplicates arrive, then read the counters.
     Thread.sleep(250);
     ClientStats s = c.stats();
     long dups = s.duplicates() - before.duplicates();
-    System.out.printf("hostile %s %s: delay error (rtt - scripted delay, ms):%s; worst %.3f ms, mean %.3f ms%n", f,
-        access, delays, worst / 1e6, sum / 1e6 / delayed.size());
+    System.out.printf("hostile %s %s: delay error (rtt - scripted delay, median of 3, ms) for 10..55 ms:%s;"
+        + " worst median %.3f ms, worst single probe %.3f ms%n", f, access, delays, worstMedian / 1e6, worst / 1e6);
     System.out.printf("hostile %s %s: duplicates %d (callbacks %d), late %d, foreign %d, corrupted %d, badChecksum %d"
         + "; responder %s%n", f, access, dups, dupCalls.get(), s.late() - before.late(),
         s.foreign() - before.foreign(), s.corrupted() - before.corrupted(), s.badChecksum() - before.badChecksum(),
         r.stats());
-    if (worst >= 1_000_000L) problems.add("delay measured " + worst / 1e6 + " ms off (limit 1 ms)");
+    if (worstMedian >= 1_000_000L) problems.add("delay measured " + worstMedian / 1e6 + " ms off (limit 1 ms)");
     if (dups != 3) problems.add("ClientStats.duplicates grew by " + dups + ", expected 3");
     if (dupCalls.get() != 3) problems.add("onDuplicate called " + dupCalls.get() + " times, expected 3");
     if (s.late() - before.late() < 1) problems.add("the late answer was not counted as late");
@@ -145,6 +151,10 @@ class HostileAnswersTest {
     if (!problems.isEmpty()) fail(problems.size() + " problem(s):\n  " + String.join("\n  ", problems));
     assertEquals(0, r.stats().sendFailures());
     assertTrue(true);
+  }
+
+  private static int delayMs(int i) {
+    return 10 + 5 * (i % 10);
   }
 
   private static EchoRequest req(InetAddress a) {
