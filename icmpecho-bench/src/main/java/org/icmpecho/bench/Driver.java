@@ -45,6 +45,7 @@ import org.icmpecho.internal.packet.Packet;
  * rtt     --base A --count N --interval-ms I                one at a time; prints every RTT in µs
  * million --base A --count N --timeout-ms T                 N in flight to addresses that never answer
  * alloc   --base A --window W --count N [--executor direct] heap bytes per round trip, per thread kind
+ * sizes                                                     bytes per object of what a round trip allocates
  * plot    --in FILE.tsv --out FILE.svg                      the scaling curve
  * </pre>
  */
@@ -56,7 +57,7 @@ public final class Driver {
 
   private Driver() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) throws Throwable {
     if (args.length == 0) {
       System.err.println("usage: Driver window|sweep|sync|direct|rtt|million|alloc|plot --key value ...");
       System.exit(2);
@@ -74,6 +75,7 @@ public final class Driver {
       case "rtt" -> rtt(o);
       case "million" -> million(o);
       case "alloc" -> alloc(o);
+      case "sizes" -> sizes();
       case "plot" -> Svg.plot(o.get("in"), o.get("out"));
       default -> throw new IllegalArgumentException("unknown mode " + args[0]);
     }
@@ -476,6 +478,61 @@ public final class Driver {
   static VarHandle probeDeadline() throws ReflectiveOperationException {
     Class<?> probe = Class.forName("org.icmpecho.internal.Probe");
     return MethodHandles.privateLookupIn(probe, MethodHandles.lookup()).findVarHandle(probe, "deadline", long.class);
+  }
+
+
+  // ---------------------------------------------------------------- object sizes, measured
+
+  static Object sink;
+
+  /** Bytes allocated per call of {@code make}, measured over many calls on this thread (TLAB accounting). */
+  static double bytesPer(java.util.function.IntFunction<Object> make) {
+    for (int k = 0; k < 200_000; k++) sink = make.apply(k); // JIT first
+    long tid = Thread.currentThread().threadId();
+    int n = 1_000_000;
+    long a = THREADS.getThreadAllocatedBytes(tid);
+    for (int k = 0; k < n; k++) sink = make.apply(k);
+    long b = THREADS.getThreadAllocatedBytes(tid);
+    return (double) (b - a) / n;
+  }
+
+  static void sizes() throws Throwable {
+    Class<?> probe = Class.forName("org.icmpecho.internal.Probe");
+    // The constructor's shape changes as the engine evolves: take the one there is, with nulls and false.
+    java.lang.reflect.Constructor<?> c = probe.getDeclaredConstructors()[0];
+    var ctor = MethodHandles.privateLookupIn(probe, MethodHandles.lookup()).unreflectConstructor(c);
+    boolean three = c.getParameterCount() == 3;
+    var mh = three
+        ? ctor.asType(java.lang.invoke.MethodType.methodType(Object.class, EchoRequest.class,
+            java.util.function.Consumer.class, boolean.class))
+        : ctor.asType(java.lang.invoke.MethodType.methodType(Object.class, EchoRequest.class,
+            java.util.function.Consumer.class));
+    EchoRequest req = EchoRequest.of(InetAddress.getByName("127.0.0.1"));
+    InetAddress from = InetAddress.getByName("127.0.0.1");
+    byte[] ab = {127, 0, 0, 1};
+    CompletableFuture<EchoResult> done = new CompletableFuture<>();
+    result("sizes",
+        "probe", bytesPer(k -> {
+          try {
+            return three ? (Object) mh.invokeExact(req, (java.util.function.Consumer<?>) null, false)
+                : (Object) mh.invokeExact(req, (java.util.function.Consumer<?>) null);
+          } catch (Throwable t) {
+            throw new IllegalStateException(t);
+          }
+        }),
+        "reply", bytesPer(k -> new EchoResult.Reply(req, from, null, 64, 0, 64, k)),
+        "duration", bytesPer(k -> Duration.ofNanos(1_000_000_007L + k)),
+        "inet4address", bytesPer(k -> {
+          try {
+            return InetAddress.getByAddress(ab);
+          } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+          }
+        }),
+        "echo_request", bytesPer(k -> new EchoRequest(from, null, 56, -1, -1, req.pathMtuDiscovery(), null, null,
+            req.timeout())),
+        "timed_out", bytesPer(k -> new EchoResult.TimedOut(req, req.timeout(), k)),
+        "when_complete_node", bytesPer(k -> new CompletableFuture<EchoResult>().whenComplete((r, t) -> {})) );
   }
 
   // ---------------------------------------------------------------- allocation per round trip, by thread
