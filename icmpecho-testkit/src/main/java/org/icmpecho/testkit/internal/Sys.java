@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Layouts are LP64 Linux (x86-64, aarch64).
  */
+@SuppressWarnings("restricted") // this class is the testkit's one place for native calls
 public final class Sys {
   private Sys() {}
 
