@@ -1,0 +1,89 @@
+package org.icmpecho.cli;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IExitCodeExceptionMapper;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The one place where failures become a message and an exit status: one clear line on stderr ({@code "icmpecho ping:
+ * unknown iface: eth9"}), the usage hint, and each command's own status (ping and trace 2, sweep 3 for arguments and
+ * 4 for the system, as fping). The stack trace only with {@code --stacktrace}.
+ */
+final class Errors implements IParameterExceptionHandler, IExecutionExceptionHandler, IExitCodeExceptionMapper {
+
+  /** The statuses a command ends in when it cannot run. */
+  interface Statuses {
+    /** Bad option, bad value, missing argument. */
+    int usageStatus();
+
+    /** The system failed (no privilege, socket error, internal error). */
+    int failureStatus();
+  }
+
+  @Override
+  public int handleParseException(ParameterException ex, String[] args) {
+    CommandLine cl = ex.getCommandLine();
+    PrintWriter err = cl.getErr();
+    err.println(prefix(cl) + oneLine(ex.getMessage()));
+    err.println(hint(cl));
+    if (Arrays.asList(args).contains("--stacktrace")) ex.printStackTrace(err);
+    err.flush();
+    return statuses(cl).usageStatus();
+  }
+
+  @Override
+  public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
+    PrintWriter err = cl.getErr();
+    cl.getOut().flush();
+    int status;
+    if (ex instanceof CliException ce) {
+      err.println(prefix(cl) + oneLine(ce.getMessage()));
+      if (ce.usageHint()) err.println(hint(cl));
+      status = ce.status();
+    } else {
+      err.println(prefix(cl) + "internal error: " + oneLine(String.valueOf(ex)));
+      status = statuses(cl).failureStatus();
+    }
+    if (parsed.originalArgs().contains("--stacktrace")) ex.printStackTrace(err);
+    err.flush();
+    return status;
+  }
+
+  @Override
+  public int getExitCode(Throwable t) {
+    return t instanceof CliException ce ? ce.status() : 2;
+  }
+
+  static String prefix(CommandLine cl) {
+    return cl.getCommandSpec().qualifiedName() + ": ";
+  }
+
+  static String hint(CommandLine cl) {
+    return "Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.";
+  }
+
+  private static Statuses statuses(CommandLine cl) {
+    return cl.getCommand() instanceof Statuses s ? s : new Statuses() {
+      @Override
+      public int usageStatus() {
+        return 2;
+      }
+
+      @Override
+      public int failureStatus() {
+        return 2;
+      }
+    };
+  }
+
+  private static String oneLine(String s) {
+    if (s == null) return "failed";
+    int nl = s.indexOf('\n');
+    return (nl < 0 ? s : s.substring(0, nl)).strip();
+  }
+}

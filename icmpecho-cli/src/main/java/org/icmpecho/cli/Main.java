@@ -1,0 +1,107 @@
+package org.icmpecho.cli;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
+import java.util.concurrent.Callable;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code icmpecho}: ICMP echo from the command line, with the habits of iputils {@code ping} ({@code icmpecho
+ * ping}), fping ({@code icmpecho sweep}) and traceroute ({@code icmpecho trace}).
+ *
+ * <p>{@link #commandLine(PrintWriter, PrintWriter)} builds the whole command with its error handling around the
+ * given writers, so that tests run commands in-process and read what they print:
+ *
+ * <pre>{@code
+ * StringWriter out = new StringWriter(), err = new StringWriter();
+ * int status = Main.commandLine(new PrintWriter(out), new PrintWriter(err)).execute("ping", "-c", "1", "127.0.0.1");
+ * }</pre>
+ */
+@Command(
+    name = "icmpecho",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    synopsisSubcommandLabel = "(ping | sweep | trace | help | generate-completion)",
+    description = "ICMP echo (ping) for Linux, without root where the kernel allows ping sockets.",
+    subcommands = {
+      PingCommand.class,
+      SweepCommand.class,
+      TraceCommand.class,
+      CommandLine.HelpCommand.class,
+      AutoComplete.GenerateCompletion.class
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  icmpecho ping -c 3 127.0.0.1",
+      "  icmpecho sweep -g 127.0.0.0/29 -a",
+      "  icmpecho trace -n ::1",
+      "  source <(icmpecho generate-completion)    # bash/zsh completion"
+    },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "0:success (see each command's help for its own statuses)",
+      "2:usage error (bad option or value)"
+    })
+public final class Main implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin Options.Common common;
+
+  /** No subcommand: the usage, on stderr, and the usage status. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    spec.commandLine().getErr().flush();
+    return 2;
+  }
+
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), System.out.charset()), false);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), System.err.charset()), false);
+    int status = commandLine(out, err).execute(args);
+    out.flush();
+    err.flush();
+    System.exit(status);
+  }
+
+  /** The {@code icmpecho} command with its subcommands, printing to {@code out} and {@code err}. */
+  public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    return commandLine(out, err, Env.system());
+  }
+
+  /** As {@link #commandLine(PrintWriter, PrintWriter)}, with the process's facilities replaced by {@code env}. */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, Env env) {
+    CommandLine cl = new CommandLine(new Main(), new Factory(env));
+    Errors errors = new Errors();
+    cl.setOut(out)
+        .setErr(err)
+        .setParameterExceptionHandler(errors)
+        .setExecutionExceptionHandler(errors)
+        .setExitCodeExceptionMapper(errors)
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setUsageHelpAutoWidth(false)
+        .setUsageHelpWidth(100);
+    return cl;
+  }
+
+  /** Creates commands, handing {@link Env} to those whose constructor takes it. */
+  private record Factory(Env env) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      try {
+        Constructor<K> c = cls.getDeclaredConstructor(Env.class);
+        return c.newInstance(env);
+      } catch (NoSuchMethodException e) {
+        return CommandLine.defaultFactory().create(cls);
+      }
+    }
+  }
+}

@@ -1,0 +1,409 @@
+package org.icmpecho.cli;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.StandardProtocolFamily;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.icmpecho.EchoRequest;
+import org.icmpecho.EchoResult;
+import org.icmpecho.IcmpException;
+import org.icmpecho.PathMtuDiscovery;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code icmpecho ping HOST}: iputils' {@code ping} on the icmpecho engine. Sends on an absolute schedule (probe
+ * {@code k} is due at {@code start + k * interval}, so slow answers or printing never make the interval drift),
+ * prints each answer as iputils does, and the statistics block at the end, at the deadline or on Ctrl-C.
+ */
+@Command(
+    name = "ping",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Send ICMP echo requests to HOST and print the answers and statistics, like iputils ping.",
+      "Runs until -c replies, the -w deadline, or Ctrl-C (which prints the statistics)."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  icmpecho ping 127.0.0.1                 # until Ctrl-C",
+      "  icmpecho ping -c 3 -i 0.2 ::1",
+      "  icmpecho ping -c 1 -s 1400 -M do -W 2 10.0.0.1",
+      "  icmpecho ping -q -w 5 --json localhost",
+      "",
+      "Intervals below 2 ms (-i 0.002) need CAP_NET_RAW, as with iputils; -i 0 then sends the next echo as soon as",
+      "the previous is answered, or after 10 ms."
+    },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "0:at least one echo reply came",
+      "1:no echo reply came",
+      "2:any other error (bad option or value, unknown host, no privilege, -I address not ours)"
+    })
+final class PingCommand implements Callable<Integer>, Errors.Statuses {
+  /** Below this interval iputils wants privilege ("cannot flood"); so do we. */
+  static final Duration MIN_USER_INTERVAL = Duration.ofMillis(2);
+
+  private static final int MAX_PENDING = 65_536;
+  private static final long FLOOD_GAP_NANOS = 10_000_000L;
+
+  private final Env env;
+
+  @Spec CommandSpec spec;
+
+  @Mixin Options.Common common;
+
+  @Mixin Options.Engine engine;
+
+  @Parameters(index = "0", paramLabel = "HOST", description = "Name or address to ping.")
+  String host;
+
+  @Option(names = "-c", paramLabel = "COUNT", description = "Stop after COUNT echo requests (with -w: after COUNT replies).")
+  Long count;
+
+  @Option(
+      names = "-i",
+      paramLabel = "SEC",
+      converter = Converters.Seconds.class,
+      description = "Seconds between echo requests (default 1; below 0.002 needs CAP_NET_RAW).")
+  Duration interval = Duration.ofSeconds(1);
+
+  @Option(names = "-s", paramLabel = "BYTES", description = "Payload bytes after the ICMP header (default 56).")
+  int size = EchoRequest.DEFAULT_PAYLOAD_SIZE;
+
+  @Option(names = "-t", paramLabel = "TTL", description = "IP time to live / hop limit, 1..255.")
+  Integer ttl;
+
+  @Option(
+      names = "-W",
+      paramLabel = "SEC",
+      converter = Converters.Seconds.class,
+      description = "Seconds to wait for each answer (default 10).")
+  Duration timeout = Duration.ofSeconds(10);
+
+  @Option(
+      names = "-w",
+      paramLabel = "SEC",
+      converter = Converters.Seconds.class,
+      description = "Deadline: stop after SEC seconds, whatever was sent or received.")
+  Duration deadline;
+
+  @Option(names = "-I", paramLabel = "ADDR|IFACE", description = "Send from this local address, or through this interface.")
+  String sourceOrInterface;
+
+  @Option(
+      names = "-M",
+      paramLabel = "do|dont|want",
+      converter = Converters.Pmtu.class,
+      description = "Path MTU discovery: do (set DF, never fragment), dont (no DF), want (DF, fragment locally).")
+  PathMtuDiscovery pmtu = PathMtuDiscovery.DEFAULT;
+
+  @Option(names = "-Q", paramLabel = "TOS", converter = Converters.Tos.class, description = "IP TOS / traffic class, 0..255 or 0x..")
+  Integer tos;
+
+  @Option(names = "-p", paramLabel = "HEXPATTERN", description = "Fill the payload with this pattern of up to 16 bytes (hex).")
+  String pattern;
+
+  @Option(names = "-q", description = "Quiet: only the header and the statistics.")
+  boolean quiet;
+
+  @Option(names = "-n", description = "Numeric output: no reverse lookups.")
+  boolean numeric;
+
+  @Option(names = "-D", description = "Print [epoch.micros] before each line.")
+  boolean timestamps;
+
+  @Option(names = "-O", description = "Report each echo that timed out (\"no answer yet\").")
+  boolean outstanding;
+
+  @Option(names = "--json", description = "JSON Lines on stdout: one object per answer or timeout, then a summary.")
+  boolean json;
+
+  PingCommand(Env env) {
+    this.env = env;
+  }
+
+  @Override
+  public int usageStatus() {
+    return 2;
+  }
+
+  @Override
+  public int failureStatus() {
+    return 2;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Resolver.Family family = engine.family(spec);
+    if (count != null && count < 1) throw usage("-c " + count + ": the count must be 1 or more");
+    if (ttl != null && (ttl < 1 || ttl > 255)) throw usage("-t " + ttl + ": the TTL must be 1..255");
+    if (timeout.isZero()) throw usage("-W 0: the wait for an answer must be more than 0");
+    if (deadline != null && deadline.isZero()) throw usage("-w 0: the deadline must be more than 0");
+    if (interval.compareTo(MIN_USER_INTERVAL) < 0 && !env.netRaw().getAsBoolean()) {
+      throw usage("-i " + seconds(interval) + ": intervals below 0.002 s need CAP_NET_RAW (as with iputils ping)");
+    }
+    byte[] payload = null;
+    if (pattern != null) {
+      try {
+        byte[] p = new Converters.HexPattern().convert(pattern);
+        payload = new byte[Math.max(0, size)];
+        for (int i = 0; i < payload.length; i++) payload[i] = p[i % p.length];
+      } catch (RuntimeException e) {
+        throw usage("-p " + e.getMessage());
+      }
+    }
+
+    InetAddress target;
+    try {
+      target = env.resolver().resolve(host, family);
+    } catch (UnknownHostException e) {
+      throw new CliException(2, e.getMessage(), true);
+    }
+    boolean v6 = target instanceof Inet6Address;
+
+    EchoRequest.Builder rb = EchoRequest.to(target).timeout(timeout).pathMtuDiscovery(pmtu);
+    String from = source(rb, target);
+    EchoRequest request;
+    try {
+      if (payload != null) rb.payload(payload);
+      else rb.payloadSize(size);
+      if (ttl != null) rb.ttl(ttl);
+      if (tos != null) rb.tos(tos);
+      request = rb.build();
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+
+    boolean names = !numeric && !Resolver.isLiteral(host);
+    PingReport report = new PingReport(
+        spec.commandLine().getOut(),
+        spec.commandLine().getErr(),
+        json,
+        quiet,
+        timestamps,
+        outstanding,
+        host,
+        target,
+        names ? env.resolver()::reverse : null);
+
+    try (Prober prober = env.probers().open(engine.prober(MAX_PENDING + 16))) {
+      try {
+        prober.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+      } catch (IcmpException e) {
+        throw new CliException(2, e.getMessage(), false);
+      }
+      report.header(request.payloadSize(), payload == null ? null : new Converters.HexPattern().convert(pattern), from);
+      return new Run(prober, request, report).loop();
+    }
+  }
+
+  /** Applies -I to the request; returns the header's "from ..." part, or null. */
+  private String source(EchoRequest.Builder rb, InetAddress target) {
+    if (sourceOrInterface == null) return null;
+    String s = sourceOrInterface;
+    boolean checkLocal = engine.netns == null; // inside another namespace this process cannot see its interfaces
+    if (Resolver.isLiteral(s)) {
+      InetAddress src;
+      try {
+        src = env.resolver().resolve(s, Resolver.Family.ANY);
+      } catch (UnknownHostException e) {
+        throw usage("-I " + s + ": " + e.getMessage());
+      }
+      if ((src instanceof Inet6Address) != (target instanceof Inet6Address)) {
+        throw usage("-I " + s + ": not of the target's address family");
+      }
+      try {
+        if (checkLocal && NetworkInterface.getByInetAddress(src) == null && !src.isLoopbackAddress()) {
+          throw new CliException(2, "-I " + s + ": Cannot assign requested address (not an address of this host)", true);
+        }
+      } catch (SocketException e) {
+        // cannot tell: let the engine decide
+      }
+      rb.source(src);
+      return src.getHostAddress() + " ";
+    }
+    if (s.isEmpty() || s.length() > 15) throw usage("-I " + s + ": not an address, and too long for an interface name");
+    String first = null;
+    if (checkLocal) {
+      try {
+        NetworkInterface ni = NetworkInterface.getByName(s);
+        if (ni == null) throw new CliException(2, "unknown iface: " + s, true);
+        for (Enumeration<InetAddress> e = ni.getInetAddresses(); e.hasMoreElements(); ) {
+          InetAddress a = e.nextElement();
+          if ((a instanceof Inet6Address) == (target instanceof Inet6Address) && first == null) first = a.getHostAddress();
+        }
+      } catch (SocketException e) {
+        // cannot tell: let the engine decide
+      }
+    }
+    rb.interfaceName(s);
+    return (first == null ? "" : first.replaceFirst("%.*$", "") + " ") + s;
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  static String seconds(Duration d) {
+    return java.math.BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString();
+  }
+
+  /** Outcome of one echo, handed from the engine's thread to the command's. */
+  private record Done(long seq, EchoResult result, Throwable failure) {}
+
+  /** A further reply to an echo already answered. */
+  private record Dup(long seq, EchoResult.Reply reply) {}
+
+  /** One run of the send/receive loop; all state is confined to the command's thread. */
+  private final class Run {
+    private final Prober prober;
+    private final EchoRequest request;
+    private final PingReport report;
+    private final Queue<Object> events = new ConcurrentLinkedQueue<>();
+    private final Map<Long, CompletableFuture<EchoResult>> pending = new HashMap<>();
+    private final RttStats rtt = new RttStats();
+    private final Thread owner = Thread.currentThread();
+    private final AtomicBoolean interrupted = new AtomicBoolean();
+    private long sent, received, duplicates, corrupted, errors;
+    private Throwable fatal;
+
+    Run(Prober prober, EchoRequest request, PingReport report) {
+      this.prober = prober;
+      this.request = request;
+      this.report = report;
+    }
+
+    int loop() throws Exception {
+      long start = System.nanoTime();
+      long step = interval.toNanos();
+      long deadlineAt = deadline == null ? Long.MAX_VALUE : start + deadline.toNanos();
+      long nextSend = start;
+      long lastSend = start;
+      try (AutoCloseable ignored = env.signals().onInterrupt(() -> {
+        interrupted.set(true);
+        LockSupport.unpark(owner);
+      })) {
+        while (true) {
+          drain();
+          if (fatal != null) break;
+          long now = System.nanoTime();
+          if (interrupted.get() || now >= deadlineAt) break;
+          long wake;
+          boolean sentAll = count != null && (deadline == null ? sent >= count : received >= count);
+          if (sentAll) {
+            if (deadline != null || pending.isEmpty()) break;
+            // Waiting for the last answers: as iputils, twice the slowest round trip once something answered.
+            long linger = received > 0
+                ? Math.min(timeout.toNanos(), Math.max(2 * rtt.max(), 10_000_000L))
+                : timeout.toNanos();
+            if (now - lastSend >= linger) break;
+            wake = lastSend + linger;
+          } else {
+            boolean due = step == 0 ? pending.isEmpty() || now - lastSend >= FLOOD_GAP_NANOS : now >= nextSend;
+            if (due && pending.size() < MAX_PENDING) {
+              send(++sent);
+              lastSend = now;
+              if (step > 0) {
+                nextSend += step; // the absolute schedule
+                if (nextSend <= now) nextSend = now + step; // more than a step late: start again from now, no burst
+              }
+              continue;
+            }
+            wake = step == 0 ? lastSend + FLOOD_GAP_NANOS : nextSend;
+          }
+          long wait = Math.min(wake, deadlineAt) - System.nanoTime();
+          if (wait > 0 && events.isEmpty()) LockSupport.parkNanos(this, wait);
+        }
+      }
+      long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+      pending.values().forEach(f -> f.cancel(false));
+      drain(); // answers that raced with the end still count
+      if (fatal != null) throw failure(fatal);
+      report.summary(sent, received, duplicates, corrupted, errors, elapsedMs, rtt);
+      return received > 0 ? 0 : 1;
+    }
+
+    private void send(long seq) {
+      CompletableFuture<EchoResult> f;
+      try {
+        f = prober.echo(request, dup -> offer(new Dup(seq, dup)));
+      } catch (RuntimeException e) {
+        f = CompletableFuture.failedFuture(e);
+      }
+      pending.put(seq, f);
+      f.whenComplete((r, t) -> offer(new Done(seq, r, t)));
+    }
+
+    private void offer(Object event) {
+      events.add(event);
+      LockSupport.unpark(owner);
+    }
+
+    private void drain() {
+      Object ev;
+      while ((ev = events.poll()) != null) {
+        if (ev instanceof Dup d) {
+          duplicates++;
+          report.reply(d.seq(), d.reply(), true);
+          continue;
+        }
+        Done d = (Done) ev;
+        if (pending.remove(d.seq()) == null && d.failure() instanceof CancellationException) continue;
+        if (d.failure() != null) {
+          Throwable t = d.failure() instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : d.failure();
+          if (!(t instanceof CancellationException) && fatal == null) fatal = t;
+          continue;
+        }
+        switch (d.result()) {
+          case EchoResult.Reply r -> {
+            received++;
+            rtt.add(r.rtt().toNanos());
+            report.reply(d.seq(), r, false);
+          }
+          case EchoResult.IcmpError e -> {
+            errors++;
+            report.error(d.seq(), e);
+          }
+          case EchoResult.TimedOut t -> report.timeout(d.seq(), t);
+          case EchoResult.SendFailed f -> {
+            errors++;
+            report.sendFailed(d.seq(), f);
+          }
+          case EchoResult.Corrupted c -> {
+            corrupted++;
+            report.corrupted(d.seq(), c);
+          }
+        }
+      }
+    }
+
+    private CliException failure(Throwable t) {
+      if (t instanceof IcmpException ie && "EADDRNOTAVAIL".equals(ie.errno())) {
+        return new CliException(2, "-I " + sourceOrInterface + ": Cannot assign requested address", t);
+      }
+      if (t instanceof IcmpException ie) return new CliException(2, ie.getMessage(), t);
+      return new CliException(2, "echo failed: " + t, t);
+    }
+  }
+}

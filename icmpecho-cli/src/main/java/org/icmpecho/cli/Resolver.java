@@ -1,0 +1,89 @@
+package org.icmpecho.cli;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.regex.Pattern;
+
+/** Name resolution for the commands, forward and reverse; replaceable in tests so that no test asks a DNS server. */
+interface Resolver {
+
+  /** Which address family a command was restricted to ({@code -4}, {@code -6}). */
+  enum Family {
+    ANY,
+    V4,
+    V6;
+
+    boolean accepts(InetAddress a) {
+      return this == ANY || (this == V4) == (a instanceof Inet4Address);
+    }
+  }
+
+  /**
+   * The address of {@code host}, a literal or a name, of the given family.
+   *
+   * @throws UnknownHostException with a message of the form {@code "host: reason"}
+   */
+  InetAddress resolve(String host, Family family) throws UnknownHostException;
+
+  /** The name of {@code address}, or its literal when it has none. May block on DNS: call it off the probe path. */
+  String reverse(InetAddress address);
+
+  /** True when {@code host} is an address literal rather than a name. */
+  static boolean isLiteral(String host) {
+    try {
+      InetAddress.ofLiteral(stripBrackets(host));
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static String stripBrackets(String host) {
+    return host.length() > 2 && host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+  }
+
+  /** The system resolver (literals are parsed without any lookup; names go through the C library). */
+  static Resolver system() {
+    return new Resolver() {
+      private static final Pattern NAME =
+          Pattern.compile("(?=.{1,253}\\.?$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?");
+
+      @Override
+      public InetAddress resolve(String host, Family family) throws UnknownHostException {
+        InetAddress literal = null;
+        try {
+          literal = InetAddress.ofLiteral(stripBrackets(host));
+        } catch (IllegalArgumentException notLiteral) {
+          // a name
+        }
+        if (literal != null) {
+          if (!family.accepts(literal)) throw new UnknownHostException(host + ": Address family for hostname not supported");
+          return literal;
+        }
+        if (!NAME.matcher(host).matches()) throw new UnknownHostException(host + ": Name or service not known");
+        InetAddress[] all;
+        try {
+          all = InetAddress.getAllByName(host);
+        } catch (UnknownHostException e) {
+          String m = e.getMessage();
+          throw new UnknownHostException(m != null && m.startsWith(host + ":") ? m : host + ": Name or service not known");
+        }
+        for (InetAddress a : all) {
+          if (family.accepts(a)) return a;
+        }
+        throw new UnknownHostException(host + ": Address family for hostname not supported");
+      }
+
+      @Override
+      public String reverse(InetAddress address) {
+        try {
+          // a fresh address without a host name, so that getHostName() asks the resolver (files, then DNS)
+          return InetAddress.getByAddress(address.getAddress()).getHostName();
+        } catch (UnknownHostException e) {
+          return address.getHostAddress();
+        }
+      }
+    };
+  }
+}

@@ -1,0 +1,395 @@
+package org.icmpecho.cli;
+
+import java.io.PrintWriter;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.icmpecho.EchoRequest;
+import org.icmpecho.EchoResult;
+import org.icmpecho.IcmpException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code icmpecho trace HOST}: traceroute with ICMP echo, without root where ping sockets are allowed (the engine
+ * reads the routers' "time exceeded" from the socket's error queue).
+ *
+ * <p>All probes of all hops go out at once (up to {@code -N}), so silent hops cost one wait in all, not one each.
+ * Hops print in order as soon as they are complete. Once a later hop has answered, an earlier probe still waiting is
+ * given up {@value #NEAR_FACTOR} times that answer's round trip later (at least {@value #NEAR_FLOOR_MS} ms), as
+ * traceroute's {@code -w MAX,HERE,NEAR} does with its NEAR factor. Reverse lookups run beside the probes on a few
+ * threads of their own.
+ */
+@Command(
+    name = "trace",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Print the route to HOST, hop by hop, like traceroute -I (ICMP echo probes with growing TTL).",
+      "The header goes to stderr, as traceroute's does."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {"  icmpecho trace 127.0.0.1", "  icmpecho trace -n -q 1 -w 2 ::1", "  icmpecho trace --json -m 16 10.0.0.1"},
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "0:the destination answered",
+      "1:the destination was not reached (-m hops, or an unreachable answer)",
+      "2:usage or system error"
+    })
+final class TraceCommand implements Callable<Integer>, Errors.Statuses {
+  static final int NEAR_FACTOR = 10;
+  static final long NEAR_FLOOR_MS = 100;
+  /** traceroute -I's default: 60-byte IPv4 packets (20 IP + 8 ICMP + 32 data). */
+  static final int PAYLOAD = 32;
+
+  private final Env env;
+
+  @Spec CommandSpec spec;
+
+  @Mixin Options.Common common;
+
+  @Mixin Options.Engine engine;
+
+  @Parameters(index = "0", paramLabel = "HOST", description = "Name or address to trace.")
+  String host;
+
+  @Option(names = "-m", paramLabel = "MAXHOPS", description = "The largest TTL to probe (default 30).")
+  int maxHops = 30;
+
+  @Option(names = "-q", paramLabel = "PROBES", description = "Probes per hop (default 3).")
+  int probes = 3;
+
+  @Option(
+      names = "-w",
+      paramLabel = "SEC",
+      converter = Converters.Seconds.class,
+      description = "Seconds to wait for each probe (default 5).")
+  Duration wait = Duration.ofSeconds(5);
+
+  @Option(names = "-f", paramLabel = "FIRSTTTL", description = "The TTL to start with (default 1).")
+  int firstTtl = 1;
+
+  @Option(names = "-n", description = "Numeric output: no reverse lookups.")
+  boolean numeric;
+
+  @Option(names = "-N", paramLabel = "PROBES", description = "At most PROBES probes in flight (default: all of them).")
+  Integer simultaneous;
+
+  @Option(names = "--json", description = "JSON Lines on stdout: one object per probe, then a summary.")
+  boolean json;
+
+  TraceCommand(Env env) {
+    this.env = env;
+  }
+
+  @Override
+  public int usageStatus() {
+    return 2;
+  }
+
+  @Override
+  public int failureStatus() {
+    return 2;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Resolver.Family family = engine.family(spec);
+    if (maxHops < 1 || maxHops > 255) throw usage("-m " + maxHops + ": max hops must be 1..255");
+    if (firstTtl < 1 || firstTtl > maxHops) throw usage("-f " + firstTtl + ": first hop out of range 1.." + maxHops);
+    if (probes < 1 || probes > 10) throw usage("-q " + probes + ": probes per hop must be 1..10");
+    if (wait.isZero()) throw usage("-w 0: the wait must be more than 0");
+    if (simultaneous != null && simultaneous < 1) throw usage("-N " + simultaneous + ": must be 1 or more");
+    InetAddress target;
+    try {
+      target = env.resolver().resolve(host, family);
+    } catch (UnknownHostException e) {
+      throw new CliException(2, e.getMessage(), true);
+    }
+    boolean v6 = target instanceof Inet6Address;
+    int hops = maxHops - firstTtl + 1;
+    int window = simultaneous == null ? hops * probes : simultaneous;
+    try (Prober prober = env.probers().open(engine.prober(window + 16))) {
+      try {
+        prober.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+      } catch (IcmpException e) {
+        throw new CliException(2, e.getMessage(), false);
+      }
+      PrintWriter err = spec.commandLine().getErr();
+      if (!json) {
+        err.println("traceroute to " + host + " (" + target.getHostAddress() + "), " + maxHops + " hops max, "
+            + (PAYLOAD + 8 + (v6 ? 40 : 20)) + " byte packets");
+        err.flush();
+      }
+      ExecutorService lookups = numeric
+          ? null
+          : Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().name("icmpecho-rdns-", 0).factory());
+      try {
+        return new Trace(prober, target, hops, window, lookups).run();
+      } finally {
+        if (lookups != null) lookups.shutdownNow();
+      }
+    }
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  private record Done(int hop, int probe, EchoResult result, Throwable failure) {}
+
+  /** One trace: the probes, their outcomes, and the printing of complete hops in order. */
+  private final class Trace {
+    private final Prober prober;
+    private final InetAddress target;
+    private final int hops;
+    private final int window;
+    private final ExecutorService lookups;
+    private final EchoResult[][] result;
+    private final boolean[][] done;
+    private final long[][] sentAt;
+    private final long[] giveUp;
+    @SuppressWarnings("unchecked")
+    private final CompletableFuture<EchoResult>[][] futures;
+    private final Map<InetAddress, Future<String>> names = new HashMap<>();
+    private final Queue<Done> events = new ConcurrentLinkedQueue<>();
+    private final Thread owner = Thread.currentThread();
+    private final AtomicBoolean interrupted = new AtomicBoolean();
+    private final PrintWriter out = spec.commandLine().getOut();
+    private int stopHop; // hops at or beyond this index are not needed: an earlier hop was final
+    private int nextSend, inFlight, nextPrint;
+    private boolean reached;
+    private Throwable fatal;
+
+    @SuppressWarnings("unchecked")
+    Trace(Prober prober, InetAddress target, int hops, int window, ExecutorService lookups) {
+      this.prober = prober;
+      this.target = target;
+      this.hops = hops;
+      this.window = window;
+      this.lookups = lookups;
+      this.result = new EchoResult[hops][probes];
+      this.done = new boolean[hops][probes];
+      this.sentAt = new long[hops][probes];
+      this.giveUp = new long[hops];
+      this.futures = new CompletableFuture[hops][probes];
+      java.util.Arrays.fill(giveUp, Long.MAX_VALUE);
+      this.stopHop = hops;
+    }
+
+    int run() throws Exception {
+      try (AutoCloseable ignored = env.signals().onInterrupt(() -> {
+        interrupted.set(true);
+        LockSupport.unpark(owner);
+      })) {
+        while (nextPrint < stopHop && fatal == null && !interrupted.get()) {
+          drain();
+          long now = System.nanoTime();
+          // Probe-major order (every hop's first probe, then every hop's second ...) spreads each router's share.
+          while (inFlight < window && nextSend < hops * probes) {
+            int p = nextSend / hops, h = nextSend % hops;
+            nextSend++;
+            if (h >= stopHop) continue;
+            send(h, p, now);
+          }
+          long wake = expire(now);
+          printComplete();
+          if (nextPrint >= stopHop || fatal != null) break;
+          long delay = wake - System.nanoTime();
+          if (events.isEmpty() && delay > 0) LockSupport.parkNanos(this, Math.min(delay, 1_000_000_000L));
+        }
+      }
+      for (CompletableFuture<EchoResult>[] row : futures) {
+        for (CompletableFuture<EchoResult> f : row) if (f != null) f.cancel(false);
+      }
+      if (fatal != null) {
+        throw fatal instanceof IcmpException ie ? new CliException(2, ie.getMessage(), false)
+            : new CliException(2, "echo failed: " + fatal, fatal);
+      }
+      if (json) {
+        out.println(new Json()
+            .put("type", "summary")
+            .put("target", target.getHostAddress())
+            .put("host", host)
+            .put("reached", reached)
+            .put("hops", Math.min(nextPrint, stopHop) + firstTtl - 1));
+      }
+      out.flush();
+      return reached ? 0 : 1;
+    }
+
+    private void send(int h, int p, long now) {
+      EchoRequest r = EchoRequest.to(target).payloadSize(PAYLOAD).ttl(h + firstTtl).timeout(wait).build();
+      CompletableFuture<EchoResult> f;
+      try {
+        f = prober.echo(r, null);
+      } catch (RuntimeException e) {
+        f = CompletableFuture.failedFuture(e);
+      }
+      futures[h][p] = f;
+      sentAt[h][p] = now;
+      inFlight++;
+      f.whenComplete((res, t) -> {
+        events.add(new Done(h, p, res, t));
+        LockSupport.unpark(owner);
+      });
+    }
+
+    private void drain() {
+      Done d;
+      while ((d = events.poll()) != null) {
+        int h = d.hop(), p = d.probe();
+        inFlight--;
+        if (done[h][p]) continue; // given up already
+        if (d.failure() != null) {
+          Throwable t = d.failure() instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : d.failure();
+          if (t instanceof CancellationException) continue;
+          if (fatal == null) fatal = t;
+          continue;
+        }
+        done[h][p] = true;
+        result[h][p] = d.result();
+        InetAddress from = from(d.result());
+        if (from != null && lookups != null && !names.containsKey(from)) {
+          names.put(from, lookups.submit(() -> env.resolver().reverse(from)));
+        }
+        boolean answered = from != null;
+        boolean fin = d.result() instanceof EchoResult.Reply
+            || d.result() instanceof EchoResult.SendFailed
+            || (d.result() instanceof EchoResult.IcmpError e && !IcmpText.isTransit(e));
+        if (d.result() instanceof EchoResult.Reply) reached = true;
+        if (fin && h + 1 < stopHop) {
+          stopHop = h + 1;
+          for (int hh = stopHop; hh < hops; hh++) {
+            for (int pp = 0; pp < probes; pp++) if (futures[hh][pp] != null) futures[hh][pp].cancel(false);
+          }
+        }
+        if (answered) {
+          long rtt = rtt(d.result());
+          long limit = System.nanoTime() + Math.max(NEAR_FACTOR * rtt, NEAR_FLOOR_MS * 1_000_000L);
+          for (int hh = 0; hh < h; hh++) giveUp[hh] = Math.min(giveUp[hh], limit);
+        }
+      }
+    }
+
+    /** Gives up waiting probes whose hop has a later answer long enough ago; returns when to look again. */
+    private long expire(long now) {
+      long next = now + 1_000_000_000L;
+      for (int h = nextPrint; h < Math.min(stopHop, hops); h++) {
+        if (giveUp[h] == Long.MAX_VALUE) continue;
+        for (int p = 0; p < probes; p++) {
+          if (done[h][p] || futures[h][p] == null) continue;
+          long at = Math.max(giveUp[h], sentAt[h][p] + NEAR_FLOOR_MS * 1_000_000L);
+          if (now >= at) {
+            done[h][p] = true;
+            futures[h][p].cancel(false);
+          } else {
+            next = Math.min(next, at);
+          }
+        }
+      }
+      return next;
+    }
+
+    private void printComplete() {
+      while (nextPrint < stopHop) {
+        for (int p = 0; p < probes; p++) if (!done[nextPrint][p]) return;
+        printHop(nextPrint++);
+      }
+    }
+
+    private void printHop(int h) {
+      int ttl = h + firstTtl;
+      if (json) {
+        for (int p = 0; p < probes; p++) {
+          EchoResult r = result[h][p];
+          InetAddress from = r == null ? null : from(r);
+          Json j = new Json().put("type", "hop").put("target", target.getHostAddress()).put("ttl", ttl).put("probe", p + 1);
+          j.put("from", from == null ? null : from.getHostAddress());
+          if (from != null && lookups != null) j.put("name", name(from));
+          j.put("status", r == null ? "IP_REQ_TIMED_OUT" : r.status().name());
+          j.put("status_code", r == null ? 11010 : r.status().code());
+          j.putRaw("rtt_ms", from == null ? null : Fmt.jsonMs(rtt(r)));
+          if (r instanceof EchoResult.IcmpError e) j.put("icmp_type", e.icmpType()).put("icmp_code", e.icmpCode());
+          if (r instanceof EchoResult.SendFailed f) j.put("errno", f.errno()).put("message", f.message());
+          out.println(j);
+          out.flush();
+        }
+        return;
+      }
+      StringBuilder sb = new StringBuilder();
+      sb.append(ttl < 10 ? " " : "").append(ttl).append(' ');
+      InetAddress last = null;
+      for (int p = 0; p < probes; p++) {
+        EchoResult r = result[h][p];
+        InetAddress from = r == null ? null : from(r);
+        if (from == null) {
+          sb.append(r instanceof EchoResult.SendFailed f ? " !" + f.errno() : " *");
+          continue;
+        }
+        if (!from.equals(last)) {
+          String literal = from.getHostAddress();
+          sb.append(' ').append(lookups == null ? literal : name(from) + " (" + literal + ")");
+          last = from;
+        }
+        sb.append("  ").append(Fmt.ms3(rtt(r))).append(" ms");
+        if (r instanceof EchoResult.IcmpError e) {
+          String mark = IcmpText.traceMark(e);
+          if (!mark.isEmpty()) sb.append(' ').append(mark);
+        }
+      }
+      out.println(sb);
+      out.flush();
+    }
+
+    private String name(InetAddress a) {
+      Future<String> f = names.get(a);
+      try {
+        return f == null ? a.getHostAddress() : f.get(2, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        return a.getHostAddress();
+      }
+    }
+  }
+
+  private static InetAddress from(EchoResult r) {
+    return switch (r) {
+      case EchoResult.Reply x -> x.from();
+      case EchoResult.IcmpError x -> x.from();
+      case EchoResult.Corrupted x -> x.from();
+      case EchoResult.TimedOut x -> null;
+      case EchoResult.SendFailed x -> null;
+    };
+  }
+
+  private static long rtt(EchoResult r) {
+    return switch (r) {
+      case EchoResult.Reply x -> x.rtt().toNanos();
+      case EchoResult.IcmpError x -> x.rtt().toNanos();
+      case EchoResult.Corrupted x -> x.rtt().toNanos();
+      default -> 0;
+    };
+  }
+}
