@@ -36,7 +36,12 @@ final class IoLoop implements Runnable {
   private static final int SUBMIT_BATCH = 1024;
   private static final int RECEIVE_BATCH = 4096;
   private static final long SWEEP_INTERVAL = 1_000_000_000L;
+  /** How long a full send buffer is given to drain before deferred echoes are sent again. */
+  private static final long DEFER_WAIT = 1_000_000L;
   private static final int EMSGSIZE = 90;
+  private static final int EAGAIN = 11;
+  private static final int SEND_RETRIES = 8;
+  private static final int ENOBUFS = 105;
 
   private final Engine engine;
   private final EngineConfig config;
@@ -46,6 +51,8 @@ final class IoLoop implements Runnable {
   final Thread thread;
 
   private final ProbeQueue queue = new ProbeQueue();
+  /** Echoes whose send found the socket's buffer full, tried again after the next poll. */
+  private final java.util.ArrayDeque<Probe> deferred = new java.util.ArrayDeque<>();
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private volatile boolean sleeping;
   private final AtomicBoolean wakeRequested = new AtomicBoolean();
@@ -167,6 +174,7 @@ final class IoLoop implements Runnable {
       } else {
         Probe first = timers.peek();
         timeout = first == null ? -1 : Math.max(0, first.deadline - poller.nanoTime());
+        if (!deferred.isEmpty()) timeout = timeout < 0 ? DEFER_WAIT : Math.min(timeout, DEFER_WAIT);
         sleeping = true;
         // Re-check after publishing "sleeping": a producer that saw sleeping == false has already queued.
         if (!queue.isEmpty() || !tasks.isEmpty()) timeout = 0;
@@ -201,6 +209,15 @@ final class IoLoop implements Runnable {
   private int drainSubmissions() {
     int n = 0;
     Probe p;
+    for (int i = deferred.size(); i > 0; i--) {
+      p = deferred.pollFirst();
+      if (p.isDone()) {
+        engine.released();
+        continue;
+      }
+      start(p);
+      n++;
+    }
     while (n < SUBMIT_BATCH && (p = queue.poll()) != null) {
       if (p.isDone()) { // cancelled before it was sent
         engine.released();
@@ -236,6 +253,20 @@ final class IoLoop implements Runnable {
     // The deadline counts from the send, not from whenever the send returned.
     long sendClock = poller.nanoTime();
     int errno = cs.channel.send(r, p.sequence, payload, r.payloadSize());
+    // An ICMP error about an earlier echo leaves a pending error on the socket (sk_err) that the next send reports
+    // once and clears; a genuine failure fails every time. Errors keep arriving while echoes are in flight, so a
+    // few retries tell them apart.
+    for (int attempt = 0; errno != 0 && errno != EAGAIN && errno != ENOBUFS && attempt < SEND_RETRIES; attempt++) {
+      errno = cs.channel.send(r, p.sequence, payload, r.payloadSize());
+    }
+    if (errno == EAGAIN || errno == ENOBUFS) {
+      // The socket's send buffer is full: not this echo's fault. Keep it and try again after the next poll.
+      release(cs, p.sequence, ChannelState.EMPTY);
+      p.channel = null;
+      inFlight--;
+      deferred.addLast(p);
+      return;
+    }
     cs.sentSinceRead = true;
     sent++;
     if (errno != 0) {
@@ -444,7 +475,16 @@ final class IoLoop implements Runnable {
       late++;
       return;
     }
+    if (!pk.fromIs(r.target()) && !r.target().isMulticastAddress()) {
+      // A unicast echo is answered by its target; a reply from elsewhere (spoofed, NAT gone wrong) is not ours.
+      foreign++;
+      return;
+    }
     long rtt = rttNanos(cs, p, pk);
+    if (state == ChannelState.IN_FLIGHT && arrivedAfterDeadline(r, rtt)) {
+      expireLate(cs, seq, p);
+      return;
+    }
     if (state == ChannelState.ANSWERED) {
       if (poller.nanoTime() - cs.answeredAt[seq] > duplicateWindow()) {
         late++;
@@ -489,12 +529,34 @@ final class IoLoop implements Runnable {
       foreign++;
       return;
     }
+    long rtt = rttNanos(cs, p, pk);
+    if (arrivedAfterDeadline(p.request, rtt)) {
+      expireLate(cs, seq, p);
+      return;
+    }
     timers.remove(p);
     release(cs, seq, ChannelState.EXPIRED);
     errors++;
-    long rtt = rttNanos(cs, p, pk);
     finish(p, new EchoResult.IcmpError(p.request, status, pk.fromAddress(p.request.target()), Duration.ofNanos(rtt), pk.icmpType,
         pk.icmpCode, pk.info, seq));
+  }
+
+  /**
+   * True when the kernel received the answer after the echo's timeout: when the I/O thread lags (a burst, a GC
+   * pause) the timer may not have fired yet, but the answer is late all the same. A zero timeout means "whatever is
+   * already there", which a loopback reply queued during the send is.
+   */
+  private static boolean arrivedAfterDeadline(EchoRequest r, long rtt) {
+    long timeout = saturatedNanos(r.timeout());
+    return timeout > 0 && rtt > timeout;
+  }
+
+  private void expireLate(ChannelState cs, int seq, Probe p) {
+    timers.remove(p);
+    release(cs, seq, ChannelState.EXPIRED);
+    late++;
+    timeouts++;
+    finish(p, new EchoResult.TimedOut(p.request, p.request.timeout(), seq));
   }
 
   private long duplicateWindow() {

@@ -55,7 +55,8 @@ class MixedRunTest {
     Kind[] kindOf = new Kind[TARGETS];
     Map<InetAddress, Integer> index = new ConcurrentHashMap<>();
     for (int i = 0; i < TARGETS; i++) {
-      StandardProtocolFamily f = i % 2 == 0 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+      // Family by block of kinds, so that every kind runs over both families.
+      StandardProtocolFamily f = (i / kinds.length) % 2 == 0 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
       InetAddress a = t.responderAddress(f, i);
       targets[i] = a;
       index.put(a, i);

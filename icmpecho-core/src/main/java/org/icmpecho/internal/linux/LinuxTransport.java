@@ -46,7 +46,10 @@ public final class LinuxTransport implements TransportFactory {
     int gid = LibC.getegid();
     String range;
     try {
-      range = Files.readString(Path.of("/proc/sys/net/ipv4/ping_group_range")).trim().replaceAll("\\s+", " ");
+      // procfs files report size 0, so read the stream to its end rather than trust a size hint.
+      try (var in = Files.newInputStream(Path.of("/proc/sys/net/ipv4/ping_group_range"))) {
+        range = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim().replaceAll("\\s+", " ");
+      }
     } catch (IOException e) {
       range = "unreadable";
     }

@@ -91,14 +91,20 @@ public final class Packet {
    * the common case allocates nothing.
    */
   public InetAddress fromAddress(InetAddress likely) {
-    if (likely != null && fromLen == 4 && likely instanceof Inet4Address) {
-      int a = ((from[0] & 0xff) << 24) | ((from[1] & 0xff) << 16) | ((from[2] & 0xff) << 8) | (from[3] & 0xff);
-      if (a == likely.hashCode()) return likely; // Inet4Address.hashCode() is the address itself
-    } else if (likely instanceof Inet6Address a6 && fromLen == 16 && fromScope == a6.getScopeId()
-        && java.util.Arrays.equals(from, 0, 16, a6.getAddress(), 0, 16)) {
+    if (likely != null && fromIs(likely)
+        && !(likely instanceof Inet6Address a6 && a6.getScopeId() != fromScope)) {
       return likely;
     }
     return fromAddress();
+  }
+
+  /** True when the packet's source is {@code a} (address bytes; a link-local scope is not compared). */
+  public boolean fromIs(InetAddress a) {
+    if (fromLen == 4 && a instanceof Inet4Address) {
+      int v = ((from[0] & 0xff) << 24) | ((from[1] & 0xff) << 16) | ((from[2] & 0xff) << 8) | (from[3] & 0xff);
+      return v == a.hashCode();
+    }
+    return fromLen == 16 && a instanceof Inet6Address && java.util.Arrays.equals(from, 0, 16, a.getAddress(), 0, 16);
   }
 
   /** True when the quoted destination is present and equals {@code a}. */
