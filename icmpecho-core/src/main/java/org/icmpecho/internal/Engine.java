@@ -177,12 +177,13 @@ public final class Engine {
     }
   }
 
-  /** A probe queued after its loop ended. */
+  /**
+   * A probe queued after its loop ended. The in-flight count is left alone: the shutdown drain may have counted
+   * this probe out already, and after termination every submission fails before the count is consulted.
+   */
   void failLate(Probe p) {
     IcmpException f = failure;
-    if (p.completeExceptionally(f != null ? f : new IcmpException("client closed", null, null))) {
-      outstanding.decrementAndGet();
-    }
+    p.completeExceptionally(f != null ? f : new IcmpException("client closed", null, null));
   }
 
   /** Runs on the callback executor: completes a batch of futures and calls duplicate listeners. */
