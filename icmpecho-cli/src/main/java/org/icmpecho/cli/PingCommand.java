@@ -51,8 +51,8 @@ import picocli.CommandLine.Spec;
       "  icmpecho ping -c 1 -s 1400 -M do -W 2 10.0.0.1",
       "  icmpecho ping -q -w 5 --json localhost",
       "",
-      "Intervals below 2 ms (-i 0.002) need CAP_NET_RAW, as with iputils; -i 0 then sends the next echo as soon as",
-      "the previous is answered, or after 10 ms."
+      "Intervals below 2 ms (-i 0.002) need CAP_NET_RAW, as with iputils; -i 0 then sends",
+      "the next echo as soon as the previous is answered, or after 10 ms."
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
@@ -241,7 +241,7 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
         // cannot tell: let the engine decide
       }
       rb.source(src);
-      return src.getHostAddress() + " ";
+      return Addr.text(src) + " ";
     }
     if (s.isEmpty() || s.length() > 15) throw usage("-I " + s + ": not an address, and too long for an interface name");
     String first = null;
@@ -251,7 +251,7 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
         if (ni == null) throw new CliException(2, "unknown iface: " + s, true);
         for (Enumeration<InetAddress> e = ni.getInetAddresses(); e.hasMoreElements(); ) {
           InetAddress a = e.nextElement();
-          if ((a instanceof Inet6Address) == (target instanceof Inet6Address) && first == null) first = a.getHostAddress();
+          if ((a instanceof Inet6Address) == (target instanceof Inet6Address) && first == null) first = Addr.text(a);
         }
       } catch (SocketException e) {
         // cannot tell: let the engine decide
@@ -282,6 +282,7 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
     private final PingReport report;
     private final Queue<Object> events = new ConcurrentLinkedQueue<>();
     private final Map<Long, CompletableFuture<EchoResult>> pending = new HashMap<>();
+    private final Map<Long, Long> sentAt = new HashMap<>();
     private final RttStats rtt = new RttStats();
     private final Thread owner = Thread.currentThread();
     private final AtomicBoolean interrupted = new AtomicBoolean();
@@ -336,10 +337,14 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
           if (wait > 0 && events.isEmpty()) LockSupport.parkNanos(this, wait);
         }
       }
-      long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+      long end = System.nanoTime();
+      long elapsedMs = (end - start) / 1_000_000;
+      drain(); // answers that arrived up to the end still count
       pending.values().forEach(f -> f.cancel(false));
-      drain(); // answers that raced with the end still count
       if (fatal != null) throw failure(fatal);
+      // Echoes still unanswered at the end are lost: say so (JSON gets an event for every echo sent).
+      pending.keySet().stream().sorted().forEach(seq ->
+          report.timeout(seq, new EchoResult.TimedOut(request, Duration.ofNanos(end - sentAt.get(seq)), -1)));
       report.summary(sent, received, duplicates, corrupted, errors, elapsedMs, rtt);
       return received > 0 ? 0 : 1;
     }
@@ -352,6 +357,7 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
         f = CompletableFuture.failedFuture(e);
       }
       pending.put(seq, f);
+      sentAt.put(seq, System.nanoTime());
       f.whenComplete((r, t) -> offer(new Done(seq, r, t)));
     }
 
@@ -369,7 +375,8 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
           continue;
         }
         Done d = (Done) ev;
-        if (pending.remove(d.seq()) == null && d.failure() instanceof CancellationException) continue;
+        if (pending.remove(d.seq()) == null) continue; // given up at the end already
+        sentAt.remove(d.seq());
         if (d.failure() != null) {
           Throwable t = d.failure() instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : d.failure();
           if (!(t instanceof CancellationException) && fatal == null) fatal = t;

@@ -60,7 +60,7 @@ final class PingReport {
   void header(int payloadSize, byte[] pattern, String from) {
     if (json) return;
     if (pattern != null) out.println("PATTERN: 0x" + HexFormat.of().formatHex(pattern));
-    StringBuilder sb = new StringBuilder("PING ").append(host).append(" (").append(target.getHostAddress()).append(") ");
+    StringBuilder sb = new StringBuilder("PING ").append(host).append(" (").append(Addr.text(target)).append(") ");
     if (from != null) sb.append("from ").append(from).append(": ");
     if (target instanceof Inet6Address) sb.append(payloadSize).append(" data bytes");
     else sb.append(payloadSize).append('(').append(payloadSize + 28).append(") bytes of data.");
@@ -142,7 +142,7 @@ final class PingReport {
     if (json) {
       Json j = new Json()
           .put("type", "summary")
-          .put("target", target.getHostAddress())
+          .put("target", Addr.text(target))
           .put("host", host)
           .put("sent", sent)
           .put("received", received)
@@ -172,8 +172,8 @@ final class PingReport {
   }
 
   private Json event(long seq, IpStatus status, InetAddress from) {
-    Json j = new Json().put("type", "reply").put("target", target.getHostAddress());
-    j.put("from", from == null ? null : from.getHostAddress()).put("seq", seq);
+    Json j = new Json().put("type", "reply").put("target", Addr.text(target));
+    j.put("from", from == null ? null : Addr.text(from)).put("seq", seq);
     j.put("status", status.name()).put("status_code", status.code());
     return j;
   }
@@ -189,7 +189,7 @@ final class PingReport {
 
   private String who(InetAddress a) {
     if (a == null) return "?";
-    String literal = a.getHostAddress();
+    String literal = Addr.text(a);
     if (names == null) return literal;
     String name = nameCache.computeIfAbsent(a, names);
     return name.equals(literal) ? literal : name + " (" + literal + ")";

@@ -79,9 +79,11 @@ interface Resolver {
       public String reverse(InetAddress address) {
         try {
           // a fresh address without a host name, so that getHostName() asks the resolver (files, then DNS)
-          return InetAddress.getByAddress(address.getAddress()).getHostName();
+          InetAddress bare = InetAddress.getByAddress(address.getAddress());
+          String name = bare.getHostName();
+          return name.equals(bare.getHostAddress()) ? Addr.text(address) : name;
         } catch (UnknownHostException e) {
-          return address.getHostAddress();
+          return Addr.text(address);
         }
       }
     };

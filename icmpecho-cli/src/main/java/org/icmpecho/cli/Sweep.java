@@ -251,7 +251,7 @@ final class Sweep {
         totalOther++;
         event(t, probe, e, e.rtt().toNanos(), -1, e.request().payloadSize() + 8, false);
         if (!c.quiet() && !c.json()) {
-          line(err, IcmpText.fping(e) + " from " + e.from().getHostAddress() + " for ICMP Echo sent to " + label[t]);
+          line(err, IcmpText.fping(e) + " from " + Addr.text(e.from()) + " for ICMP Echo sent to " + label[t]);
         }
       }
       case EchoResult.TimedOut to -> {
@@ -266,7 +266,7 @@ final class Sweep {
       case EchoResult.Corrupted x -> {
         errors[t]++;
         event(t, probe, x, x.rtt().toNanos(), -1, x.request().payloadSize() + 8, false);
-        if (!c.quiet() && !c.json()) line(err, label[t] + ": corrupted reply from " + x.from().getHostAddress() + ": " + x.reason());
+        if (!c.quiet() && !c.json()) line(err, label[t] + ": corrupted reply from " + Addr.text(x.from()) + ": " + x.reason());
       }
     }
     if (c.count() > 0) {
@@ -342,21 +342,21 @@ final class Sweep {
 
   private void event(int t, int probe, EchoResult r, long rttNanos, int ttl, int bytes, boolean duplicate) {
     if (!c.json() || c.quiet()) return;
-    Json j = new Json().put("type", "reply").put("target", address[t].getHostAddress());
+    Json j = new Json().put("type", "reply").put("target", Addr.text(address[t]));
     InetAddress from = switch (r) {
       case EchoResult.Reply x -> x.from();
       case EchoResult.IcmpError x -> x.from();
       case EchoResult.Corrupted x -> x.from();
       default -> null;
     };
-    j.put("from", from == null ? null : from.getHostAddress()).put("seq", probe + 1);
+    j.put("from", from == null ? null : Addr.text(from)).put("seq", probe + 1);
     j.put("status", r.status().name()).put("status_code", r.status().code());
     j.putRaw("rtt_ms", rttNanos < 0 ? null : Fmt.jsonMs(rttNanos));
     if (ttl >= 0) j.put("ttl", ttl);
     else j.putNull("ttl");
     j.put("bytes", bytes);
     if (duplicate) j.put("duplicate", true);
-    if (!label[t].equals(address[t].getHostAddress())) j.put("host", label[t]);
+    if (!label[t].equals(Addr.text(address[t]))) j.put("host", label[t]);
     if (r instanceof EchoResult.IcmpError e) j.put("icmp_type", e.icmpType()).put("icmp_code", e.icmpCode());
     line(out, j.toString());
   }
@@ -372,8 +372,8 @@ final class Sweep {
     if (c.json()) {
       for (int t = 0; t < n; t++) {
         if (!shown(t)) continue;
-        Json j = new Json().put("type", "summary").put("target", address[t].getHostAddress());
-        if (!label[t].equals(address[t].getHostAddress())) j.put("host", label[t]);
+        Json j = new Json().put("type", "summary").put("target", Addr.text(address[t]));
+        if (!label[t].equals(Addr.text(address[t]))) j.put("host", label[t]);
         j.put("sent", sent[t]).put("received", received[t]).put("duplicates", dups[t]).put("errors", errors[t]);
         j.put("loss_pct", Fmt.pct(sent[t] - received[t], sent[t])).put("alive", state[t] == ALIVE);
         if (received[t] == 0) {

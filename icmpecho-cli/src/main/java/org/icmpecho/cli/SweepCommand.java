@@ -174,7 +174,7 @@ final class SweepCommand implements Callable<Integer>, Errors.Statuses {
     try {
       Targets.generate(generate, family, a -> {
         if (list.size() >= Targets.MAX) throw new IllegalArgumentException("more than " + Targets.MAX + " targets");
-        list.add(new Targets.Target(a.getHostAddress(), a));
+        list.add(new Targets.Target(Addr.text(a), a));
       });
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());

@@ -139,7 +139,7 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
       }
       PrintWriter err = spec.commandLine().getErr();
       if (!json) {
-        err.println("traceroute to " + host + " (" + target.getHostAddress() + "), " + maxHops + " hops max, "
+        err.println("traceroute to " + host + " (" + Addr.text(target) + "), " + maxHops + " hops max, "
             + (PAYLOAD + 8 + (v6 ? 40 : 20)) + " byte packets");
         err.flush();
       }
@@ -231,7 +231,7 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
       if (json) {
         out.println(new Json()
             .put("type", "summary")
-            .put("target", target.getHostAddress())
+            .put("target", Addr.text(target))
             .put("host", host)
             .put("reached", reached)
             .put("hops", Math.min(nextPrint, stopHop) + firstTtl - 1));
@@ -326,8 +326,8 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
         for (int p = 0; p < probes; p++) {
           EchoResult r = result[h][p];
           InetAddress from = r == null ? null : from(r);
-          Json j = new Json().put("type", "hop").put("target", target.getHostAddress()).put("ttl", ttl).put("probe", p + 1);
-          j.put("from", from == null ? null : from.getHostAddress());
+          Json j = new Json().put("type", "hop").put("target", Addr.text(target)).put("ttl", ttl).put("probe", p + 1);
+          j.put("from", from == null ? null : Addr.text(from));
           if (from != null && lookups != null) j.put("name", name(from));
           j.put("status", r == null ? "IP_REQ_TIMED_OUT" : r.status().name());
           j.put("status_code", r == null ? 11010 : r.status().code());
@@ -350,7 +350,7 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
           continue;
         }
         if (!from.equals(last)) {
-          String literal = from.getHostAddress();
+          String literal = Addr.text(from);
           sb.append(' ').append(lookups == null ? literal : name(from) + " (" + literal + ")");
           last = from;
         }
@@ -367,9 +367,9 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
     private String name(InetAddress a) {
       Future<String> f = names.get(a);
       try {
-        return f == null ? a.getHostAddress() : f.get(2, TimeUnit.SECONDS);
+        return f == null ? Addr.text(a) : f.get(2, TimeUnit.SECONDS);
       } catch (Exception e) {
-        return a.getHostAddress();
+        return Addr.text(a);
       }
     }
   }
