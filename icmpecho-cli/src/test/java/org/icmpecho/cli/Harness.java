@@ -86,14 +86,17 @@ final class Harness {
       maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
       Answer a = script.apply(request, s);
       CompletableFuture<EchoResult> f = new CompletableFuture<>();
-      f.whenComplete((r, t) -> inFlight.decrementAndGet());
       if (a.failure() != null) {
-        timer.schedule(() -> f.completeExceptionally(a.failure()), a.delayMillis(), TimeUnit.MILLISECONDS);
+        timer.schedule(() -> {
+          inFlight.decrementAndGet();
+          f.completeExceptionally(a.failure());
+        }, a.delayMillis(), TimeUnit.MILLISECONDS);
         return f;
       }
       EchoResult r = a.result() != null ? a.result() : new EchoResult.TimedOut(request, request.timeout(), s);
       long delay = a.result() != null ? a.delayMillis() : request.timeout().toMillis();
       timer.schedule(() -> {
+        inFlight.decrementAndGet(); // before completing: the command may send the next one at once
         f.complete(r);
         if (r instanceof EchoResult.Reply reply && onDuplicate != null) {
           for (int i = 0; i < a.duplicates(); i++) onDuplicate.accept(reply);

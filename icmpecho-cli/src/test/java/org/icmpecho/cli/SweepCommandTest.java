@@ -1,0 +1,247 @@
+package org.icmpecho.cli;
+
+import static org.icmpecho.cli.Harness.icmpError;
+import static org.icmpecho.cli.Harness.reply;
+import static org.icmpecho.cli.Harness.replyWithDuplicates;
+import static org.icmpecho.cli.Harness.silence;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.icmpecho.EchoRequest;
+import org.icmpecho.IpStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code icmpecho sweep} against a scripted engine: fping's output, retries, pacing, window, exit statuses. */
+class SweepCommandTest {
+
+  /** 127.0.0.x answers for x < 100, silence otherwise. */
+  static Harness.Answer upBelow100(EchoRequest r, int seq) {
+    int last = r.target().getAddress()[r.target().getAddress().length - 1] & 0xff;
+    return r.isIpv6() || last < 100 ? reply(r, seq, 0.046) : silence();
+  }
+
+  @Test
+  void aliveAndUnreachableLinesAndStatus() {
+    Harness h = new Harness(SweepCommandTest::upBelow100);
+    Harness.Result res = h.run("sweep", "-t", "20", "-r", "1", "127.0.0.1", "::1", "127.0.0.200");
+    assertEquals(1, res.status(), res::toString);
+    assertTrue(res.outLines().containsAll(List.of("127.0.0.1 is alive", "::1 is alive", "127.0.0.200 is unreachable")), res::toString);
+    assertEquals(3, res.outLines().size());
+    res = h.run("sweep", "127.0.0.1", "::1");
+    assertEquals(0, res.status(), res::toString);
+    res = h.run("sweep", "-a", "-t", "20", "-r", "0", "127.0.0.1", "127.0.0.200");
+    assertEquals(List.of("127.0.0.1"), res.outLines());
+    res = h.run("sweep", "-u", "-t", "20", "-r", "0", "127.0.0.1", "127.0.0.200");
+    assertEquals(List.of("127.0.0.200"), res.outLines());
+    res = h.run("sweep", "-q", "-t", "20", "-r", "0", "127.0.0.1", "127.0.0.200");
+    assertEquals("", res.out());
+    assertEquals(1, res.status());
+    res = h.run("sweep", "-e", "127.0.0.1");
+    assertEquals(List.of("127.0.0.1 is alive (0.046 ms)"), res.outLines());
+  }
+
+  @Test
+  void retriesBackOffLikeFping() {
+    Harness h = new Harness((r, s) -> silence());
+    long start = System.nanoTime();
+    Harness.Result res = h.run("sweep", "-t", "40", "-r", "2", "-B", "2", "127.0.0.200");
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(1, res.status());
+    assertEquals(List.of("127.0.0.200 is unreachable"), res.outLines());
+    List<EchoRequest> sent = h.prober.requests;
+    assertEquals(3, sent.size());
+    assertEquals(40, sent.get(0).timeout().toMillis());
+    assertEquals(80, sent.get(1).timeout().toMillis());
+    assertEquals(160, sent.get(2).timeout().toMillis());
+    assertTrue(ms >= 270 && ms < 3000, "took " + ms);
+    List<Long> t = h.prober.sendTimes;
+    assertTrue((t.get(1) - t.get(0)) / 1e6 >= 39, "the retry waits out the first timeout");
+    assertTrue((t.get(2) - t.get(1)) / 1e6 >= 79, "then the longer second one");
+  }
+
+  @Test
+  void countModeLinesAndPerTargetSummaries() {
+    Harness h = new Harness(SweepCommandTest::upBelow100);
+    Harness.Result res = h.run("sweep", "-c", "2", "-p", "20", "127.0.0.1", "::1", "127.0.0.200");
+    assertEquals(1, res.status(), res::toString);
+    List<String> out = res.outLines();
+    assertTrue(out.contains("127.0.0.1   : [0], 64 bytes, 0.046 ms (0.046 avg, 0% loss)"), res::toString);
+    assertTrue(out.contains("::1         : [1], 64 bytes, 0.046 ms (0.046 avg, 0% loss)"), res::toString);
+    assertTrue(out.contains("127.0.0.200 : [0], timed out (NaN avg, 100% loss)"), res::toString);
+    assertTrue(out.contains("127.0.0.200 : [1], timed out (NaN avg, 100% loss)"), res::toString);
+    assertEquals(6, out.size(), res::toString);
+    List<String> err = List.of(res.err().split("\n"));
+    assertEquals(
+        List.of(
+            "127.0.0.1   : xmt/rcv/%loss = 2/2/0%, min/avg/max = 0.046/0.046/0.046",
+            "::1         : xmt/rcv/%loss = 2/2/0%, min/avg/max = 0.046/0.046/0.046",
+            "127.0.0.200 : xmt/rcv/%loss = 2/0/100%"),
+        err);
+    assertEquals(20, h.prober.requests.get(0).timeout().toMillis(), "count mode: the timeout defaults to the period");
+
+    res = h.run("sweep", "-q", "-c", "2", "-p", "20", "-a", "127.0.0.1", "127.0.0.200");
+    assertEquals(List.of("127.0.0.1"), res.outLines());
+    assertEquals(2, res.err().split("\n").length, res::toString);
+  }
+
+  @Test
+  void statsBlockOnStderr() {
+    Harness h = new Harness(SweepCommandTest::upBelow100);
+    Harness.Result res = h.run("sweep", "-s", "-t", "20", "-r", "1", "127.0.0.1", "127.0.0.200", "nosuch.invalid");
+    assertEquals(2, res.status(), "a name that does not resolve wins over unreachable: " + res);
+    String err = res.err();
+    assertTrue(err.startsWith("nosuch.invalid: Name or service not known\n"), res::toString);
+    for (String s : new String[] {
+        "       2 targets\n", "       1 alive\n", "       1 unreachable\n", "       1 unknown addresses\n",
+        "       2 timeouts (waiting for response)\n", "       3 ICMP Echos sent\n", "       1 ICMP Echo Replies received\n",
+        "       0 other ICMP received\n", " 0.046 ms (min round trip time)\n", " 0.046 ms (avg round trip time)\n",
+        " 0.046 ms (max round trip time)\n", " sec (elapsed real time)\n"}) {
+      assertTrue(err.contains(s), s + " in\n" + err);
+    }
+  }
+
+  @Test
+  void icmpErrorsAndDuplicatesLikeFping() {
+    Harness h = new Harness((r, s) -> r.target().getAddress()[3] == 5
+        ? icmpError(r, s, IpStatus.IP_DEST_HOST_UNREACHABLE, "10.0.0.1", 3, 1, 0)
+        : replyWithDuplicates(r, s, 0.5, 1));
+    Harness.Result res = h.run("sweep", "-c", "1", "-p", "20", "127.0.0.5", "127.0.0.6");
+    assertEquals(1, res.status(), res::toString);
+    assertTrue(res.err().contains("ICMP Host Unreachable from 10.0.0.1 for ICMP Echo sent to 127.0.0.5\n"), res::toString);
+    assertTrue(res.err().contains("127.0.0.6 : duplicate for [0], 64 bytes, 0.500 ms\n"), res::toString);
+  }
+
+  @Test
+  void jsonEventsAndSummaries() {
+    Harness h = new Harness(SweepCommandTest::upBelow100, Map.of("lo.test", "127.0.0.1"));
+    Harness.Result res = h.run("sweep", "--json", "-t", "20", "-r", "1", "lo.test", "127.0.0.200");
+    assertEquals(1, res.status(), res::toString);
+    List<String> l = res.outLines();
+    assertTrue(l.contains("{\"type\":\"reply\",\"target\":\"127.0.0.1\",\"from\":\"127.0.0.1\",\"seq\":1,\"status\":\"IP_SUCCESS\","
+        + "\"status_code\":0,\"rtt_ms\":0.046,\"ttl\":64,\"bytes\":64,\"host\":\"lo.test\"}"), res::toString);
+    assertTrue(l.contains("{\"type\":\"reply\",\"target\":\"127.0.0.200\",\"from\":null,\"seq\":2,\"status\":\"IP_REQ_TIMED_OUT\","
+        + "\"status_code\":11010,\"rtt_ms\":null,\"ttl\":null,\"bytes\":64}"), res::toString);
+    assertTrue(l.contains("{\"type\":\"summary\",\"target\":\"127.0.0.1\",\"host\":\"lo.test\",\"sent\":1,\"received\":1,"
+        + "\"duplicates\":0,\"errors\":0,\"loss_pct\":0.0,\"alive\":true,\"rtt_min_ms\":0.046,\"rtt_avg_ms\":0.046,"
+        + "\"rtt_max_ms\":0.046,\"rtt_mdev_ms\":0}"), res::toString);
+    assertTrue(l.contains("{\"type\":\"summary\",\"target\":\"127.0.0.200\",\"sent\":2,\"received\":0,\"duplicates\":0,"
+        + "\"errors\":0,\"loss_pct\":100.0,\"alive\":false,\"rtt_min_ms\":null,\"rtt_avg_ms\":null,\"rtt_max_ms\":null,"
+        + "\"rtt_mdev_ms\":null}"), res::toString);
+    assertEquals(5, l.size(), res::toString);
+    res = h.run("sweep", "--json", "nosuch.invalid");
+    assertEquals(2, res.status());
+    assertEquals("{\"type\":\"error\",\"target\":\"nosuch.invalid\",\"message\":\"nosuch.invalid: Name or service not known\"}\n", res.out());
+  }
+
+  @Test
+  void targetsFromFilesStdinAndGenerators(@TempDir Path dir) throws Exception {
+    Harness h = new Harness(SweepCommandTest::upBelow100);
+    Path f = dir.resolve("t.txt");
+    Files.writeString(f, "# two\n127.0.0.1\n127.0.0.2\n");
+    assertEquals(List.of("127.0.0.1", "127.0.0.2"), h.run("sweep", "-a", "-f", f.toString()).outLines());
+    h.stdin = "127.0.0.3\n";
+    assertEquals(List.of("127.0.0.3"), h.run("sweep", "-a", "-f", "-").outLines());
+    assertEquals(List.of("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6"),
+        h.run("sweep", "-a", "-i", "0", "-g", "127.0.0.0/29").outLines());
+    // named targets first, then the generated ones
+    assertEquals(List.of("127.0.0.7", "127.0.0.8", "127.0.0.9"), h.run("sweep", "-a", "-g", "127.0.0.8", "127.0.0.9", "127.0.0.7").outLines());
+    Harness.Result res = h.run("sweep", "-f", dir.resolve("missing").toString());
+    assertEquals(4, res.status(), res::toString);
+    assertTrue(res.err().startsWith("icmpecho sweep: -f "), res::toString);
+  }
+
+  @Test
+  void pacingWindowAndScale() {
+    Harness h = new Harness((r, s) -> reply(r, s, 0.05));
+    long start = System.nanoTime();
+    Harness.Result res = h.run("sweep", "-q", "--rate", "200", "-g", "127.0.0.1", "127.0.0.21");
+    double ms = (System.nanoTime() - start) / 1e6;
+    assertEquals(0, res.status(), res::toString);
+    List<Long> t = h.prober.sendTimes;
+    double span = (t.get(20) - t.get(0)) / 1e6;
+    assertTrue(span >= 99 && span < 125, "20 gaps at 200/s took " + span + " ms");
+    assertTrue(ms < 2000, "run took " + ms);
+
+    Harness slow = new Harness((r, s) -> new Harness.Answer(reply(r, s, 30).result(), 30, 0, null));
+    res = slow.run("sweep", "-q", "-i", "0", "--max-in-flight", "10", "-g", "127.0.1.0/24");
+    assertEquals(0, res.status(), res::toString);
+    assertEquals(254, slow.prober.requests.size());
+    assertTrue(slow.prober.maxInFlight.get() <= 10, "in flight " + slow.prober.maxInFlight.get());
+    assertEquals(10 + 64, slow.prober.options.maxInFlight());
+
+    Harness fast = new Harness((r, s) -> new Harness.Answer(reply(r, s, 0.01).result(), 0, 0, null));
+    start = System.nanoTime();
+    res = fast.run("sweep", "-u", "-i", "0", "-g", "198.18.0.0/16");
+    ms = (System.nanoTime() - start) / 1e6;
+    assertEquals(0, res.status(), res::toString);
+    assertEquals("", res.out());
+    assertEquals(65_534, fast.prober.requests.size());
+    assertTrue(ms < 30_000, "65,534 targets took " + ms + " ms");
+  }
+
+  @Test
+  void ctrlCEndsTheSweepWithWhatCameBack() throws Exception {
+    Harness h = new Harness(SweepCommandTest::upBelow100);
+    java.io.StringWriter err = new java.io.StringWriter();
+    java.util.concurrent.atomic.AtomicInteger status = new java.util.concurrent.atomic.AtomicInteger(-1);
+    Thread t = Thread.ofPlatform().start(() -> status.set(Main.commandLine(new java.io.PrintWriter(new java.io.StringWriter(), true),
+        new java.io.PrintWriter(err, true), h.env()).execute("sweep", "-c", "1000", "-p", "10", "127.0.0.1")));
+    while (h.prober.requests.size() < 3) Thread.sleep(5);
+    h.signals.interrupt();
+    t.join(5000);
+    assertEquals(0, status.get(), err::toString);
+    assertTrue(err.toString().matches("127\\.0\\.0\\.1 : xmt/rcv/%loss = \\d+/\\d+/\\d+%, min/avg/max = .*\n"), err::toString);
+  }
+
+  @Test
+  void usageAndSystemStatusesAreFpings() {
+    Harness h = new Harness(SweepCommandTest::upBelow100);
+    String[][] usage = {
+      {"sweep"},
+      {"sweep", "-c", "0", "127.0.0.1"},
+      {"sweep", "-i", "5", "--rate", "10", "127.0.0.1"},
+      {"sweep", "--rate", "0", "127.0.0.1"},
+      {"sweep", "-g", "127.0.0.0/33"},
+      {"sweep", "-g", "10.0.0.0/8"},
+      {"sweep", "-B", "9", "127.0.0.1"},
+      {"sweep", "-r", "-1", "127.0.0.1"},
+      {"sweep", "-t", "0", "127.0.0.1"},
+      {"sweep", "-p", "0", "-c", "1", "127.0.0.1"},
+      {"sweep", "-b", "70000", "127.0.0.1"},
+      {"sweep", "--max-in-flight", "0", "127.0.0.1"},
+      {"sweep", "--nope", "127.0.0.1"},
+      {"sweep", "-c", "x", "127.0.0.1"},
+    };
+    for (String[] args : usage) {
+      Harness.Result res = h.run(args);
+      String what = String.join(" ", args) + " -> " + res;
+      assertEquals(3, res.status(), what);
+      String[] err = res.err().split("\n");
+      assertEquals(2, err.length, what);
+      assertTrue(err[0].startsWith("icmpecho sweep: "), what);
+      assertEquals("Try 'icmpecho sweep --help' for more information.", err[1], what);
+    }
+    h.netRaw = false;
+    assertEquals(3, h.run("sweep", "-i", "0.5", "127.0.0.1").status());
+    assertEquals(3, h.run("sweep", "--rate", "2000", "127.0.0.1").status());
+    assertEquals(0, h.run("sweep", "-i", "1", "127.0.0.1").status());
+    h.netRaw = true;
+    assertEquals(2, h.run("sweep", "nosuch.invalid").status());
+    h.prober.openFailure = Harness.noPermission();
+    Harness.Result res = h.run("sweep", "127.0.0.1");
+    assertEquals(4, res.status(), res::toString);
+    assertEquals("icmpecho sweep: " + Harness.noPermission().getMessage() + "\n", res.err());
+    Harness help = new Harness(SweepCommandTest::upBelow100);
+    String text = help.run("sweep", "--help").out();
+    for (String s : new String[] {"0   all targets alive", "1   some targets unreachable", "2   a name did not resolve",
+        "3   invalid arguments", "4   system failure", "-g=CIDR|START END", "-f=FILE", "--rate=PPS", "-p=MS", "-i=MS",
+        "-t=MS", "-r=N", "-a", "-u", "-s", "-q", "--json", "-c=COUNT"}) {
+      assertTrue(text.contains(s), s + " in\n" + text);
+    }
+  }
+}
