@@ -1,0 +1,116 @@
+package org.icmpecho.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Through {@code ./icmpecho} at the repository root, as users run it: the module path, the real process exit
+ * status, and Ctrl-C as a real SIGINT. The launcher builds the project on first use. Loopback only.
+ */
+class LauncherTest {
+  static Path root;
+
+  record Run(int status, String out, String err) {}
+
+  @BeforeAll
+  static void build() throws Exception {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.isExecutable(p.resolve("icmpecho"))) p = p.getParent();
+    if (p == null) fail("no ./icmpecho launcher above " + Path.of("").toAbsolutePath());
+    root = p;
+    Run v = run(600, "--version"); // builds when needed
+    assertEquals(0, v.status(), "the launcher could not build or start the CLI:\n" + v.err());
+  }
+
+  static Run run(int timeoutSeconds, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(root.resolve("icmpecho").toString()));
+    cmd.addAll(List.of(args));
+    Path out = Files.createTempFile("icmpecho-out", ".txt"), err = Files.createTempFile("icmpecho-err", ".txt");
+    try {
+      Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        fail("icmpecho " + String.join(" ", args) + " did not end in " + timeoutSeconds + " s");
+      }
+      return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
+  @Test
+  void exitStatusesOfTheRealProcess() throws Exception {
+    Run r = run(60, "ping", "-c", "2", "-i", "0.05", "127.0.0.1");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().startsWith("PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.\n64 bytes from 127.0.0.1: icmp_seq=1 "), r.out());
+    r = run(60, "ping", "-c", "1", "-t", "0", "127.0.0.1");
+    assertEquals(2, r.status());
+    assertEquals("icmpecho ping: -t 0: the TTL must be 1..255\nTry 'icmpecho ping --help' for more information.\n", r.err());
+    r = run(60, "ping", "-c", "1", "no such host");
+    assertEquals(2, r.status());
+    assertEquals("icmpecho ping: no such host: Name or service not known\nTry 'icmpecho ping --help' for more information.\n", r.err());
+    r = run(60, "ping", "-c", "1", "-I", "198.18.255.254", "127.0.0.1");
+    assertEquals(2, r.status());
+    assertTrue(r.err().startsWith("icmpecho ping: -I 198.18.255.254: Cannot assign requested address"), r.err());
+    r = run(60, "sweep", "-a", "-g", "127.0.0.0/30", "::1");
+    assertEquals(0, r.status(), r.err());
+    assertEquals("::1\n127.0.0.1\n127.0.0.2\n", r.out());
+    r = run(60, "sweep", "-g", "bad/99");
+    assertEquals(3, r.status(), r.err());
+    r = run(60, "sweep", "bad_name!");
+    assertEquals(2, r.status(), r.err());
+    assertEquals("bad_name!: Name or service not known\n", r.err());
+    r = run(60, "trace", "-n", "-q", "1", "127.0.0.1");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().matches(" 1  127\\.0\\.0\\.1  [\\d.]+ ms\n"), r.out());
+    r = run(60, "trace", "-m", "0", "127.0.0.1");
+    assertEquals(2, r.status());
+    r = run(60, "ping", "--json", "-c", "1", "::1");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().startsWith("{\"type\":\"reply\",\"target\":\"::1\",\"from\":\"::1\",\"seq\":1,\"status\":\"IP_SUCCESS\""), r.out());
+    r = run(60, "generate-completion");
+    assertEquals(0, r.status());
+    assertTrue(r.out().contains("complete -F"), r.out());
+  }
+
+  @Test
+  void ctrlCPrintsTheStatisticsAndExitsZero() throws Exception {
+    Process p = new ProcessBuilder(root.resolve("icmpecho").toString(), "ping", "-i", "0.2", "127.0.0.1")
+        .directory(root.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      StringBuilder all = new StringBuilder();
+      int replies = 0;
+      String line;
+      while (replies < 2 && (line = r.readLine()) != null) {
+        all.append(line).append('\n');
+        if (line.startsWith("64 bytes from 127.0.0.1: icmp_seq=")) replies++;
+      }
+      assertEquals(2, replies, all::toString);
+      // The launcher execs java: the process's pid is the JVM's.
+      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start();
+      assertEquals(0, kill.waitFor());
+      assertTrue(p.waitFor(10, TimeUnit.SECONDS), "ping did not end on SIGINT");
+      while ((line = r.readLine()) != null) all.append(line).append('\n');
+      assertEquals(0, p.exitValue(), all::toString);
+      assertTrue(all.toString().matches("(?s).*\n--- 127\\.0\\.0\\.1 ping statistics ---\n\\d+ packets transmitted, \\d+ received, "
+          + "[\\d.]+% packet loss, time \\d+ms\nrtt min/avg/max/mdev = [\\d.]+/[\\d.]+/[\\d.]+/[\\d.]+ ms\n"), all::toString);
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+}
