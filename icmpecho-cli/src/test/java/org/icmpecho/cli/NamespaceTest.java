@@ -36,27 +36,33 @@ class NamespaceTest {
     String ns = t.clientNode().name();
     Harness.Result r = Harness.real("ping", "--netns", ns, "-c", "1", "-t", "2", a(t.target(INET)));
     assertEquals(1, r.status(), r::toString);
+    System.out.print(r.out());
     assertEquals("From " + a(t.routerAddress(2, INET)) + " icmp_seq=1 Time to live exceeded", r.outLines().get(1), r::toString);
     assertTrue(r.out().contains("1 packets transmitted, 0 received, +1 errors, 100% packet loss"), r::toString);
 
     r = Harness.real("ping", "--netns", ns, "-c", "1", a(t.unreachable(INET)));
     assertEquals(1, r.status(), r::toString);
     assertTrue(r.outLines().get(1).matches("From \\S+ icmp_seq=1 Destination Host Unreachable"), r::toString);
+    System.out.print(r.out());
 
     r = Harness.real("ping", "--netns", ns, "-c", "1", a(t.prohibited(INET)));
+    System.out.print(r.out());
     assertTrue(r.outLines().get(1).matches("From \\S+ icmp_seq=1 Packet filtered"), r::toString);
 
     r = Harness.real("ping", "--netns", ns, "-c", "1", "-s", "1400", "-M", "do", a(t.behindSmallMtu(INET)));
+    System.out.print(r.out());
     assertEquals(1, r.status(), r::toString);
     assertTrue(r.out().contains("Frag needed and DF set (mtu = 1280)"), r::toString);
 
     r = Harness.real("ping", "--netns", ns, "-c", "1", "-t", "1", "-n", a(t.target(INET6)));
+    System.out.print(r.out());
     assertEquals("From " + a(t.routerAddress(1, INET6)) + " icmp_seq=1 Time exceeded: Hop limit", r.outLines().get(1), r::toString);
 
     r = Harness.real("ping", "--netns", ns, "--json", "-c", "1", "-t", "2", a(t.target(INET)));
     assertTrue(r.out().startsWith("{\"type\":\"reply\",\"target\":\"" + a(t.target(INET)) + "\",\"from\":\"" + a(t.routerAddress(2, INET))
         + "\",\"seq\":1,\"status\":\"IP_TTL_EXPIRED_TRANSIT\",\"status_code\":11013,\"rtt_ms\":"), r::toString);
 
+    System.out.print("lab ping errors:\n" + r.out());
     r = Harness.real("ping", "--netns", ns, "-c", "2", "-i", "0.05", a(t.target(INET)));
     assertEquals(0, r.status(), r::toString);
     assertTrue(r.outLines().get(1).matches("64 bytes from " + a(t.target(INET)).replace(".", "\\.") + ": icmp_seq=1 ttl=61 time=[\\d.]+ ms"), r::toString);
@@ -78,6 +84,7 @@ class NamespaceTest {
       }
       assertTrue(l.get(3).matches(" 4  " + a(t.target(f)) + "  [\\d.]+ ms  [\\d.]+ ms  [\\d.]+ ms"), r::toString);
       assertTrue(ms < 2500, "trace took " + ms + " ms");
+      System.out.print("lab trace " + f + ":\n" + r.out());
     }
     Harness.Result r = Harness.real("trace", "--netns", ns, "-n", "-m", "2", "-q", "1", a(t.target(INET)));
     assertEquals(1, r.status(), r::toString);
