@@ -30,8 +30,8 @@ record Env(
   /** Installs a Ctrl-C action for the duration of a command. */
   @FunctionalInterface
   interface Signals {
-    /** Runs {@code action} (on a signal thread) at each Ctrl-C until the returned handle is closed. */
-    AutoCloseable onInterrupt(Runnable action);
+    /** Runs {@code action} (on a signal thread) at each Ctrl-C until the returned restore action runs. */
+    Runnable onInterrupt(Runnable action);
   }
 
   static Env system() {
@@ -42,7 +42,7 @@ record Env(
    * SIGINT runs {@code action} (the command then prints its summary and exits with its own status); a second SIGINT
    * while the first is still being handled ends the process at once with 130, as a shell would.
    */
-  private static AutoCloseable onSigint(Runnable action) {
+  private static Runnable onSigint(Runnable action) {
     Signal sig = new Signal("INT");
     int[] count = {0};
     SignalHandler old;

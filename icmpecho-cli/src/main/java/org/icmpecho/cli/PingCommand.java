@@ -301,10 +301,11 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
       long deadlineAt = deadline == null ? Long.MAX_VALUE : start + deadline.toNanos();
       long nextSend = start;
       long lastSend = start;
-      try (AutoCloseable ignored = env.signals().onInterrupt(() -> {
+      Runnable restore = env.signals().onInterrupt(() -> {
         interrupted.set(true);
         LockSupport.unpark(owner);
-      })) {
+      });
+      try {
         while (true) {
           drain();
           if (fatal != null) break;
@@ -336,6 +337,8 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
           long wait = Math.min(wake, deadlineAt) - System.nanoTime();
           if (wait > 0 && events.isEmpty()) LockSupport.parkNanos(this, wait);
         }
+      } finally {
+        restore.run();
       }
       long end = System.nanoTime();
       long elapsedMs = (end - start) / 1_000_000;

@@ -132,10 +132,11 @@ final class Sweep {
     long start = System.nanoTime();
     long nextSlot = start;
     long nextProgress = start + PROGRESS_AFTER_NANOS;
-    try (AutoCloseable ignored = signals.onInterrupt(() -> {
+    Runnable restore = signals.onInterrupt(() -> {
       interrupted.set(true);
       LockSupport.unpark(owner);
-    })) {
+    });
+    try {
       while (finished < n && fatal == null && !interrupted.get()) {
         drain();
         long now = System.nanoTime();
@@ -170,6 +171,8 @@ final class Sweep {
           LockSupport.parkNanos(this, wake == Long.MAX_VALUE ? 1_000_000_000L : wake - now);
         }
       }
+    } finally {
+      restore.run();
     }
     clearProgress();
     if (fatal != null) {

@@ -171,8 +171,7 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
     private final boolean[][] done;
     private final long[][] sentAt;
     private final long[] giveUp;
-    @SuppressWarnings("unchecked")
-    private final CompletableFuture<EchoResult>[][] futures;
+    private final CompletableFuture<?>[][] futures;
     private final Map<InetAddress, Future<String>> names = new HashMap<>();
     private final Queue<Done> events = new ConcurrentLinkedQueue<>();
     private final Thread owner = Thread.currentThread();
@@ -183,7 +182,6 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
     private boolean reached;
     private Throwable fatal;
 
-    @SuppressWarnings("unchecked")
     Trace(Prober prober, InetAddress target, int hops, int window, ExecutorService lookups) {
       this.prober = prober;
       this.target = target;
@@ -194,16 +192,17 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
       this.done = new boolean[hops][probes];
       this.sentAt = new long[hops][probes];
       this.giveUp = new long[hops];
-      this.futures = new CompletableFuture[hops][probes];
+      this.futures = new CompletableFuture<?>[hops][probes];
       java.util.Arrays.fill(giveUp, Long.MAX_VALUE);
       this.stopHop = hops;
     }
 
     int run() throws Exception {
-      try (AutoCloseable ignored = env.signals().onInterrupt(() -> {
+      Runnable restore = env.signals().onInterrupt(() -> {
         interrupted.set(true);
         LockSupport.unpark(owner);
-      })) {
+      });
+      try {
         while (nextPrint < stopHop && fatal == null && !interrupted.get()) {
           drain();
           long now = System.nanoTime();
@@ -220,9 +219,11 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
           long delay = wake - System.nanoTime();
           if (events.isEmpty() && delay > 0) LockSupport.parkNanos(this, Math.min(delay, 1_000_000_000L));
         }
+      } finally {
+        restore.run();
       }
-      for (CompletableFuture<EchoResult>[] row : futures) {
-        for (CompletableFuture<EchoResult> f : row) if (f != null) f.cancel(false);
+      for (CompletableFuture<?>[] row : futures) {
+        for (CompletableFuture<?> f : row) if (f != null) f.cancel(false);
       }
       if (fatal != null) {
         throw fatal instanceof IcmpException ie ? new CliException(2, ie.getMessage(), false)

@@ -47,7 +47,7 @@ final class Harness {
     final AtomicReference<Runnable> action = new AtomicReference<>();
 
     @Override
-    public AutoCloseable onInterrupt(Runnable a) {
+    public Runnable onInterrupt(Runnable a) {
       action.set(a);
       return () -> action.set(null);
     }
