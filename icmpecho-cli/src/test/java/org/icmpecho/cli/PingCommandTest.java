@@ -217,10 +217,10 @@ class PingCommandTest {
     assertEquals(0, res.status());
     List<Long> t = h.prober.sendTimes;
     double span = (t.get(5) - t.get(0)) / 1e6;
-    assertTrue(span >= 249 && span < 275, "5 intervals of 50 ms took " + span + " ms");
+    assertTrue(span >= 249 && span < 300, "5 intervals of 50 ms took " + span + " ms");
     for (int i = 1; i < t.size(); i++) {
       double gap = (t.get(i) - t.get(0)) / 1e6 - 50.0 * i;
-      assertTrue(Math.abs(gap) < 20, "send " + i + " is off its slot by " + gap + " ms");
+      assertTrue(Math.abs(gap) < 30, "send " + i + " is off its slot by " + gap + " ms");
     }
 
     Harness silent = new Harness((r, s) -> silence());
