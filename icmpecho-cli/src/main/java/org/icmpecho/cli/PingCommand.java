@@ -66,6 +66,11 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
 
   private static final int MAX_PENDING = 65_536;
   private static final long FLOOD_GAP_NANOS = 10_000_000L;
+  /**
+   * The least wait for the last answers once something answered (iputils waits 2 x the largest RTT): an answer
+   * measured at 50 us by the kernel can still reach this thread milliseconds later on a loaded machine.
+   */
+  private static final long LINGER_FLOOR_NANOS = 100_000_000L;
 
   private final Env env;
 
@@ -317,7 +322,7 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
             if (deadline != null || pending.isEmpty()) break;
             // Waiting for the last answers: as iputils, twice the slowest round trip once something answered.
             long linger = received > 0
-                ? Math.min(timeout.toNanos(), Math.max(2 * rtt.max(), 10_000_000L))
+                ? Math.min(timeout.toNanos(), Math.max(2 * rtt.max(), LINGER_FLOOR_NANOS))
                 : timeout.toNanos();
             if (now - lastSend >= linger) break;
             wake = lastSend + linger;
