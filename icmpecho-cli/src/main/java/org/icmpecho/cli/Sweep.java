@@ -20,12 +20,15 @@ import org.icmpecho.IcmpException;
  *
  * <p>Threads: everything runs on the thread that calls {@link #run}; the engine's callbacks only queue the outcome
  * and unpark that thread. Sends follow an absolute schedule (send {@code k} is due at {@code start + k * step});
- * after a late wake-up the loop sends what fell due at once (at most 1 ms of backlog), so the average rate holds
+ * after a late wake-up the loop sends what fell due at once (at most four sends' worth of backlog), so the average rate holds
  * without a sleep per send. Retries and next probes wait in a heap keyed by due time.
  */
 final class Sweep {
-  /** How much lateness the schedule makes up for in a burst after a late wake-up. */
-  private static final long MAX_BACKLOG_NANOS = 1_000_000L;
+  /**
+   * How much lateness the schedule makes up for in a burst after a late wake-up: four sends' worth, at least 1 ms,
+   * at most 100 ms. Enough that a loaded machine still keeps the average rate, never a long burst after a stall.
+   */
+  private final long maxBacklogNanos;
   private static final long PROGRESS_AFTER_NANOS = 1_000_000_000L;
   private static final long PROGRESS_EVERY_NANOS = 200_000_000L;
 
@@ -99,6 +102,7 @@ final class Sweep {
       boolean terminal) {
     this.c = config;
     this.unknown = unknown;
+    this.maxBacklogNanos = Math.clamp(4 * config.stepNanos(), 1_000_000L, 100_000_000L);
     this.n = targets.size();
     this.label = new String[n];
     this.address = new InetAddress[n];
@@ -146,7 +150,7 @@ final class Sweep {
           if (t < 0) break;
           send(t, now);
           nextSlot += c.stepNanos();
-          if (nextSlot < now - MAX_BACKLOG_NANOS) nextSlot = now - MAX_BACKLOG_NANOS;
+          if (nextSlot < now - maxBacklogNanos) nextSlot = now - maxBacklogNanos;
           if ((++burst & 255) == 0) { // keep answers flowing during long bursts
             drain();
             now = System.nanoTime();
