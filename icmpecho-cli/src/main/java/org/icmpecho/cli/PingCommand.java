@@ -369,6 +369,9 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
       f.whenComplete((r, t) -> offer(new Done(seq, r, t)));
     }
 
+    /** Duplicates that arrived before their echo's outcome was reported. */
+    private final java.util.List<Dup> early = new java.util.ArrayList<>();
+
     private void offer(Object event) {
       events.add(event);
       LockSupport.unpark(owner);
@@ -378,12 +381,22 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
       Object ev;
       while ((ev = events.poll()) != null) {
         if (ev instanceof Dup d) {
+          if (pending.containsKey(d.seq())) {
+            // The duplicate overtook its own echo's outcome (the future completed before whenComplete was
+            // attached): print it after the reply, as ping does.
+            early.add(d);
+            continue;
+          }
           duplicates++;
           report.reply(d.seq(), d.reply(), true);
           continue;
         }
         Done d = (Done) ev;
         if (pending.remove(d.seq()) == null) continue; // given up at the end already
+        if (!early.isEmpty()) {
+          // Re-queue duplicates held for this echo so they follow its reply line.
+          early.removeIf(x -> x.seq() == d.seq() && events.add(x));
+        }
         sentAt.remove(d.seq());
         if (d.failure() != null) {
           Throwable t = d.failure() instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : d.failure();
