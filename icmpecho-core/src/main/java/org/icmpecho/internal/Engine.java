@@ -55,7 +55,7 @@ public final class Engine {
    * microseconds, far sooner than a park/unpark round trip.
    */
   public EchoResult await(EchoRequest request) throws InterruptedException, ExecutionException {
-    CompletableFuture<EchoResult> f = submit(request, null, true);
+    CompletableFuture<EchoResult> f = submitDirect(request);
     long spinUntil = System.nanoTime() + SPIN_NANOS;
     while (!f.isDone() && System.nanoTime() - spinUntil < 0) {
       Thread.onSpinWait();
@@ -73,6 +73,18 @@ public final class Engine {
    * {@code icmpecho.spinNanos}; 0 turns spinning off (e.g. on a single busy core).
    */
   static final long SPIN_NANOS = Long.getLong("icmpecho.spinNanos", 20_000L);
+
+  /** A blocking echo: run by the caller itself when its loop is idle, else queued like any other. */
+  private CompletableFuture<EchoResult> submitDirect(EchoRequest request) {
+    if (failure != null || outstanding.incrementAndGet() > config.maxInFlight()) {
+      if (failure == null) outstanding.decrementAndGet();
+      return submit(request, null, true); // fails it with the right exception
+    }
+    Probe p = new Probe(request, null, true);
+    IoLoop loop = loopFor(request);
+    if (!loop.tryRunDirect(p)) loop.submit(p);
+    return p;
+  }
 
   private CompletableFuture<EchoResult> submit(EchoRequest request, Consumer<? super EchoResult.Reply> onDuplicate,
       boolean direct) {

@@ -68,7 +68,22 @@ final class IoLoop implements Runnable {
   private final Map<ChannelKey, ChannelGroup> keyedGroups = new HashMap<>();
   private final SocketMode[] resolvedMode = new SocketMode[2];
   private final Channel.PacketSink packetSink = this::onPacket;
-  private final Poller.ReadySink readySink = this::onReady;
+  /** Readiness is only collected during the poll; it is acted on once the loop owns its structures again. */
+  private final Poller.ReadySink readySink = this::collectReady;
+  private int[] readyTokens = new int[64];
+  private boolean[] readyErrors = new boolean[64];
+  private int readyCount;
+
+  /**
+   * Who may touch the sockets, the in-flight table, the timer heap and the counters: the I/O thread ({@link #IO}),
+   * nobody while the I/O thread sleeps in the poller ({@link #FREE}), or a blocking {@code echo()} caller that took
+   * them for its own send and receive ({@link #CALLER}). The single-writer rule becomes a single-owner rule; the
+   * compare-and-set of the hand-over orders every access before it with every access after it.
+   */
+  private final java.util.concurrent.atomic.AtomicInteger owner = new java.util.concurrent.atomic.AtomicInteger(IO);
+  private static final int IO = 0;
+  private static final int FREE = 1;
+  private static final int CALLER = 2;
   private ChannelState current;
   /** MTU of the last local error read from an error queue (EMSGSIZE), 0 when none. */
   private int localErrorMtu;
@@ -179,9 +194,18 @@ final class IoLoop implements Runnable {
         // Re-check after publishing "sleeping": a producer that saw sleeping == false has already queued.
         if (!queue.isEmpty() || !tasks.isEmpty()) timeout = 0;
       }
-      poller.await(timeout, readySink);
+      readyCount = 0;
+      owner.set(FREE);
+      try {
+        poller.await(timeout, readySink);
+      } finally {
+        while (!owner.compareAndSet(FREE, IO)) {
+          Thread.onSpinWait(); // a caller holds the loop for one send and receive: microseconds
+        }
+      }
       sleeping = false;
       wakeRequested.set(false);
+      for (int i = 0; i < readyCount; i++) onReady(readyTokens[i], readyErrors[i]);
       flushBatch(); // answers read while polling complete now, not after the next round of sends
     }
   }
@@ -363,6 +387,14 @@ final class IoLoop implements Runnable {
       return cs;
     }
 
+    /** True when some member has a free sequence, so {@link #take} will not open a socket. */
+    boolean hasRoom() {
+      for (int i = 0, n = members.size(); i < n; i++) {
+        if (members.get(i).inFlight < 65536) return true;
+      }
+      return false;
+    }
+
     ChannelState first() throws IcmpException {
       return members.isEmpty() ? openMember() : members.get(0);
     }
@@ -400,6 +432,63 @@ final class IoLoop implements Runnable {
         cs.channel.receive(packetSink, RECEIVE_BATCH, false);
       }
     }
+  }
+
+  private void collectReady(int token, boolean error) {
+    if (readyCount == readyTokens.length) {
+      readyTokens = Arrays.copyOf(readyTokens, readyCount * 2);
+      readyErrors = Arrays.copyOf(readyErrors, readyCount * 2);
+    }
+    readyTokens[readyCount] = token;
+    readyErrors[readyCount++] = error;
+  }
+
+  /**
+   * The caller-runs fast path of a blocking {@code echo()}: when the I/O thread is asleep in the poller, the
+   * calling thread takes the loop, sends the echo on the shared socket and reads what the kernel already queued
+   * (on loopback and fast LANs, the answer), then hands the loop back. One thread and no wake-up per round trip
+   * instead of two hand-offs. Returns false, changing nothing, when the loop is busy or its socket for this
+   * request is not open yet (sockets are opened only by the I/O thread, inside its network namespace); the caller
+   * then queues the probe as usual.
+   */
+  boolean tryRunDirect(Probe p) {
+    EchoRequest r = p.request;
+    if (r.source() != null || r.interfaceName() != null) return false;
+    if (!owner.compareAndSet(FREE, CALLER)) {
+      // The loop is awake: often only because the previous echo's answer made the socket readable, and it goes
+      // back to sleep within microseconds. Wait that long for it before queueing.
+      long end = System.nanoTime() + Engine.SPIN_NANOS;
+      do {
+        if (System.nanoTime() - end > 0 || stopping) return false;
+        Thread.onSpinWait();
+      } while (!owner.compareAndSet(FREE, CALLER));
+    }
+    boolean ran = false;
+    try {
+      ChannelGroup g = defaultGroups[r.isIpv6() ? 1 : 0];
+      if (stopping || terminated || g == null || !g.hasRoom()) return false;
+      p.loop = this;
+      ran = true;
+      start(p);
+      if (!p.finished) readRecentlySent();
+      flushBatch();
+    } catch (IcmpException | FatalIo failure) {
+      // The I/O thread would have died of this; here only this echo learns of it, and the loop finds out itself.
+      IcmpException e = failure instanceof FatalIo f ? (IcmpException) f.getCause() : (IcmpException) failure;
+      if (!p.finished) {
+        p.finished = true;
+        inFlight--;
+        engine.released();
+        p.completeExceptionally(e);
+      }
+    } finally {
+      owner.set(FREE);
+    }
+    if (ran && !p.finished) {
+      // Still waiting: the sleeping loop must take the new deadline into its poll timeout.
+      poller.wakeup();
+    }
+    return ran;
   }
 
   private void onReady(int token, boolean error) {
@@ -705,6 +794,11 @@ final class IoLoop implements Runnable {
         : new IcmpException("icmpecho I/O thread failed: " + fatal, fatal);
     engine.failed(cause, fatal != null);
     for (Probe p : timers.drain()) finish(p, cause);
+    for (Probe p : deferred) {
+      inFlight++; // counted out when it was deferred
+      finish(p, cause);
+    }
+    deferred.clear();
     Probe p;
     while ((p = queue.poll()) != null) {
       inFlight++;

@@ -36,7 +36,11 @@ final class LinuxChannel implements Channel {
   private static final int SMALL_SLOT = 2048;
   private static final int MAX_SLOT = 65536 + 128;
 
-  private final Arena arena = Arena.ofConfined();
+  /**
+   * Shared, not confined: a blocking {@code echo()} caller may run a send and receive on this socket while it owns
+   * the I/O loop (see {@code IoLoop.tryRunDirect}); ownership, not the arena, keeps the accesses one at a time.
+   */
+  private final Arena arena = Arena.ofShared();
   private final MemorySegment errno = Native.allocateErrno(arena);
   private final int fd;
   private final boolean ipv6;
