@@ -26,8 +26,9 @@ import org.icmpecho.internal.InternalAccess;
  *
  * <p><b>Threads.</b> A platform thread named {@code icmpecho-io} owns the sockets; it never runs user code. Futures
  * returned by {@link #echoAsync} are completed, and duplicate listeners called, on the {@linkplain
- * Builder#callbackExecutor callback executor} (by default one virtual thread per batch of completions), so
- * dependent stages never run on the I/O thread.
+ * Builder#callbackExecutor callback executor} (by default one completion thread per I/O thread, {@code
+ * icmpecho-callback}, fed batches of outcomes), so dependent stages never run on the I/O thread. A blocking {@link
+ * #echo} may send and read on the calling thread itself while the I/O thread sleeps, saving two thread hand-offs.
  *
  * <p><b>Sockets.</b> They are opened lazily, on the first echo of each family, in the {@linkplain
  * Builder#socketMode mode} asked for; {@link #socketMode(StandardProtocolFamily)} opens one eagerly and says which
@@ -175,7 +176,7 @@ public final class IcmpClient implements AutoCloseable {
       return this;
     }
 
-    /** Where futures complete and duplicate listeners run (default: virtual threads, one per batch). */
+    /** Where futures complete and duplicate listeners run (default: one completion thread per I/O thread). */
     public Builder callbackExecutor(Executor executor) {
       config = config.withCallbackExecutor(Objects.requireNonNull(executor, "executor"));
       return this;

@@ -4,9 +4,7 @@ import java.net.StandardProtocolFamily;
 import java.security.SecureRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,8 +22,6 @@ import org.icmpecho.internal.linux.LinuxTransport;
  */
 public final class Engine {
   private static final System.Logger LOG = System.getLogger("org.icmpecho");
-  private static final ThreadFactory CALLBACK_THREADS = Thread.ofVirtual().name("icmpecho-callback").factory();
-  private static final Executor DEFAULT_EXECUTOR = r -> CALLBACK_THREADS.newThread(r).start();
 
   private final EngineConfig config;
   private final IoLoop[] loops;
@@ -35,7 +31,6 @@ public final class Engine {
 
   public Engine(EngineConfig config) {
     if (config.transportFactory() == null) config = config.withTransportFactory(LinuxTransport.INSTANCE);
-    if (config.callbackExecutor() == null) config = config.withCallbackExecutor(DEFAULT_EXECUTOR);
     this.config = config;
     int cookie = new SecureRandom().nextInt();
     loops = new IoLoop[config.socketsPerFamily()];
@@ -201,7 +196,13 @@ public final class Engine {
   /** Runs on the callback executor: completes a batch of futures and calls duplicate listeners. */
   @SuppressWarnings("unchecked")
   static void complete(Object[] targets, Object[] values) {
-    for (int i = 0; i < targets.length; i++) {
+    complete(targets, values, targets.length);
+  }
+
+  /** Runs on the callback executor: completes the first {@code n} outcomes of a batch. */
+  @SuppressWarnings("unchecked")
+  static void complete(Object[] targets, Object[] values, int n) {
+    for (int i = 0; i < n; i++) {
       Object t = targets[i];
       Object v = values[i];
       try {

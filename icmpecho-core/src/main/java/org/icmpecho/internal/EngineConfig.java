@@ -42,7 +42,7 @@ public final class EngineConfig implements Cloneable {
   public int maxInFlight() { return maxInFlight; }
   /** Sockets per family for default traffic, i.e. I/O loops. */
   public int socketsPerFamily() { return socketsPerFamily; }
-  /** Where futures complete; null for the default (a virtual thread per batch of completions). */
+  /** Where futures complete; null for the default (one completion thread per I/O loop). */
   public Executor callbackExecutor() { return callbackExecutor; }
   public int receiveBufferSize() { return receiveBufferSize; }
   public Duration duplicateWindow() { return duplicateWindow; }

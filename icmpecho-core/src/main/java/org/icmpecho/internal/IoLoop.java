@@ -46,7 +46,9 @@ final class IoLoop implements Runnable {
   private final Engine engine;
   private final EngineConfig config;
   private final TransportFactory transport;
+  /** The caller's executor for completions, or null for the loop's own {@link CompletionThread}. */
   private final Executor executor;
+  private final CompletionThread completions;
   private final int cookie;
   final Thread thread;
 
@@ -109,6 +111,9 @@ final class IoLoop implements Runnable {
     this.config = config;
     this.transport = config.transportFactory();
     this.executor = config.callbackExecutor();
+    this.completions = executor == null
+        ? new CompletionThread(index == 0 ? "icmpecho-callback" : "icmpecho-callback-" + index)
+        : null;
     this.cookie = cookie;
     for (int i = 8; i < pattern.length; i++) pattern[i] = (byte) i;
     this.thread = Thread.ofPlatform()
@@ -771,11 +776,16 @@ final class IoLoop implements Runnable {
 
   private void flushBatch() {
     if (batchSize == 0) return;
+    if (completions != null) {
+      CompletionThread.Batch b = completions.take();
+      for (int i = 0; i < batchSize; i++) b.add(batchTargets[i], batchValues[i]);
+      clearBatch();
+      completions.publish(b);
+      return;
+    }
     Object[] targets = Arrays.copyOf(batchTargets, batchSize);
     Object[] values = Arrays.copyOf(batchValues, batchSize);
-    Arrays.fill(batchTargets, 0, batchSize, null);
-    Arrays.fill(batchValues, 0, batchSize, null);
-    batchSize = 0;
+    clearBatch();
     Runnable batch = () -> Engine.complete(targets, values);
     try {
       executor.execute(batch);
@@ -783,6 +793,12 @@ final class IoLoop implements Runnable {
       // A rejecting executor must not strand callers: complete here rather than lose the outcomes.
       batch.run();
     }
+  }
+
+  private void clearBatch() {
+    Arrays.fill(batchTargets, 0, batchSize, null);
+    Arrays.fill(batchValues, 0, batchSize, null);
+    batchSize = 0;
   }
 
   private void shutdown(Throwable fatal) {
@@ -813,6 +829,7 @@ final class IoLoop implements Runnable {
       }
     }
     flushBatch();
+    if (completions != null) completions.stop();
     for (ChannelState cs : channels) cs.channel.close();
     channels.clear();
     if (poller != null) poller.close();
