@@ -36,7 +36,11 @@ final class Options {
     }
 
     Prober.Options prober(int maxInFlight) {
-      return new Prober.Options(netns, raw ? SocketMode.RAW : SocketMode.AUTO, maxInFlight);
+      return prober(maxInFlight, 1);
+    }
+
+    Prober.Options prober(int maxInFlight, int socketsPerFamily) {
+      return new Prober.Options(netns, raw ? SocketMode.RAW : SocketMode.AUTO, maxInFlight, socketsPerFamily);
     }
   }
 }

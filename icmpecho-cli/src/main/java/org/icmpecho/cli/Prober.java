@@ -28,8 +28,8 @@ interface Prober extends AutoCloseable {
   @Override
   void close();
 
-  /** How a command wants its engine: namespace, socket kind, in-flight bound. */
-  record Options(String networkNamespace, SocketMode socketMode, int maxInFlight) {}
+  /** How a command wants its engine: namespace, socket kind, in-flight bound, sockets (I/O loops) per family. */
+  record Options(String networkNamespace, SocketMode socketMode, int maxInFlight, int socketsPerFamily) {}
 
   /** Makes the prober of one command run. */
   @FunctionalInterface
@@ -42,7 +42,8 @@ interface Prober extends AutoCloseable {
     // The commands only queue the outcome and wake their own thread in their callbacks, so running them on the
     // engine's thread is cheap and spares a thread hop per answer; they never call back into the client there.
     IcmpClient.Builder b =
-        IcmpClient.newBuilder().callbackExecutor(Runnable::run).maxInFlight(o.maxInFlight()).socketMode(o.socketMode());
+        IcmpClient.newBuilder().callbackExecutor(Runnable::run).maxInFlight(o.maxInFlight()).socketMode(o.socketMode())
+            .socketsPerFamily(o.socketsPerFamily());
     if (o.networkNamespace() != null) b.networkNamespace(o.networkNamespace());
     IcmpClient client = b.build();
     return new Prober() {

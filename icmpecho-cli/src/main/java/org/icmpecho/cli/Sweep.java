@@ -172,7 +172,9 @@ final class Sweep {
           wake = Math.min(wake, nextProgress);
         }
         if (events.isEmpty() && wake > now) {
-          LockSupport.parkNanos(this, wake == Long.MAX_VALUE ? 1_000_000_000L : wake - now);
+          ownerParked = true;
+          if (events.isEmpty()) LockSupport.parkNanos(this, wake == Long.MAX_VALUE ? 1_000_000_000L : wake - now);
+          ownerParked = false;
         }
       }
     } finally {
@@ -215,8 +217,13 @@ final class Sweep {
 
   private void offer(Object event) {
     events.add(event);
-    LockSupport.unpark(owner);
+    // unpark costs a mutex and a condition signal even when the owner is running: only wake a parked owner. The
+    // owner re-checks the queue after publishing "parked", so an event added before that write is never missed.
+    if (ownerParked) LockSupport.unpark(owner);
   }
+
+  /** True while the owner thread is (about to be) parked waiting for events or its next send slot. */
+  private volatile boolean ownerParked;
 
   private void drain() {
     Object ev;

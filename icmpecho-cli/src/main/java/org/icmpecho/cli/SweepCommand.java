@@ -137,6 +137,13 @@ final class SweepCommand implements Callable<Integer>, Errors.Statuses {
       description = "At most N echoes outstanding at once (default 16384).")
   int window = 16_384;
 
+  @Option(
+      names = "--sockets",
+      paramLabel = "N",
+      description = "Sockets (and I/O threads) per address family, 1..8. Default: 2 for more than 1024 targets on"
+          + " a machine with 2 or more cores, else 1.")
+  Integer sockets;
+
   SweepCommand(Env env) {
     this.env = env;
   }
@@ -202,7 +209,11 @@ final class SweepCommand implements Callable<Integer>, Errors.Statuses {
         showUnreachable,
         elapsed,
         stats);
-    try (Prober prober = env.probers().open(engine.prober(window + 64))) {
+    // A large sweep keeps the kernel busy enough for a second socket, driven by a second I/O thread, to pay on a
+    // machine with two or more cores (measured: +40-55 % answers/s on 2 cores). Small ones stay on one socket.
+    int sockets = this.sockets != null ? this.sockets
+        : list.size() > 1024 && Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
+    try (Prober prober = env.probers().open(engine.prober(window + 64, sockets))) {
       try {
         if (v4) prober.open(StandardProtocolFamily.INET);
         if (v6) prober.open(StandardProtocolFamily.INET6);
@@ -224,6 +235,7 @@ final class SweepCommand implements Callable<Integer>, Errors.Statuses {
     if (timeout != null && timeout.isZero()) throw usage("-t 0: the timeout must be more than 0");
     if (size < 0 || size > 65_507) throw usage("-b " + size + ": the payload must be 0..65507 bytes");
     if (window < 1 || window > 1_000_000) throw usage("--max-in-flight " + window + ": must be 1..1000000");
+    if (sockets != null && (sockets < 1 || sockets > 8)) throw usage("--sockets " + sockets + ": must be 1..8");
     if (file != null && file.isEmpty()) throw usage("-f: the file name is empty");
   }
 
