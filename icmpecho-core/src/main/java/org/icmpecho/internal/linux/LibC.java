@@ -42,6 +42,9 @@ public final class LibC {
       Native.downcallErrno("epoll_ctl", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER));
   private static final MethodHandle epoll_wait =
       Native.downcallErrno("epoll_wait", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT, C_INT));
+  /** epoll_pwait2 (Linux 5.11, glibc 2.35): a nanosecond timeout. Null when this C library does not have it. */
+  private static final MethodHandle epoll_pwait2 = Native.optionalDowncallErrno("epoll_pwait2",
+      FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT, C_POINTER, C_POINTER));
   private static final MethodHandle eventfd =
       Native.downcallErrno("eventfd", FunctionDescriptor.of(C_INT, C_INT, C_INT));
   private static final MethodHandle read =
@@ -169,6 +172,19 @@ public final class LibC {
       return (int) epoll_wait.invokeExact(errno, epfd, events, max, timeoutMs);
     } catch (Throwable t) {
       throw new AssertionError("epoll_wait downcall failed", t);
+    }
+  }
+
+  /** Whether {@link #epollPwait2} may be called. */
+  public static boolean hasEpollPwait2() {
+    return epoll_pwait2 != null;
+  }
+
+  public static int epollPwait2(MemorySegment errno, int epfd, MemorySegment events, int max, MemorySegment timeout) {
+    try {
+      return (int) epoll_pwait2.invokeExact(errno, epfd, events, max, timeout, MemorySegment.NULL);
+    } catch (Throwable t) {
+      throw new AssertionError("epoll_pwait2 downcall failed", t);
     }
   }
 

@@ -3,6 +3,7 @@ package org.icmpecho.internal.linux;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import org.icmpecho.IcmpException;
 import org.icmpecho.internal.Channel;
 import org.icmpecho.internal.Poller;
@@ -24,6 +25,8 @@ final class LinuxPoller implements Poller {
   private final int epfd;
   private final int wakeFd;
   private final long eventSize = Layouts.EPOLL_EVENT.byteSize();
+  private final MemorySegment timeout = arena.allocate(Layouts.TIMESPEC);
+  private final boolean pwait2 = LibC.hasEpollPwait2();
 
   LinuxPoller() throws IcmpException {
     // GC-managed: wakeup() may race with close() from another thread, so this segment is never freed early.
@@ -60,15 +63,23 @@ final class LinuxPoller implements Poller {
 
   @Override
   public int await(long timeoutNanos, ReadySink sink) throws IcmpException {
-    int timeoutMs;
-    if (timeoutNanos < 0) {
-      timeoutMs = -1;
+    int n;
+    if (timeoutNanos > 0 && pwait2) {
+      // Nanosecond timeout: deadlines are served when due, not up to a millisecond later.
+      timeout.set(JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
+      timeout.set(JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
+      n = LibC.epollPwait2(errno, epfd, events, MAX_EVENTS, timeout);
     } else {
-      // Round up so a deadline is never serviced early; cap to what epoll_wait takes.
-      long ms = (timeoutNanos + 999_999) / 1_000_000;
-      timeoutMs = (int) Math.min(ms, Integer.MAX_VALUE);
+      int timeoutMs;
+      if (timeoutNanos < 0) {
+        timeoutMs = -1;
+      } else {
+        // Round up so a deadline is never serviced early; cap to what epoll_wait takes.
+        long ms = (timeoutNanos + 999_999) / 1_000_000;
+        timeoutMs = (int) Math.min(ms, Integer.MAX_VALUE);
+      }
+      n = LibC.epollWait(errno, epfd, events, MAX_EVENTS, timeoutMs);
     }
-    int n = LibC.epollWait(errno, epfd, events, MAX_EVENTS, timeoutMs);
     if (n < 0) {
       int e = Native.errno(errno);
       if (e == Errno.EINTR.number()) return 0;

@@ -30,6 +30,11 @@ public final class Native {
     return LINKER.downcallHandle(find(name), desc, CAPTURE_ERRNO);
   }
 
+  /** A downcall handle for {@code name} capturing errno, or null when the C library lacks the symbol. */
+  static MethodHandle optionalDowncallErrno(String name, FunctionDescriptor desc) {
+    return LIBC.find(name).map(a -> LINKER.downcallHandle(a, desc, CAPTURE_ERRNO)).orElse(null);
+  }
+
   /** A downcall handle for {@code name} that does not capture errno. */
   static MethodHandle downcall(String name, FunctionDescriptor desc) {
     return LINKER.downcallHandle(find(name), desc);
