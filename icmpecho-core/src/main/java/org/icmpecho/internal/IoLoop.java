@@ -285,7 +285,7 @@ final class IoLoop implements Runnable {
     // An ICMP error about an earlier echo leaves a pending error on the socket (sk_err) that the next send reports
     // once and clears; a genuine failure fails every time. Errors keep arriving while echoes are in flight, so a
     // few retries tell them apart.
-    for (int attempt = 0; errno != 0 && errno != EAGAIN && errno != ENOBUFS && attempt < SEND_RETRIES; attempt++) {
+    for (int attempt = 0; maybeStale(errno) && attempt < SEND_RETRIES; attempt++) {
       errno = cs.channel.send(r, p.sequence, payload, r.payloadSize());
     }
     if (errno == EAGAIN || errno == ENOBUFS) {
@@ -633,6 +633,16 @@ final class IoLoop implements Runnable {
     errors++;
     finish(p, new EchoResult.IcmpError(p.request, status, pk.fromAddress(p.request.target()), Duration.ofNanos(rtt), pk.icmpType,
         pk.icmpCode, pk.info, seq));
+  }
+
+  /**
+   * Whether a failed send may have reported an ICMP error about an earlier echo (pending on the socket) rather than
+   * its own failure. Nearly any errno can come that way (icmp_err_convert and icmpv6_err_convert give EHOSTUNREACH,
+   * ECONNREFUSED, EMSGSIZE, EPROTO, EACCES for ICMPv6 admin-prohibited, EREMOTEIO for redirects ...), so everything
+   * but a full buffer is retried; a genuine failure costs a few extra system calls, once.
+   */
+  private static boolean maybeStale(int errno) {
+    return errno != 0 && errno != EAGAIN && errno != ENOBUFS;
   }
 
   /**
