@@ -20,16 +20,23 @@ icmpecho_find_jdk() {
     return 0
   fi
   # JAVA_HOME wins when it is new enough; then the usual install places; then java on PATH.
-  for c in "${JAVA_HOME:-}" /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* /usr/local/jdk* \
-           "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/* \
-           "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")"; do
+  # ICMPECHO_JDK_SEARCH (space-separated JDK homes) replaces the usual places: for tests of this very message.
+  local places
+  if [ -n "${ICMPECHO_JDK_SEARCH:-}" ]; then
+    places=($ICMPECHO_JDK_SEARCH)
+  else
+    places=("${JAVA_HOME:-}" /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* /usr/local/jdk*
+            "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/*
+            "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")")
+  fi
+  for c in "${places[@]}"; do
     [ -n "$c" ] && [ -x "$c/bin/javac" ] || continue
     v=$(icmpecho_jdk_feature "$c")
     [ -n "$v" ] || continue
     if [ "$v" -ge $want ] && [ "$v" -gt "$bestv" ]; then best=$c; bestv=$v; fi
   done
   if [ -z "$best" ]; then
-    echo "icmpecho: no JDK >= 22 found (looked at JAVA_HOME, /usr/lib/jvm, /opt, ~/.sdkman, PATH); install one, e.g. 'apt-get install openjdk-25-jdk-headless' or Temurin 25, or set JAVA_HOME" >&2
+    echo "icmpecho: no JDK >= 22 found (looked at JAVA_HOME, /usr/lib/jvm, /opt, ~/.sdkman, PATH); install one (e.g. Eclipse Temurin 25, or your distribution's openjdk-25-jdk where it has one) and set JAVA_HOME to it" >&2
     return 1
   fi
   ICMPECHO_JAVA_HOME=$best

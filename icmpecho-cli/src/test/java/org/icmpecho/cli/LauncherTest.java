@@ -63,6 +63,26 @@ class LauncherTest {
   }
 
   @Test
+  void withoutAJdk22TheLauncherAndTheTestCommandSayWhatToInstallInOneLine() throws Exception {
+    for (String script : List.of("icmpecho", "run-tests")) {
+      ProcessBuilder pb = new ProcessBuilder(root.resolve(script).toString(), "ping", "127.0.0.1")
+          .directory(root.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      // Nothing where the launcher looks for a JDK (ICMPECHO_JDK_SEARCH replaces the usual places).
+      pb.environment().put("ICMPECHO_JDK_SEARCH", "/nonexistent-jdk");
+      pb.environment().remove("JAVA_HOME");
+      Process p = pb.start();
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+      String err = new String(p.getErrorStream().readAllBytes());
+      String out = new String(p.getInputStream().readAllBytes());
+      assertEquals(2, p.exitValue(), script + ": " + err);
+      assertEquals("", out, script);
+      assertEquals(1, err.lines().count(), script + ": " + err);
+      assertTrue(err.startsWith("icmpecho: no JDK >= 22 found"), err);
+      assertTrue(err.contains("set JAVA_HOME"), err);
+    }
+  }
+
+  @Test
   void exitStatusesOfTheRealProcess() throws Exception {
     Run r = run(60, "ping", "-c", "2", "-i", "0.05", "127.0.0.1");
     assertEquals(0, r.status(), r.err());
