@@ -65,13 +65,17 @@ class LauncherTest {
   @Test
   void withoutAJdk22TheLauncherAndTheTestCommandSayWhatToInstallInOneLine() throws Exception {
     for (String script : List.of("icmpecho", "run-tests")) {
-      ProcessBuilder pb = new ProcessBuilder(root.resolve(script).toString(), "ping", "127.0.0.1")
+      ProcessBuilder pb = new ProcessBuilder(root.resolve(script).toString(), "ping", "-c", "1", "127.0.0.1")
           .directory(root.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       // Nothing where the launcher looks for a JDK (ICMPECHO_JDK_SEARCH replaces the usual places).
       pb.environment().put("ICMPECHO_JDK_SEARCH", "/nonexistent-jdk");
       pb.environment().remove("JAVA_HOME");
+      pb.environment().remove("ICMPECHO_JAVA_HOME"); // ./run-tests exports the JDK it found
       Process p = pb.start();
-      assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        fail(script + " did not stop within 30 s");
+      }
       String err = new String(p.getErrorStream().readAllBytes());
       String out = new String(p.getInputStream().readAllBytes());
       assertEquals(2, p.exitValue(), script + ": " + err);
