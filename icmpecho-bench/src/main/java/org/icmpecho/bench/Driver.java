@@ -119,6 +119,9 @@ public final class Driver {
     if (spinUs > 0) {
       InternalAccess.configure(b, c -> c.withTransportFactory(new SpinTransport(spinUs * 1000L)));
     }
+    if (i(o, "disarm", 0) == 1) {
+      InternalAccess.configure(b, c -> c.withTransportFactory(new DisarmTransport()));
+    }
     return b.build();
   }
 
