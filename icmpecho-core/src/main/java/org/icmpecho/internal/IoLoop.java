@@ -439,6 +439,14 @@ final class IoLoop implements Runnable {
     }
   }
 
+  /** Turns input readiness of a group's sockets on or off. */
+  private void setArmed(ChannelGroup g, boolean on) throws IcmpException {
+    for (int i = 0, n = g.members.size(); i < n; i++) {
+      ChannelState cs = g.members.get(i);
+      poller.arm(cs.channel, cs.token, on);
+    }
+  }
+
   private void collectReady(int token, boolean error) {
     if (readyCount == readyTokens.length) {
       readyTokens = Arrays.copyOf(readyTokens, readyCount * 2);
@@ -474,9 +482,17 @@ final class IoLoop implements Runnable {
       if (stopping || terminated || g == null || !g.hasRoom()) return false;
       p.loop = this;
       ran = true;
-      start(p);
-      if (!p.finished) readRecentlySent();
-      flushBatch();
+      // While this thread sends and reads, the sleeping loop must not be woken by the answer it reads itself:
+      // input readiness of this family's sockets is off for that span (epoll is level-triggered, so whatever is
+      // still unread when it is turned back on wakes the loop then).
+      setArmed(g, false);
+      try {
+        start(p);
+        if (!p.finished) readRecentlySent();
+        flushBatch();
+      } finally {
+        setArmed(g, true);
+      }
     } catch (IcmpException | FatalIo failure) {
       // The I/O thread would have died of this; here only this echo learns of it, and the loop finds out itself.
       IcmpException e = failure instanceof FatalIo f ? (IcmpException) f.getCause() : (IcmpException) failure;

@@ -13,6 +13,13 @@ public interface Poller extends AutoCloseable {
   /** Watches {@code channel} for input and errors; {@code token} comes back in {@link ReadySink#ready}. */
   void register(Channel channel, int token) throws IcmpException;
 
+  /**
+   * Turns input readiness of a registered channel on or off. Off, only errors wake the poller (epoll reports
+   * EPOLLERR whatever the mask): an idle loop then sleeps through the answers a caller-run echo reads itself. A
+   * poller may ignore this: the engine stays correct, its I/O thread only wakes more often.
+   */
+  default void arm(Channel channel, int token, boolean on) throws IcmpException {}
+
   /** Stops watching {@code channel}. */
   void unregister(Channel channel) throws IcmpException;
 

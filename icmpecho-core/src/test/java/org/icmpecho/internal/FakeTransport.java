@@ -138,6 +138,11 @@ final class FakeTransport implements TransportFactory {
     }
 
     @Override
+    public void arm(Channel channel, int token, boolean on) {
+      // The fake delivers injected packets whatever the arming: engine tests check matching, not readiness.
+    }
+
+    @Override
     public void unregister(Channel channel) {
       synchronized (lock) {
         registered.remove(channel);

@@ -16,7 +16,8 @@ final class LinuxPoller implements Poller {
   private static final int MAX_EVENTS = 64;
   private static final long WAKE_TOKEN = -1;
 
-  private final Arena arena = Arena.ofConfined();
+  /** Shared: a caller-run echo may re-arm a socket (epoll_ctl) while it owns the loop. */
+  private final Arena arena = Arena.ofShared();
   private final MemorySegment errno = Native.allocateErrno(arena);
   private final MemorySegment events = arena.allocate(Layouts.EPOLL_EVENT.byteSize() * MAX_EVENTS, 8);
   private final MemorySegment ctlEvent = arena.allocate(Layouts.EPOLL_EVENT.byteSize(), 8);
@@ -54,6 +55,11 @@ final class LinuxPoller implements Poller {
   @Override
   public void register(Channel channel, int token) throws IcmpException {
     ctl(Sys.EPOLL_CTL_ADD, ((LinuxChannel) channel).fd(), Sys.EPOLLIN | Sys.EPOLLERR, token);
+  }
+
+  @Override
+  public void arm(Channel channel, int token, boolean on) throws IcmpException {
+    ctl(Sys.EPOLL_CTL_MOD, ((LinuxChannel) channel).fd(), on ? Sys.EPOLLIN | Sys.EPOLLERR : Sys.EPOLLERR, token);
   }
 
   @Override

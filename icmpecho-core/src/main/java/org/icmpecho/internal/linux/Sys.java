@@ -62,6 +62,7 @@ public final class Sys {
   public static final int EPOLLERR = 0x8;
   public static final int EPOLL_CTL_ADD = 1;
   public static final int EPOLL_CTL_DEL = 2;
+  public static final int EPOLL_CTL_MOD = 3;
   public static final int EPOLL_CLOEXEC = 0x80000;
   public static final int EFD_NONBLOCK = 0x800;
   public static final int EFD_CLOEXEC = 0x80000;
