@@ -57,8 +57,4 @@ public final class SockAddr {
     }
   }
 
-  /** Whether {@code a} belongs to the IPv6 family. */
-  public static boolean isIpv6(InetAddress a) {
-    return !(a instanceof Inet4Address);
-  }
 }

@@ -133,8 +133,4 @@ public final class Packet {
     return null;
   }
 
-  /** Whether {@code a} is an IPv4 address. */
-  public static boolean isV4(InetAddress a) {
-    return a instanceof Inet4Address;
-  }
 }
