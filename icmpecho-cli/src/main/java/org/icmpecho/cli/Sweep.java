@@ -85,6 +85,7 @@ final class Sweep {
 
   private final Queue<Object> events = new ConcurrentLinkedQueue<>();
   private final Thread owner = Thread.currentThread();
+  private static final long STRAGGLER_GRACE_NANOS = 10_000_000L;
   private final AtomicBoolean interrupted = new AtomicBoolean();
   private final boolean progress;
   private boolean progressShown;
@@ -177,6 +178,14 @@ final class Sweep {
           ownerParked = false;
         }
       }
+      // A duplicate follows the answer it duplicates, so the last answers' duplicates may still be on their way:
+      // give them a short grace before the summary (10 ms, bounded; nothing is sent meanwhile).
+      long graceEnd = System.nanoTime() + STRAGGLER_GRACE_NANOS;
+      while (fatal == null && !interrupted.get() && System.nanoTime() - graceEnd < 0) {
+        drain();
+        LockSupport.parkNanos(this, 1_000_000L);
+      }
+      drain();
     } finally {
       restore.run();
     }
