@@ -40,6 +40,7 @@ import org.icmpecho.internal.InternalAccess;
 public final class IcmpClient implements AutoCloseable {
   static {
     InternalAccess.setConfigurer((builder, change) -> builder.config = change.apply(builder.config));
+    InternalAccess.setEngineAccess(client -> client.engine);
   }
 
   private final EngineConfig config;

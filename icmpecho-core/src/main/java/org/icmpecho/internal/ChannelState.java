@@ -1,7 +1,8 @@
 package org.icmpecho.internal;
 
 /**
- * One socket and its 65,536 sequence slots. A slot remembers the last probe sent with that sequence number: while
+ * One socket and its sequence slots (65,536 for the I/O threads' sockets; fewer for a caller's own socket, which
+ * has one echo in flight at a time). A slot remembers the last probe sent with that sequence number: while
  * it is in flight, after it was answered (to recognise duplicates for a while), or only its serial after it timed
  * out (to recognise late answers). Used by the I/O thread only.
  */
@@ -14,10 +15,12 @@ final class ChannelState {
   final Channel channel;
   final ChannelKey key;
   final int token;
-  final Probe[] probes = new Probe[65536];
-  final int[] serials = new int[65536];
-  final byte[] states = new byte[65536];
-  final long[] answeredAt = new long[65536];
+  /** Number of sequence slots: a power of two, at most 65,536; sequences run from 0 to {@code capacity - 1}. */
+  final int capacity;
+  final Probe[] probes;
+  final int[] serials;
+  final byte[] states;
+  final long[] answeredAt;
   int nextSequence;
   int inFlight;
   int answered;
@@ -26,27 +29,38 @@ final class ChannelState {
   boolean sentSinceRead;
 
   ChannelState(Channel channel, ChannelKey key, int token) {
+    this(channel, key, token, 65536);
+  }
+
+  ChannelState(Channel channel, ChannelKey key, int token, int capacity) {
+    if (Integer.bitCount(capacity) != 1 || capacity > 65536) throw new IllegalArgumentException("capacity " + capacity);
     this.channel = channel;
     this.key = key;
     this.token = token;
+    this.capacity = capacity;
+    probes = new Probe[capacity];
+    serials = new int[capacity];
+    states = new byte[capacity];
+    answeredAt = new long[capacity];
     // Start somewhere random-ish so two clients in one namespace don't walk the same sequences in lockstep.
-    this.nextSequence = (int) (System.nanoTime() & 0xffff);
+    this.nextSequence = (int) (System.nanoTime() & (capacity - 1));
   }
 
-  /** A free sequence number, or -1 when all 65,536 are in flight. */
+  /** A free sequence number, or -1 when all are in flight. */
   int allocate() {
-    if (inFlight >= 65536) return -1;
+    if (inFlight >= capacity) return -1;
     int s = nextSequence;
-    for (int i = 0; i < 65536; i++) {
+    int mask = capacity - 1;
+    for (int i = 0; i < capacity; i++) {
       if (states[s] != IN_FLIGHT) {
         if (states[s] == ANSWERED) {
           answered--;
           probes[s] = null;
         }
-        nextSequence = (s + 1) & 0xffff;
+        nextSequence = (s + 1) & mask;
         return s;
       }
-      s = (s + 1) & 0xffff;
+      s = (s + 1) & mask;
     }
     return -1;
   }
@@ -54,7 +68,7 @@ final class ChannelState {
   /** Forgets answered probes older than the duplicate window, so their memory returns. */
   void sweep(long now, long window) {
     if (answered == 0) return;
-    for (int s = 0; s < 65536; s++) {
+    for (int s = 0; s < capacity; s++) {
       if (states[s] == ANSWERED && now - answeredAt[s] > window) {
         states[s] = EXPIRED;
         probes[s] = null;

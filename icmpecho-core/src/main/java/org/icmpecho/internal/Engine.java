@@ -33,6 +33,7 @@ public final class Engine {
     if (config.transportFactory() == null) config = config.withTransportFactory(LinuxTransport.INSTANCE);
     this.config = config;
     int cookie = new SecureRandom().nextInt();
+    this.cookieForCallers = cookie;
     loops = new IoLoop[config.socketsPerFamily()];
     for (int i = 0; i < loops.length; i++) {
       loops[i] = new IoLoop(this, config, i, cookie);
@@ -50,6 +51,14 @@ public final class Engine {
    * microseconds, far sooner than a park/unpark round trip.
    */
   public EchoResult await(EchoRequest request) throws InterruptedException, ExecutionException {
+    IoLoop own = callerLoop(request);
+    if (own != null && outstanding.incrementAndGet() <= config.maxInFlight()) {
+      Probe p = new Probe(request, null, true);
+      if (own.runCaller(p)) return p.get(); // done: runCaller returns with an outcome or throws
+      outstanding.decrementAndGet(); // closed meanwhile, nothing sent: take the shared path
+    } else if (own != null) {
+      outstanding.decrementAndGet();
+    }
     CompletableFuture<EchoResult> f = submitDirect(request);
     long spinUntil = System.nanoTime() + SPIN_NANOS;
     while (!f.isDone() && System.nanoTime() - spinUntil < 0) {
@@ -68,6 +77,107 @@ public final class Engine {
    * {@code icmpecho.spinNanos}; 0 turns spinning off (e.g. on a single busy core).
    */
   static final long SPIN_NANOS = Long.getLong("icmpecho.spinNanos", 20_000L);
+
+  // ---------------------------------------------------------------- caller sockets
+
+  /** How long a thread that found every caller socket taken waits before it asks again (ns). */
+  private static final long CALLER_RETRY = 1_000_000_000L;
+
+  /** A thread's claim on a caller loop; {@code loop} is null when none was free (then ask again at {@code retryAt}). */
+  private record CallerSlot(Thread thread, IoLoop loop, long retryAt) {}
+
+  private final ThreadLocal<CallerSlot> callerSlots = new ThreadLocal<>();
+  /** Every caller loop handed out and not yet closed; guarded by itself. */
+  private final java.util.List<CallerSlot> callerLoops = new java.util.ArrayList<>();
+  /** Counters of caller loops already closed, so that {@link #stats()} never goes backwards; guarded by callerLoops. */
+  private final long[] retiredCallerCounts = new long[11];
+  /** Per family: true once the family resolved to raw sockets, which caller loops do not use. */
+  private final boolean[] noCallerSocket = new boolean[2];
+  private final int cookieForCallers;
+
+  /**
+   * The calling thread's own loop for a blocking echo of {@code r}, opening its socket on first use; null when the
+   * echo must take the shared path: virtual threads (a blocking poll would pin their carrier, and there may be
+   * millions of them), a bound source or interface, raw sockets, a fake transport, or all caller sockets taken.
+   */
+  private IoLoop callerLoop(EchoRequest r) throws InterruptedException {
+    if (config.callerSockets() <= 0 || !config.transportFactory().callerSockets() || closed || failure != null
+        || r.source() != null || r.interfaceName() != null) {
+      return null;
+    }
+    Thread t = Thread.currentThread();
+    if (t.isVirtual()) return null;
+    boolean v6 = r.isIpv6();
+    if (noCallerSocket[v6 ? 1 : 0]) return null;
+    CallerSlot slot = callerSlots.get();
+    IoLoop l = slot == null ? null : slot.loop();
+    if (l == null || l.terminated) {
+      if (slot != null && l == null && System.nanoTime() - slot.retryAt() < 0) return null;
+      slot = claimCallerLoop(t);
+      callerSlots.set(slot);
+      if ((l = slot.loop()) == null) return null;
+    }
+    if (!l.hasCallerChannel(v6)) {
+      Channel ch = openCallerChannel(v6);
+      if (ch == null || !l.adoptCallerChannel(ch)) return null;
+    }
+    return l;
+  }
+
+  /** Caller sockets open now (for the test lab). */
+  public int callerSocketCount() {
+    synchronized (callerLoops) {
+      int n = 0;
+      for (CallerSlot c : callerLoops) n += c.loop().terminated ? 0 : c.loop().callerChannelCount();
+      return n;
+    }
+  }
+
+  private CallerSlot claimCallerLoop(Thread t) {
+    synchronized (callerLoops) {
+      if (closed) return new CallerSlot(t, null, Long.MAX_VALUE);
+      if (callerLoops.size() >= config.callerSockets()) {
+        // Threads die without telling anyone: their loops are closed when room is needed.
+        for (java.util.Iterator<CallerSlot> it = callerLoops.iterator(); it.hasNext(); ) {
+          CallerSlot s = it.next();
+          if (!s.thread().isAlive() || s.loop().terminated) {
+            retire(s.loop(), !s.thread().isAlive());
+            it.remove();
+          }
+        }
+      }
+      if (callerLoops.size() >= config.callerSockets()) return new CallerSlot(t, null, System.nanoTime() + CALLER_RETRY);
+      CallerSlot slot = new CallerSlot(t, IoLoop.forCaller(this, config, cookieForCallers), 0);
+      callerLoops.add(slot);
+      return slot;
+    }
+  }
+
+  /** Closes a caller loop and keeps its counters. Holds callerLoops. */
+  private void retire(IoLoop l, boolean ownerDead) {
+    l.closeCaller(ownerDead);
+    addCounts(retiredCallerCounts, l.callerSnapshot());
+    retiredCallerCounts[10] = 0; // in flight: none once closed
+  }
+
+  /** Has the first I/O thread open a ping socket for a caller loop (it sits in the client's namespace). */
+  private Channel openCallerChannel(boolean v6) throws InterruptedException {
+    CompletableFuture<Channel> opened = new CompletableFuture<>();
+    loops[0].execute(() -> {
+      try {
+        opened.complete(loops[0].openForCaller(v6));
+      } catch (IcmpException | RuntimeException e) {
+        opened.completeExceptionally(e);
+      }
+    });
+    try {
+      Channel ch = opened.get(30, TimeUnit.SECONDS);
+      if (ch == null) noCallerSocket[v6 ? 1 : 0] = true;
+      return ch;
+    } catch (ExecutionException | TimeoutException e) {
+      return null; // the shared path reports whatever is wrong with the sockets
+    }
+  }
 
   /** A blocking echo: run by the caller itself when its loop is idle, else queued like any other. */
   private CompletableFuture<EchoResult> submitDirect(EchoRequest request) {
@@ -146,17 +256,30 @@ public final class Engine {
           s = l.snapshot(); // the loop ended meanwhile: its fields are final now
         }
       }
-      long[] v = {s.sent(), s.replies(), s.errors(), s.timeouts(), s.sendFailures(), s.duplicates(), s.late(),
-          s.foreign(), s.corrupted(), s.badChecksum(), s.inFlight()};
-      for (int i = 0; i < v.length; i++) sum[i] += v[i];
+      addCounts(sum, s);
+    }
+    synchronized (callerLoops) {
+      for (int i = 0; i < sum.length; i++) sum[i] += retiredCallerCounts[i];
+      for (CallerSlot c : callerLoops) addCounts(sum, c.loop().callerSnapshot());
     }
     return new ClientStats(sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7], sum[8], sum[9], sum[10]);
+  }
+
+  private static void addCounts(long[] sum, ClientStats s) {
+    long[] v = {s.sent(), s.replies(), s.errors(), s.timeouts(), s.sendFailures(), s.duplicates(), s.late(),
+        s.foreign(), s.corrupted(), s.badChecksum(), s.inFlight()};
+    for (int i = 0; i < v.length; i++) sum[i] += v[i];
   }
 
   /** Stops every loop and waits (up to 10 s) for them to fail what was pending and close their sockets. */
   public void close() {
     if (closed) return;
     closed = true;
+    synchronized (callerLoops) {
+      // A caller in the middle of an echo is woken and fails it with "client closed"; its socket closes after.
+      for (CallerSlot c : callerLoops) retire(c.loop(), !c.thread().isAlive());
+      callerLoops.clear();
+    }
     for (IoLoop l : loops) l.stop();
     for (IoLoop l : loops) {
       if (l.thread == Thread.currentThread()) continue;

@@ -19,6 +19,7 @@ public final class EngineConfig implements Cloneable {
   private Duration duplicateWindow = Duration.ofSeconds(10);
   private TransportFactory transportFactory;
   private Runnable ioThreadSetup;
+  private int callerSockets = Integer.getInteger("icmpecho.callerSockets", 16);
 
   private EngineConfig() {}
 
@@ -50,6 +51,11 @@ public final class EngineConfig implements Cloneable {
   public TransportFactory transportFactory() { return transportFactory; }
   /** Run first on each I/O thread, before it opens anything (tests drop capabilities with it); or null. */
   public Runnable ioThreadSetup() { return ioThreadSetup; }
+  /**
+   * How many platform threads may have a ping socket of their own for blocking echoes (system property {@code
+   * icmpecho.callerSockets}, default 16; 0 turns them off).
+   */
+  public int callerSockets() { return callerSockets; }
 
   public EngineConfig withSocketMode(SocketMode v) { return with(c -> c.socketMode = v); }
   public EngineConfig withNetworkNamespace(String v) { return with(c -> c.networkNamespace = v); }
@@ -60,6 +66,7 @@ public final class EngineConfig implements Cloneable {
   public EngineConfig withDuplicateWindow(Duration v) { return with(c -> c.duplicateWindow = v); }
   public EngineConfig withTransportFactory(TransportFactory v) { return with(c -> c.transportFactory = v); }
   public EngineConfig withIoThreadSetup(Runnable v) { return with(c -> c.ioThreadSetup = v); }
+  public EngineConfig withCallerSockets(int v) { return with(c -> c.callerSockets = v); }
 
   @Override
   public String toString() {

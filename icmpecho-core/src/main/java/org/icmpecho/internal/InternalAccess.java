@@ -12,7 +12,23 @@ import org.icmpecho.IcmpClient;
 public final class InternalAccess {
   private static volatile BiConsumer<IcmpClient.Builder, UnaryOperator<EngineConfig>> configurer;
 
+  private static volatile java.util.function.Function<IcmpClient, Engine> engines;
+
   private InternalAccess() {}
+
+  /** Called once by {@link IcmpClient}'s static initialiser. */
+  public static void setEngineAccess(java.util.function.Function<IcmpClient, Engine> e) {
+    engines = e;
+  }
+
+  /**
+   * How many sockets of its own the client has given to threads for blocking echoes (see {@code Engine#await}):
+   * lets the lab check which path its echoes took.
+   */
+  public static int callerSockets(IcmpClient client) {
+    if (engines == null) IcmpClient.newBuilder();
+    return engines.apply(client).callerSocketCount();
+  }
 
   /** Called once by {@link IcmpClient}'s static initialiser. */
   public static void setConfigurer(BiConsumer<IcmpClient.Builder, UnaryOperator<EngineConfig>> c) {

@@ -86,6 +86,10 @@ final class IoLoop implements Runnable {
   private static final int IO = 0;
   private static final int FREE = 1;
   private static final int CALLER = 2;
+  /** A caller loop whose socket is closed: nobody takes it any more. */
+  private static final int CLOSED = 3;
+  /** True for a caller loop ({@link #forCaller}): no thread, no completion thread, one echo at a time. */
+  private final boolean caller;
   private ChannelState current;
   /** MTU of the last local error read from an error queue (EMSGSIZE), 0 when none. */
   private int localErrorMtu;
@@ -107,19 +111,35 @@ final class IoLoop implements Runnable {
   long inFlight;
 
   IoLoop(Engine engine, EngineConfig config, int index, int cookie) {
+    this(engine, config, index, cookie, false);
+  }
+
+  private IoLoop(Engine engine, EngineConfig config, int index, int cookie, boolean caller) {
     this.engine = engine;
     this.config = config;
     this.transport = config.transportFactory();
     this.executor = config.callbackExecutor();
-    this.completions = executor == null
+    this.completions = executor == null && !caller
         ? new CompletionThread(index == 0 ? "icmpecho-callback" : "icmpecho-callback-" + index)
         : null;
     this.cookie = cookie;
+    this.caller = caller;
     for (int i = 8; i < pattern.length; i++) pattern[i] = (byte) i;
-    this.thread = Thread.ofPlatform()
+    this.thread = caller ? null : Thread.ofPlatform()
         .name(index == 0 ? "icmpecho-io" : "icmpecho-io-" + index)
         .daemon(true)
         .unstarted(this);
+  }
+
+  /**
+   * A loop without a thread of its own, for the blocking echoes of one platform thread: see {@link #runCaller}. Its
+   * socket is opened by an I/O thread (which sits in the client's network namespace) and handed over with {@link
+   * #adoptCallerChannel}.
+   */
+  static IoLoop forCaller(Engine engine, EngineConfig config, int cookie) {
+    IoLoop l = new IoLoop(engine, config, -1, cookie, true);
+    l.owner.set(FREE);
+    return l;
   }
 
   // ---------------------------------------------------------------- any thread
@@ -142,6 +162,7 @@ final class IoLoop implements Runnable {
   }
 
   void cancelled(Probe p) {
+    if (caller) return; // only its owner cancels, after withdrawing the probe itself
     execute(() -> withdraw(p));
   }
 
@@ -380,6 +401,7 @@ final class IoLoop implements Runnable {
     }
 
     ChannelState openMember() throws IcmpException {
+      if (caller) throw new IcmpException("every sequence of the caller's socket is in flight", null, null);
       ChannelKey k = new ChannelKey(key.ipv6(), key.source(), key.interfaceName(), members.size());
       int fam = key.ipv6() ? 1 : 0;
       SocketMode mode = resolvedMode[fam] != null ? resolvedMode[fam] : config.socketMode();
@@ -395,7 +417,7 @@ final class IoLoop implements Runnable {
     /** True when some member has a free sequence, so {@link #take} will not open a socket. */
     boolean hasRoom() {
       for (int i = 0, n = members.size(); i < n; i++) {
-        if (members.get(i).inFlight < 65536) return true;
+        if (members.get(i).inFlight < members.get(i).capacity) return true;
       }
       return false;
     }
@@ -512,6 +534,161 @@ final class IoLoop implements Runnable {
     return ran;
   }
 
+  // ---------------------------------------------------------------- caller loops (blocking echo() on its own socket)
+
+  /** Sequence slots of a caller's socket: one echo in flight at a time, the rest remember recent answers. */
+  private static final int CALLER_SLOTS = 1024;
+  /** The longest a caller sleeps in one poll: how soon it notices {@code Thread.interrupt()}. */
+  private static final long CALLER_SLICE = 20_000_000L;
+  /** Receive buffer of a caller's socket: one echo at a time needs little. */
+  private static final int CALLER_RECEIVE_BUFFER = 256 << 10;
+
+  /**
+   * Opens a ping socket for a caller loop; runs on this I/O thread, which sits in the client's namespace. Null when
+   * the family resolves to raw sockets: a raw socket receives every ICMP message of the namespace, so one per
+   * thread would multiply the work and count the other sockets' answers as foreign.
+   */
+  Channel openForCaller(boolean v6) throws IcmpException {
+    if (openDefault(v6) != SocketMode.DATAGRAM) return null;
+    return transport.open(new ChannelKey(v6, null, null, 0), SocketMode.DATAGRAM, CALLER_RECEIVE_BUFFER);
+  }
+
+  /** Sockets of this caller loop (from any thread; for the test lab, so only roughly synchronised). */
+  int callerChannelCount() {
+    owner.get();
+    return (defaultGroups[0] != null ? 1 : 0) + (defaultGroups[1] != null ? 1 : 0);
+  }
+
+  /** True when this caller loop has its socket for the family. Owner thread only. */
+  boolean hasCallerChannel(boolean v6) {
+    return defaultGroups[v6 ? 1 : 0] != null;
+  }
+
+  /**
+   * Gives this caller loop its socket for a family. Owner thread only; returns false (and closes {@code ch}) when
+   * the loop was closed meanwhile.
+   */
+  boolean adoptCallerChannel(Channel ch) {
+    if (!owner.compareAndSet(FREE, CALLER)) {
+      ch.close();
+      return false;
+    }
+    try {
+      if (poller == null) poller = transport.newPoller();
+      ChannelKey k = new ChannelKey(ch.ipv6(), null, null, 0);
+      // Not registered with the poller yet: only an echo whose answer is not there at once waits in it (see
+      // runCaller). A socket in an epoll set costs every arriving packet a callback under the epoll's lock.
+      ChannelState cs = new ChannelState(ch, k, channels.size(), CALLER_SLOTS);
+      channels.add(cs);
+      ChannelGroup g = new ChannelGroup(k);
+      g.members.add(cs);
+      defaultGroups[ch.ipv6() ? 1 : 0] = g;
+      resolvedMode[ch.ipv6() ? 1 : 0] = SocketMode.DATAGRAM;
+      return true;
+    } catch (IcmpException e) {
+      ch.close();
+      stopping = true; // an epoll that cannot be made or used: give this loop up, echoes take the shared path
+      return false;
+    } finally {
+      releaseCaller();
+    }
+  }
+
+  /**
+   * Runs a blocking echo start to end on the calling thread, on this caller loop's own ping socket: send, read
+   * what the kernel queued during the send (on loopback: the answer), else sleep in this loop's own epoll until
+   * the answer, an ICMP error or the deadline. Nothing crosses threads, so a round trip costs the two system calls
+   * a C loop makes plus the clock reads. Matching, late answers and duplicates (read at a later echo) follow the
+   * same rules as on the I/O threads. Returns false, having sent nothing, when the loop is closed.
+   */
+  boolean runCaller(Probe p) throws InterruptedException {
+    if (!owner.compareAndSet(FREE, CALLER)) return false;
+    try {
+      if (stopping) return false;
+      p.loop = this;
+      start(p);
+      ChannelState cs = p.channel;
+      // What the kernel queued during the send, one packet per call: the answer usually, sometimes after a late
+      // answer or a duplicate of an earlier echo.
+      while (!p.finished) {
+        current = cs;
+        if (cs.channel.receive(packetSink, 1, false) == 0) break;
+      }
+      boolean registered = false;
+      while (!p.finished) {
+        long now = poller.nanoTime();
+        expire(now);
+        if (p.finished) break;
+        if (stopping) {
+          failCaller(p, new IcmpException("client closed", null, null));
+          break;
+        }
+        if (Thread.interrupted()) {
+          withdraw(p);
+          throw new InterruptedException();
+        }
+        if (!registered) {
+          poller.register(cs.channel, cs.token);
+          registered = true;
+        }
+        readyCount = 0;
+        poller.await(Math.min(p.deadline - now, CALLER_SLICE), readySink);
+        for (int i = 0; i < readyCount; i++) onReady(readyTokens[i], readyErrors[i]);
+      }
+      if (registered) poller.unregister(cs.channel);
+      sweep(poller.nanoTime());
+    } catch (IcmpException | FatalIo failure) {
+      IcmpException e = failure instanceof FatalIo f ? (IcmpException) f.getCause() : (IcmpException) failure;
+      failCaller(p, e);
+      stopping = true; // a socket that failed this way is given up; the next echo opens another
+    } finally {
+      releaseCaller();
+    }
+    return true;
+  }
+
+  private void failCaller(Probe p, IcmpException e) {
+    if (p.finished) return;
+    if (p.channel != null) {
+      timers.remove(p);
+      release(p.channel, p.sequence, ChannelState.EXPIRED);
+    }
+    finish(p, e);
+  }
+
+  /** Hands a caller loop back, closing it when {@link #closeCaller} came meanwhile. */
+  private void releaseCaller() {
+    owner.set(FREE);
+    if (stopping && owner.compareAndSet(FREE, CLOSED)) releaseCallerResources();
+  }
+
+  /**
+   * Closes a caller loop from any thread: at once when no echo runs on it, else when that echo ends (woken now;
+   * it fails with "client closed"). With {@code ownerDead}, closes even if the owner died holding it.
+   */
+  void closeCaller(boolean ownerDead) {
+    stopping = true;
+    if (owner.compareAndSet(FREE, CLOSED) || ownerDead && owner.getAndSet(CLOSED) != CLOSED) {
+      releaseCallerResources();
+      return;
+    }
+    Poller pl = poller;
+    if (pl != null) pl.wakeup();
+  }
+
+  private void releaseCallerResources() {
+    terminated = true;
+    for (ChannelState cs : channels) cs.channel.close();
+    channels.clear();
+    if (poller != null) poller.close();
+  }
+
+  /** Counters of a caller loop, from any thread: exact up to its last finished echo. */
+  ClientStats callerSnapshot() {
+    owner.get(); // a volatile read: sees every counter written before the owner last handed the loop back
+    return snapshot();
+  }
+
   private void onReady(int token, boolean error) {
     ChannelState cs = channels.get(token);
     current = cs;
@@ -546,7 +723,7 @@ final class IoLoop implements Runnable {
       localErrorMtu = pk.info;
       return;
     }
-    if (seq < 0 || seq > 0xffff) {
+    if (seq < 0 || seq >= cs.capacity) {
       foreign++;
       return;
     }
@@ -802,6 +979,13 @@ final class IoLoop implements Runnable {
 
   private void flushBatch() {
     if (batchSize == 0) return;
+    if (caller) { // only duplicate listeners of direct probes, i.e. none; complete here all the same
+      Object[] targets = Arrays.copyOf(batchTargets, batchSize);
+      Object[] values = Arrays.copyOf(batchValues, batchSize);
+      clearBatch();
+      Engine.complete(targets, values);
+      return;
+    }
     if (completions != null) {
       CompletionThread.Batch b = completions.take();
       for (int i = 0; i < batchSize; i++) b.add(batchTargets[i], batchValues[i]);
@@ -868,7 +1052,7 @@ final class IoLoop implements Runnable {
 
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(thread.getName());
+    StringBuilder sb = new StringBuilder(caller ? "icmpecho-caller" : thread.getName());
     for (int f = 0; f < 2; f++) {
       if (resolvedMode[f] != null) sb.append(f == 0 ? " IPv4 " : " IPv6 ").append(resolvedMode[f]);
     }

@@ -16,4 +16,12 @@ public interface TransportFactory {
 
   /** Opens one socket for {@code key} in {@code mode} ({@code AUTO} resolves to DATAGRAM or RAW). */
   Channel open(ChannelKey key, org.icmpecho.SocketMode mode, int receiveBufferSize) throws IcmpException;
+
+  /**
+   * Whether blocking echoes may use sockets of their own, driven by the calling thread with a poller of its own
+   * (true for the kernel; a fake transport whose poller follows a manual clock says no).
+   */
+  default boolean callerSockets() {
+    return false;
+  }
 }

@@ -24,6 +24,11 @@ public final class LinuxTransport implements TransportFactory {
   }
 
   @Override
+  public boolean callerSockets() {
+    return true;
+  }
+
+  @Override
   public Poller newPoller() throws IcmpException {
     return new LinuxPoller();
   }
