@@ -414,7 +414,18 @@ final class Sweep {
         if ((c.showAlive() && state[t] == ALIVE) || (c.showUnreachable() && state[t] == UNREACHABLE)) out.println(label[t]);
       }
       out.flush();
-      for (int t = 0; t < n; t++) err.println(summaryLine(t));
+      // One line per target (65,534 for a /16), written in large chunks: println per line costs more than the
+      // formatting in a JVM that has not compiled this code yet.
+      StringBuilder sb = new StringBuilder(1 << 16);
+      String nl = System.lineSeparator();
+      for (int t = 0; t < n; t++) {
+        summaryLine(sb, t).append(nl);
+        if (sb.length() > (1 << 16) - 256) {
+          err.append(sb);
+          sb.setLength(0);
+        }
+      }
+      err.append(sb);
       err.flush();
     }
     if (c.stats()) stats(elapsedNanos);
@@ -429,14 +440,20 @@ final class Sweep {
 
   /** fping's {@code 127.0.0.1 : xmt/rcv/%loss = 3/3/0%, min/avg/max = 0.030/0.040/0.050}. */
   String summaryLine(int t) {
-    StringBuilder sb = new StringBuilder(pad(label[t])).append(" : xmt/rcv/%loss = ");
+    return summaryLine(new StringBuilder(), t).toString();
+  }
+
+  private StringBuilder summaryLine(StringBuilder sb, int t) {
+    sb.append(label[t]);
+    if (c.count() > 0) for (int i = label[t].length(); i < width; i++) sb.append(' ');
+    sb.append(" : xmt/rcv/%loss = ");
     sb.append(sent[t]).append('/').append(received[t]).append('/');
     sb.append(sent[t] == 0 ? 0 : (sent[t] - received[t]) * 100L / sent[t]).append('%');
     if (received[t] > 0) {
       sb.append(", min/avg/max = ").append(Fmt.fpingMs(rttMin[t])).append('/').append(Fmt.fpingMs(rttMean[t]))
           .append('/').append(Fmt.fpingMs(rttMax[t]));
     }
-    return sb.toString();
+    return sb;
   }
 
   /** fping's {@code -s} block, on stderr. */

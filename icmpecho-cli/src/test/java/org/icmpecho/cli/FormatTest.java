@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.icmpecho.PathMtuDiscovery;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.TypeConversionException;
@@ -24,6 +25,31 @@ class FormatTest {
     assertEquals("99.9", Fmt.pingTime(99_940_000));
     assertEquals("123", Fmt.pingTime(123_456_000));
     assertEquals("1500", Fmt.pingTime(1_500_000_000));
+  }
+
+  @Test
+  void fixedDecimalsAreBigDecimalsHalfEvenText() {
+    // The fast path must print exactly what BigDecimal.valueOf(v).setScale(d, HALF_EVEN) prints.
+    java.util.Random rnd = new java.util.Random(42);
+    List<Double> values = new java.util.ArrayList<>(List.of(0.0, -0.0, 0.0065, 0.0045, 0.0005, 1.0005, 2.5, 3.5, -2.5,
+        -0.0004, 999_999.9999995, 0.125, 0.375, 1e-9, 12.345, 1e7, -1e7, Double.NaN));
+    for (int i = 0; i < 200_000; i++) {
+      double v = switch (i % 4) {
+        case 0 -> rnd.nextDouble() * 10;
+        case 1 -> rnd.nextInt(10_000_000) / 1e6; // RTTs in ms from whole ns
+        case 2 -> (rnd.nextInt(2_000_000) - 1_000_000) / 1e3 + 0.0005; // ties in the 4th decimal
+        default -> rnd.nextDouble() * 2e6 - 1e6;
+      };
+      values.add(v);
+    }
+    for (double v : values) {
+      for (int d = 0; d <= 7; d++) {
+        if (Double.isNaN(v)) continue;
+        String want = new java.math.BigDecimal(Double.toString(v)).setScale(d, java.math.RoundingMode.HALF_EVEN)
+            .toPlainString();
+        assertEquals(want, Fmt.fixed(v, d), v + " to " + d + " decimals");
+      }
+    }
   }
 
   @Test
