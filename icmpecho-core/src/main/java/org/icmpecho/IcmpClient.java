@@ -86,6 +86,11 @@ public final class IcmpClient implements AutoCloseable {
   /**
    * Sends one echo and waits for its outcome.
    *
+   * <p>On a platform thread, with ping sockets available and no source or interface asked for, the echo runs on the
+   * calling thread from start to end, on a ping socket of that thread's own (up to 16 threads per client; system
+   * property {@code icmpecho.callerSockets}): no hand-off to the I/O thread, two system calls per round trip on
+   * loopback. Otherwise it goes through the client's shared sockets. Results and counters are the same either way.
+   *
    * @throws IcmpException on a system failure (see {@link #echoAsync(EchoRequest)})
    * @throws InterruptedException if interrupted while waiting; the echo is withdrawn
    */

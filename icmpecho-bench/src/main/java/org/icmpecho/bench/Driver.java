@@ -428,6 +428,7 @@ public final class Driver {
     int timeoutMs = i(o, "timeout-ms", 20_000);
     VarHandle deadlineOf = probeDeadline();
     long[] late = new long[count]; // allocated before the baseline: the measurement's own storage
+    long[] deadlines = new long[count]; // likewise: when each was due, to place the late ones in time
     CompletableFuture<?>[] futures = new CompletableFuture<?>[count];
     InetAddress base = InetAddress.getByName(s(o, "base", "10.128.0.1"));
     Duration timeout = Duration.ofMillis(timeoutMs);
@@ -456,6 +457,7 @@ public final class Driver {
         final int idx = k;
         final CompletableFuture<?> f = futures[k];
         final long deadline = (long) deadlineOf.get(f);
+        deadlines[k] = deadline;
         ((CompletableFuture<EchoResult>) f).whenComplete((r, t) -> {
           late[idx] = System.nanoTime() - deadline;
           if (t == null && r.status() == IpStatus.IP_REQ_TIMED_OUT) timedOut.increment();
@@ -471,6 +473,17 @@ public final class Driver {
       long[] s = Arrays.copyOf(late, count);
       Arrays.sort(s);
       long within = Arrays.stream(s).filter(x -> Math.abs(x) <= 10_000_000L).count();
+      // Where the completions more than 10 ms late fall, in ms after the first deadline (warm-up, or spread?).
+      long firstDue = Arrays.stream(deadlines).min().orElse(0);
+      StringBuilder outliers = new StringBuilder();
+      int shown = 0;
+      for (int k = 0; k < count && shown < 20; k++) {
+        if (Math.abs(late[k]) > 10_000_000L) {
+          outliers.append(outliers.isEmpty() ? "" : ",").append((deadlines[k] - firstDue) / 1_000_000)
+              .append(':').append(late[k] / 1_000_000);
+          shown++;
+        }
+      }
       result("million", "count", count, "timeout_ms", timeoutMs, "submit_ms", (submitted - t0) / 1e6,
           "send_all_ms", (allSent - t0) / 1e6, "in_flight_at_peak", mid.inFlight, "sent", mid.sent,
           "caller_bytes_per_request", (double) (h1 - h0) / count,
@@ -479,7 +492,8 @@ public final class Driver {
           "threads_before", threads0, "threads_peak", threadsPeak, "timed_out", timedOut.sum(), "other", other.sum(),
           "all_done", all, "late_min_ms", s[0] / 1e6, "late_p50_ms", s[count / 2] / 1e6,
           "late_p99_ms", s[(int) (count * 0.99)] / 1e6, "late_max_ms", s[count - 1] / 1e6,
-          "within_10ms_pct", 100.0 * within / count, "total_s", (tEnd - t0) / 1e9);
+          "within_10ms_pct", 100.0 * within / count, "total_s", (tEnd - t0) / 1e9,
+          "outliers_due_ms_late_ms", outliers.isEmpty() ? "none" : outliers.toString());
     }
   }
 

@@ -214,7 +214,7 @@ final class IoLoop implements Runnable {
         timeout = 0;
       } else {
         Probe first = timers.peek();
-        timeout = first == null ? -1 : Math.max(0, first.deadline - poller.nanoTime());
+        timeout = first == null ? -1 : undershoot(Math.max(0, first.deadline - poller.nanoTime()));
         if (!deferred.isEmpty()) timeout = timeout < 0 ? DEFER_WAIT : Math.min(timeout, DEFER_WAIT);
         sleeping = true;
         // Re-check after publishing "sleeping": a producer that saw sleeping == false has already queued.
@@ -234,6 +234,17 @@ final class IoLoop implements Runnable {
       for (int i = 0; i < readyCount; i++) onReady(readyTokens[i], readyErrors[i]);
       flushBatch(); // answers read while polling complete now, not after the next round of sends
     }
+  }
+
+  /**
+   * How long to sleep towards a deadline {@code t} ns away. The kernel lets a timed {@code epoll_wait} run late by
+   * 0.1 % of its timeout (select_estimate_accuracy: the "slack", up to 100 ms), so a 20 s timeout could fire 20 ms
+   * after its deadline. A long wait is therefore slept in two steps: 99.8 % of it, whose slack cannot pass the
+   * deadline (the slack is also at least the thread's timer slack, 50 us), then the rest, whose slack is 0.1 % of a
+   * small remainder (at most 40 us for a 20 s timeout).
+   */
+  static long undershoot(long t) {
+    return t > 10_000_000L ? t - Math.max(t / 500, 100_000L) : t;
   }
 
   /**
