@@ -93,6 +93,14 @@ public record EchoRequest(
     return new Builder(target).build();
   }
 
+  /**
+   * This request sent to another target, every other setting kept; validated again, as limits depend on the family.
+   * {@link IcmpClient#echoAsync(InetAddress, EchoRequest)} uses a request this way as a template.
+   */
+  public EchoRequest withTarget(InetAddress target) {
+    return new EchoRequest(target, payload, payloadSize, ttl, tos, pathMtuDiscovery, source, interfaceName, timeout);
+  }
+
   /** A builder starting from this request's values. */
   public Builder toBuilder() {
     Builder b = new Builder(target);

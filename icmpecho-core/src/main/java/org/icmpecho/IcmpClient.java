@@ -84,6 +84,19 @@ public final class IcmpClient implements AutoCloseable {
   }
 
   /**
+   * Sends one echo to {@code target} with every other setting of {@code template} (whose own target is ignored),
+   * as {@code echoAsync(template.withTarget(target))} would, but without a request object per echo while it is in
+   * flight: for sweeps and scanners with many targets and one set of options, an echo in flight then costs the
+   * engine's 64-byte future and the address. The result's {@link EchoResult#request()} is made with the result.
+   *
+   * @throws IllegalArgumentException if the template's settings do not fit the target's family (payload size,
+   *     source address)
+   */
+  public CompletableFuture<EchoResult> echoAsync(InetAddress target, EchoRequest template) {
+    return engine.submit(Objects.requireNonNull(target, "target"), Objects.requireNonNull(template, "template"));
+  }
+
+  /**
    * Sends one echo and waits for its outcome.
    *
    * <p>On a platform thread, with ping sockets available and no source or interface asked for, the echo runs on the

@@ -21,10 +21,11 @@ public interface Channel extends AutoCloseable {
   int identifier();
 
   /**
-   * Sends one echo request with {@code payload[0..length)}. Returns 0, or the positive errno of a failed send.
-   * The send time on the RTT clock is then {@link #lastSendTime()}.
+   * Sends one echo request to {@code target} with {@code request}'s settings (its own target may differ: a
+   * template) and {@code payload[0..length)}. Returns 0, or the positive errno of a failed send. The send time on
+   * the RTT clock is then {@link #lastSendTime()}.
    */
-  int send(EchoRequest request, int sequence, byte[] payload, int length);
+  int send(EchoRequest request, java.net.InetAddress target, int sequence, byte[] payload, int length);
 
   /** The RTT-clock time (ns) taken right before the last {@link #send}. */
   long lastSendTime();

@@ -1,5 +1,6 @@
 package org.icmpecho.internal;
 
+import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
 import java.security.SecureRandom;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +43,20 @@ public final class Engine {
   }
 
   public CompletableFuture<EchoResult> submit(EchoRequest request, Consumer<? super EchoResult.Reply> onDuplicate) {
-    return submit(request, onDuplicate, false);
+    return submit(request, request.target(), onDuplicate, false);
+  }
+
+  /**
+   * An echo to {@code target} with the settings of {@code template} (whose own target is ignored): no request object
+   * per echo while it is in flight. A template of the other family is applied through {@link
+   * EchoRequest#withTarget}, which checks its limits for this target's family.
+   */
+  public CompletableFuture<EchoResult> submit(InetAddress target, EchoRequest template) {
+    if ((target instanceof java.net.Inet6Address) != template.isIpv6()) {
+      EchoRequest r = template.withTarget(target); // throws IllegalArgumentException when it does not fit
+      return submit(r, target, null, false);
+    }
+    return submit(template, target, null, false);
   }
 
   /**
@@ -53,7 +67,7 @@ public final class Engine {
   public EchoResult await(EchoRequest request) throws InterruptedException, ExecutionException {
     IoLoop own = callerLoop(request);
     if (own != null && outstanding.incrementAndGet() <= config.maxInFlight()) {
-      Probe p = new Probe(request, null, true);
+      Probe p = new Probe(request, request.target(), true);
       if (own.runCaller(p)) return p.get(); // done: runCaller returns with an outcome or throws
       outstanding.decrementAndGet(); // closed meanwhile, nothing sent: take the shared path
     } else if (own != null) {
@@ -183,17 +197,17 @@ public final class Engine {
   private CompletableFuture<EchoResult> submitDirect(EchoRequest request) {
     if (failure != null || outstanding.incrementAndGet() > config.maxInFlight()) {
       if (failure == null) outstanding.decrementAndGet();
-      return submit(request, null, true); // fails it with the right exception
+      return submit(request, request.target(), null, true); // fails it with the right exception
     }
-    Probe p = new Probe(request, null, true);
-    IoLoop loop = loopFor(request);
+    Probe p = new Probe(request, request.target(), true);
+    IoLoop loop = loopFor(request.target());
     if (!loop.tryRunDirect(p)) loop.submit(p);
     return p;
   }
 
-  private CompletableFuture<EchoResult> submit(EchoRequest request, Consumer<? super EchoResult.Reply> onDuplicate,
-      boolean direct) {
-    Probe p = new Probe(request, onDuplicate, direct);
+  private CompletableFuture<EchoResult> submit(EchoRequest request, InetAddress target,
+      Consumer<? super EchoResult.Reply> onDuplicate, boolean direct) {
+    Probe p = onDuplicate != null ? new Probe.Listened(request, target, onDuplicate) : new Probe(request, target, direct);
     IcmpException f = failure;
     if (f != null) {
       p.completeExceptionally(f);
@@ -205,13 +219,13 @@ public final class Engine {
           "more than " + config.maxInFlight() + " echoes in flight (IcmpClient.Builder.maxInFlight)"));
       return p;
     }
-    loopFor(request).submit(p);
+    loopFor(target).submit(p);
     return p;
   }
 
-  private IoLoop loopFor(EchoRequest r) {
+  private IoLoop loopFor(InetAddress target) {
     if (loops.length == 1) return loops[0];
-    return loops[Math.floorMod(r.target().hashCode(), loops.length)];
+    return loops[Math.floorMod(target.hashCode(), loops.length)];
   }
 
   /** Opens the default socket of {@code family} on the first loop and reports its mode. */

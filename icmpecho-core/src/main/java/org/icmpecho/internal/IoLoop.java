@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.icmpecho.ClientStats;
 import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
@@ -294,10 +295,9 @@ final class IoLoop implements Runnable {
     EchoRequest r = p.request;
     inFlight++;
     int serial = nextSerial++;
-    p.serial = serial;
     ChannelState cs;
     try {
-      cs = acquire(r, p);
+      cs = acquire(r, p, serial);
     } catch (IcmpException e) {
       inFlight--;
       finish(p, e);
@@ -313,12 +313,12 @@ final class IoLoop implements Runnable {
     }
     // The deadline counts from the send, not from whenever the send returned.
     long sendClock = poller.nanoTime();
-    int errno = cs.channel.send(r, p.sequence, payload, r.payloadSize());
+    int errno = cs.channel.send(r, p.target, p.sequence, payload, r.payloadSize());
     // An ICMP error about an earlier echo leaves a pending error on the socket (sk_err) that the next send reports
     // once and clears; a genuine failure fails every time. Errors keep arriving while echoes are in flight, so a
     // few retries tell them apart.
     for (int attempt = 0; maybeStale(errno) && attempt < SEND_RETRIES; attempt++) {
-      errno = cs.channel.send(r, p.sequence, payload, r.payloadSize());
+      errno = cs.channel.send(r, p.target, p.sequence, payload, r.payloadSize());
     }
     if (errno == EAGAIN || errno == ENOBUFS) {
       // The socket's send buffer is full: not this echo's fault. Keep it and try again after the next poll.
@@ -348,7 +348,7 @@ final class IoLoop implements Runnable {
       IpStatus status = StatusMap.localErrno(name);
       String message = cs.channel.errnoMessage(errno) + (localErrorMtu > 0 ? " (mtu " + localErrorMtu + ")" : "");
       localErrorMtu = 0;
-      finish(p, new EchoResult.SendFailed(r, status, name, message, p.sequence));
+      finish(p, new EchoResult.SendFailed(p.request(), status, name, message, p.sequence));
       return;
     }
     p.sentAt = cs.channel.lastSendTime();
@@ -371,7 +371,7 @@ final class IoLoop implements Runnable {
   }
 
   /** Finds (opening when needed) a socket with a free sequence for {@code r}, and takes the sequence. */
-  private ChannelState acquire(EchoRequest r, Probe p) throws IcmpException {
+  private ChannelState acquire(EchoRequest r, Probe p, int serial) throws IcmpException {
     boolean v6 = r.isIpv6();
     ChannelGroup g;
     if (r.source() == null && r.interfaceName() == null) {
@@ -381,7 +381,7 @@ final class IoLoop implements Runnable {
       ChannelKey k = new ChannelKey(v6, r.source(), r.interfaceName(), 0);
       g = keyedGroups.computeIfAbsent(k, ChannelGroup::new);
     }
-    return g.take(p);
+    return g.take(p, serial);
   }
 
   /** The sockets that share one key: a second opens only when the first has all 65,536 sequences in flight. */
@@ -394,20 +394,20 @@ final class IoLoop implements Runnable {
       this.key = key;
     }
 
-    ChannelState take(Probe p) throws IcmpException {
+    ChannelState take(Probe p, int serial) throws IcmpException {
       int n = members.size();
       for (int i = 0; i < n; i++) {
         ChannelState cs = members.get((cursor + i) % n);
         int seq = cs.allocate();
         if (seq >= 0) {
           cursor = (cursor + i) % n;
-          occupy(cs, seq, p);
+          occupy(cs, seq, p, serial);
           return cs;
         }
       }
       ChannelState cs = openMember();
       cursor = members.size() - 1;
-      occupy(cs, cs.allocate(), p);
+      occupy(cs, cs.allocate(), p, serial);
       return cs;
     }
 
@@ -438,13 +438,13 @@ final class IoLoop implements Runnable {
     }
   }
 
-  private void occupy(ChannelState cs, int seq, Probe p) {
+  private void occupy(ChannelState cs, int seq, Probe p, int serial) {
     cs.probes[seq] = p;
-    cs.serials[seq] = p.serial;
+    cs.serials[seq] = serial;
     cs.states[seq] = ChannelState.IN_FLIGHT;
     cs.inFlight++;
     p.channel = cs;
-    p.sequence = seq;
+    p.sequence = (char) seq;
   }
 
   private void release(ChannelState cs, int seq, byte newState) {
@@ -749,7 +749,7 @@ final class IoLoop implements Runnable {
           release(cs, seq, ChannelState.EXPIRED);
           sendFailures++;
           String name = ch.errnoName(pk.errno);
-          finish(p, new EchoResult.SendFailed(p.request, StatusMap.localErrno(name), name,
+          finish(p, new EchoResult.SendFailed(p.request(), StatusMap.localErrno(name), name,
               ch.errnoMessage(pk.errno) + (pk.info > 0 ? " (mtu " + pk.info + ")" : ""), seq));
         }
       }
@@ -773,7 +773,7 @@ final class IoLoop implements Runnable {
       late++;
       return;
     }
-    if (!pk.fromIs(r.target()) && !r.target().isMulticastAddress()) {
+    if (!pk.fromIs(p.target) && !p.target.isMulticastAddress()) {
       // A unicast echo is answered by its target; a reply from elsewhere (spoofed, NAT gone wrong) is not ours.
       foreign++;
       return;
@@ -789,8 +789,9 @@ final class IoLoop implements Runnable {
         return;
       }
       duplicates++;
-      if (p.onDuplicate != null && verdict == OK) {
-        addBatch(p.onDuplicate, new EchoResult.Reply(r, pk.fromAddress(r.target()), Duration.ofNanos(rtt), pk.ttl, pk.tos,
+      Consumer<? super EchoResult.Reply> listener = p.onDuplicate();
+      if (listener != null && verdict == OK) {
+        addBatch(listener, new EchoResult.Reply(p.request(), pk.fromAddress(p.target), Duration.ofNanos(rtt), pk.ttl, pk.tos,
             pk.icmpLength, seq));
       }
       return;
@@ -802,12 +803,12 @@ final class IoLoop implements Runnable {
       cs.answered++;
       cs.answeredAt[seq] = poller.nanoTime();
       replies++;
-      finish(p, new EchoResult.Reply(r, pk.fromAddress(r.target()), Duration.ofNanos(rtt), pk.ttl, pk.tos, pk.icmpLength,
+      finish(p, new EchoResult.Reply(p.request(), pk.fromAddress(p.target), Duration.ofNanos(rtt), pk.ttl, pk.tos, pk.icmpLength,
           seq));
     } else {
       release(cs, seq, ChannelState.EXPIRED);
       corrupted++;
-      finish(p, new EchoResult.Corrupted(r, pk.fromAddress(r.target()), Duration.ofNanos(rtt), corruption(r, pk, serial),
+      finish(p, new EchoResult.Corrupted(p.request(), pk.fromAddress(p.target), Duration.ofNanos(rtt), corruption(r, pk, serial),
           seq));
     }
   }
@@ -818,7 +819,7 @@ final class IoLoop implements Runnable {
       else late++;
       return;
     }
-    if (!pk.quotedDstIs(p.request.target())) {
+    if (!pk.quotedDstIs(p.target)) {
       foreign++;
       return;
     }
@@ -835,7 +836,7 @@ final class IoLoop implements Runnable {
     timers.remove(p);
     release(cs, seq, ChannelState.EXPIRED);
     errors++;
-    finish(p, new EchoResult.IcmpError(p.request, status, pk.fromAddress(p.request.target()), Duration.ofNanos(rtt), pk.icmpType,
+    finish(p, new EchoResult.IcmpError(p.request(), status, pk.fromAddress(p.target), Duration.ofNanos(rtt), pk.icmpType,
         pk.icmpCode, pk.info, seq));
   }
 
@@ -864,7 +865,7 @@ final class IoLoop implements Runnable {
     release(cs, seq, ChannelState.EXPIRED);
     late++;
     timeouts++;
-    finish(p, new EchoResult.TimedOut(p.request, p.request.timeout(), seq));
+    finish(p, new EchoResult.TimedOut(p.request(), p.request.timeout(), seq));
   }
 
   private long duplicateWindow() {
@@ -934,7 +935,7 @@ final class IoLoop implements Runnable {
       ChannelState cs = p.channel;
       release(cs, p.sequence, ChannelState.EXPIRED);
       timeouts++;
-      finish(p, new EchoResult.TimedOut(p.request, p.request.timeout(), p.sequence));
+      finish(p, new EchoResult.TimedOut(p.request(), p.request.timeout(), p.sequence));
     }
   }
 

@@ -81,6 +81,46 @@ class EngineTest {
   }
 
   @Test
+  void aTemplateSendsToEachTargetWithItsSettingsAndResultsNameTheRealRequest() throws Exception {
+    EchoRequest template = EchoRequest.to(ROUTER).payloadSize(20).ttl(7).timeout(TIMEOUT).build();
+    InetAddress second = addr("10.0.0.8");
+    CompletableFuture<EchoResult> f1 = client.echoAsync(TARGET, template);
+    CompletableFuture<EchoResult> f2 = client.echoAsync(second, template);
+    CompletableFuture<EchoResult> f6 = client.echoAsync(TARGET6, template); // the other family: applied via withTarget
+    fake.awaitSent(3);
+    List<FakeTransport.Sent> sent = fake.allSent();
+    java.util.Map<InetAddress, FakeTransport.Sent> byTarget = new java.util.HashMap<>();
+    for (FakeTransport.Sent s : sent) byTarget.put(s.request().target(), s);
+    assertEquals(java.util.Set.of(TARGET, second, TARGET6), byTarget.keySet(), "sent to the targets, not the template's");
+    for (FakeTransport.Sent s : sent) {
+      assertEquals(20, s.payload().length);
+      assertEquals(7, s.request().ttl());
+    }
+    fake.inject(byTarget.get(TARGET).channel(), fake.replyTo(byTarget.get(TARGET), 1_000));
+    fake.inject(byTarget.get(second).channel(), fake.replyTo(byTarget.get(second), 2_000));
+    EchoResult.Reply r1 = assertInstanceOf(EchoResult.Reply.class, get(f1));
+    EchoResult.Reply r2 = assertInstanceOf(EchoResult.Reply.class, get(f2));
+    assertEquals(template.withTarget(TARGET), r1.request());
+    assertEquals(template.withTarget(second), r2.request());
+    assertEquals(second, r2.from());
+    fake.advance(TIMEOUT.toNanos());
+    EchoResult.TimedOut t6 = assertInstanceOf(EchoResult.TimedOut.class, get(f6));
+    assertEquals(TARGET6, t6.request().target());
+    assertEquals(0, client.stats().foreign(), "no answer was taken for another target's");
+  }
+
+  @Test
+  void aTemplateThatDoesNotFitTheTargetsFamilyIsRefusedAtOnce() {
+    EchoRequest big = EchoRequest.to(TARGET6).payloadSize(EchoRequest.MAX_PAYLOAD_V6).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> client.echoAsync(TARGET, big));
+    assertTrue(e.getMessage().contains("out of range"), e.getMessage());
+    EchoRequest fromV4 = EchoRequest.to(TARGET).source(ROUTER).build();
+    assertThrows(IllegalArgumentException.class, () -> client.echoAsync(TARGET6, fromV4));
+    assertThrows(NullPointerException.class, () -> client.echoAsync(null, request()));
+    assertEquals(0, client.stats().sent());
+  }
+
+  @Test
   void timeoutCompletesWithTimedOutAtTheDeadlineNotBefore() throws Exception {
     CompletableFuture<EchoResult> f = client.echoAsync(request());
     fake.awaitSent(1);

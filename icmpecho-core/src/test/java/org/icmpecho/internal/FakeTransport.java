@@ -77,6 +77,13 @@ final class FakeTransport implements TransportFactory {
     }
   }
 
+  /** Every echo sent so far, in order. */
+  List<Sent> allSent() {
+    synchronized (lock) {
+      return List.copyOf(sent);
+    }
+  }
+
   /** Queues an answer on the channel and wakes the engine. */
   void inject(FakeChannel c, Packet p) {
     synchronized (lock) {
@@ -222,12 +229,13 @@ final class FakeTransport implements TransportFactory {
     }
 
     @Override
-    public int send(EchoRequest request, int sequence, byte[] payload, int length) {
+    public int send(EchoRequest request, java.net.InetAddress target, int sequence, byte[] payload, int length) {
       synchronized (lock) {
         lastSend = now;
         if (sendErrno != 0) return sendErrno;
         byte[] copy = java.util.Arrays.copyOf(payload, length);
-        sent.add(new Sent(this, request, sequence, copy, now));
+        EchoRequest actual = request.target() == target ? request : request.withTarget(target);
+        sent.add(new Sent(this, actual, sequence, copy, now));
         lock.notifyAll();
         return 0;
       }
