@@ -21,11 +21,12 @@ public interface Channel extends AutoCloseable {
   int identifier();
 
   /**
-   * Sends one echo request to {@code target} with {@code request}'s settings (its own target may differ: a
-   * template) and {@code payload[0..length)}. Returns 0, or the positive errno of a failed send. The send time on
-   * the RTT clock is then {@link #lastSendTime()}.
+   * Sends one echo request to {@code target} (or, when it is null, to the IPv4 address {@code address4}, the four
+   * bytes as an int as {@code Inet4Address.hashCode()} gives them) with {@code request}'s settings (its own target
+   * may differ: a template) and {@code payload[0..length)}. Returns 0, or the positive errno of a failed send. The
+   * send time on the RTT clock is then {@link #lastSendTime()}.
    */
-  int send(EchoRequest request, java.net.InetAddress target, int sequence, byte[] payload, int length);
+  int send(EchoRequest request, java.net.InetAddress target, int address4, int sequence, byte[] payload, int length);
 
   /** The RTT-clock time (ns) taken right before the last {@link #send}. */
   long lastSendTime();

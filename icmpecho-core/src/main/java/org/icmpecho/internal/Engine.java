@@ -43,7 +43,7 @@ public final class Engine {
   }
 
   public CompletableFuture<EchoResult> submit(EchoRequest request, Consumer<? super EchoResult.Reply> onDuplicate) {
-    return submit(request, request.target(), onDuplicate, false);
+    return submit(onDuplicate != null ? new Probe.Listened(request, onDuplicate) : new Probe(request, false));
   }
 
   /**
@@ -53,10 +53,12 @@ public final class Engine {
    */
   public CompletableFuture<EchoResult> submit(InetAddress target, EchoRequest template) {
     if ((target instanceof java.net.Inet6Address) != template.isIpv6()) {
-      EchoRequest r = template.withTarget(target); // throws IllegalArgumentException when it does not fit
-      return submit(r, target, null, false);
+      // throws IllegalArgumentException when the settings do not fit the family
+      return submit(new Probe(template.withTarget(target), false));
     }
-    return submit(template, target, null, false);
+    return submit(target instanceof java.net.Inet4Address
+        ? new Probe.Templated4(template, target.hashCode())
+        : new Probe.Templated(template, target));
   }
 
   /**
@@ -67,7 +69,7 @@ public final class Engine {
   public EchoResult await(EchoRequest request) throws InterruptedException, ExecutionException {
     IoLoop own = callerLoop(request);
     if (own != null && outstanding.incrementAndGet() <= config.maxInFlight()) {
-      Probe p = new Probe(request, request.target(), true);
+      Probe p = new Probe(request, true);
       if (own.runCaller(p)) return p.get(); // done: runCaller returns with an outcome or throws
       outstanding.decrementAndGet(); // closed meanwhile, nothing sent: take the shared path
     } else if (own != null) {
@@ -197,17 +199,15 @@ public final class Engine {
   private CompletableFuture<EchoResult> submitDirect(EchoRequest request) {
     if (failure != null || outstanding.incrementAndGet() > config.maxInFlight()) {
       if (failure == null) outstanding.decrementAndGet();
-      return submit(request, request.target(), null, true); // fails it with the right exception
+      return submit(new Probe(request, true)); // fails it with the right exception
     }
-    Probe p = new Probe(request, request.target(), true);
-    IoLoop loop = loopFor(request.target());
+    Probe p = new Probe(request, true);
+    IoLoop loop = loopFor(p);
     if (!loop.tryRunDirect(p)) loop.submit(p);
     return p;
   }
 
-  private CompletableFuture<EchoResult> submit(EchoRequest request, InetAddress target,
-      Consumer<? super EchoResult.Reply> onDuplicate, boolean direct) {
-    Probe p = onDuplicate != null ? new Probe.Listened(request, target, onDuplicate) : new Probe(request, target, direct);
+  private CompletableFuture<EchoResult> submit(Probe p) {
     IcmpException f = failure;
     if (f != null) {
       p.completeExceptionally(f);
@@ -219,13 +219,13 @@ public final class Engine {
           "more than " + config.maxInFlight() + " echoes in flight (IcmpClient.Builder.maxInFlight)"));
       return p;
     }
-    loopFor(target).submit(p);
+    loopFor(p).submit(p);
     return p;
   }
 
-  private IoLoop loopFor(InetAddress target) {
+  private IoLoop loopFor(Probe p) {
     if (loops.length == 1) return loops[0];
-    return loops[Math.floorMod(target.hashCode(), loops.length)];
+    return loops[Math.floorMod(p.targetHash(), loops.length)];
   }
 
   /** Opens the default socket of {@code family} on the first loop and reports its mode. */

@@ -1,5 +1,6 @@
 package org.icmpecho.internal;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -313,12 +314,12 @@ final class IoLoop implements Runnable {
     }
     // The deadline counts from the send, not from whenever the send returned.
     long sendClock = poller.nanoTime();
-    int errno = cs.channel.send(r, p.target, p.sequence, payload, r.payloadSize());
+    int errno = cs.channel.send(r, p.targetRef(), p.address4(), p.sequence, payload, r.payloadSize());
     // An ICMP error about an earlier echo leaves a pending error on the socket (sk_err) that the next send reports
     // once and clears; a genuine failure fails every time. Errors keep arriving while echoes are in flight, so a
     // few retries tell them apart.
     for (int attempt = 0; maybeStale(errno) && attempt < SEND_RETRIES; attempt++) {
-      errno = cs.channel.send(r, p.target, p.sequence, payload, r.payloadSize());
+      errno = cs.channel.send(r, p.targetRef(), p.address4(), p.sequence, payload, r.payloadSize());
     }
     if (errno == EAGAIN || errno == ENOBUFS) {
       // The socket's send buffer is full: not this echo's fault. Keep it and try again after the next poll.
@@ -773,7 +774,7 @@ final class IoLoop implements Runnable {
       late++;
       return;
     }
-    if (!pk.fromIs(p.target) && !p.target.isMulticastAddress()) {
+    if (!p.targetIs(pk) && !p.targetIsMulticast()) {
       // A unicast echo is answered by its target; a reply from elsewhere (spoofed, NAT gone wrong) is not ours.
       foreign++;
       return;
@@ -791,7 +792,8 @@ final class IoLoop implements Runnable {
       duplicates++;
       Consumer<? super EchoResult.Reply> listener = p.onDuplicate();
       if (listener != null && verdict == OK) {
-        addBatch(listener, new EchoResult.Reply(p.request(), pk.fromAddress(p.target), Duration.ofNanos(rtt), pk.ttl, pk.tos,
+        InetAddress t = p.target();
+        addBatch(listener, new EchoResult.Reply(p.request(t), pk.fromAddress(t), Duration.ofNanos(rtt), pk.ttl, pk.tos,
             pk.icmpLength, seq));
       }
       return;
@@ -803,12 +805,14 @@ final class IoLoop implements Runnable {
       cs.answered++;
       cs.answeredAt[seq] = poller.nanoTime();
       replies++;
-      finish(p, new EchoResult.Reply(p.request(), pk.fromAddress(p.target), Duration.ofNanos(rtt), pk.ttl, pk.tos, pk.icmpLength,
+      InetAddress t = p.target();
+      finish(p, new EchoResult.Reply(p.request(t), pk.fromAddress(t), Duration.ofNanos(rtt), pk.ttl, pk.tos, pk.icmpLength,
           seq));
     } else {
       release(cs, seq, ChannelState.EXPIRED);
       corrupted++;
-      finish(p, new EchoResult.Corrupted(p.request(), pk.fromAddress(p.target), Duration.ofNanos(rtt), corruption(r, pk, serial),
+      InetAddress t = p.target();
+      finish(p, new EchoResult.Corrupted(p.request(t), pk.fromAddress(t), Duration.ofNanos(rtt), corruption(r, pk, serial),
           seq));
     }
   }
@@ -819,7 +823,7 @@ final class IoLoop implements Runnable {
       else late++;
       return;
     }
-    if (!pk.quotedDstIs(p.target)) {
+    if (!p.quotedTargetIs(pk)) {
       foreign++;
       return;
     }
@@ -836,7 +840,8 @@ final class IoLoop implements Runnable {
     timers.remove(p);
     release(cs, seq, ChannelState.EXPIRED);
     errors++;
-    finish(p, new EchoResult.IcmpError(p.request(), status, pk.fromAddress(p.target), Duration.ofNanos(rtt), pk.icmpType,
+    InetAddress t = p.target();
+    finish(p, new EchoResult.IcmpError(p.request(t), status, pk.fromAddress(t), Duration.ofNanos(rtt), pk.icmpType,
         pk.icmpCode, pk.info, seq));
   }
 

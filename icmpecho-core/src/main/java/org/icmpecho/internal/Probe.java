@@ -18,7 +18,6 @@ import org.icmpecho.EchoResult;
 class Probe extends CompletableFuture<EchoResult> {
   /** The request, or for {@code echoAsync(target, template)} the template whose target is not this one's. */
   final EchoRequest request;
-  final InetAddress target;
   /** The I/O loop it was handed to, for cancellation. */
   IoLoop loop;
 
@@ -42,9 +41,8 @@ class Probe extends CompletableFuture<EchoResult> {
    */
   final boolean direct;
 
-  Probe(EchoRequest request, InetAddress target, boolean direct) {
+  Probe(EchoRequest request, boolean direct) {
     this.request = request;
-    this.target = target;
     this.direct = direct;
   }
 
@@ -52,8 +50,8 @@ class Probe extends CompletableFuture<EchoResult> {
   static final class Listened extends Probe {
     private final Consumer<? super EchoResult.Reply> onDuplicate;
 
-    Listened(EchoRequest request, InetAddress target, Consumer<? super EchoResult.Reply> onDuplicate) {
-      super(request, target, false);
+    Listened(EchoRequest request, Consumer<? super EchoResult.Reply> onDuplicate) {
+      super(request, false);
       this.onDuplicate = onDuplicate;
     }
 
@@ -61,6 +59,108 @@ class Probe extends CompletableFuture<EchoResult> {
     Consumer<? super EchoResult.Reply> onDuplicate() {
       return onDuplicate;
     }
+  }
+
+  /** An IPv6 echo made from a template: the template plus this echo's target. */
+  static final class Templated extends Probe {
+    private final InetAddress target;
+
+    Templated(EchoRequest template, InetAddress target) {
+      super(template, false);
+      this.target = target;
+    }
+
+    @Override
+    InetAddress targetRef() {
+      return target;
+    }
+  }
+
+  /**
+   * An IPv4 echo made from a template, holding its target as an {@code int}: the caller's {@code InetAddress} (56
+   * bytes) need not stay reachable while the echo is in flight. Results get an equal address made with them.
+   */
+  static final class Templated4 extends Probe {
+    private final int address;
+
+    Templated4(EchoRequest template, int address) {
+      super(template, false);
+      this.address = address;
+    }
+
+    @Override
+    InetAddress targetRef() {
+      return null;
+    }
+
+    @Override
+    int address4() {
+      return address;
+    }
+
+    @Override
+    InetAddress target() {
+      byte[] b = {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address};
+      try {
+        return InetAddress.getByAddress(b);
+      } catch (java.net.UnknownHostException e) {
+        throw new AssertionError(e); // four bytes are always an address
+      }
+    }
+
+    @Override
+    boolean targetIs(org.icmpecho.internal.packet.Packet pk) {
+      return pk.fromIs4(address);
+    }
+
+    @Override
+    boolean quotedTargetIs(org.icmpecho.internal.packet.Packet pk) {
+      return pk.quotedDstIs4(address);
+    }
+
+    @Override
+    boolean targetIsMulticast() {
+      return (address >>> 28) == 0xe;
+    }
+
+    @Override
+    int targetHash() {
+      return address; // Inet4Address.hashCode(): the same loop as the same address given as a request
+    }
+  }
+
+  /** The target as the caller gave it, or null when this probe holds it only as an int ({@link #address4}). */
+  InetAddress targetRef() {
+    return request.target();
+  }
+
+  /** The IPv4 target as an int, for a probe whose {@link #targetRef} is null. */
+  int address4() {
+    return 0;
+  }
+
+  /** The target; may be made on each call (a {@link Templated4}), so call it once per result. */
+  InetAddress target() {
+    return targetRef();
+  }
+
+  /** True when {@code pk} came from the target. */
+  boolean targetIs(org.icmpecho.internal.packet.Packet pk) {
+    return pk.fromIs(targetRef());
+  }
+
+  /** True when the ICMP error {@code pk} quotes an echo to the target. */
+  boolean quotedTargetIs(org.icmpecho.internal.packet.Packet pk) {
+    return pk.quotedDstIs(targetRef());
+  }
+
+  boolean targetIsMulticast() {
+    return targetRef().isMulticastAddress();
+  }
+
+  /** Picks the I/O loop: equal targets go to the same loop however they were given. */
+  int targetHash() {
+    return targetRef().hashCode();
   }
 
   /** Where duplicate answers go, or null. */
@@ -73,6 +173,11 @@ class Probe extends CompletableFuture<EchoResult> {
    * echo's target, made when the result is (so nothing per echo but this probe and the address is held in flight).
    */
   EchoRequest request() {
+    return request(target());
+  }
+
+  /** As {@link #request()}, with the target already at hand. */
+  EchoRequest request(InetAddress target) {
     return request.target() == target ? request : request.withTarget(target);
   }
 
@@ -89,6 +194,6 @@ class Probe extends CompletableFuture<EchoResult> {
 
   @Override
   public String toString() {
-    return "Probe[" + target.getHostAddress() + (channel == null ? "" : " seq=" + (int) sequence) + "]";
+    return "Probe[" + target().getHostAddress() + (channel == null ? "" : " seq=" + (int) sequence) + "]";
   }
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * MPSC queue): offering allocates nothing. Bounded in practice by the engine's in-flight limit.
  */
 final class ProbeQueue {
-  private final Probe stub = new Probe(null, null, false);
+  private final Probe stub = new Probe(null, false);
   private final AtomicReference<Probe> tail = new AtomicReference<>(stub);
   /** Consumer side only. */
   private Probe head = stub;

@@ -229,12 +229,21 @@ final class FakeTransport implements TransportFactory {
     }
 
     @Override
-    public int send(EchoRequest request, java.net.InetAddress target, int sequence, byte[] payload, int length) {
+    public int send(EchoRequest request, java.net.InetAddress target, int address4, int sequence, byte[] payload,
+        int length) {
+      if (target == null) {
+        try {
+          target = java.net.InetAddress.getByAddress(new byte[] {(byte) (address4 >>> 24), (byte) (address4 >>> 16),
+              (byte) (address4 >>> 8), (byte) address4});
+        } catch (java.net.UnknownHostException e) {
+          throw new AssertionError(e);
+        }
+      }
       synchronized (lock) {
         lastSend = now;
         if (sendErrno != 0) return sendErrno;
         byte[] copy = java.util.Arrays.copyOf(payload, length);
-        EchoRequest actual = request.target() == target ? request : request.withTarget(target);
+        EchoRequest actual = request.target().equals(target) ? request : request.withTarget(target);
         sent.add(new Sent(this, actual, sequence, copy, now));
         lock.notifyAll();
         return 0;

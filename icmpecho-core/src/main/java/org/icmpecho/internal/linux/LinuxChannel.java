@@ -279,7 +279,8 @@ final class LinuxChannel implements Channel {
   }
 
   @Override
-  public int send(EchoRequest request, java.net.InetAddress target, int sequence, byte[] payload, int length) {
+  public int send(EchoRequest request, java.net.InetAddress target, int address4, int sequence, byte[] payload,
+      int length) {
     if (length + 8 + 64 > slotSize && slotSize < MAX_SLOT) {
       allocateReceiveSlots(MAX_SLOT); // a big echo is coming back: make room before it does
     }
@@ -288,7 +289,7 @@ final class LinuxChannel implements Channel {
         mode == SocketMode.RAW && !ipv6);
     MemorySegment.copy(scratch, 0, sendBuf, JAVA_BYTE, 0, len);
     sendIov.set(JAVA_LONG, 8, len);
-    int nameLen = SockAddr.write(sendName, target, ipv6);
+    int nameLen = target != null ? SockAddr.write(sendName, target, ipv6) : SockAddr.write4(sendName, address4);
     sendMsg.set(JAVA_INT, 8, nameLen);
     long control = 0;
     if (request.ttl() != EchoRequest.SYSTEM_DEFAULT) {

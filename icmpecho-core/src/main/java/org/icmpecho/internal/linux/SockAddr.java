@@ -41,6 +41,14 @@ public final class SockAddr {
     return 28;
   }
 
+  /** Writes a {@code sockaddr_in} for the IPv4 address {@code address} (the four bytes as an int); returns 16. */
+  public static int write4(MemorySegment seg, int address) {
+    seg.fill((byte) 0);
+    seg.set(ValueLayout.JAVA_SHORT, 0, (short) Sys.AF_INET);
+    seg.set(NET_INT, 4, address);
+    return 16;
+  }
+
   /** Copies the address of a received sockaddr into {@code p.from}. */
   public static void readInto(MemorySegment seg, int len, Packet p) {
     short family = seg.get(ValueLayout.JAVA_SHORT, 0);

@@ -107,6 +107,22 @@ public final class Packet {
     return fromLen == 16 && a instanceof Inet6Address && java.util.Arrays.equals(from, 0, 16, a.getAddress(), 0, 16);
   }
 
+  /** True when the packet's source is the IPv4 address {@code a} (the four bytes as an int). */
+  public boolean fromIs4(int a) {
+    if (fromLen != 4) return false;
+    int v = ((from[0] & 0xff) << 24) | ((from[1] & 0xff) << 16) | ((from[2] & 0xff) << 8) | (from[3] & 0xff);
+    return v == a;
+  }
+
+  /** True when the quoted destination is absent or is the IPv4 address {@code a} (the four bytes as an int). */
+  public boolean quotedDstIs4(int a) {
+    if (quotedDstLen == 0) return true;
+    if (quotedDstLen != 4) return false;
+    int v = ((quotedDst[0] & 0xff) << 24) | ((quotedDst[1] & 0xff) << 16) | ((quotedDst[2] & 0xff) << 8)
+        | (quotedDst[3] & 0xff);
+    return v == a;
+  }
+
   /** True when the quoted destination is present and equals {@code a}. */
   public boolean quotedDstIs(InetAddress a) {
     if (quotedDstLen == 0) return true;
