@@ -1,6 +1,7 @@
 package org.icmpecho.cli;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -17,6 +18,14 @@ interface Prober extends AutoCloseable {
 
   /** Sends one echo; {@code onDuplicate} (may be null) hears further replies to it. */
   CompletableFuture<EchoResult> echo(EchoRequest request, Consumer<EchoResult.Reply> onDuplicate);
+
+  /**
+   * Sends one echo to {@code target} with the other settings of {@code template}, no duplicate listener: what a
+   * sweep sends to each of many targets, without a request object per echo.
+   */
+  default CompletableFuture<EchoResult> echo(InetAddress target, EchoRequest template) {
+    return echo(template.withTarget(target), null);
+  }
 
   /**
    * Opens the family's socket now, so that a missing privilege is reported before any output.
@@ -50,6 +59,11 @@ interface Prober extends AutoCloseable {
       @Override
       public CompletableFuture<EchoResult> echo(EchoRequest request, Consumer<EchoResult.Reply> onDuplicate) {
         return onDuplicate == null ? client.echoAsync(request) : client.echoAsync(request, onDuplicate);
+      }
+
+      @Override
+      public CompletableFuture<EchoResult> echo(InetAddress target, EchoRequest template) {
+        return client.echoAsync(target, template);
       }
 
       @Override

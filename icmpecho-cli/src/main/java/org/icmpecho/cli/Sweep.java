@@ -212,8 +212,14 @@ final class Sweep {
     long timeout = c.count() > 0 ? c.timeoutNanos() : (long) (c.timeoutNanos() * Math.pow(c.backoff(), probe));
     CompletableFuture<EchoResult> f;
     try {
-      EchoRequest r = EchoRequest.to(address[t]).payloadSize(c.payloadSize()).timeout(Duration.ofNanos(timeout)).build();
-      f = prober.echo(r, c.json() || !c.quiet() ? dup -> offer(new Dup(t, probe, dup)) : null);
+      if (c.json() || !c.quiet()) {
+        EchoRequest r = EchoRequest.to(address[t]).payloadSize(c.payloadSize()).timeout(Duration.ofNanos(timeout))
+            .build();
+        f = prober.echo(r, dup -> offer(new Dup(t, probe, dup)));
+      } else {
+        // Quiet: duplicates are only counted, so one template per timeout serves every target.
+        f = prober.echo(address[t], template(address[t], timeout));
+      }
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
@@ -222,6 +228,19 @@ final class Sweep {
       schedule.push(t);
     }
     f.whenComplete((r, e) -> offer(new Done(t, probe, now, r, e)));
+  }
+
+  /** The last template made, per family; the timeout changes only with -B backoff between retries. */
+  private final EchoRequest[] templates = new EchoRequest[2];
+
+  private EchoRequest template(InetAddress target, long timeoutNanos) {
+    int fam = target instanceof java.net.Inet6Address ? 1 : 0;
+    EchoRequest t = templates[fam];
+    if (t == null || t.timeout().toNanos() != timeoutNanos) {
+      t = templates[fam] = EchoRequest.to(target).payloadSize(c.payloadSize()).timeout(Duration.ofNanos(timeoutNanos))
+          .build();
+    }
+    return t;
   }
 
   private void offer(Object event) {
