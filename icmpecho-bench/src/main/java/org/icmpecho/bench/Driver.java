@@ -546,15 +546,13 @@ public final class Driver {
 
   static void sizes() throws Throwable {
     Class<?> probe = Class.forName("org.icmpecho.internal.Probe");
-    // The constructor's shape changes as the engine evolves: take the one there is, with nulls and false.
-    java.lang.reflect.Constructor<?> c = probe.getDeclaredConstructors()[0];
-    var ctor = MethodHandles.privateLookupIn(probe, MethodHandles.lookup()).unreflectConstructor(c);
-    boolean three = c.getParameterCount() == 3;
-    var mh = three
-        ? ctor.asType(java.lang.invoke.MethodType.methodType(Object.class, EchoRequest.class,
-            java.util.function.Consumer.class, boolean.class))
-        : ctor.asType(java.lang.invoke.MethodType.methodType(Object.class, EchoRequest.class,
-            java.util.function.Consumer.class));
+    Class<?> templated4 = Class.forName("org.icmpecho.internal.Probe$Templated4");
+    var mh = MethodHandles.privateLookupIn(probe, MethodHandles.lookup()).findConstructor(probe,
+        java.lang.invoke.MethodType.methodType(void.class, EchoRequest.class, boolean.class))
+        .asType(java.lang.invoke.MethodType.methodType(Object.class, EchoRequest.class, boolean.class));
+    var mh4 = MethodHandles.privateLookupIn(templated4, MethodHandles.lookup()).findConstructor(templated4,
+        java.lang.invoke.MethodType.methodType(void.class, EchoRequest.class, int.class))
+        .asType(java.lang.invoke.MethodType.methodType(Object.class, EchoRequest.class, int.class));
     EchoRequest req = EchoRequest.of(InetAddress.getByName("127.0.0.1"));
     InetAddress from = InetAddress.getByName("127.0.0.1");
     byte[] ab = {127, 0, 0, 1};
@@ -562,8 +560,14 @@ public final class Driver {
     result("sizes",
         "probe", bytesPer(k -> {
           try {
-            return three ? (Object) mh.invokeExact(req, (java.util.function.Consumer<?>) null, false)
-                : (Object) mh.invokeExact(req, (java.util.function.Consumer<?>) null);
+            return (Object) mh.invokeExact(req, false);
+          } catch (Throwable t) {
+            throw new IllegalStateException(t);
+          }
+        }),
+        "probe_template4", bytesPer(k -> {
+          try {
+            return (Object) mh4.invokeExact(req, k);
           } catch (Throwable t) {
             throw new IllegalStateException(t);
           }
