@@ -178,22 +178,41 @@ public final class Engine {
 
   /** Has the first I/O thread open a ping socket for a caller loop (it sits in the client's namespace). */
   private Channel openCallerChannel(boolean v6) throws InterruptedException {
-    CompletableFuture<Channel> opened = new CompletableFuture<>();
-    loops[0].execute(() -> {
-      try {
-        opened.complete(loops[0].openForCaller(v6));
-      } catch (IcmpException | RuntimeException e) {
-        opened.completeExceptionally(e);
-      }
-    });
     try {
-      Channel ch = opened.get(30, TimeUnit.SECONDS);
+      Channel ch = onFirstLoop(() -> loops[0].openForCaller(v6));
       if (ch == null) noCallerSocket[v6 ? 1 : 0] = true;
       return ch;
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (IcmpException e) {
       return null; // the shared path reports whatever is wrong with the sockets
     }
   }
+
+  /** Work for the first I/O thread. */
+  @FunctionalInterface
+  private interface LoopTask<T> {
+    T run() throws IcmpException;
+  }
+
+  /** Runs {@code task} on the first I/O thread (sockets are opened there, inside the namespace); waits up to 30 s. */
+  private <T> T onFirstLoop(LoopTask<T> task) throws IcmpException, InterruptedException {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    loops[0].execute(() -> {
+      try {
+        result.complete(task.run());
+      } catch (IcmpException | RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    });
+    try {
+      return result.get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IcmpException ie) throw ie;
+      throw new IcmpException("cannot open a socket", e.getCause());
+    } catch (TimeoutException e) {
+      throw new IcmpException("the I/O thread did not answer within 30 s", e);
+    }
+  }
+
 
   /** A blocking echo: run by the caller itself when its loop is idle, else queued like any other. */
   private CompletableFuture<EchoResult> submitDirect(EchoRequest request) {
@@ -234,22 +253,7 @@ public final class Engine {
     if (family == StandardProtocolFamily.UNIX) throw new IllegalArgumentException("not an IP family: " + family);
     IcmpException f = failure;
     if (f != null) throw f;
-    CompletableFuture<SocketMode> result = new CompletableFuture<>();
-    loops[0].execute(() -> {
-      try {
-        result.complete(loops[0].openDefault(v6));
-      } catch (IcmpException | RuntimeException e) {
-        result.completeExceptionally(e);
-      }
-    });
-    try {
-      return result.get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IcmpException ie) throw ie;
-      throw new IcmpException("cannot open a socket", e.getCause());
-    } catch (TimeoutException e) {
-      throw new IcmpException("the I/O thread did not answer within 30 s", e);
-    }
+    return onFirstLoop(() -> loops[0].openDefault(v6));
   }
 
   public ClientStats stats() {

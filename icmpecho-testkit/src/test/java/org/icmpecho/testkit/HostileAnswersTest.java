@@ -13,13 +13,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.icmpecho.ClientStats;
 import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
 import org.icmpecho.IcmpClient;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -30,16 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HostileAnswersTest {
   private static final Duration TIMEOUT = Duration.ofMillis(300);
 
-  static Stream<Arguments> combinations() {
-    List<Arguments> out = new ArrayList<>();
-    for (StandardProtocolFamily f : List.of(StandardProtocolFamily.INET, StandardProtocolFamily.INET6)) {
-      for (ClientAccess a : List.of(ClientAccess.DATAGRAM, ClientAccess.RAW)) out.add(Arguments.of(f, a));
-    }
-    return out.stream();
-  }
-
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("combinations")
+  @MethodSource("org.icmpecho.testkit.Matrix#familiesAndModes")
   void everyEffectGetsTheRightResult(StandardProtocolFamily f, ClientAccess access, NetLab lab) throws Exception {
     Topology t = lab.chain(1);
     IcmpClient c = t.newClient(access);

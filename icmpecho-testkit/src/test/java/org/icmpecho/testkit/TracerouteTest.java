@@ -8,28 +8,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
 import org.icmpecho.IcmpClient;
 import org.icmpecho.IpStatus;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Traceroute over a chain of 5 routers: TTL i expires at router i, TTL 6 reaches the target. */
 @NetNs
 class TracerouteTest {
-  static Stream<Arguments> combinations() {
-    List<Arguments> out = new ArrayList<>();
-    for (StandardProtocolFamily f : List.of(StandardProtocolFamily.INET, StandardProtocolFamily.INET6)) {
-      for (ClientAccess a : List.of(ClientAccess.DATAGRAM, ClientAccess.RAW)) out.add(Arguments.of(f, a));
-    }
-    return out.stream();
-  }
-
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("combinations")
+  @MethodSource("org.icmpecho.testkit.Matrix#familiesAndModes")
   void eachHopReportsItself(StandardProtocolFamily f, ClientAccess access, NetLab lab) throws Exception {
     int routers = 5;
     Topology t = lab.chain(routers);
