@@ -98,9 +98,10 @@ final class IoLoop implements Runnable {
   /** When the loop last sent something (poller clock), for the spin decision. */
   private long lastBusy = Long.MIN_VALUE / 2;
 
-  // Payload buffers: the client's pattern (cookie, serial, then i & 0xff) and a buffer for explicit payloads.
-  private final byte[] pattern = new byte[EchoRequest.MAX_PAYLOAD_V6 + 8];
-  private final byte[] explicit = new byte[EchoRequest.MAX_PAYLOAD_V6 + 8];
+  // Payload buffers: the client's pattern (cookie, serial, then i & 0xff) and a buffer for explicit payloads. Both
+  // grow to the largest payload sent so far (most clients never pass 56 bytes; each caller loop has its own).
+  private byte[] pattern = pattern(EchoRequest.DEFAULT_PAYLOAD_SIZE + 8);
+  private byte[] explicit = new byte[0];
   private int nextSerial = 1;
 
   // Outcomes waiting to be handed to the executor: (target, value) pairs.
@@ -126,7 +127,6 @@ final class IoLoop implements Runnable {
         : null;
     this.cookie = cookie;
     this.caller = caller;
-    for (int i = 8; i < pattern.length; i++) pattern[i] = (byte) i;
     this.thread = caller ? null : Thread.ofPlatform()
         .name(index == 0 ? "icmpecho-io" : "icmpecho-io-" + index)
         .daemon(true)
@@ -306,9 +306,12 @@ final class IoLoop implements Runnable {
     }
     byte[] payload;
     if (r.hasExplicitPayload()) {
+      if (explicit.length < r.payloadSize()) explicit = new byte[r.payloadSize()];
       r.copyPayloadTo(explicit, 0);
       payload = explicit;
     } else {
+      // The pattern only grows, so replies to earlier, longer echoes can still be checked against it.
+      if (pattern.length < r.payloadSize()) pattern = pattern(r.payloadSize());
       writeTag(pattern, r.payloadSize(), serial);
       payload = pattern;
     }
@@ -363,6 +366,13 @@ final class IoLoop implements Runnable {
     } catch (ArithmeticException e) {
       return Long.MAX_VALUE / 4;
     }
+  }
+
+  /** A pattern buffer of {@code size} bytes: byte i is {@code i & 0xff} from byte 8 on (before: cookie, serial). */
+  private static byte[] pattern(int size) {
+    byte[] b = new byte[size];
+    for (int i = 8; i < size; i++) b[i] = (byte) i;
+    return b;
   }
 
   private void writeTag(byte[] b, int len, int serial) {

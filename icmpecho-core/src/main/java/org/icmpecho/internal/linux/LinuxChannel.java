@@ -50,7 +50,14 @@ final class LinuxChannel implements Channel {
   private int currentPmtu;
 
   // Send side.
-  private final byte[] scratch = new byte[MAX_SLOT];
+  /** The packet being written or parsed; grows to the largest seen (most never pass 64 bytes). */
+  private byte[] scratch = new byte[256];
+
+  /** {@link #scratch}, grown to at least {@code n} bytes. */
+  private byte[] scratch(int n) {
+    if (scratch.length < n) scratch = new byte[Math.max(n, scratch.length * 2)];
+    return scratch;
+  }
   private final MemorySegment sendBuf = arena.allocate(MAX_SLOT, 8);
   private final MemorySegment sendIov = arena.allocate(Layouts.IOVEC);
   private final MemorySegment sendMsg = arena.allocate(Layouts.MSGHDR);
@@ -285,7 +292,7 @@ final class LinuxChannel implements Channel {
       allocateReceiveSlots(MAX_SLOT); // a big echo is coming back: make room before it does
     }
     // Ping sockets and ICMPv6 get their checksum from the kernel; raw IPv4 needs ours.
-    int len = IcmpCodec.writeEchoRequest(scratch, 0, ipv6, identifier, sequence, payload, 0, length,
+    int len = IcmpCodec.writeEchoRequest(scratch(length + 8), 0, ipv6, identifier, sequence, payload, 0, length,
         mode == SocketMode.RAW && !ipv6);
     MemorySegment.copy(scratch, 0, sendBuf, JAVA_BYTE, 0, len);
     sendIov.set(JAVA_LONG, 8, len);
@@ -397,7 +404,7 @@ final class LinuxChannel implements Channel {
     int len = recvMsgs.get(JAVA_INT, m + 56);
     int flags = recvMsgs.get(JAVA_INT, m + 48);
     len = Math.min(len, slotSize);
-    MemorySegment.copy(recvBufs, JAVA_BYTE, (long) i * slotSize, scratch, 0, len);
+    MemorySegment.copy(recvBufs, JAVA_BYTE, (long) i * slotSize, scratch(len), 0, len);
     Packet p = packet;
     p.clear();
     p.ipv6 = ipv6;
@@ -468,7 +475,7 @@ final class LinuxChannel implements Channel {
       }
       count++;
       int len = (int) Math.min(r, ERR_BUF_SIZE);
-      MemorySegment.copy(errBuf, JAVA_BYTE, 0, scratch, 0, len);
+      MemorySegment.copy(errBuf, JAVA_BYTE, 0, scratch(len), 0, len);
       Packet p = packet;
       p.clear();
       p.ipv6 = ipv6;
