@@ -343,20 +343,21 @@ public final class Engine {
   /** Runs on the callback executor: completes the first {@code n} outcomes of a batch. */
   @SuppressWarnings("unchecked")
   static void complete(Object[] targets, Object[] values, int n) {
-    for (int i = 0; i < n; i++) {
-      Object t = targets[i];
-      Object v = values[i];
-      try {
-        if (t instanceof Probe p) {
-          if (v instanceof Throwable th) p.completeExceptionally(th);
-          else p.complete((EchoResult) v);
-        } else if (t instanceof Consumer<?> c) {
-          ((Consumer<Object>) c).accept(v);
-        }
-      } catch (RuntimeException | Error e) {
-        // A listener's exception must not stop the other completions of the batch.
-        LOG.log(System.Logger.Level.WARNING, "icmpecho duplicate listener threw", e);
+    for (int i = 0; i < n; i++) completeOne(targets[i], values[i]); // a call per outcome: compiled early
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void completeOne(Object t, Object v) {
+    try {
+      if (t instanceof Probe p) {
+        if (v instanceof Throwable th) p.completeExceptionally(th);
+        else p.complete((EchoResult) v);
+      } else if (t instanceof Consumer<?> c) {
+        ((Consumer<Object>) c).accept(v);
       }
+    } catch (RuntimeException | Error e) {
+      // A listener's exception must not stop the other completions of the batch.
+      LOG.log(System.Logger.Level.WARNING, "icmpecho duplicate listener threw", e);
     }
   }
 

@@ -281,15 +281,24 @@ final class IoLoop implements Runnable {
       start(p);
       n++;
     }
-    while (n < SUBMIT_BATCH && (p = queue.poll()) != null) {
-      if (p.isDone()) { // cancelled before it was sent
-        engine.released();
-        continue;
-      }
-      start(p);
-      n++;
-    }
+    // One call per echo, not a loop body: a short-lived JVM (the CLI) runs this loop interpreted until its method
+    // is compiled, but a per-echo method is compiled after a few hundred echoes (or taken compiled from the
+    // launcher's AOT cache).
+    int r;
+    while (n < SUBMIT_BATCH && (r = startNext()) >= 0) n += r;
     return n;
+  }
+
+  /** Starts the next queued probe: 1 when one was sent, 0 when it had been cancelled, -1 when the queue is empty. */
+  private int startNext() {
+    Probe p = queue.poll();
+    if (p == null) return -1;
+    if (p.isDone()) { // cancelled before it was sent
+      engine.released();
+      return 0;
+    }
+    start(p);
+    return 1;
   }
 
   private void start(Probe p) {
