@@ -62,9 +62,10 @@ public final class Engine {
   }
 
   /**
-   * Sends an echo and blocks for its outcome. The future stays inside the engine, so the I/O thread completes it
-   * directly; the caller spins briefly before parking because a loopback or LAN answer often arrives within
-   * microseconds, far sooner than a park/unpark round trip.
+   * Sends an echo and blocks for its outcome. A platform thread runs it on a socket of its own ({@link
+   * IoLoop#runCaller}: no other thread involved). Otherwise the future stays inside the engine, so the I/O thread
+   * completes it directly; the caller spins briefly before parking because a loopback or LAN answer often arrives
+   * within microseconds, far sooner than a park/unpark round trip.
    */
   public EchoResult await(EchoRequest request) throws InterruptedException, ExecutionException {
     IoLoop own = callerLoop(request);
