@@ -31,6 +31,12 @@ class ExamplesTest {
   }
 
   @Test
+  void templateExampleHearsFromEveryTarget() throws Exception {
+    String out = run(() -> TemplateExample.main(new String[0]));
+    assertTrue(out.equals("4094 of 4094 answered" + System.lineSeparator()), out);
+  }
+
+  @Test
   void asyncExampleHearsFromAllOfLoopback() throws Exception {
     String out = run(() -> AsyncExample.main(new String[0]));
     assertTrue(out.startsWith("254 of 254 answered; ClientStats[sent=254, replies=254"), out);
