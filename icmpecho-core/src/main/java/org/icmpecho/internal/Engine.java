@@ -33,8 +33,7 @@ public final class Engine {
   public Engine(EngineConfig config) {
     if (config.transportFactory() == null) config = config.withTransportFactory(LinuxTransport.INSTANCE);
     this.config = config;
-    int cookie = new SecureRandom().nextInt();
-    this.cookieForCallers = cookie;
+    this.cookie = new SecureRandom().nextInt();
     loops = new IoLoop[config.socketsPerFamily()];
     for (int i = 0; i < loops.length; i++) {
       loops[i] = new IoLoop(this, config, i, cookie);
@@ -69,12 +68,12 @@ public final class Engine {
    */
   public EchoResult await(EchoRequest request) throws InterruptedException, ExecutionException {
     IoLoop own = callerLoop(request);
-    if (own != null && outstanding.incrementAndGet() <= config.maxInFlight()) {
-      Probe p = new Probe(request, true);
-      if (own.runCaller(p)) return p.get(); // done: runCaller returns with an outcome or throws
-      outstanding.decrementAndGet(); // closed meanwhile, nothing sent: take the shared path
-    } else if (own != null) {
-      outstanding.decrementAndGet();
+    if (own != null) {
+      if (outstanding.incrementAndGet() <= config.maxInFlight()) {
+        Probe p = new Probe(request, true);
+        if (own.runCaller(p)) return p.get(); // done: runCaller returns with an outcome or throws
+      }
+      outstanding.decrementAndGet(); // over the bound, or closed meanwhile: the shared path fails or sends it
     }
     CompletableFuture<EchoResult> f = submitDirect(request);
     long spinUntil = System.nanoTime() + SPIN_NANOS;
@@ -110,7 +109,8 @@ public final class Engine {
   private final long[] retiredCallerCounts = new long[11];
   /** Per family: true once the family resolved to raw sockets, which caller loops do not use. */
   private final boolean[] noCallerSocket = new boolean[2];
-  private final int cookieForCallers;
+  /** The client's payload cookie, shared by its I/O loops and caller loops. */
+  private final int cookie;
 
   /**
    * The calling thread's own loop for a blocking echo of {@code r}, opening its socket on first use; null when the
@@ -164,7 +164,7 @@ public final class Engine {
         }
       }
       if (callerLoops.size() >= config.callerSockets()) return new CallerSlot(t, null, System.nanoTime() + CALLER_RETRY);
-      CallerSlot slot = new CallerSlot(t, IoLoop.forCaller(this, config, cookieForCallers), 0);
+      CallerSlot slot = new CallerSlot(t, IoLoop.forCaller(this, config, cookie), 0);
       callerLoops.add(slot);
       return slot;
     }
@@ -213,7 +213,6 @@ public final class Engine {
       throw new IcmpException("the I/O thread did not answer within 30 s", e);
     }
   }
-
 
   /** A blocking echo: run by the caller itself when its loop is idle, else queued like any other. */
   private CompletableFuture<EchoResult> submitDirect(EchoRequest request) {
