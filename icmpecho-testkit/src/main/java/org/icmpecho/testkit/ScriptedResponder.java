@@ -70,6 +70,8 @@ public final class ScriptedResponder implements AutoCloseable {
   private final AtomicLong delayedSent = new AtomicLong();
   private final AtomicLong latenessSum = new AtomicLong();
   private final AtomicLong latenessMax = new AtomicLong();
+  private final java.util.concurrent.ConcurrentHashMap<InetAddress, Long> lateness =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private ScriptedResponder(String namespace) {
     this.namespace = namespace;
@@ -154,6 +156,15 @@ public final class ScriptedResponder implements AutoCloseable {
    */
   public record Stats(long requests, long replies, long errors, long dropped, long sendFailures, long ignored,
       long delayed, long meanLatenessNanos, long maxLatenessNanos) {}
+
+  /**
+   * How late (ns) the last delayed answer for {@code address} left, after its scripted delay; 0 when there was none.
+   * A test that checks measured RTTs against scripted delays subtracts it: the responder's own wake-up is not the
+   * engine's error.
+   */
+  public long latenessOf(InetAddress address) {
+    return lateness.getOrDefault(address, 0L);
+  }
 
   public Stats stats() {
     long d = delayedSent.get();
@@ -241,7 +252,8 @@ public final class ScriptedResponder implements AutoCloseable {
   }
 
   /** A packet waiting for its send time. */
-  private record Pending(long due, long order, boolean ipv6, byte[] packet, byte[] dst, boolean delayed) {}
+  private record Pending(long due, long order, boolean ipv6, byte[] packet, byte[] dst, boolean delayed,
+      InetAddress scripted) {}
 
   /** Answers held for reordering, per address. */
   private static final class Held {
@@ -486,7 +498,7 @@ public final class ScriptedResponder implements AutoCloseable {
     }
     long due = rxTime + plan.delayNanos;
     for (int i = 0; i < plan.copies; i++) {
-      Pending p = new Pending(due, order++, rx.ipv6, packet, rx.src, plan.delayNanos > 0);
+      Pending p = new Pending(due, order++, rx.ipv6, packet, rx.src, plan.delayNanos > 0, dstAddr);
       if (plan.reorder != null) {
         Held h = held.computeIfAbsent(dstAddr, k -> new Held());
         if (h.packets.isEmpty()) h.since = rxTime;
@@ -527,7 +539,7 @@ public final class ScriptedResponder implements AutoCloseable {
     long now = System.nanoTime();
     for (int i = h.packets.size() - 1; i >= 0; i--) {
       Pending p = h.packets.get(i);
-      Pending q = new Pending(Math.max(now, p.due), order++, p.ipv6, p.packet, p.dst, false);
+      Pending q = new Pending(Math.max(now, p.due), order++, p.ipv6, p.packet, p.dst, false, p.scripted);
       if (q.due <= now) ready.add(q);
       else timers.add(q);
     }
@@ -553,6 +565,7 @@ public final class ScriptedResponder implements AutoCloseable {
       delayedSent.incrementAndGet();
       latenessSum.addAndGet(late);
       latenessMax.accumulateAndGet(late, Math::max);
+      lateness.put(p.scripted, late);
     }
     if (n < 0) {
       sendFailures.incrementAndGet();

@@ -105,7 +105,9 @@ class HostileAnswersTest {
         problems.add("delay " + delayMs(i) + " ms: " + x);
         continue;
       }
-      long err = rr.rtt().toNanos() - Duration.ofMillis(delayMs(i)).toNanos();
+      // Against the hold the responder really applied: its own wake-up (SCHED_FIFO, but on a shared VM it can
+      // still be ms late) is not the engine's error.
+      long err = rr.rtt().toNanos() - Duration.ofMillis(delayMs(i)).toNanos() - r.latenessOf(delayed.get(i));
       errors[i % 10][i / 10] = err;
       worst = Math.max(worst, Math.abs(err));
     }
@@ -118,7 +120,7 @@ class HostileAnswersTest {
     Thread.sleep(250);
     ClientStats s = c.stats();
     long dups = s.duplicates() - before.duplicates();
-    System.out.printf("hostile %s %s: delay error (rtt - scripted delay, median of 3, ms) for 10..55 ms:%s;"
+    System.out.printf("hostile %s %s: delay error (rtt - held time, median of 3, ms) for 10..55 ms:%s;"
         + " worst median %.3f ms, worst single probe %.3f ms%n", f, access, delays, worstMedian / 1e6, worst / 1e6);
     System.out.printf("hostile %s %s: duplicates %d (callbacks %d), late %d, foreign %d, corrupted %d, badChecksum %d"
         + "; responder %s%n", f, access, dups, dupCalls.get(), s.late() - before.late(),
