@@ -65,17 +65,19 @@ final class Harness {
     final AtomicInteger maxInFlight = new AtomicInteger();
     final AtomicInteger inFlight = new AtomicInteger();
     final BiFunction<EchoRequest, Integer, Answer> script;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "fake-engine");
-      t.setDaemon(true);
-      return t;
-    });
+    private final ScheduledExecutorService timer;
     volatile Exception openFailure;
     volatile Prober.Options options;
     private final AtomicInteger seq = new AtomicInteger();
 
-    FakeProber(BiFunction<EchoRequest, Integer, Answer> script) {
+    /** @param threads how many threads complete the echoes (the real engine: one per socket) */
+    FakeProber(BiFunction<EchoRequest, Integer, Answer> script, int threads) {
       this.script = script;
+      this.timer = Executors.newScheduledThreadPool(threads, r -> {
+        Thread t = new Thread(r, "fake-engine");
+        t.setDaemon(true);
+        return t;
+      });
     }
 
     @Override
@@ -161,7 +163,11 @@ final class Harness {
   }
 
   Harness(BiFunction<EchoRequest, Integer, Answer> script, Map<String, String> names) {
-    this.prober = new FakeProber(script);
+    this(script, names, 1);
+  }
+
+  Harness(BiFunction<EchoRequest, Integer, Answer> script, Map<String, String> names, int engineThreads) {
+    this.prober = new FakeProber(script, engineThreads);
     this.names = names;
   }
 

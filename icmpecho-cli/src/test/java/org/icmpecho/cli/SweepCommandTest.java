@@ -184,6 +184,34 @@ class SweepCommandTest {
     assertTrue(ms < 30_000, "65,534 targets took " + ms + " ms");
   }
 
+  /**
+   * The sweep's thread sleeps until a batch of answers is in, never longer than the echoes in flight: the answers
+   * come from several threads at once and none may be lost or leave the sweep asleep (a missed wake-up would show
+   * as a stall of a second, the longest it sleeps without one).
+   */
+  @Test
+  void answersFromSeveralThreadsWakeTheSweepInBatches() {
+    Harness lone = new Harness((r, s) -> new Harness.Answer(reply(r, s, 50).result(), 50, 0, null));
+    long start = System.nanoTime();
+    Harness.Result res = lone.run("sweep", "-q", "-c", "1", "-t", "5000", "127.0.0.1");
+    double ms = (System.nanoTime() - start) / 1e6;
+    assertEquals(0, res.status(), res::toString);
+    assertTrue(ms < 900, "one echo answered after 50 ms ended the sweep after " + ms + " ms");
+
+    for (String window : new String[] {"1", "7", "300", "16384"}) {
+      Harness many = new Harness((r, s) -> new Harness.Answer(reply(r, s, 0.01).result(), s % 3, s % 17 == 0 ? 1 : 0, null),
+          Map.of(), 4);
+      start = System.nanoTime();
+      res = many.run("sweep", "-c", "1", "-s", "-i", "0", "--max-in-flight", window, "-g", "127.0.0.0/21");
+      ms = (System.nanoTime() - start) / 1e6;
+      assertEquals(0, res.status(), res::toString);
+      assertEquals(2046, many.prober.requests.size(), window);
+      assertTrue(many.prober.maxInFlight.get() <= Integer.parseInt(window), window);
+      assertTrue(res.err().contains("2046 alive"), res::toString);
+      assertTrue(ms < 20_000, "window " + window + ": 2,046 targets took " + ms + " ms");
+    }
+  }
+
   @Test
   void ctrlCEndsTheSweepWithWhatCameBack() throws Exception {
     Harness h = new Harness(SweepCommandTest::upBelow100);
