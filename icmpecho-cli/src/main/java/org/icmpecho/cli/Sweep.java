@@ -137,7 +137,7 @@ final class Sweep {
   /** Runs the sweep to the end (or Ctrl-C) and prints the final output; returns how many targets are alive. */
   int run(Env.Signals signals) throws Exception {
     long start = System.nanoTime();
-    long nextSlot = start;
+    nextSlot = start;
     long nextProgress = start + PROGRESS_AFTER_NANOS;
     Runnable restore = signals.onInterrupt(() -> {
       interrupted.set(true);
@@ -148,12 +148,9 @@ final class Sweep {
         drain();
         long now = System.nanoTime();
         int burst = 0;
-        while (inFlight < c.window() && nextSlot <= now && fatal == null) {
-          int t = nextDue(now);
-          if (t < 0) break;
-          send(t, now);
-          nextSlot += c.stepNanos();
-          if (nextSlot < now - maxBacklogNanos) nextSlot = now - maxBacklogNanos;
+        // One call per send, not a loop body: this method runs once, so its loop would run interpreted until the
+        // JIT compiled it on the stack (OSR), and then compiled it again whole; a per-send method is compiled early.
+        while (inFlight < c.window() && nextSlot <= now && fatal == null && sendNext(now)) {
           if ((++burst & 255) == 0) { // keep answers flowing during long bursts
             drain();
             now = System.nanoTime();
@@ -204,6 +201,19 @@ final class Sweep {
     }
     finish(System.nanoTime() - start);
     return alive;
+  }
+
+  /** When the next send is due (the absolute schedule); owner thread only. */
+  private long nextSlot;
+
+  /** Sends to the next due target and advances the schedule; false when no target is due. */
+  private boolean sendNext(long now) {
+    int t = nextDue(now);
+    if (t < 0) return false;
+    send(t, now);
+    nextSlot += c.stepNanos();
+    if (nextSlot < now - maxBacklogNanos) nextSlot = now - maxBacklogNanos;
+    return true;
   }
 
   /** The next target to send to: a scheduled retry or next probe that is due, else the next fresh target. */
@@ -273,18 +283,7 @@ final class Sweep {
     int drained = 0;
     while ((ev = events.poll()) != null) {
       drained++;
-      if (ev instanceof Dup d) {
-        duplicate(d);
-        continue;
-      }
-      Done d = (Done) ev;
-      inFlight--;
-      if (d.failure() != null) {
-        Throwable t = d.failure() instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : d.failure();
-        if (!(t instanceof CancellationException) && fatal == null) fatal = t;
-        continue;
-      }
-      outcome(d.target(), d.probe(), d.sentAt(), d.result());
+      handle(ev);
     }
     if (drained == 0) return;
     pending.addAndGet(-drained);
@@ -292,6 +291,21 @@ final class Sweep {
       out.flush();
       err.flush();
     }
+  }
+
+  private void handle(Object ev) {
+    if (ev instanceof Dup d) {
+      duplicate(d);
+      return;
+    }
+    Done d = (Done) ev;
+    inFlight--;
+    if (d.failure() != null) {
+      Throwable t = d.failure() instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : d.failure();
+      if (!(t instanceof CancellationException) && fatal == null) fatal = t;
+      return;
+    }
+    outcome(d.target(), d.probe(), d.sentAt(), d.result());
   }
 
   private void outcome(int t, int probe, long sentAt, EchoResult result) {

@@ -117,10 +117,14 @@ final class LinuxChannel implements Channel {
   }
 
   /** (Re)builds the recvmmsg vector with buffers of {@code size} bytes each. */
+  /** Receive headers [0, dirtyHeaders) may hold the kernel's sizes from the last receive instead of the buffers'. */
+  private int dirtyHeaders;
+
   private void allocateReceiveSlots(int size) {
     slotSize = size;
     recvBufs = arena.allocate((long) size * BATCH, 8);
     long mm = Layouts.MMSGHDR.byteSize();
+    dirtyHeaders = BATCH; // name and control sizes are set before the first receive
     for (int i = 0; i < BATCH; i++) {
       MemorySegment iov = recvIovs.asSlice(i * Layouts.IOVEC.byteSize(), Layouts.IOVEC);
       iov.set(Native.C_POINTER, 0, recvBufs.asSlice((long) i * size, size));
@@ -374,13 +378,13 @@ final class LinuxChannel implements Channel {
       // No more slots than asked for: with MSG_DONTWAIT the kernel tries every slot once, and a caller reading the
       // one answer it waits for would pay a second, empty attempt.
       int vlen = Math.min(BATCH, max - total);
-      for (int i = 0; i < vlen; i++) {
-        long m = i * mm;
-        recvMsgs.set(JAVA_INT, m + 8, NAME_SIZE);
-        recvMsgs.set(JAVA_LONG, m + 40, CONTROL_SIZE);
-        recvMsgs.set(JAVA_INT, m + 48, 0);
-      }
+      // The kernel shrinks msg_namelen and msg_controllen to what it wrote, in the headers of received messages
+      // only: just those need their buffer sizes back (msg_flags and msg_len are written, never read, by it).
+      int reset = Math.min(dirtyHeaders, vlen);
+      for (int i = 0; i < reset; i++) resetHeader(i * mm);
+      if (reset == dirtyHeaders) dirtyHeaders = 0;
       int n = LibC.recvmmsg(errno, fd, recvMsgs, vlen, Sys.MSG_DONTWAIT, MemorySegment.NULL);
+      if (n > dirtyHeaders) dirtyHeaders = n;
       if (n < 0) {
         int e = Native.errno(errno);
         if (e == Errno.EAGAIN.number()) break;
@@ -397,6 +401,12 @@ final class LinuxChannel implements Channel {
       if (n < vlen) break;
     }
     return total;
+  }
+
+  /** Gives header {@code m} (a byte offset) its name and control buffer sizes back. */
+  private void resetHeader(long m) {
+    recvMsgs.set(JAVA_INT, m + 8, NAME_SIZE);
+    recvMsgs.set(JAVA_LONG, m + 40, CONTROL_SIZE);
   }
 
   private void parseReceived(int i, PacketSink sink) {
