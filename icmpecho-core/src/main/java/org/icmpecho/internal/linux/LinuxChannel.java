@@ -52,12 +52,23 @@ final class LinuxChannel implements Channel {
   // Send side.
   /** The packet being written or parsed; grows to the largest seen (most never pass 64 bytes). */
   private byte[] scratch = new byte[256];
+  /**
+   * {@link #scratch} as a segment, for copies to and from native memory: the segment-to-segment copy spares the
+   * array overload's per-call type switch and reflective array length, which C1 (the CLI's compiler) calls out for.
+   */
+  private MemorySegment scratchSegment = MemorySegment.ofArray(scratch);
 
   /** {@link #scratch}, grown to at least {@code n} bytes. */
   private byte[] scratch(int n) {
-    if (scratch.length < n) scratch = new byte[Math.max(n, scratch.length * 2)];
+    if (scratch.length < n) {
+      scratch = new byte[Math.max(n, scratch.length * 2)];
+      scratchSegment = MemorySegment.ofArray(scratch);
+    }
     return scratch;
   }
+
+  /** True while {@link #sendName} holds a {@code sockaddr_in} whose only varying field is the address. */
+  private boolean sendName4;
   private final MemorySegment sendBuf = arena.allocate(MAX_SLOT, 8);
   private final MemorySegment sendIov = arena.allocate(Layouts.IOVEC);
   private final MemorySegment sendMsg = arena.allocate(Layouts.MSGHDR);
@@ -298,9 +309,37 @@ final class LinuxChannel implements Channel {
     // Ping sockets and ICMPv6 get their checksum from the kernel; raw IPv4 needs ours.
     int len = IcmpCodec.writeEchoRequest(scratch(length + 8), 0, ipv6, identifier, sequence, payload, 0, length,
         mode == SocketMode.RAW && !ipv6);
-    MemorySegment.copy(scratch, 0, sendBuf, JAVA_BYTE, 0, len);
+    MemorySegment.copy(scratchSegment, 0, sendBuf, 0, len);
+    int nameLen;
+    if (target != null) {
+      sendName4 = false;
+      nameLen = SockAddr.write(sendName, target, ipv6);
+    } else if (sendName4) {
+      sendName.set(SockAddr.NET_INT, 4, address4); // a sweep: family and zeros are already there
+      nameLen = 16;
+    } else {
+      nameLen = SockAddr.write4(sendName, address4);
+      sendName4 = true;
+    }
+    if (!plain(request)) return sendWithOptions(request, len, nameLen);
+    // Nothing per message: sendto spares the kernel copying and checking a msghdr and its iovec. (The common case
+    // is kept apart from the options so that the JIT compiles it small and early: a short-lived CLI runs it
+    // interpreted until then.)
+    lastSendTime = rttClockNow();
+    long r = LibC.sendto(errno, fd, sendBuf, len, 0, sendName, nameLen);
+    return r < 0 ? Native.errno(errno) : 0;
+  }
+
+  /** True when {@code request} needs no control message and no change of the socket's path MTU setting. */
+  private boolean plain(EchoRequest request) {
+    if (request.ttl() != EchoRequest.SYSTEM_DEFAULT || request.tos() != EchoRequest.SYSTEM_DEFAULT) return false;
+    if (request.pathMtuDiscovery() != PathMtuDiscovery.DEFAULT) return false;
+    return ipv6 || initialPmtu < 0 || initialPmtu == currentPmtu;
+  }
+
+  /** Sends the packet in {@link #sendBuf} with the request's TTL, TOS and path MTU setting. */
+  private int sendWithOptions(EchoRequest request, int len, int nameLen) {
     sendIov.set(JAVA_LONG, 8, len);
-    int nameLen = target != null ? SockAddr.write(sendName, target, ipv6) : SockAddr.write4(sendName, address4);
     sendMsg.set(JAVA_INT, 8, nameLen);
     long control = 0;
     if (request.ttl() != EchoRequest.SYSTEM_DEFAULT) {
@@ -333,15 +372,12 @@ final class LinuxChannel implements Channel {
     }
     long r;
     if (control == 0) {
-      // Nothing per message: sendto spares the kernel copying and checking a msghdr and its iovec.
-      LibC.clockGettime(Sys.CLOCK_REALTIME, timespec);
-      lastSendTime = timespec.get(JAVA_LONG, 0) * 1_000_000_000L + timespec.get(JAVA_LONG, 8);
+      lastSendTime = rttClockNow();
       r = LibC.sendto(errno, fd, sendBuf, len, 0, sendName, nameLen);
     } else {
       sendMsg.set(Native.C_POINTER, 32, sendControl);
       sendMsg.set(JAVA_LONG, 40, control);
-      LibC.clockGettime(Sys.CLOCK_REALTIME, timespec);
-      lastSendTime = timespec.get(JAVA_LONG, 0) * 1_000_000_000L + timespec.get(JAVA_LONG, 8);
+      lastSendTime = rttClockNow();
       r = LibC.sendmsg(errno, fd, sendMsg, 0);
     }
     return r < 0 ? Native.errno(errno) : 0;
@@ -414,7 +450,8 @@ final class LinuxChannel implements Channel {
     int len = recvMsgs.get(JAVA_INT, m + 56);
     int flags = recvMsgs.get(JAVA_INT, m + 48);
     len = Math.min(len, slotSize);
-    MemorySegment.copy(recvBufs, JAVA_BYTE, (long) i * slotSize, scratch(len), 0, len);
+    scratch(len);
+    MemorySegment.copy(recvBufs, (long) i * slotSize, scratchSegment, 0, len);
     Packet p = packet;
     p.clear();
     p.ipv6 = ipv6;
@@ -485,7 +522,8 @@ final class LinuxChannel implements Channel {
       }
       count++;
       int len = (int) Math.min(r, ERR_BUF_SIZE);
-      MemorySegment.copy(errBuf, JAVA_BYTE, 0, scratch(len), 0, len);
+      scratch(len);
+      MemorySegment.copy(errBuf, 0, scratchSegment, 0, len);
       Packet p = packet;
       p.clear();
       p.ipv6 = ipv6;
