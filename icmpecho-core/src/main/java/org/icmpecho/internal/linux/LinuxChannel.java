@@ -476,35 +476,48 @@ final class LinuxChannel implements Channel {
     sink.accept(this, p);
   }
 
-  /** Reads the control messages of one received message into {@code p}; returns the offset of RECVERR data. */
+  /**
+   * Reads the control messages of one received message into {@code p}; returns the offset of RECVERR data in
+   * {@code seg}. They are copied to the heap in one go and parsed there: a dozen native reads per answer cost far
+   * more in the interpreter and in C1's compile time (a short-lived CLI has both) than plain array reads.
+   */
   private long readControl(MemorySegment seg, long base, long controlLen, Packet p, long[] recvErr) {
-    long off = 0;
+    int len = (int) Math.min(controlLen, control.length);
+    if (len <= 0) return -1;
+    MemorySegment.copy(seg, base, controlSegment, 0, len);
+    byte[] c = control;
+    int off = 0;
     long found = -1;
-    while (off + Layouts.CMSG_DATA_OFFSET <= controlLen) {
-      long cmsgLen = seg.get(JAVA_LONG, base + off);
-      if (cmsgLen < Layouts.CMSG_DATA_OFFSET || off + cmsgLen > controlLen) break;
-      int level = seg.get(JAVA_INT, base + off + 8);
-      int type = seg.get(JAVA_INT, base + off + 12);
-      long data = base + off + Layouts.CMSG_DATA_OFFSET;
+    while (off + CMSG_HEADER <= len) {
+      long cmsgLen = NativeBytes.getLong(c, off);
+      if (cmsgLen < CMSG_HEADER || off + cmsgLen > len) break;
+      int level = NativeBytes.getInt(c, off + 8);
+      int type = NativeBytes.getInt(c, off + 12);
+      int data = off + CMSG_HEADER;
       if (level == Sys.SOL_SOCKET && type == Sys.SCM_TIMESTAMPNS) {
-        p.rxTime = seg.get(JAVA_LONG, data) * 1_000_000_000L + seg.get(JAVA_LONG, data + 8);
+        p.rxTime = NativeBytes.getLong(c, data) * 1_000_000_000L + NativeBytes.getLong(c, data + 8);
       } else if (level == Sys.IPPROTO_IP && type == Sys.IP_TTL) {
-        p.ttl = seg.get(JAVA_INT, data);
+        p.ttl = NativeBytes.getInt(c, data);
       } else if (level == Sys.IPPROTO_IP && type == Sys.IP_TOS) {
-        p.tos = Byte.toUnsignedInt(seg.get(JAVA_BYTE, data));
+        p.tos = Byte.toUnsignedInt(c[data]);
       } else if (level == Sys.IPPROTO_IPV6 && type == Sys.IPV6_HOPLIMIT) {
-        p.ttl = seg.get(JAVA_INT, data);
+        p.ttl = NativeBytes.getInt(c, data);
       } else if (level == Sys.IPPROTO_IPV6 && type == Sys.IPV6_TCLASS) {
-        p.tos = seg.get(JAVA_INT, data);
+        p.tos = NativeBytes.getInt(c, data);
       } else if ((level == Sys.IPPROTO_IP && type == Sys.IP_RECVERR)
           || (level == Sys.IPPROTO_IPV6 && type == Sys.IPV6_RECVERR)) {
-        found = data;
-        if (recvErr != null) recvErr[0] = cmsgLen - Layouts.CMSG_DATA_OFFSET;
+        found = base + data;
+        if (recvErr != null) recvErr[0] = cmsgLen - CMSG_HEADER;
       }
-      off += Layouts.cmsgAlign(cmsgLen);
+      off += (int) Layouts.cmsgAlign(cmsgLen);
     }
     return found;
   }
+
+  private static final int CMSG_HEADER = (int) Layouts.CMSG_DATA_OFFSET;
+  /** One message's control data, copied from native memory for parsing. */
+  private final byte[] control = new byte[CONTROL_SIZE * 2]; // the error queue's control buffer is the larger
+  private final MemorySegment controlSegment = MemorySegment.ofArray(control);
 
   private final long[] recvErrLen = new long[1];
 
