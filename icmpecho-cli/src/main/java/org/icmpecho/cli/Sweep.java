@@ -184,9 +184,11 @@ final class Sweep {
         }
       }
       // A duplicate follows the answer it duplicates, so the last answers' duplicates may still be on their way:
-      // give them a short grace before the summary (10 ms, bounded; nothing is sent meanwhile).
+      // give them a short grace before the summary (10 ms, bounded; nothing is sent meanwhile). Only where they
+      // are reported: -q without --json prints no duplicate (and its template echoes listen for none).
+      boolean reportsDuplicates = !c.quiet() || c.json();
       long graceEnd = System.nanoTime() + STRAGGLER_GRACE_NANOS;
-      while (fatal == null && !interrupted.get() && System.nanoTime() - graceEnd < 0) {
+      while (reportsDuplicates && fatal == null && !interrupted.get() && System.nanoTime() - graceEnd < 0) {
         drain();
         LockSupport.parkNanos(this, 1_000_000L);
       }
