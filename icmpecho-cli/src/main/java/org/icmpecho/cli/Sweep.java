@@ -92,7 +92,30 @@ final class Sweep {
   private boolean progressShown;
   private Throwable fatal;
 
-  private record Done(int target, int probe, long sentAt, EchoResult result, Throwable failure) {}
+  /**
+   * One echo's outcome, and the callback that delivers it: the object given to {@code whenComplete} is the event
+   * itself, so an answer costs one object here, not a callback and an event.
+   */
+  private final class Done implements java.util.function.BiConsumer<EchoResult, Throwable> {
+    final int target;
+    final int probe;
+    final long sentAt;
+    EchoResult result; // written by the completing thread before offer(), read by the owner after poll()
+    Throwable failure;
+
+    Done(int target, int probe, long sentAt) {
+      this.target = target;
+      this.probe = probe;
+      this.sentAt = sentAt;
+    }
+
+    @Override
+    public void accept(EchoResult r, Throwable e) {
+      result = r;
+      failure = e;
+      offer(this);
+    }
+  }
 
   private record Dup(int target, int probe, EchoResult.Reply reply) {}
 
@@ -247,7 +270,7 @@ final class Sweep {
       due[t] = now + c.periodNanos();
       schedule.push(t);
     }
-    f.whenComplete((r, e) -> offer(new Done(t, probe, now, r, e)));
+    f.whenComplete(new Done(t, probe, now));
   }
 
   /** The last template made, per family; the timeout changes only with -B backoff between retries. */
@@ -302,12 +325,12 @@ final class Sweep {
     }
     Done d = (Done) ev;
     inFlight--;
-    if (d.failure() != null) {
-      Throwable t = d.failure() instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : d.failure();
+    if (d.failure != null) {
+      Throwable t = d.failure instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : d.failure;
       if (!(t instanceof CancellationException) && fatal == null) fatal = t;
       return;
     }
-    outcome(d.target(), d.probe(), d.sentAt(), d.result());
+    outcome(d.target, d.probe, d.sentAt, d.result);
   }
 
   private void outcome(int t, int probe, long sentAt, EchoResult result) {
