@@ -19,20 +19,14 @@ public final class LibC {
 
   private static final MethodHandle socket =
       Native.downcallErrno("socket", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT));
-  private static final MethodHandle bind =
-      Native.downcallErrno("bind", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT));
   private static final MethodHandle setsockopt =
       Native.downcallErrno("setsockopt", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER, C_INT));
   private static final MethodHandle getsockopt =
       Native.downcallErrno("getsockopt", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER, C_POINTER));
   private static final MethodHandle getsockname =
       Native.downcallErrno("getsockname", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_POINTER));
-  private static final MethodHandle sendmsg =
-      Native.downcallErrno("sendmsg", FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_INT));
   private static final MethodHandle sendto =
       Native.downcallErrno("sendto", FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_LONG, C_INT, C_POINTER, C_INT));
-  private static final MethodHandle recvmsg =
-      Native.downcallErrno("recvmsg", FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_INT));
   private static final MethodHandle recvmmsg =
       Native.downcallErrno("recvmmsg", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT, C_INT, C_POINTER));
   private static final MethodHandle close = Native.downcall("close", FunctionDescriptor.of(C_INT, C_INT));
@@ -40,8 +34,6 @@ public final class LibC {
       Native.downcallErrno("epoll_create1", FunctionDescriptor.of(C_INT, C_INT));
   private static final MethodHandle epoll_ctl =
       Native.downcallErrno("epoll_ctl", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER));
-  private static final MethodHandle epoll_wait =
-      Native.downcallErrno("epoll_wait", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT, C_INT));
   /** epoll_pwait2 (Linux 5.11, glibc 2.35): a nanosecond timeout. Null when this C library does not have it. */
   private static final MethodHandle epoll_pwait2 = Native.optionalDowncallErrno("epoll_pwait2",
       FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT, C_POINTER, C_POINTER));
@@ -51,22 +43,64 @@ public final class LibC {
       Native.downcall("read", FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_LONG));
   private static final MethodHandle write =
       Native.downcall("write", FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_LONG));
-  private static final MethodHandle open = Linker.nativeLinker().downcallHandle(
-      Linker.nativeLinker().defaultLookup().find("open").orElseThrow(),
-      FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT),
-      Linker.Option.captureCallState("errno"),
-      Linker.Option.firstVariadicArg(2));
-  private static final MethodHandle setns =
-      Native.downcallErrno("setns", FunctionDescriptor.of(C_INT, C_INT, C_INT));
   private static final MethodHandle clock_gettime =
       Native.downcall("clock_gettime", FunctionDescriptor.of(C_INT, C_INT, C_POINTER));
-  private static final MethodHandle getegid = Native.downcall("getegid", FunctionDescriptor.of(C_INT));
-  private static final MethodHandle capget =
-      Native.downcallErrno("capget", FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
-  private static final MethodHandle capset =
-      Native.downcallErrno("capset", FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
-  private static final MethodHandle if_nametoindex =
-      Native.downcallErrno("if_nametoindex", FunctionDescriptor.of(C_INT, C_POINTER));
+
+  // Calls that most commands never make (a source address, options, the error queue, namespaces, capabilities, the
+  // epoll_wait fallback): each handle is made when its function is first called, in a holder class of its own.
+  // Making a downcall handle spins classes (about 3 ms each at start-up), and a plain `ping -c 1` needs none of these.
+
+  private static final class Bind {
+    static final MethodHandle H =
+        Native.downcallErrno("bind", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT));
+  }
+
+  private static final class Sendmsg {
+    static final MethodHandle H =
+        Native.downcallErrno("sendmsg", FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_INT));
+  }
+
+  private static final class Recvmsg {
+    static final MethodHandle H =
+        Native.downcallErrno("recvmsg", FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_INT));
+  }
+
+  private static final class EpollWait {
+    static final MethodHandle H =
+        Native.downcallErrno("epoll_wait", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT, C_INT));
+  }
+
+  private static final class Open {
+    static final MethodHandle H = Linker.nativeLinker().downcallHandle(
+        Linker.nativeLinker().defaultLookup().find("open").orElseThrow(),
+        FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT),
+        Linker.Option.captureCallState("errno"),
+        Linker.Option.firstVariadicArg(2));
+  }
+
+  private static final class Setns {
+    static final MethodHandle H =
+        Native.downcallErrno("setns", FunctionDescriptor.of(C_INT, C_INT, C_INT));
+  }
+
+  private static final class Getegid {
+    static final MethodHandle H = Native.downcall("getegid", FunctionDescriptor.of(C_INT));
+  }
+
+  private static final class Capget {
+    static final MethodHandle H =
+        Native.downcallErrno("capget", FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
+  }
+
+  private static final class Capset {
+    static final MethodHandle H =
+        Native.downcallErrno("capset", FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
+  }
+
+  private static final class IfNametoindex {
+    static final MethodHandle H =
+        Native.downcallErrno("if_nametoindex", FunctionDescriptor.of(C_INT, C_POINTER));
+  }
 
   public static int socket(MemorySegment errno, int domain, int type, int protocol) {
     try {
@@ -78,7 +112,7 @@ public final class LibC {
 
   public static int bind(MemorySegment errno, int fd, MemorySegment addr, int len) {
     try {
-      return (int) bind.invokeExact(errno, fd, addr, len);
+      return (int) Bind.H.invokeExact(errno, fd, addr, len);
     } catch (Throwable t) {
       throw new AssertionError("bind downcall failed", t);
     }
@@ -111,7 +145,7 @@ public final class LibC {
 
   public static long sendmsg(MemorySegment errno, int fd, MemorySegment msg, int flags) {
     try {
-      return (long) sendmsg.invokeExact(errno, fd, msg, flags);
+      return (long) Sendmsg.H.invokeExact(errno, fd, msg, flags);
     } catch (Throwable t) {
       throw new AssertionError("sendmsg downcall failed", t);
     }
@@ -128,7 +162,7 @@ public final class LibC {
 
   public static long recvmsg(MemorySegment errno, int fd, MemorySegment msg, int flags) {
     try {
-      return (long) recvmsg.invokeExact(errno, fd, msg, flags);
+      return (long) Recvmsg.H.invokeExact(errno, fd, msg, flags);
     } catch (Throwable t) {
       throw new AssertionError("recvmsg downcall failed", t);
     }
@@ -169,7 +203,7 @@ public final class LibC {
 
   public static int epollWait(MemorySegment errno, int epfd, MemorySegment events, int max, int timeoutMs) {
     try {
-      return (int) epoll_wait.invokeExact(errno, epfd, events, max, timeoutMs);
+      return (int) EpollWait.H.invokeExact(errno, epfd, events, max, timeoutMs);
     } catch (Throwable t) {
       throw new AssertionError("epoll_wait downcall failed", t);
     }
@@ -214,7 +248,7 @@ public final class LibC {
 
   public static int open(MemorySegment errno, MemorySegment path, int flags) {
     try {
-      return (int) open.invokeExact(errno, path, flags, 0);
+      return (int) Open.H.invokeExact(errno, path, flags, 0);
     } catch (Throwable t) {
       throw new AssertionError("open downcall failed", t);
     }
@@ -222,7 +256,7 @@ public final class LibC {
 
   public static int setns(MemorySegment errno, int fd, int nstype) {
     try {
-      return (int) setns.invokeExact(errno, fd, nstype);
+      return (int) Setns.H.invokeExact(errno, fd, nstype);
     } catch (Throwable t) {
       throw new AssertionError("setns downcall failed", t);
     }
@@ -238,7 +272,7 @@ public final class LibC {
 
   public static int getegid() {
     try {
-      return (int) getegid.invokeExact();
+      return (int) Getegid.H.invokeExact();
     } catch (Throwable t) {
       throw new AssertionError("getegid downcall failed", t);
     }
@@ -246,7 +280,7 @@ public final class LibC {
 
   public static int capget(MemorySegment errno, MemorySegment header, MemorySegment data) {
     try {
-      return (int) capget.invokeExact(errno, header, data);
+      return (int) Capget.H.invokeExact(errno, header, data);
     } catch (Throwable t) {
       throw new AssertionError("capget downcall failed", t);
     }
@@ -254,7 +288,7 @@ public final class LibC {
 
   public static int capset(MemorySegment errno, MemorySegment header, MemorySegment data) {
     try {
-      return (int) capset.invokeExact(errno, header, data);
+      return (int) Capset.H.invokeExact(errno, header, data);
     } catch (Throwable t) {
       throw new AssertionError("capset downcall failed", t);
     }
@@ -262,7 +296,7 @@ public final class LibC {
 
   public static int ifNametoindex(MemorySegment errno, MemorySegment name) {
     try {
-      return (int) if_nametoindex.invokeExact(errno, name);
+      return (int) IfNametoindex.H.invokeExact(errno, name);
     } catch (Throwable t) {
       throw new AssertionError("if_nametoindex downcall failed", t);
     }
