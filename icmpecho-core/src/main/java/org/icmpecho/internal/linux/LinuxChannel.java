@@ -131,21 +131,39 @@ final class LinuxChannel implements Channel {
   /** Receive headers [0, dirtyHeaders) may hold the kernel's sizes from the last receive instead of the buffers'. */
   private int dirtyHeaders;
 
+  /*
+   * Heap copies for the receive path. The mmsghdr array as set up (pointers and buffer sizes) is kept as an image,
+   * so the headers a receive changed are restored with one copy; after a receive, its headers and sender addresses
+   * are copied out in one go and parsed with plain array reads. Per answer that leaves two native copies (packet and
+   * control data) instead of a dozen native reads and writes and a slice, which is what a short-lived JVM's C1 code
+   * pays most for (each access calls through the segment classes).
+   */
+  private static final int MMSG = (int) Layouts.MMSGHDR.byteSize();
+  private final byte[] headerImage = new byte[MMSG * BATCH];
+  private final MemorySegment headerImageSegment = MemorySegment.ofArray(headerImage);
+  private final byte[] headers = new byte[MMSG * BATCH];
+  private final MemorySegment headersSegment = MemorySegment.ofArray(headers);
+  private final byte[] names = new byte[NAME_SIZE * BATCH];
+  private final MemorySegment namesSegment = MemorySegment.ofArray(names);
+
   private void allocateReceiveSlots(int size) {
     slotSize = size;
     recvBufs = arena.allocate((long) size * BATCH, 8);
     long mm = Layouts.MMSGHDR.byteSize();
-    dirtyHeaders = BATCH; // name and control sizes are set before the first receive
     for (int i = 0; i < BATCH; i++) {
       MemorySegment iov = recvIovs.asSlice(i * Layouts.IOVEC.byteSize(), Layouts.IOVEC);
       iov.set(Native.C_POINTER, 0, recvBufs.asSlice((long) i * size, size));
       iov.set(JAVA_LONG, 8, size);
       long m = i * mm;
       recvMsgs.set(Native.C_POINTER, m, recvNames.asSlice((long) i * NAME_SIZE, NAME_SIZE));
+      recvMsgs.set(JAVA_INT, m + 8, NAME_SIZE);
       recvMsgs.set(Native.C_POINTER, m + 16, iov);
       recvMsgs.set(JAVA_LONG, m + 24, 1L);
       recvMsgs.set(Native.C_POINTER, m + 32, recvControls.asSlice((long) i * CONTROL_SIZE, CONTROL_SIZE));
+      recvMsgs.set(JAVA_LONG, m + 40, CONTROL_SIZE);
     }
+    MemorySegment.copy(recvMsgs, 0, headerImageSegment, 0, headerImage.length);
+    dirtyHeaders = 0;
   }
 
   static LinuxChannel open(ChannelKey key, SocketMode asked, int receiveBufferSize) throws IcmpException {
@@ -409,18 +427,21 @@ final class LinuxChannel implements Channel {
       total += drainErrorQueue(sink);
     }
     int failures = 0;
-    long mm = Layouts.MMSGHDR.byteSize();
     while (total < max) {
       // No more slots than asked for: with MSG_DONTWAIT the kernel tries every slot once, and a caller reading the
       // one answer it waits for would pay a second, empty attempt.
       int vlen = Math.min(BATCH, max - total);
       // The kernel shrinks msg_namelen and msg_controllen to what it wrote, in the headers of received messages
-      // only: just those need their buffer sizes back (msg_flags and msg_len are written, never read, by it).
+      // only: just those are restored from the image (msg_flags and msg_len are written, never read, by it).
       int reset = Math.min(dirtyHeaders, vlen);
-      for (int i = 0; i < reset; i++) resetHeader(i * mm);
+      if (reset > 0) MemorySegment.copy(headerImageSegment, 0, recvMsgs, 0, (long) reset * MMSG);
       if (reset == dirtyHeaders) dirtyHeaders = 0;
       int n = LibC.recvmmsg(errno, fd, recvMsgs, vlen, Sys.MSG_DONTWAIT, MemorySegment.NULL);
       if (n > dirtyHeaders) dirtyHeaders = n;
+      if (n > 0) {
+        MemorySegment.copy(recvMsgs, 0, headersSegment, 0, (long) n * MMSG);
+        if (ipv6 || mode == SocketMode.DATAGRAM) MemorySegment.copy(recvNames, 0, namesSegment, 0, (long) n * NAME_SIZE);
+      }
       if (n < 0) {
         int e = Native.errno(errno);
         if (e == Errno.EAGAIN.number()) break;
@@ -439,16 +460,10 @@ final class LinuxChannel implements Channel {
     return total;
   }
 
-  /** Gives header {@code m} (a byte offset) its name and control buffer sizes back. */
-  private void resetHeader(long m) {
-    recvMsgs.set(JAVA_INT, m + 8, NAME_SIZE);
-    recvMsgs.set(JAVA_LONG, m + 40, CONTROL_SIZE);
-  }
-
   private void parseReceived(int i, PacketSink sink) {
-    long m = i * Layouts.MMSGHDR.byteSize();
-    int len = recvMsgs.get(JAVA_INT, m + 56);
-    int flags = recvMsgs.get(JAVA_INT, m + 48);
+    int m = i * MMSG;
+    int len = NativeBytes.getInt(headers, m + 56); // msg_len
+    int flags = NativeBytes.getInt(headers, m + 48); // msg_hdr.msg_flags
     len = Math.min(len, slotSize);
     scratch(len);
     MemorySegment.copy(recvBufs, (long) i * slotSize, scratchSegment, 0, len);
@@ -468,10 +483,9 @@ final class LinuxChannel implements Channel {
       p.checksumOk = p.checksumOk && !ipv6 && mode == SocketMode.RAW; // truncated payload: cannot be verified
     }
     if (ipv6 || mode == SocketMode.DATAGRAM) {
-      int nameLen = recvMsgs.get(JAVA_INT, m + 8);
-      SockAddr.readInto(recvNames.asSlice((long) i * NAME_SIZE, NAME_SIZE), nameLen, p);
+      SockAddr.readInto(names, i * NAME_SIZE, NativeBytes.getInt(headers, m + 8), p); // msg_namelen
     }
-    long controlLen = recvMsgs.get(JAVA_LONG, m + 40);
+    long controlLen = NativeBytes.getLong(headers, m + 40); // msg_controllen
     readControl(recvControls, (long) i * CONTROL_SIZE, controlLen, p, null);
     sink.accept(this, p);
   }

@@ -11,6 +11,11 @@ final class NativeBytes {
 
   private static final boolean BIG = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN;
 
+  static short getShort(byte[] b, int off) {
+    short v = (short) ((b[off] & 0xff) | (b[off + 1] & 0xff) << 8);
+    return BIG ? Short.reverseBytes(v) : v;
+  }
+
   static int getInt(byte[] b, int off) {
     int v = littleInt(b, off);
     return BIG ? Integer.reverseBytes(v) : v;

@@ -49,6 +49,22 @@ public final class SockAddr {
     return 16;
   }
 
+  /** Copies the address of a received sockaddr, in a heap copy {@code b} at {@code off}, into {@code p.from}. */
+  static void readInto(byte[] b, int off, int len, Packet p) {
+    int family = len >= 2 ? NativeBytes.getShort(b, off) : -1;
+    if (family == Sys.AF_INET && len >= 8) {
+      System.arraycopy(b, off + 4, p.from, 0, 4); // sin_addr, in network order as InetAddress wants it
+      p.fromLen = 4;
+      p.fromScope = 0;
+    } else if (family == Sys.AF_INET6 && len >= 24) {
+      System.arraycopy(b, off + 8, p.from, 0, 16);
+      p.fromLen = 16;
+      p.fromScope = len >= 28 ? NativeBytes.getInt(b, off + 24) : 0;
+    } else {
+      p.fromLen = 0;
+    }
+  }
+
   /** Copies the address of a received sockaddr into {@code p.from}. */
   public static void readInto(MemorySegment seg, int len, Packet p) {
     short family = seg.get(ValueLayout.JAVA_SHORT, 0);

@@ -15,6 +15,7 @@ class NativeBytesTest {
     for (int i = 0; i < b.length; i++) b[i] = (byte) (i * 37 + 0x80); // every byte has its sign bit in places
     MemorySegment s = MemorySegment.ofArray(b);
     for (int off = 0; off + 8 <= b.length; off++) {
+      assertEquals(s.get(ValueLayout.JAVA_SHORT_UNALIGNED, off), NativeBytes.getShort(b, off), "short at " + off);
       assertEquals(s.get(ValueLayout.JAVA_INT_UNALIGNED, off), NativeBytes.getInt(b, off), "int at " + off);
       assertEquals(s.get(ValueLayout.JAVA_LONG_UNALIGNED, off), NativeBytes.getLong(b, off), "long at " + off);
     }
