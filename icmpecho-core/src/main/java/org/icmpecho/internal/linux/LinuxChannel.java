@@ -422,6 +422,9 @@ final class LinuxChannel implements Channel {
 
   @Override
   public int receive(PacketSink sink, int max, boolean errorQueue) throws IcmpException {
+    // The work is in per-batch methods: this one runs once per wake-up of the I/O loop, too seldom to be compiled
+    // during a short-lived CLI's sweep, so its own loop must stay trivial (it ran interpreted through a whole /16 and
+    // was compiled, twice, at the end).
     int total = 0;
     if (errorQueue) {
       total += drainErrorQueue(sink);
@@ -431,17 +434,7 @@ final class LinuxChannel implements Channel {
       // No more slots than asked for: with MSG_DONTWAIT the kernel tries every slot once, and a caller reading the
       // one answer it waits for would pay a second, empty attempt.
       int vlen = Math.min(BATCH, max - total);
-      // The kernel shrinks msg_namelen and msg_controllen to what it wrote, in the headers of received messages
-      // only: just those are restored from the image (msg_flags and msg_len are written, never read, by it).
-      int reset = Math.min(dirtyHeaders, vlen);
-      if (reset > 0) MemorySegment.copy(headerImageSegment, 0, recvMsgs, 0, (long) reset * MMSG);
-      if (reset == dirtyHeaders) dirtyHeaders = 0;
-      int n = LibC.recvmmsg(errno, fd, recvMsgs, vlen, Sys.MSG_DONTWAIT, MemorySegment.NULL);
-      if (n > dirtyHeaders) dirtyHeaders = n;
-      if (n > 0) {
-        MemorySegment.copy(recvMsgs, 0, headersSegment, 0, (long) n * MMSG);
-        if (ipv6 || mode == SocketMode.DATAGRAM) MemorySegment.copy(recvNames, 0, namesSegment, 0, (long) n * NAME_SIZE);
-      }
+      int n = receiveBatch(vlen);
       if (n < 0) {
         int e = Native.errno(errno);
         if (e == Errno.EAGAIN.number()) break;
@@ -451,13 +444,33 @@ final class LinuxChannel implements Channel {
         if (e != Errno.EINTR.number()) total += drainErrorQueue(sink);
         continue;
       }
-      for (int i = 0; i < n; i++) {
-        parseReceived(i, sink);
-      }
+      parseBatch(n, sink);
       total += n;
       if (n < vlen) break;
     }
     return total;
+  }
+
+  /**
+   * One {@code recvmmsg} of at most {@code vlen} messages; returns how many came (their headers and sender addresses
+   * copied to the heap), or -1 with errno in {@link #errno}.
+   */
+  private int receiveBatch(int vlen) {
+    // The kernel shrinks msg_namelen and msg_controllen to what it wrote, in the headers of received messages
+    // only: just those are restored from the image (msg_flags and msg_len are written, never read, by it).
+    int reset = Math.min(dirtyHeaders, vlen);
+    if (reset > 0) MemorySegment.copy(headerImageSegment, 0, recvMsgs, 0, (long) reset * MMSG);
+    if (reset == dirtyHeaders) dirtyHeaders = 0;
+    int n = LibC.recvmmsg(errno, fd, recvMsgs, vlen, Sys.MSG_DONTWAIT, MemorySegment.NULL);
+    if (n <= 0) return n < 0 ? -1 : 0;
+    if (n > dirtyHeaders) dirtyHeaders = n;
+    MemorySegment.copy(recvMsgs, 0, headersSegment, 0, (long) n * MMSG);
+    if (ipv6 || mode == SocketMode.DATAGRAM) MemorySegment.copy(recvNames, 0, namesSegment, 0, (long) n * NAME_SIZE);
+    return n;
+  }
+
+  private void parseBatch(int n, PacketSink sink) {
+    for (int i = 0; i < n; i++) parseReceived(i, sink);
   }
 
   private void parseReceived(int i, PacketSink sink) {
