@@ -1,6 +1,5 @@
 package org.icmpecho.internal.linux;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -90,6 +89,8 @@ final class LinuxChannel implements Channel {
   private final MemorySegment errIov = arena.allocate(Layouts.IOVEC);
   private final MemorySegment errMsg = arena.allocate(Layouts.MSGHDR);
   private final MemorySegment errName = arena.allocate(NAME_SIZE, 8);
+  private final byte[] errNameBytes = new byte[NAME_SIZE];
+  private final MemorySegment errNameCopy = MemorySegment.ofArray(errNameBytes);
   private final MemorySegment errControl = arena.allocate(CONTROL_SIZE * 2, 8);
 
   private final Packet packet = new Packet();
@@ -505,7 +506,7 @@ final class LinuxChannel implements Channel {
 
   /**
    * Reads the control messages of one received message into {@code p}; returns the offset of RECVERR data in
-   * {@code seg}. They are copied to the heap in one go and parsed there: a dozen native reads per answer cost far
+   * {@code seg} (and, less {@code base}, in {@link #control}, where the messages are left). They are copied to the heap in one go and parsed there: a dozen native reads per answer cost far
    * more in the interpreter and in C1's compile time (a short-lived CLI has both) than plain array reads.
    */
   private long readControl(MemorySegment seg, long base, long controlLen, Packet p, long[] recvErr) {
@@ -567,24 +568,25 @@ final class LinuxChannel implements Channel {
       Packet p = packet;
       p.clear();
       p.ipv6 = ipv6;
-      long ee = readControl(errControl, 0, errMsg.get(JAVA_LONG, 40), p, recvErrLen);
+      // readControl leaves the control data in `control` (copied from offset 0, so `ee` indexes it too).
+      int ee = (int) readControl(errControl, 0, errMsg.get(JAVA_LONG, 40), p, recvErrLen);
       if (ee < 0 || recvErrLen[0] < Layouts.SOCK_EXTENDED_ERR.byteSize()) continue;
-      int eeErrno = errControl.get(JAVA_INT, ee);
-      int origin = Byte.toUnsignedInt(errControl.get(JAVA_BYTE, ee + 4));
+      int eeErrno = NativeBytes.getInt(control, ee);
+      int origin = Byte.toUnsignedInt(control[ee + 4]);
       // A local error (ip_local_error, e.g. EMSGSIZE with the path MTU) carries no copy of our packet: its
       // sequence stays -1 and the engine applies it to the send that just failed.
       if (!IcmpCodec.parseQuotedEcho(scratch, 0, len, ipv6, p) && origin != Sys.SO_EE_ORIGIN_LOCAL) continue;
-      p.icmpType = Byte.toUnsignedInt(errControl.get(JAVA_BYTE, ee + 5));
-      p.icmpCode = Byte.toUnsignedInt(errControl.get(JAVA_BYTE, ee + 6));
-      p.info = errControl.get(JAVA_INT, ee + 8);
+      p.icmpType = Byte.toUnsignedInt(control[ee + 5]);
+      p.icmpCode = Byte.toUnsignedInt(control[ee + 6]);
+      p.info = NativeBytes.getInt(control, ee + 8);
       p.ttl = -1; // the error queue reports the TTL of nothing useful
-      long offenderLen = recvErrLen[0] - Layouts.SOCK_EXTENDED_ERR.byteSize();
-      SockAddr.readInto(errControl.asSlice(ee + Layouts.SOCK_EXTENDED_ERR.byteSize(), Math.max(offenderLen, 2)),
-          (int) offenderLen, p);
+      int see = (int) Layouts.SOCK_EXTENDED_ERR.byteSize();
+      SockAddr.readInto(control, ee + see, (int) recvErrLen[0] - see, p); // the offender follows the error
       // msg_name of an error-queue message is the original destination.
       Packet dst = quoted;
       dst.clear();
-      SockAddr.readInto(errName, errMsg.get(JAVA_INT, 8), dst);
+      MemorySegment.copy(errName, 0, errNameCopy, 0, NAME_SIZE);
+      SockAddr.readInto(errNameBytes, 0, errMsg.get(JAVA_INT, 8), dst);
       System.arraycopy(dst.from, 0, p.quotedDst, 0, dst.fromLen);
       p.quotedDstLen = dst.fromLen;
       if (origin == Sys.SO_EE_ORIGIN_ICMP || origin == Sys.SO_EE_ORIGIN_ICMP6) {

@@ -49,7 +49,10 @@ public final class SockAddr {
     return 16;
   }
 
-  /** Copies the address of a received sockaddr, in a heap copy {@code b} at {@code off}, into {@code p.from}. */
+  /**
+   * Copies the address of a received sockaddr, {@code len} bytes in a heap copy {@code b} at {@code off}, into
+   * {@code p.from}: the receive paths copy sender addresses out of native memory in bulk and parse them here.
+   */
   static void readInto(byte[] b, int off, int len, Packet p) {
     int family = len >= 2 ? NativeBytes.getShort(b, off) : -1;
     if (family == Sys.AF_INET && len >= 8) {
@@ -60,26 +63,6 @@ public final class SockAddr {
       System.arraycopy(b, off + 8, p.from, 0, 16);
       p.fromLen = 16;
       p.fromScope = len >= 28 ? NativeBytes.getInt(b, off + 24) : 0;
-    } else {
-      p.fromLen = 0;
-    }
-  }
-
-  /** Copies the address of a received sockaddr into {@code p.from}. */
-  public static void readInto(MemorySegment seg, int len, Packet p) {
-    short family = seg.get(ValueLayout.JAVA_SHORT, 0);
-    if (family == Sys.AF_INET && len >= 8) {
-      int a = seg.get(NET_INT, 4); // one read, not an array copy: this runs for every answer
-      p.from[0] = (byte) (a >>> 24);
-      p.from[1] = (byte) (a >>> 16);
-      p.from[2] = (byte) (a >>> 8);
-      p.from[3] = (byte) a;
-      p.fromLen = 4;
-      p.fromScope = 0;
-    } else if (family == Sys.AF_INET6 && len >= 24) {
-      MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, 8, p.from, 0, 16);
-      p.fromLen = 16;
-      p.fromScope = len >= 28 ? seg.get(ValueLayout.JAVA_INT, 24) : 0;
     } else {
       p.fromLen = 0;
     }

@@ -72,16 +72,16 @@ class LayoutsTest {
       assertEquals(16, SockAddr.write(s, InetAddress.getByName("10.1.2.3"), false));
       assertEquals(Sys.AF_INET, s.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 0));
       Packet p = new Packet();
-      SockAddr.readInto(s, 16, p);
+      SockAddr.readInto(s.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), 0, 16, p);
       assertEquals(InetAddress.getByName("10.1.2.3"), p.fromAddress());
 
       InetAddress ll = java.net.Inet6Address.getByAddress(null, InetAddress.getByName("fe80::1").getAddress(), 7);
       assertEquals(28, SockAddr.write(s, ll, true));
-      SockAddr.readInto(s, 28, p);
+      SockAddr.readInto(s.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), 0, 28, p);
       assertEquals(7, p.fromScope);
       assertEquals(ll, p.fromAddress());
       SockAddr.write(s, null, true);
-      SockAddr.readInto(s, 28, p);
+      SockAddr.readInto(s.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), 0, 28, p);
       assertEquals(InetAddress.getByName("::"), p.fromAddress());
     }
   }
