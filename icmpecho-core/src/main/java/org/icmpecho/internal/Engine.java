@@ -3,6 +3,8 @@ package org.icmpecho.internal;
 import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -196,14 +198,24 @@ public final class Engine {
 
   /** Runs {@code task} on the first I/O thread (sockets are opened there, inside the namespace); waits up to 30 s. */
   private <T> T onFirstLoop(LoopTask<T> task) throws IcmpException, InterruptedException {
+    return await(onLoop(loops[0], task));
+  }
+
+  /** Queues {@code task} for {@code loop}'s thread. */
+  private static <T> CompletableFuture<T> onLoop(IoLoop loop, LoopTask<T> task) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    loops[0].execute(() -> {
+    loop.execute(() -> {
       try {
         result.complete(task.run());
       } catch (IcmpException | RuntimeException e) {
         result.completeExceptionally(e);
       }
     });
+    return result;
+  }
+
+  /** The outcome of a task on an I/O thread; waits up to 30 s. */
+  private static <T> T await(CompletableFuture<T> result) throws IcmpException, InterruptedException {
     try {
       return result.get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -253,7 +265,16 @@ public final class Engine {
     if (family == StandardProtocolFamily.UNIX) throw new IllegalArgumentException("not an IP family: " + family);
     IcmpException f = failure;
     if (f != null) throw f;
-    return onFirstLoop(() -> loops[0].openDefault(v6));
+    // Every I/O thread opens its socket now, all at once: a socket opened by its first echo would cost that echo
+    // (and a sweep's first answers) the socket's set-up, and a missing privilege is reported here, before any output.
+    List<CompletableFuture<SocketMode>> opened = new ArrayList<>(loops.length);
+    for (IoLoop l : loops) opened.add(onLoop(l, () -> l.openDefault(v6)));
+    SocketMode mode = null;
+    for (CompletableFuture<SocketMode> o : opened) {
+      SocketMode m = await(o);
+      if (mode == null) mode = m;
+    }
+    return mode;
   }
 
   public ClientStats stats() {
@@ -343,7 +364,15 @@ public final class Engine {
   /** Runs on the callback executor: completes the first {@code n} outcomes of a batch. */
   @SuppressWarnings("unchecked")
   static void complete(Object[] targets, Object[] values, int n) {
-    for (int i = 0; i < n; i++) completeOne(targets[i], values[i]); // a call per outcome: compiled early
+    // Chunks of 32: this method runs once per batch (of up to a few thousand outcomes), too seldom to be compiled
+    // early in a short-lived JVM, so its own loop stays short and the per-outcome loop is in a method called often.
+    for (int i = 0; i < n; i += COMPLETE_CHUNK) completeRange(targets, values, i, Math.min(n, i + COMPLETE_CHUNK));
+  }
+
+  private static final int COMPLETE_CHUNK = 32;
+
+  private static void completeRange(Object[] targets, Object[] values, int from, int to) {
+    for (int i = from; i < to; i++) completeOne(targets[i], values[i]); // a call per outcome: compiled early
   }
 
   @SuppressWarnings("unchecked")

@@ -18,6 +18,7 @@ import org.icmpecho.EchoResult;
 import org.icmpecho.IcmpException;
 import org.icmpecho.IpStatus;
 import org.icmpecho.SocketMode;
+import org.icmpecho.internal.packet.IcmpCodec;
 import org.icmpecho.internal.packet.Packet;
 import org.icmpecho.internal.packet.StatusMap;
 
@@ -36,6 +37,9 @@ import org.icmpecho.internal.packet.StatusMap;
  */
 final class IoLoop implements Runnable {
   private static final int SUBMIT_BATCH = 1024;
+  private static final int START_CHUNK = 32;
+  /** Whether {@link Preload} has run for the echo path's classes (any thread; a second run is harmless). */
+  private static volatile boolean echoPathInitialised;
   private static final int RECEIVE_BATCH = 4096;
   private static final long SWEEP_INTERVAL = 1_000_000_000L;
   /** How long a full send buffer is given to drain before deferred echoes are sent again. */
@@ -281,11 +285,26 @@ final class IoLoop implements Runnable {
       start(p);
       n++;
     }
-    // One call per echo, not a loop body: a short-lived JVM (the CLI) runs this loop interpreted until its method
-    // is compiled, but a per-echo method is compiled after a few hundred echoes (or taken compiled from the
-    // launcher's AOT cache).
-    int r;
-    while (n < SUBMIT_BATCH && (r = startNext()) >= 0) n += r;
+    // The per-echo loop is in a per-chunk method: this one runs once per turn of the I/O loop (a few dozen times in a
+    // CLI's /16 sweep, 1,024 sends each), too seldom to be compiled before its loop has run interpreted for tens of
+    // thousands of sends (it used to be compiled on the stack near a sweep's end). A method called every 32 sends
+    // is compiled after a few hundred echoes, or taken compiled from the launcher's AOT cache at once.
+    while (n < SUBMIT_BATCH) {
+      int started = startChunk();
+      if (started < 0) break;
+      n += started;
+    }
+    return n;
+  }
+
+  /** Takes up to {@link #START_CHUNK} probes off the queue and starts them: how many it started, -1 if it emptied it. */
+  private int startChunk() {
+    int n = 0;
+    for (int i = 0; i < START_CHUNK; i++) {
+      int r = startNext();
+      if (r < 0) return n == 0 ? -1 : n;
+      n += r;
+    }
     return n;
   }
 
@@ -437,6 +456,11 @@ final class IoLoop implements Runnable {
       int fam = key.ipv6() ? 1 : 0;
       SocketMode mode = resolvedMode[fam] != null ? resolvedMode[fam] : config.socketMode();
       Channel ch = transport.open(k, mode, config.receiveBufferSize());
+      if (!echoPathInitialised) {
+        echoPathInitialised = true;
+        Preload.initialise(EchoResult.class, EchoResult.Reply.class, EchoResult.TimedOut.class, Probe.class,
+            Probe.Templated4.class, IcmpCodec.class);
+      }
       resolvedMode[fam] = ch.mode();
       ChannelState cs = new ChannelState(ch, k, channels.size());
       poller.register(ch, cs.token);

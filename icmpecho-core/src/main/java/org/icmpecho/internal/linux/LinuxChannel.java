@@ -13,6 +13,7 @@ import org.icmpecho.PathMtuDiscovery;
 import org.icmpecho.SocketMode;
 import org.icmpecho.internal.Channel;
 import org.icmpecho.internal.ChannelKey;
+import org.icmpecho.internal.Preload;
 import org.icmpecho.internal.packet.IcmpCodec;
 import org.icmpecho.internal.packet.Packet;
 
@@ -101,11 +102,13 @@ final class LinuxChannel implements Channel {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment e = Native.allocateErrno(a);
       MemorySegment msg = a.allocate(Layouts.MMSGHDR.byteSize(), 8);
+      LibC.sendto(e, -1, msg, 0, 0, MemorySegment.NULL, 0);
       LibC.sendmsg(e, -1, msg, 0);
       LibC.recvmsg(e, -1, msg, Sys.MSG_DONTWAIT);
       LibC.recvmmsg(e, -1, msg, 1, Sys.MSG_DONTWAIT, MemorySegment.NULL);
       LibC.clockGettime(Sys.CLOCK_REALTIME, a.allocate(Layouts.TIMESPEC));
     }
+    Preload.initialise(NativeBytes.class, Errno.class); // used first by the first answer: see Preload
   }
 
   private LinuxChannel(int fd, boolean ipv6, SocketMode mode, int identifier, int initialPmtu) {
