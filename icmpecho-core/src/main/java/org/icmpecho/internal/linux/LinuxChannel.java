@@ -143,6 +143,8 @@ final class LinuxChannel implements Channel {
    * pays most for (each access calls through the segment classes).
    */
   private static final int MMSG = (int) Layouts.MMSGHDR.byteSize();
+  /** Offset of msg_len in struct mmsghdr (after the 56-byte msghdr). */
+  private static final long MSG_LEN = 56;
   private final byte[] headerImage = new byte[MMSG * BATCH];
   private final MemorySegment headerImageSegment = MemorySegment.ofArray(headerImage);
   private final byte[] headers = new byte[MMSG * BATCH];
@@ -465,8 +467,18 @@ final class LinuxChannel implements Channel {
     int reset = Math.min(dirtyHeaders, vlen);
     if (reset > 0) MemorySegment.copy(headerImageSegment, 0, recvMsgs, 0, (long) reset * MMSG);
     if (reset == dirtyHeaders) dirtyHeaders = 0;
-    int n = LibC.recvmmsg(errno, fd, recvMsgs, vlen, Sys.MSG_DONTWAIT, MemorySegment.NULL);
-    if (n <= 0) return n < 0 ? -1 : 0;
+    int n;
+    if (vlen == 1) {
+      // One message (a blocking echo() waiting for its answer): recvmsg on the first header is the same read
+      // without recvmmsg's own work (~0.15 us of the ~8 us round trip); msg_len is filled in as recvmmsg would.
+      long len = LibC.recvmsg(errno, fd, recvMsgs, Sys.MSG_DONTWAIT);
+      if (len < 0) return -1;
+      recvMsgs.set(JAVA_INT, MSG_LEN, (int) len);
+      n = 1;
+    } else {
+      n = LibC.recvmmsg(errno, fd, recvMsgs, vlen, Sys.MSG_DONTWAIT, MemorySegment.NULL);
+      if (n <= 0) return n < 0 ? -1 : 0;
+    }
     if (n > dirtyHeaders) dirtyHeaders = n;
     MemorySegment.copy(recvMsgs, 0, headersSegment, 0, (long) n * MMSG);
     if (ipv6 || mode == SocketMode.DATAGRAM) MemorySegment.copy(recvNames, 0, namesSegment, 0, (long) n * NAME_SIZE);
