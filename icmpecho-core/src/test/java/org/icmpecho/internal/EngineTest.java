@@ -9,9 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.net.StandardProtocolFamily;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -24,6 +29,7 @@ import org.icmpecho.IcmpClient;
 import org.icmpecho.IcmpException;
 import org.icmpecho.IcmpPermissionException;
 import org.icmpecho.IpStatus;
+import org.icmpecho.SocketMode;
 import org.icmpecho.internal.packet.Packet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +69,68 @@ class EngineTest {
 
   static EchoResult get(CompletableFuture<EchoResult> f) throws Exception {
     return f.get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void socketModeOpensTheSocketOfEveryIoThreadAndTargetsKeepTheirSocket() throws Exception {
+    client.close();
+    IcmpClient.Builder b = IcmpClient.newBuilder();
+    InternalAccess.configure(b,
+        c -> c.withTransportFactory(fake).withCallbackExecutor(Runnable::run).withSocketsPerFamily(2));
+    client = b.build();
+    assertEquals(SocketMode.DATAGRAM, client.socketMode(StandardProtocolFamily.INET));
+    // Both I/O threads have their socket before the first echo (a sweep's first echoes do not pay for one).
+    assertEquals(2, fake.channelCount());
+    assertTrue(fake.allSent().isEmpty());
+    for (int round = 0; round < 2; round++) {
+      for (int i = 1; i <= 8; i++) client.echoAsync(EchoRequest.to(addr("10.0.0." + i)).timeout(TIMEOUT).build());
+    }
+    fake.awaitSent(16);
+    Map<InetAddress, Set<FakeTransport.FakeChannel>> byTarget = new HashMap<>();
+    for (FakeTransport.Sent s : fake.allSent()) {
+      byTarget.computeIfAbsent(s.request().target(), k -> new HashSet<>()).add(s.channel());
+    }
+    Set<FakeTransport.FakeChannel> used = new HashSet<>();
+    byTarget.values().forEach(used::addAll);
+    assertEquals(2, used.size(), "echoes to 8 targets use both sockets");
+    byTarget.forEach((t, cs) -> assertEquals(1, cs.size(), t + " keeps one socket (one ICMP identifier)"));
+    assertEquals(2, fake.channelCount(), "no socket opened at the first echo");
+  }
+
+  @Test
+  void batchCompletionCompletesExactlyTheFirstNInChunks() {
+    // Engine.complete works in chunks of 32 (a per-chunk method, compiled early): check the chunk edges.
+    for (int n : new int[] {0, 1, 31, 32, 33, 64, 100}) {
+      Object[] targets = new Object[100];
+      Object[] values = new Object[100];
+      for (int i = 0; i < 100; i++) {
+        Probe p = new Probe(request(), false);
+        targets[i] = p;
+        values[i] = new EchoResult.TimedOut(p.request(), TIMEOUT, i);
+      }
+      Engine.complete(targets, values, n);
+      for (int i = 0; i < 100; i++) {
+        Probe p = (Probe) targets[i];
+        assertEquals(i < n, p.isDone(), "n=" + n + ", outcome " + i);
+        if (i < n) assertSame(values[i], p.join());
+      }
+    }
+  }
+
+  @Test
+  void everyQueuedEchoIsSentOnceAcrossSendChunks() throws Exception {
+    // The I/O thread takes its queue in chunks of 32, at most 1,024 per turn: 2,100 echoes span both limits.
+    int n = 2_100;
+    List<CompletableFuture<EchoResult>> fs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      fs.add(client.echoAsync(EchoRequest.to(addr("10.1." + (i >> 8) + "." + (i & 255))).timeout(TIMEOUT).build()));
+    }
+    fake.awaitSent(n);
+    Set<InetAddress> targets = new HashSet<>();
+    for (FakeTransport.Sent s : fake.allSent()) assertTrue(targets.add(s.request().target()), "sent twice");
+    assertEquals(n, targets.size());
+    for (FakeTransport.Sent s : fake.allSent()) fake.inject(s.channel(), fake.replyTo(s, 1_000));
+    for (CompletableFuture<EchoResult> f : fs) assertInstanceOf(EchoResult.Reply.class, get(f));
   }
 
   @Test

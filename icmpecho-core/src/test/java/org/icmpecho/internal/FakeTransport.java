@@ -77,6 +77,13 @@ final class FakeTransport implements TransportFactory {
     }
   }
 
+  /** How many sockets the engine opened. */
+  int channelCount() {
+    synchronized (lock) {
+      return channels.size();
+    }
+  }
+
   /** Every echo sent so far, in order. */
   List<Sent> allSent() {
     synchronized (lock) {
