@@ -1,9 +1,5 @@
 package org.icmpecho.internal.linux;
 
-import static org.icmpecho.internal.linux.Native.C_INT;
-import static org.icmpecho.internal.linux.Native.C_LONG;
-import static org.icmpecho.internal.linux.Native.C_POINTER;
-
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
@@ -13,98 +9,60 @@ import java.lang.invoke.MethodHandle;
  * Thin wrappers over the C library calls the engine and the test lab use. Each returns the raw C result; the
  * caller reads errno from the capture segment it passed ({@link Native#errno}) and decides what -1 means. Handles
  * are named after their C symbol and built once.
+ *
+ * <p>Every function is linked with one C shape ({@link Native#downcall}): six 64-bit integer arguments and a 64-bit
+ * result, pointers passed as addresses. Each distinct shape costs the JVM a generated stub and its classes (about 3
+ * ms each at start-up, and their compilation); one shape for all makes a command's start-up pay for two (with and
+ * without errno) instead of fifteen. The wrappers keep the C types in their signatures; see {@link Native#downcall}
+ * for why the wider shape is exact on Linux's x86-64 and aarch64 ABIs.
  */
 public final class LibC {
   private LibC() {}
 
-  private static final MethodHandle socket =
-      Native.downcallErrno("socket", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT));
-  private static final MethodHandle setsockopt =
-      Native.downcallErrno("setsockopt", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER, C_INT));
-  private static final MethodHandle getsockopt =
-      Native.downcallErrno("getsockopt", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER, C_POINTER));
-  private static final MethodHandle getsockname =
-      Native.downcallErrno("getsockname", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_POINTER));
-  private static final MethodHandle sendto =
-      Native.downcallErrno("sendto", FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_LONG, C_INT, C_POINTER, C_INT));
-  private static final MethodHandle recvmmsg =
-      Native.downcallErrno("recvmmsg", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT, C_INT, C_POINTER));
-  private static final MethodHandle close = Native.downcall("close", FunctionDescriptor.of(C_INT, C_INT));
-  private static final MethodHandle epoll_create1 =
-      Native.downcallErrno("epoll_create1", FunctionDescriptor.of(C_INT, C_INT));
-  private static final MethodHandle epoll_ctl =
-      Native.downcallErrno("epoll_ctl", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER));
+  private static final MethodHandle socket = Native.downcall("socket", true);
+  private static final MethodHandle bind = Native.downcall("bind", true);
+  private static final MethodHandle setsockopt = Native.downcall("setsockopt", true);
+  private static final MethodHandle getsockopt = Native.downcall("getsockopt", true);
+  private static final MethodHandle getsockname = Native.downcall("getsockname", true);
+  private static final MethodHandle sendto = Native.downcall("sendto", true);
+  private static final MethodHandle sendmsg = Native.downcall("sendmsg", true);
+  private static final MethodHandle recvmsg = Native.downcall("recvmsg", true);
+  private static final MethodHandle recvmmsg = Native.downcall("recvmmsg", true);
+  private static final MethodHandle close = Native.downcall("close", false);
+  private static final MethodHandle epoll_create1 = Native.downcall("epoll_create1", true);
+  private static final MethodHandle epoll_ctl = Native.downcall("epoll_ctl", true);
+  private static final MethodHandle epoll_wait = Native.downcall("epoll_wait", true);
+  private static final MethodHandle eventfd = Native.downcall("eventfd", true);
+  private static final MethodHandle read = Native.downcall("read", false);
+  private static final MethodHandle write = Native.downcall("write", false);
+  private static final MethodHandle clock_gettime = Native.downcall("clock_gettime", false);
+  private static final MethodHandle setns = Native.downcall("setns", true);
+  private static final MethodHandle getegid = Native.downcall("getegid", false);
+  private static final MethodHandle capget = Native.downcall("capget", true);
+  private static final MethodHandle capset = Native.downcall("capset", true);
+  private static final MethodHandle if_nametoindex = Native.downcall("if_nametoindex", true);
+
   /** epoll_pwait2 (Linux 5.11, glibc 2.35): a nanosecond timeout. Null when this C library does not have it. */
-  private static final MethodHandle epoll_pwait2 = Native.optionalDowncallErrno("epoll_pwait2",
-      FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT, C_POINTER, C_POINTER));
-  private static final MethodHandle eventfd =
-      Native.downcallErrno("eventfd", FunctionDescriptor.of(C_INT, C_INT, C_INT));
-  private static final MethodHandle read =
-      Native.downcall("read", FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_LONG));
-  private static final MethodHandle write =
-      Native.downcall("write", FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_LONG));
-  private static final MethodHandle clock_gettime =
-      Native.downcall("clock_gettime", FunctionDescriptor.of(C_INT, C_INT, C_POINTER));
-
-  // Calls that most commands never make (a source address, options, the error queue, namespaces, capabilities, the
-  // epoll_wait fallback): each handle is made when its function is first called, in a holder class of its own.
-  // Making a downcall handle spins classes (about 3 ms each at start-up), and a plain `ping -c 1` needs none of these.
-
-  private static final class Bind {
-    static final MethodHandle H =
-        Native.downcallErrno("bind", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT));
-  }
-
-  private static final class Sendmsg {
-    static final MethodHandle H =
-        Native.downcallErrno("sendmsg", FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_INT));
-  }
-
-  private static final class Recvmsg {
-    static final MethodHandle H =
-        Native.downcallErrno("recvmsg", FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_INT));
-  }
-
-  private static final class EpollWait {
-    static final MethodHandle H =
-        Native.downcallErrno("epoll_wait", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT, C_INT));
-  }
+  private static final MethodHandle epoll_pwait2 = Native.optionalDowncall("epoll_pwait2", true);
 
   private static final class Open {
+    // open(2) is variadic (its mode): linked as such, with its own shape; only namespaces use it.
     static final MethodHandle H = Linker.nativeLinker().downcallHandle(
         Linker.nativeLinker().defaultLookup().find("open").orElseThrow(),
-        FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT),
+        FunctionDescriptor.of(Native.C_INT, Native.C_POINTER, Native.C_INT, Native.C_INT),
         Linker.Option.captureCallState("errno"),
         Linker.Option.firstVariadicArg(2));
   }
 
-  private static final class Setns {
-    static final MethodHandle H =
-        Native.downcallErrno("setns", FunctionDescriptor.of(C_INT, C_INT, C_INT));
-  }
-
-  private static final class Getegid {
-    static final MethodHandle H = Native.downcall("getegid", FunctionDescriptor.of(C_INT));
-  }
-
-  private static final class Capget {
-    static final MethodHandle H =
-        Native.downcallErrno("capget", FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
-  }
-
-  private static final class Capset {
-    static final MethodHandle H =
-        Native.downcallErrno("capset", FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
-  }
-
-  private static final class IfNametoindex {
-    static final MethodHandle H =
-        Native.downcallErrno("if_nametoindex", FunctionDescriptor.of(C_INT, C_POINTER));
+  /** The address C gets for a segment: only native memory has one (a heap segment here is a bug, not a crash). */
+  private static long a(MemorySegment s) {
+    if (!s.isNative()) throw new IllegalArgumentException("a C call needs native memory, not " + s);
+    return s.address();
   }
 
   public static int socket(MemorySegment errno, int domain, int type, int protocol) {
     try {
-      return (int) socket.invokeExact(errno, domain, type, protocol);
+      return (int) (long) socket.invokeExact(errno, (long) domain, (long) type, (long) protocol, 0L, 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("socket downcall failed", t);
     }
@@ -112,7 +70,7 @@ public final class LibC {
 
   public static int bind(MemorySegment errno, int fd, MemorySegment addr, int len) {
     try {
-      return (int) Bind.H.invokeExact(errno, fd, addr, len);
+      return (int) (long) bind.invokeExact(errno, (long) fd, a(addr), (long) len, 0L, 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("bind downcall failed", t);
     }
@@ -120,16 +78,15 @@ public final class LibC {
 
   public static int setsockopt(MemorySegment errno, int fd, int level, int name, MemorySegment value, int len) {
     try {
-      return (int) setsockopt.invokeExact(errno, fd, level, name, value, len);
+      return (int) (long) setsockopt.invokeExact(errno, (long) fd, (long) level, (long) name, a(value), (long) len, 0L);
     } catch (Throwable t) {
       throw new AssertionError("setsockopt downcall failed", t);
     }
   }
 
-  public static int getsockopt(MemorySegment errno, int fd, int level, int name, MemorySegment value,
-      MemorySegment lenPtr) {
+  public static int getsockopt(MemorySegment errno, int fd, int level, int name, MemorySegment value, MemorySegment lenPtr) {
     try {
-      return (int) getsockopt.invokeExact(errno, fd, level, name, value, lenPtr);
+      return (int) (long) getsockopt.invokeExact(errno, (long) fd, (long) level, (long) name, a(value), a(lenPtr), 0L);
     } catch (Throwable t) {
       throw new AssertionError("getsockopt downcall failed", t);
     }
@@ -137,7 +94,7 @@ public final class LibC {
 
   public static int getsockname(MemorySegment errno, int fd, MemorySegment addr, MemorySegment lenPtr) {
     try {
-      return (int) getsockname.invokeExact(errno, fd, addr, lenPtr);
+      return (int) (long) getsockname.invokeExact(errno, (long) fd, a(addr), a(lenPtr), 0L, 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("getsockname downcall failed", t);
     }
@@ -145,16 +102,15 @@ public final class LibC {
 
   public static long sendmsg(MemorySegment errno, int fd, MemorySegment msg, int flags) {
     try {
-      return (long) Sendmsg.H.invokeExact(errno, fd, msg, flags);
+      return (long) sendmsg.invokeExact(errno, (long) fd, a(msg), (long) flags, 0L, 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("sendmsg downcall failed", t);
     }
   }
 
-  public static long sendto(MemorySegment errno, int fd, MemorySegment buf, long len, int flags,
-      MemorySegment addr, int addrLen) {
+  public static long sendto(MemorySegment errno, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
     try {
-      return (long) sendto.invokeExact(errno, fd, buf, len, flags, addr, addrLen);
+      return (long) sendto.invokeExact(errno, (long) fd, a(buf), len, (long) flags, a(addr), (long) addrLen);
     } catch (Throwable t) {
       throw new AssertionError("sendto downcall failed", t);
     }
@@ -162,16 +118,15 @@ public final class LibC {
 
   public static long recvmsg(MemorySegment errno, int fd, MemorySegment msg, int flags) {
     try {
-      return (long) Recvmsg.H.invokeExact(errno, fd, msg, flags);
+      return (long) recvmsg.invokeExact(errno, (long) fd, a(msg), (long) flags, 0L, 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("recvmsg downcall failed", t);
     }
   }
 
-  public static int recvmmsg(MemorySegment errno, int fd, MemorySegment msgvec, int vlen, int flags,
-      MemorySegment timeout) {
+  public static int recvmmsg(MemorySegment errno, int fd, MemorySegment msgvec, int vlen, int flags, MemorySegment timeout) {
     try {
-      return (int) recvmmsg.invokeExact(errno, fd, msgvec, vlen, flags, timeout);
+      return (int) (long) recvmmsg.invokeExact(errno, (long) fd, a(msgvec), (long) vlen, (long) flags, a(timeout), 0L);
     } catch (Throwable t) {
       throw new AssertionError("recvmmsg downcall failed", t);
     }
@@ -179,7 +134,7 @@ public final class LibC {
 
   public static int close(int fd) {
     try {
-      return (int) close.invokeExact(fd);
+      return (int) (long) close.invokeExact((long) fd, 0L, 0L, 0L, 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("close downcall failed", t);
     }
@@ -187,7 +142,7 @@ public final class LibC {
 
   public static int epollCreate1(MemorySegment errno, int flags) {
     try {
-      return (int) epoll_create1.invokeExact(errno, flags);
+      return (int) (long) epoll_create1.invokeExact(errno, (long) flags, 0L, 0L, 0L, 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("epoll_create1 downcall failed", t);
     }
@@ -195,7 +150,7 @@ public final class LibC {
 
   public static int epollCtl(MemorySegment errno, int epfd, int op, int fd, MemorySegment event) {
     try {
-      return (int) epoll_ctl.invokeExact(errno, epfd, op, fd, event);
+      return (int) (long) epoll_ctl.invokeExact(errno, (long) epfd, (long) op, (long) fd, a(event), 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("epoll_ctl downcall failed", t);
     }
@@ -203,7 +158,7 @@ public final class LibC {
 
   public static int epollWait(MemorySegment errno, int epfd, MemorySegment events, int max, int timeoutMs) {
     try {
-      return (int) EpollWait.H.invokeExact(errno, epfd, events, max, timeoutMs);
+      return (int) (long) epoll_wait.invokeExact(errno, (long) epfd, a(events), (long) max, (long) timeoutMs, 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("epoll_wait downcall failed", t);
     }
@@ -216,7 +171,7 @@ public final class LibC {
 
   public static int epollPwait2(MemorySegment errno, int epfd, MemorySegment events, int max, MemorySegment timeout) {
     try {
-      return (int) epoll_pwait2.invokeExact(errno, epfd, events, max, timeout, MemorySegment.NULL);
+      return (int) (long) epoll_pwait2.invokeExact(errno, (long) epfd, a(events), (long) max, a(timeout), 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("epoll_pwait2 downcall failed", t);
     }
@@ -224,7 +179,7 @@ public final class LibC {
 
   public static int eventfd(MemorySegment errno, int initval, int flags) {
     try {
-      return (int) eventfd.invokeExact(errno, initval, flags);
+      return (int) (long) eventfd.invokeExact(errno, (long) initval, (long) flags, 0L, 0L, 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("eventfd downcall failed", t);
     }
@@ -232,7 +187,7 @@ public final class LibC {
 
   public static long read(int fd, MemorySegment buf, long n) {
     try {
-      return (long) read.invokeExact(fd, buf, n);
+      return (long) read.invokeExact((long) fd, a(buf), n, 0L, 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("read downcall failed", t);
     }
@@ -240,7 +195,7 @@ public final class LibC {
 
   public static long write(int fd, MemorySegment buf, long n) {
     try {
-      return (long) write.invokeExact(fd, buf, n);
+      return (long) write.invokeExact((long) fd, a(buf), n, 0L, 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("write downcall failed", t);
     }
@@ -256,7 +211,7 @@ public final class LibC {
 
   public static int setns(MemorySegment errno, int fd, int nstype) {
     try {
-      return (int) Setns.H.invokeExact(errno, fd, nstype);
+      return (int) (long) setns.invokeExact(errno, (long) fd, (long) nstype, 0L, 0L, 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("setns downcall failed", t);
     }
@@ -264,7 +219,7 @@ public final class LibC {
 
   public static int clockGettime(int clock, MemorySegment timespec) {
     try {
-      return (int) clock_gettime.invokeExact(clock, timespec);
+      return (int) (long) clock_gettime.invokeExact((long) clock, a(timespec), 0L, 0L, 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("clock_gettime downcall failed", t);
     }
@@ -272,7 +227,7 @@ public final class LibC {
 
   public static int getegid() {
     try {
-      return (int) Getegid.H.invokeExact();
+      return (int) (long) getegid.invokeExact(0L, 0L, 0L, 0L, 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("getegid downcall failed", t);
     }
@@ -280,7 +235,7 @@ public final class LibC {
 
   public static int capget(MemorySegment errno, MemorySegment header, MemorySegment data) {
     try {
-      return (int) Capget.H.invokeExact(errno, header, data);
+      return (int) (long) capget.invokeExact(errno, a(header), a(data), 0L, 0L, 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("capget downcall failed", t);
     }
@@ -288,7 +243,7 @@ public final class LibC {
 
   public static int capset(MemorySegment errno, MemorySegment header, MemorySegment data) {
     try {
-      return (int) Capset.H.invokeExact(errno, header, data);
+      return (int) (long) capset.invokeExact(errno, a(header), a(data), 0L, 0L, 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("capset downcall failed", t);
     }
@@ -296,7 +251,7 @@ public final class LibC {
 
   public static int ifNametoindex(MemorySegment errno, MemorySegment name) {
     try {
-      return (int) IfNametoindex.H.invokeExact(errno, name);
+      return (int) (long) if_nametoindex.invokeExact(errno, a(name), 0L, 0L, 0L, 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("if_nametoindex downcall failed", t);
     }

@@ -25,19 +25,34 @@ public final class Native {
 
   private Native() {}
 
-  /** A downcall handle for {@code name} whose first parameter is the errno capture segment. */
-  static MethodHandle downcallErrno(String name, FunctionDescriptor desc) {
-    return LINKER.downcallHandle(find(name), desc, CAPTURE_ERRNO);
+  /**
+   * The one shape every C function here is linked with: six 64-bit integer arguments, a 64-bit result. A function
+   * with fewer parameters gets zeros for the rest; an {@code int} travels widened, a pointer as its address.
+   *
+   * <p>Why one shape: each distinct {@link FunctionDescriptor} makes the JVM generate a stub with its classes
+   * (about 3 ms each at start-up, plus their compilation, which delays the compilation of the echo path); with one
+   * shape a command pays for two stubs (with and without errno) instead of fifteen.
+   *
+   * <p>Why it is exact for the non-variadic functions linked with it, on Linux's LP64 ABIs (x86-64 System V and
+   * AAPCS64): up to six integer and pointer arguments travel in registers, a callee reads only the registers of the
+   * parameters it declares (the extra ones are never looked at) and only the low 32 bits of a register that holds an
+   * {@code int} parameter; a result of type {@code int} is the low half of the result register, which the wrappers
+   * take with an {@code (int)} cast. This is how the C library's own {@code syscall(2)} passes its arguments.
+   */
+  private static final FunctionDescriptor WORDS = FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+      ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
+
+  /**
+   * A downcall handle for the non-variadic C function {@code name} in the shape {@link #WORDS}; with {@code errno},
+   * its first parameter is the errno capture segment.
+   */
+  static MethodHandle downcall(String name, boolean errno) {
+    return errno ? LINKER.downcallHandle(find(name), WORDS, CAPTURE_ERRNO) : LINKER.downcallHandle(find(name), WORDS);
   }
 
-  /** A downcall handle for {@code name} capturing errno, or null when the C library lacks the symbol. */
-  static MethodHandle optionalDowncallErrno(String name, FunctionDescriptor desc) {
-    return LIBC.find(name).map(a -> LINKER.downcallHandle(a, desc, CAPTURE_ERRNO)).orElse(null);
-  }
-
-  /** A downcall handle for {@code name} that does not capture errno. */
-  static MethodHandle downcall(String name, FunctionDescriptor desc) {
-    return LINKER.downcallHandle(find(name), desc);
+  /** As {@link #downcall}, or null when the C library lacks the symbol. */
+  static MethodHandle optionalDowncall(String name, boolean errno) {
+    return LIBC.find(name).isPresent() ? downcall(name, errno) : null;
   }
 
   private static MemorySegment find(String name) {
