@@ -54,7 +54,10 @@ public final class LibC {
         Linker.Option.firstVariadicArg(2));
   }
 
-  /** The address C gets for a segment: only native memory has one (a heap segment here is a bug, not a crash). */
+  /**
+   * The address C gets for a segment. Only native memory has one: a heap segment here is an engine bug, reported as
+   * an AssertionError by the wrapper, never passed to C as a wild pointer.
+   */
   private static long a(MemorySegment s) {
     if (!s.isNative()) throw new IllegalArgumentException("a C call needs native memory, not " + s);
     return s.address();
