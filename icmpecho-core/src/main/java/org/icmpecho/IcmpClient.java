@@ -89,6 +89,10 @@ public final class IcmpClient implements AutoCloseable {
    * flight: for sweeps and scanners with many targets and one set of options, an echo in flight then costs the
    * engine's 64-byte future and the address. The result's {@link EchoResult#request()} is made with the result.
    *
+   * <p>With several sockets per family, echoes to one target normally leave from the same socket (one ICMP
+   * identifier). Template echoes are the exception once that socket's I/O thread has a backlog: they go to the least
+   * busy thread, so that the threads share a sweep by how fast each drains.
+   *
    * @throws IllegalArgumentException if the template's settings do not fit the target's family (payload size,
    *     source address)
    */
@@ -187,7 +191,10 @@ public final class IcmpClient implements AutoCloseable {
 
     /**
      * Sockets per family for the default (no source, no interface) traffic, 1 by default. More sockets let a
-     * large window use more of the kernel: with 2 the engine uses two I/O threads.
+     * large window use more of the kernel: with 2 the engine uses two I/O threads. An echo goes to the socket of its
+     * target (by address), so one target's echoes share one ICMP identifier; template echoes ({@link
+     * IcmpClient#echoAsync(java.net.InetAddress, EchoRequest)}) go to the least busy socket when their own is backed
+     * up. {@link IcmpClient#socketMode} opens all of them.
      */
     public Builder socketsPerFamily(int n) {
       if (n < 1 || n > 64) throw new IllegalArgumentException("socketsPerFamily " + n + " not in 1..64");

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.icmpecho.ClientStats;
 import org.icmpecho.EchoRequest;
@@ -38,6 +39,11 @@ import org.icmpecho.internal.packet.StatusMap;
 final class IoLoop implements Runnable {
   private static final int SUBMIT_BATCH = 1024;
   private static final int START_CHUNK = 32;
+  /**
+   * Probes submitted to this loop and not yet taken off its queue; approximate (the I/O thread subtracts once per
+   * chunk), read by {@link Engine} to spread a sweep's template echoes over the loops by how fast each drains.
+   */
+  final AtomicInteger backlog = new AtomicInteger();
   /** Whether {@link Preload} has run for the echo path's classes (any thread; a second run is harmless). */
   private static volatile boolean echoPathInitialised;
   private static final int RECEIVE_BATCH = 4096;
@@ -153,6 +159,7 @@ final class IoLoop implements Runnable {
   /** Hands a probe to this loop. */
   void submit(Probe p) {
     p.loop = this;
+    backlog.incrementAndGet();
     queue.offer(p);
     wake();
     if (terminated) {
@@ -300,12 +307,14 @@ final class IoLoop implements Runnable {
   /** Takes up to {@link #START_CHUNK} probes off the queue and starts them: how many it started, -1 if it emptied it. */
   private int startChunk() {
     int n = 0;
-    for (int i = 0; i < START_CHUNK; i++) {
+    int taken = 0;
+    for (; taken < START_CHUNK; taken++) {
       int r = startNext();
-      if (r < 0) return n == 0 ? -1 : n;
+      if (r < 0) break;
       n += r;
     }
-    return n;
+    if (taken > 0) backlog.addAndGet(-taken); // once per chunk: the submitting threads read it, see Engine.loopFor
+    return taken == 0 ? -1 : n;
   }
 
   /** Starts the next queued probe: 1 when one was sent, 0 when it had been cancelled, -1 when the queue is empty. */

@@ -71,6 +71,11 @@ class Probe extends CompletableFuture<EchoResult> {
     }
 
     @Override
+    boolean fromTemplate() {
+      return true;
+    }
+
+    @Override
     InetAddress targetRef() {
       return target;
     }
@@ -86,6 +91,11 @@ class Probe extends CompletableFuture<EchoResult> {
     Templated4(EchoRequest template, int address) {
       super(template, false);
       this.address = address;
+    }
+
+    @Override
+    boolean fromTemplate() {
+      return true;
     }
 
     @Override
@@ -156,6 +166,11 @@ class Probe extends CompletableFuture<EchoResult> {
 
   boolean targetIsMulticast() {
     return targetRef().isMulticastAddress();
+  }
+
+  /** Made from a template ({@code echoAsync(target, template)}): may go to another loop than its target's. */
+  boolean fromTemplate() {
+    return false;
   }
 
   /** Picks the I/O loop: equal targets go to the same loop however they were given. */

@@ -98,6 +98,30 @@ class EngineTest {
   }
 
   @Test
+  void templateEchoesSpillToTheLessBusySocketButRequestsKeepTheirTargetsSocket() throws Exception {
+    client.close();
+    IcmpClient.Builder b = IcmpClient.newBuilder();
+    InternalAccess.configure(b,
+        c -> c.withTransportFactory(fake).withCallbackExecutor(Runnable::run).withSocketsPerFamily(2));
+    client = b.build();
+    client.socketMode(StandardProtocolFamily.INET);
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    fake.sendGate = gate; // both I/O threads stall in their first send while echoes queue up
+    EchoRequest template = EchoRequest.to(TARGET).timeout(TIMEOUT).build();
+    for (int i = 0; i < 300; i++) client.echoAsync(TARGET, template); // one target, from a template
+    for (int i = 0; i < 300; i++) client.echoAsync(EchoRequest.to(ROUTER).timeout(TIMEOUT).build());
+    gate.countDown();
+    fake.awaitSent(600);
+    Set<FakeTransport.FakeChannel> templateSockets = new HashSet<>();
+    Set<FakeTransport.FakeChannel> requestSockets = new HashSet<>();
+    for (FakeTransport.Sent s : fake.allSent()) {
+      (s.request().target().equals(TARGET) ? templateSockets : requestSockets).add(s.channel());
+    }
+    assertEquals(2, templateSockets.size(), "a backed-up loop's template echoes went to the other loop too");
+    assertEquals(1, requestSockets.size(), "echoes with their own request keep their target's socket");
+  }
+
+  @Test
   void batchCompletionCompletesExactlyTheFirstNInChunks() {
     // Engine.complete works in chunks of 32 (a per-chunk method, compiled early): check the chunk edges.
     for (int n : new int[] {0, 1, 31, 32, 33, 64, 100}) {

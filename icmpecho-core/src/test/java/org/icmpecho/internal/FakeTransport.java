@@ -27,6 +27,8 @@ final class FakeTransport implements TransportFactory {
   final List<FakeChannel> channels = new ArrayList<>();
   final List<Sent> sent = new ArrayList<>();
   int sendErrno;
+  /** While set and shut, every send waits on it (an I/O thread stuck in the kernel, its queue growing). */
+  volatile java.util.concurrent.CountDownLatch sendGate;
   boolean denyAll;
   volatile IcmpException failPoller;
 
@@ -244,6 +246,14 @@ final class FakeTransport implements TransportFactory {
               (byte) (address4 >>> 8), (byte) address4});
         } catch (java.net.UnknownHostException e) {
           throw new AssertionError(e);
+        }
+      }
+      java.util.concurrent.CountDownLatch gate = sendGate;
+      if (gate != null) {
+        try {
+          if (!gate.await(10, TimeUnit.SECONDS)) throw new AssertionError("the send gate stayed shut");
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
       }
       synchronized (lock) {
