@@ -2,16 +2,28 @@
 # Sets ICMPECHO_JAVA_HOME, or prints one line saying what to install and returns 1.
 
 icmpecho_jdk_feature() {   # $1 = JDK home; prints the feature version (e.g. 25) or nothing
-  local home=$1 v=
+  # Bash builtins only for the usual case (the release file): the launcher runs this on every command, and each
+  # process a script starts costs 1-2 ms here.
+  local home=$1 v= line
   [ -x "$home/bin/java" ] || return 0
   if [ -f "$home/release" ]; then
-    v=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$home/release" | head -n 1)
+    while IFS= read -r line || [ -n "$line" ]; do
+      if [[ $line =~ ^JAVA_VERSION=\"([0-9]+) ]]; then v=${BASH_REMATCH[1]}; break; fi
+    done <"$home/release"
   fi
   if [ -z "$v" ]; then
     v=$("$home/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9][0-9]*\).*/\1/p' | head -n 1)
   fi
   [ "$v" = 1 ] && v=8
   echo "$v"
+}
+
+icmpecho_path_java_home() {   # the JDK home of the java on PATH (two levels above the real binary), or nothing
+  local j
+  j=$(command -v java 2>/dev/null) || return 0
+  j=$(readlink -f "$j") || return 0
+  j=${j%/*}
+  echo "${j%/*}"
 }
 
 icmpecho_find_jdk() {
@@ -27,7 +39,7 @@ icmpecho_find_jdk() {
   else
     places=("${JAVA_HOME:-}" /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* /usr/local/jdk*
             "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/*
-            "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")")
+            "$(icmpecho_path_java_home)")
   fi
   for c in "${places[@]}"; do
     [ -n "$c" ] && [ -x "$c/bin/javac" ] || continue
