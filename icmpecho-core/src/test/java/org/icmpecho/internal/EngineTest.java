@@ -71,13 +71,18 @@ class EngineTest {
     return f.get(5, TimeUnit.SECONDS);
   }
 
-  @Test
-  void socketModeOpensTheSocketOfEveryIoThreadAndTargetsKeepTheirSocket() throws Exception {
+  /** Replaces the test's client with one of two sockets (two I/O threads) per family. */
+  void useTwoSocketsPerFamily() {
     client.close();
     IcmpClient.Builder b = IcmpClient.newBuilder();
     InternalAccess.configure(b,
         c -> c.withTransportFactory(fake).withCallbackExecutor(Runnable::run).withSocketsPerFamily(2));
     client = b.build();
+  }
+
+  @Test
+  void socketModeOpensTheSocketOfEveryIoThreadAndTargetsKeepTheirSocket() throws Exception {
+    useTwoSocketsPerFamily();
     assertEquals(SocketMode.DATAGRAM, client.socketMode(StandardProtocolFamily.INET));
     // Both I/O threads have their socket before the first echo (a sweep's first echoes do not pay for one).
     assertEquals(2, fake.channelCount());
@@ -99,11 +104,7 @@ class EngineTest {
 
   @Test
   void templateEchoesSpillToTheLessBusySocketButRequestsKeepTheirTargetsSocket() throws Exception {
-    client.close();
-    IcmpClient.Builder b = IcmpClient.newBuilder();
-    InternalAccess.configure(b,
-        c -> c.withTransportFactory(fake).withCallbackExecutor(Runnable::run).withSocketsPerFamily(2));
-    client = b.build();
+    useTwoSocketsPerFamily();
     client.socketMode(StandardProtocolFamily.INET);
     java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
     fake.sendGate = gate; // both I/O threads stall in their first send while echoes queue up
