@@ -273,7 +273,7 @@ public final class Engine {
     return best;
   }
 
-  /** Opens the default socket of {@code family} on the first loop and reports its mode. */
+  /** Opens the default socket of {@code family} on every I/O loop and reports the mode (the first loop's). */
   public SocketMode openDefaultSocket(StandardProtocolFamily family) throws IcmpException, InterruptedException {
     boolean v6 = family == StandardProtocolFamily.INET6;
     if (family == StandardProtocolFamily.UNIX) throw new IllegalArgumentException("not an IP family: " + family);

@@ -38,14 +38,8 @@ import org.icmpecho.internal.packet.StatusMap;
  */
 final class IoLoop implements Runnable {
   private static final int SUBMIT_BATCH = 1024;
+  /** Sends per call of {@link #startChunk}: the per-echo loop lives in a method called often enough to compile. */
   private static final int START_CHUNK = 32;
-  /**
-   * Probes submitted to this loop and not yet taken off its queue; approximate (the I/O thread subtracts once per
-   * chunk), read by {@link Engine} to spread a sweep's template echoes over the loops by how fast each drains.
-   */
-  final AtomicInteger backlog = new AtomicInteger();
-  /** Whether {@link Preload} has run for the echo path's classes (any thread; a second run is harmless). */
-  private static volatile boolean echoPathInitialised;
   private static final int RECEIVE_BATCH = 4096;
   private static final long SWEEP_INTERVAL = 1_000_000_000L;
   /** How long a full send buffer is given to drain before deferred echoes are sent again. */
@@ -54,6 +48,14 @@ final class IoLoop implements Runnable {
   private static final int EAGAIN = 11;
   private static final int SEND_RETRIES = 8;
   private static final int ENOBUFS = 105;
+  /** Whether {@link Preload} has run for the echo path's classes (any thread; a second run is harmless). */
+  private static volatile boolean echoPathInitialised;
+
+  /**
+   * Probes submitted to this loop and not yet taken off its queue; approximate (the I/O thread subtracts once per
+   * chunk), read by {@link Engine} to spread a sweep's template echoes over the loops by how fast each drains.
+   */
+  final AtomicInteger backlog = new AtomicInteger();
 
   private final Engine engine;
   private final EngineConfig config;
@@ -304,7 +306,7 @@ final class IoLoop implements Runnable {
     return n;
   }
 
-  /** Takes up to {@link #START_CHUNK} probes off the queue and starts them: how many it started, -1 if it emptied it. */
+  /** Takes up to {@link #START_CHUNK} probes off the queue and starts them: how many it started, -1 if it was empty. */
   private int startChunk() {
     int n = 0;
     int taken = 0;
