@@ -54,8 +54,11 @@ final class IoLoop implements Runnable {
   /**
    * Probes submitted to this loop and not yet taken off its queue; approximate (the I/O thread subtracts once per
    * chunk), read by {@link Engine} to spread a sweep's template echoes over the loops by how fast each drains.
+   * Counted only when there is another loop to choose ({@link #countsBacklog}).
    */
   final AtomicInteger backlog = new AtomicInteger();
+  /** Several loops per family: the backlog is read, so it is kept (with one loop, an atomic per echo for nothing). */
+  private final boolean countsBacklog;
 
   private final Engine engine;
   private final EngineConfig config;
@@ -132,6 +135,7 @@ final class IoLoop implements Runnable {
   private IoLoop(Engine engine, EngineConfig config, int index, int cookie, boolean caller) {
     this.engine = engine;
     this.config = config;
+    this.countsBacklog = !caller && config.socketsPerFamily() > 1;
     this.transport = config.transportFactory();
     this.executor = config.callbackExecutor();
     this.completions = executor == null && !caller
@@ -161,7 +165,7 @@ final class IoLoop implements Runnable {
   /** Hands a probe to this loop. */
   void submit(Probe p) {
     p.loop = this;
-    backlog.incrementAndGet();
+    if (countsBacklog) backlog.incrementAndGet();
     queue.offer(p);
     wake();
     if (terminated) {
@@ -315,7 +319,7 @@ final class IoLoop implements Runnable {
       if (r < 0) break;
       n += r;
     }
-    if (taken > 0) backlog.addAndGet(-taken); // once per chunk: the submitting threads read it, see Engine.loopFor
+    if (countsBacklog && taken > 0) backlog.addAndGet(-taken); // once per chunk; read by Engine.loopFor
     return taken == 0 ? -1 : n;
   }
 

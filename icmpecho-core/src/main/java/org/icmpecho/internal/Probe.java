@@ -61,18 +61,25 @@ class Probe extends CompletableFuture<EchoResult> {
     }
   }
 
-  /** An IPv6 echo made from a template: the template plus this echo's target. */
-  static final class Templated extends Probe {
-    private final InetAddress target;
-
-    Templated(EchoRequest template, InetAddress target) {
+  /** An echo made from a template ({@code echoAsync(target, template)}): its request is the template. */
+  abstract static sealed class FromTemplate extends Probe permits Templated, Templated4 {
+    FromTemplate(EchoRequest template) {
       super(template, false);
-      this.target = target;
     }
 
     @Override
-    boolean fromTemplate() {
+    final boolean fromTemplate() {
       return true;
+    }
+  }
+
+  /** An IPv6 echo made from a template: the template plus this echo's target. */
+  static final class Templated extends FromTemplate {
+    private final InetAddress target;
+
+    Templated(EchoRequest template, InetAddress target) {
+      super(template);
+      this.target = target;
     }
 
     @Override
@@ -85,17 +92,12 @@ class Probe extends CompletableFuture<EchoResult> {
    * An IPv4 echo made from a template, holding its target as an {@code int}: the caller's {@code InetAddress} (56
    * bytes) need not stay reachable while the echo is in flight. Results get an equal address made with them.
    */
-  static final class Templated4 extends Probe {
+  static final class Templated4 extends FromTemplate {
     private final int address;
 
     Templated4(EchoRequest template, int address) {
-      super(template, false);
+      super(template);
       this.address = address;
-    }
-
-    @Override
-    boolean fromTemplate() {
-      return true;
     }
 
     @Override
