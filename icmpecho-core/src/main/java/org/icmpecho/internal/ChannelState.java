@@ -27,6 +27,14 @@ final class ChannelState {
   long nextSweep;
   /** Sent on since its last read: worth a non-blocking read before sleeping. */
   boolean sentSinceRead;
+  /** In the loop's epoll set (the default); out of it while the loop is busy (IoLoop#detach). */
+  boolean watched = true;
+  /** A send reported a pending socket error: the error queue holds an ICMP error to read. */
+  boolean errorPending;
+  /** Poller clock of the last error-queue read while detached. */
+  long errorsCheckedAt;
+  /** The loop turn in which this socket was last read. */
+  int readTurn;
 
   ChannelState(Channel channel, ChannelKey key, int token) {
     this(channel, key, token, 65536);

@@ -48,6 +48,14 @@ final class IoLoop implements Runnable {
   private static final int EAGAIN = 11;
   private static final int SEND_RETRIES = 8;
   private static final int ENOBUFS = 105;
+  /**
+   * Sends since the loop last slept after which its sockets leave the epoll set until it next sleeps (see {@link
+   * #detach}). A shorter busy spell (a few echoes now and then) would pay the two epoll_ctl calls per socket for
+   * little.
+   */
+  static final int DETACH_AFTER = 64;
+  /** While detached, how often each socket's error queue is read even when no send reported a pending error. */
+  private static final long DETACHED_ERROR_CHECK = 1_000_000L;
   /** Whether {@link Preload} has run for the echo path's classes (any thread; a second run is harmless). */
   private static volatile boolean echoPathInitialised;
 
@@ -112,6 +120,12 @@ final class IoLoop implements Runnable {
   private int localErrorMtu;
   /** When the loop last sent something (poller clock), for the spin decision. */
   private long lastBusy = Long.MIN_VALUE / 2;
+  /** The loop's sockets are out of the epoll set: it is busy and reads them itself every turn ({@link #detach}). */
+  private boolean detached;
+  /** Echoes sent since the loop last slept: a busy spell long enough to detach for ({@link #DETACH_AFTER}). */
+  private int busySent;
+  /** Turns of the loop, to tell which sockets were already read in this one. */
+  private int turn;
 
   // Payload buffers: the client's pattern (cookie, serial, then i & 0xff) and a buffer for explicit payloads. Both
   // grow to the largest payload sent so far (most clients never pass 56 bytes; each caller loop has its own).
@@ -220,10 +234,13 @@ final class IoLoop implements Runnable {
 
   private void loop() throws IcmpException {
     while (!stopping) {
+      turn++;
       runTasks();
       int sentNow = drainSubmissions();
       long now = poller.nanoTime();
       if (sentNow > 0) readRecentlySent();
+      // Before any deadline is declared passed: what a detached socket holds (an answer or an ICMP error) is read.
+      if (detached) readDetached(now);
       expire(now);
       sweep(now);
       flushBatch();
@@ -231,7 +248,15 @@ final class IoLoop implements Runnable {
       if (sentNow > 0) lastBusy = now;
       if (!queue.isEmpty() || !tasks.isEmpty() || spinForWork(now)) {
         timeout = 0;
+        busySent += sentNow;
+        if (detached || busySent >= DETACH_AFTER) {
+          // Busy: no poll at all. The sockets are read above, every turn; nothing else needs the poller now.
+          if (!detached) detach();
+          continue;
+        }
       } else {
+        busySent = 0;
+        if (detached) attach();
         Probe first = timers.peek();
         timeout = first == null ? -1 : undershoot(Math.max(0, first.deadline - poller.nanoTime()));
         if (!deferred.isEmpty()) timeout = timeout < 0 ? DEFER_WAIT : Math.min(timeout, DEFER_WAIT);
@@ -252,6 +277,61 @@ final class IoLoop implements Runnable {
       wakeRequested.set(false);
       for (int i = 0; i < readyCount; i++) onReady(readyTokens[i], readyErrors[i]);
       flushBatch(); // answers read while polling complete now, not after the next round of sends
+    }
+  }
+
+  /**
+   * Takes the loop's sockets out of the epoll set for a busy spell. A socket in an epoll set costs every packet that
+   * arrives on it a callback under the epoll's lock, even when nobody waits (the kernel's loopback round trip, ~7 us
+   * on two busy cores, grows by ~0.35 us: `bench/kernel_features ... EP`); a busy loop reads its sockets anyway.
+   * While detached, the loop neither polls nor hands itself to callers ({@link #tryRunDirect} needs it asleep), and
+   * {@link #readDetached} reads every socket each turn. {@link #attach} puts them back before the loop sleeps;
+   * EPOLL_CTL_ADD reports what is already readable, so nothing that arrived meanwhile is slept through.
+   */
+  private void detach() throws IcmpException {
+    long now = poller.nanoTime();
+    for (int i = 0, n = channels.size(); i < n; i++) {
+      ChannelState cs = channels.get(i);
+      if (cs.watched) {
+        poller.unregister(cs.channel);
+        cs.watched = false;
+        cs.errorsCheckedAt = now;
+      }
+    }
+    detached = true;
+  }
+
+  private void attach() throws IcmpException {
+    for (int i = 0, n = channels.size(); i < n; i++) {
+      ChannelState cs = channels.get(i);
+      if (!cs.watched) {
+        poller.register(cs.channel, cs.token);
+        cs.watched = true;
+      }
+    }
+    detached = false;
+  }
+
+  /**
+   * Reads the detached sockets: those not read yet this turn (answers that came from elsewhere than our own sends),
+   * and the error queue of those whose pending error a send consumed ({@link ChannelState#errorPending}; an ICMP
+   * error sets it, and otherwise a receive would fail with it and read the queue itself), or every
+   * {@link #DETACHED_ERROR_CHECK} as a backstop.
+   */
+  private void readDetached(long now) throws IcmpException {
+    for (int i = 0, n = channels.size(); i < n; i++) {
+      ChannelState cs = channels.get(i);
+      if (cs.watched) continue;
+      boolean errors = cs.errorPending || now - cs.errorsCheckedAt >= DETACHED_ERROR_CHECK;
+      if (errors) {
+        cs.errorPending = false;
+        cs.errorsCheckedAt = now;
+      }
+      boolean readAlready = cs.readTurn == turn;
+      if (readAlready && !errors) continue;
+      current = cs;
+      cs.readTurn = turn;
+      cs.channel.receive(packetSink, readAlready ? 0 : RECEIVE_BATCH, errors);
     }
   }
 
@@ -361,6 +441,9 @@ final class IoLoop implements Runnable {
     // The deadline counts from the send, not from whenever the send returned.
     long sendClock = poller.nanoTime();
     int errno = cs.channel.send(r, p.targetRef(), p.address4(), p.sequence, payload, r.payloadSize());
+    // A pending error (sk_err) reported by the send means an ICMP error was queued: the error queue is read this
+    // turn, before deadlines are checked (EPOLLERR would only tell the next poll, and a busy loop does not poll).
+    if (errno != 0) cs.errorPending = true;
     // An ICMP error about an earlier echo leaves a pending error on the socket (sk_err) that the next send reports
     // once and clears; a genuine failure fails every time. Errors keep arriving while echoes are in flight, so a
     // few retries tell them apart.
@@ -478,7 +561,12 @@ final class IoLoop implements Runnable {
       }
       resolvedMode[fam] = ch.mode();
       ChannelState cs = new ChannelState(ch, k, channels.size());
-      poller.register(ch, cs.token);
+      if (detached) {
+        cs.watched = false; // joins the others: read every turn until the loop sleeps
+        cs.errorsCheckedAt = poller.nanoTime();
+      } else {
+        poller.register(ch, cs.token);
+      }
       channels.add(cs);
       members.add(cs);
       return cs;
@@ -525,8 +613,12 @@ final class IoLoop implements Runnable {
       ChannelState cs = channels.get(i);
       if (cs.sentSinceRead) {
         cs.sentSinceRead = false;
+        cs.readTurn = turn;
         current = cs;
-        cs.channel.receive(packetSink, RECEIVE_BATCH, false);
+        // A send that reported a pending error: its ICMP error is read now, before this turn's deadlines pass.
+        boolean errors = cs.errorPending;
+        cs.errorPending = false;
+        cs.channel.receive(packetSink, RECEIVE_BATCH, errors);
       }
     }
   }
@@ -682,7 +774,9 @@ final class IoLoop implements Runnable {
       // answer or a duplicate of an earlier echo.
       while (!p.finished) {
         current = cs;
-        if (cs.channel.receive(packetSink, 1, false) == 0) break;
+        boolean errors = cs.errorPending;
+        cs.errorPending = false;
+        if (cs.channel.receive(packetSink, 1, errors) == 0) break;
       }
       boolean registered = false;
       while (!p.finished) {

@@ -123,6 +123,81 @@ class EngineTest {
   }
 
   @Test
+  void aBusyLoopReadsItsSocketsOutsideThePollerAndWatchesThemAgainBeforeItSleeps() throws Exception {
+    // One I/O thread, an IPv6 and an IPv4 socket. The loop stalls in the IPv6 echo's send while 1,100 IPv4 echoes
+    // queue up; then it sends 1,024 in its first turn (more than IoLoop.DETACH_AFTER) and takes both sockets out of
+    // the poller, because more work is queued. In the next turn, at its first send, the IPv6 answer arrives and the
+    // clock jumps past every deadline: only a loop that reads its unwatched sockets itself, before it checks
+    // deadlines, gets the answer; one that waits for the poller to report it times the echo out first.
+    client.socketMode(StandardProtocolFamily.INET);
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    fake.sendGate = gate;
+    CompletableFuture<EchoResult> v6 = client.echoAsync(EchoRequest.to(TARGET6).timeout(TIMEOUT).build());
+    List<CompletableFuture<EchoResult>> v4 = new ArrayList<>();
+    for (int i = 0; i < 1_100; i++) {
+      v4.add(client.echoAsync(EchoRequest.to(addr("10.2." + (i >> 8) + "." + (i & 255))).timeout(TIMEOUT).build()));
+    }
+    fake.onSend = n -> {
+      if (n == 1_025) {
+        FakeTransport.Sent s6 = fake.allSent().get(0);
+        assertTrue(s6.request().isIpv6());
+        fake.inject(s6.channel(), fake.replyTo(s6, 1_000));
+        fake.advance(TimeUnit.SECONDS.toNanos(2));
+      }
+    };
+    gate.countDown();
+    assertInstanceOf(EchoResult.Reply.class, get(v6), "answered, not timed out");
+    fake.awaitSent(1 + 1_100);
+    fake.advance(TimeUnit.SECONDS.toNanos(2)); // the echoes sent after the jump time out too
+    for (CompletableFuture<EchoResult> f : v4) assertInstanceOf(EchoResult.TimedOut.class, get(f));
+    FakeTransport.FakeChannel ch6 = fake.allSent().get(0).channel();
+    FakeTransport.FakeChannel ch4 = fake.allSent().get(1).channel();
+    assertEquals(1, fake.watchState(ch6)[2], "the IPv6 answer was read while its socket was out of the poller");
+    waitFor(() -> fake.watchState(ch4), w -> w[0] == 1 && fake.watchState(ch6)[0] == 1); // back before sleeping
+    assertTrue(fake.watchState(ch4)[1] >= 1 && fake.watchState(ch6)[1] >= 1, "both left the poller while busy");
+  }
+
+  @Test
+  void busySpellsShorterThanTheThresholdNeverLeaveThePoller() throws Exception {
+    // Two bursts of 40 echoes (80 in all, each burst under IoLoop.DETACH_AFTER), the loop asleep in between: a
+    // spell is counted from the loop's last sleep, so the sockets stay in the poller.
+    int sent = 0;
+    for (int burst = 0; burst < 2; burst++) {
+      List<CompletableFuture<EchoResult>> fs = new ArrayList<>();
+      for (int i = 0; i < 40; i++) fs.add(client.echoAsync(request()));
+      fake.awaitSent(sent + 40);
+      List<FakeTransport.Sent> all = fake.allSent();
+      for (int i = sent; i < sent + 40; i++) fake.inject(all.get(i).channel(), fake.replyTo(all.get(i), 1_000));
+      for (CompletableFuture<EchoResult> f : fs) assertInstanceOf(EchoResult.Reply.class, get(f));
+      sent += 40;
+      Thread.sleep(50); // nothing in flight, nothing queued: the loop sleeps in the poller
+    }
+    assertEquals(0, fake.watchState(fake.allSent().get(0).channel())[1], "never unregistered");
+  }
+
+  @Test
+  void anIcmpErrorWhosePendingErrorASendConsumedIsReadBeforeDeadlinesPass() throws Exception {
+    // The kernel reports a socket's pending error (an ICMP error arrived, IP_RECVERR) to whichever call comes
+    // first. When that is the next echo's send, the error queue must be read in the same turn: here the clock also
+    // jumps past the first echo's deadline during that send, so reading it only at the next poll would time it out.
+    CompletableFuture<EchoResult> first = client.echoAsync(request());
+    FakeTransport.Sent s = fake.awaitSent(1);
+    java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+    fake.onSend = n -> {
+      if (n == 2 && once.compareAndSet(false, true)) { // the retried send must go out
+        fake.injectError(s.channel(), fake.errorAbout(s, ROUTER, 3, 1, 0));
+        fake.advance(TimeUnit.SECONDS.toNanos(2));
+      }
+    };
+    CompletableFuture<EchoResult> second = client.echoAsync(request());
+    EchoResult.IcmpError e = assertInstanceOf(EchoResult.IcmpError.class, get(first));
+    assertEquals(IpStatus.IP_DEST_HOST_UNREACHABLE, e.status());
+    assertEquals(ROUTER, e.from());
+    fake.awaitSent(2); // the second echo's send was tried again after reporting the stale error, and went out
+    assertInstanceOf(EchoResult.TimedOut.class, get(second));
+  }
+
+  @Test
   void batchCompletionCompletesExactlyTheFirstNInChunks() {
     // Engine.complete works in chunks of 32 (a per-chunk method, compiled early): check the chunk edges.
     for (int n : new int[] {0, 1, 31, 32, 33, 64, 100}) {

@@ -30,6 +30,11 @@ final class FakeTransport implements TransportFactory {
   /** While set and shut, every send waits on it (an I/O thread stuck in the kernel, its queue growing). */
   volatile java.util.concurrent.CountDownLatch sendGate;
   boolean denyAll;
+  /**
+   * Called on the I/O thread at the start of every send with its number (1 for the first send of the test): lets
+   * a test act at a precise point of the loop's turn, e.g. queue an ICMP error and move the clock.
+   */
+  volatile java.util.function.IntConsumer onSend;
   volatile IcmpException failPoller;
 
   @Override
@@ -79,6 +84,13 @@ final class FakeTransport implements TransportFactory {
     }
   }
 
+  /** Reads a channel's poller bookkeeping under the lock. */
+  int[] watchState(FakeChannel c) {
+    synchronized (lock) {
+      return new int[] {c.watched ? 1 : 0, c.unregistered, c.readUnwatched};
+    }
+  }
+
   /** How many sockets the engine opened. */
   int channelCount() {
     synchronized (lock) {
@@ -97,6 +109,20 @@ final class FakeTransport implements TransportFactory {
   void inject(FakeChannel c, Packet p) {
     synchronized (lock) {
       c.inbox.add(p);
+      woken = true;
+      lock.notifyAll();
+    }
+  }
+
+  /**
+   * Queues an ICMP error as the kernel does with IP_RECVERR: on the channel's error queue (read only by a receive
+   * that asks for it, or by one that a pending error fails), with the socket's pending error set, which the next
+   * send or receive reports once.
+   */
+  void injectError(FakeChannel c, Packet p) {
+    synchronized (lock) {
+      c.errorInbox.add(p);
+      c.pendingError = 113; // EHOSTUNREACH
       woken = true;
       lock.notifyAll();
     }
@@ -148,8 +174,11 @@ final class FakeTransport implements TransportFactory {
     @Override
     public void register(Channel channel, int token) {
       synchronized (lock) {
-        ((FakeChannel) channel).token = token;
-        registered.add((FakeChannel) channel);
+        FakeChannel c = (FakeChannel) channel;
+        if (registered.contains(c)) throw new AssertionError("registered twice"); // EEXIST
+        c.token = token;
+        c.watched = true;
+        registered.add(c);
       }
     }
 
@@ -161,7 +190,9 @@ final class FakeTransport implements TransportFactory {
     @Override
     public void unregister(Channel channel) {
       synchronized (lock) {
-        registered.remove(channel);
+        if (!registered.remove(channel)) throw new AssertionError("not registered"); // ENOENT
+        ((FakeChannel) channel).watched = false;
+        ((FakeChannel) channel).unregistered++;
       }
     }
 
@@ -173,7 +204,7 @@ final class FakeTransport implements TransportFactory {
         long realEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         while (true) {
           if (failPoller != null) throw failPoller;
-          for (FakeChannel c : registered) if (!c.inbox.isEmpty()) ready.add(c);
+          for (FakeChannel c : registered) if (!c.inbox.isEmpty() || !c.errorInbox.isEmpty()) ready.add(c);
           if (!ready.isEmpty() || woken || now - deadline >= 0 || timeoutNanos == 0) break;
           // Real time is only a safety net: the manual clock decides timeouts.
           if (System.nanoTime() - realEnd > 0) break;
@@ -186,7 +217,7 @@ final class FakeTransport implements TransportFactory {
         }
         woken = false;
       }
-      for (FakeChannel c : ready) sink.ready(c.token, false);
+      for (FakeChannel c : ready) sink.ready(c.token, !c.errorInbox.isEmpty()); // EPOLLERR
       return ready.size();
     }
 
@@ -212,6 +243,16 @@ final class FakeTransport implements TransportFactory {
     final SocketMode mode;
     final int identifier;
     final Queue<Packet> inbox = new ArrayDeque<>();
+    /** ICMP errors queued by {@link #injectError}: the socket's error queue. */
+    final Queue<Packet> errorInbox = new ArrayDeque<>();
+    /** The socket's pending error (sk_err): reported once by the next send or receive. */
+    int pendingError;
+    /** In the poller's set; guarded by the transport's lock. */
+    boolean watched;
+    /** How often the poller stopped watching it; guarded by the transport's lock. */
+    int unregistered;
+    /** Packets a receive delivered while the poller was not watching the channel; guarded by the lock. */
+    int readUnwatched;
     int token;
     long lastSend;
     boolean closed;
@@ -248,6 +289,14 @@ final class FakeTransport implements TransportFactory {
           throw new AssertionError(e);
         }
       }
+      java.util.function.IntConsumer hook = onSend;
+      if (hook != null) {
+        int n;
+        synchronized (lock) {
+          n = sent.size() + 1;
+        }
+        hook.accept(n);
+      }
       java.util.concurrent.CountDownLatch gate = sendGate;
       if (gate != null) {
         try {
@@ -258,6 +307,11 @@ final class FakeTransport implements TransportFactory {
       }
       synchronized (lock) {
         lastSend = now;
+        if (pendingError != 0) { // as the kernel's sock_alloc_send_pskb: the pending error fails this send, once
+          int e = pendingError;
+          pendingError = 0;
+          return e;
+        }
         if (sendErrno != 0) return sendErrno;
         byte[] copy = java.util.Arrays.copyOf(payload, length);
         EchoRequest actual = request.target().equals(target) ? request : request.withTarget(target);
@@ -280,10 +334,27 @@ final class FakeTransport implements TransportFactory {
     @Override
     public int receive(PacketSink sink, int max, boolean errorQueue) {
       int n = 0;
-      while (n < max) {
+      boolean errors;
+      synchronized (lock) {
+        // A pending error fails the normal receive; the real channel then reads the error queue (LinuxChannel).
+        errors = errorQueue || pendingError != 0;
+        pendingError = 0;
+      }
+      while (errors) {
+        Packet p;
+        synchronized (lock) {
+          p = errorInbox.poll();
+          if (p != null && !watched) readUnwatched++;
+        }
+        if (p == null) break;
+        sink.accept(this, p);
+        n++;
+      }
+      for (int got = 0; got < max; got++) {
         Packet p;
         synchronized (lock) {
           p = inbox.poll();
+          if (p != null && !watched) readUnwatched++;
         }
         if (p == null) break;
         sink.accept(this, p);
