@@ -90,6 +90,24 @@ class SweepCommandTest {
   }
 
   @Test
+  void perTargetSummariesSpanningSeveralOutputChunksComeOutWholeAndInOrder() {
+    // 2,046 summary lines of 40-70 characters: the summary is written in 64 KB chunks, so lines cross chunk edges.
+    Harness h = new Harness(SweepCommandTest::upBelow100);
+    Harness.Result res = h.run("sweep", "-q", "-c", "1", "-i", "0", "-t", "20", "-g", "127.0.0.0/21");
+    String[] lines = res.err().split("\n");
+    assertEquals(2_046, lines.length, () -> "lines: " + lines.length);
+    assertTrue(res.err().length() > 1 << 16, "more than one chunk");
+    for (int i = 0; i < lines.length; i++) {
+      int a = i + 1;
+      String label = String.format("%-11s", "127.0." + (a >> 8) + "." + (a & 255));
+      String want = (a & 255) < 100
+          ? label + " : xmt/rcv/%loss = 1/1/0%, min/avg/max = 0.046/0.046/0.046"
+          : label + " : xmt/rcv/%loss = 1/0/100%";
+      assertEquals(want, lines[i], "line " + i);
+    }
+  }
+
+  @Test
   void statsBlockOnStderr() {
     Harness h = new Harness(SweepCommandTest::upBelow100);
     Harness.Result res = h.run("sweep", "-s", "-t", "20", "-r", "1", "127.0.0.1", "127.0.0.200", "nosuch.invalid");

@@ -313,15 +313,17 @@ final class IoLoop implements Runnable {
   }
 
   /**
-   * Reads the detached sockets: those not read yet this turn (answers that came from elsewhere than our own sends),
-   * and the error queue of those whose pending error a send consumed ({@link ChannelState#errorPending}; an ICMP
-   * error sets it, and otherwise a receive would fail with it and read the queue itself), or every
-   * {@link #DETACHED_ERROR_CHECK} as a backstop.
+   * Reads the detached sockets that expect something: those not read yet this turn (answers that came from elsewhere
+   * than our own sends), and the error queue of those whose pending error a send consumed ({@link
+   * ChannelState#errorPending}; an ICMP error sets it, and otherwise a receive would fail with it and read the queue
+   * itself), or every {@link #DETACHED_ERROR_CHECK} as a backstop.
    */
   private void readDetached(long now) throws IcmpException {
     for (int i = 0, n = channels.size(); i < n; i++) {
       ChannelState cs = channels.get(i);
-      if (cs.watched) continue;
+      // A socket with nothing in flight and no answer remembered has nothing to wait for: whatever reaches it (a
+      // stray packet) is read once the loop sleeps, and an idle IPv6 socket does not cost a system call per turn.
+      if (cs.watched || (cs.inFlight == 0 && cs.answered == 0)) continue;
       boolean errors = cs.errorPending || now - cs.errorsCheckedAt >= DETACHED_ERROR_CHECK;
       if (errors) {
         cs.errorPending = false;
