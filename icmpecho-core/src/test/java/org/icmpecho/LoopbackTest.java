@@ -67,6 +67,28 @@ class LoopbackTest {
   }
 
   @Test
+  void everyEchoGoesToItsOwnTargetWhicheverWayItsAddressCame() throws Exception {
+    // A socket keeps the last destination written and skips rewriting it for the same address object; an address
+    // given as an int (a template echo) or an equal but distinct object must still be written.
+    InetAddress a = InetAddress.getByName("127.0.0.1");
+    InetAddress b = InetAddress.getByName("127.0.0.2");
+    InetAddress c = InetAddress.getByName("127.0.0.3");
+    InetAddress aAgain = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+    EchoRequest template = EchoRequest.of(a);
+    InetAddress[] order = {a, b, a, c, a, aAgain, b, b};
+    boolean[] viaTemplate = {false, false, false, true, false, false, true, false};
+    for (int i = 0; i < order.length; i++) {
+      EchoResult r = viaTemplate[i]
+          ? client.echoAsync(order[i], template).get(5, java.util.concurrent.TimeUnit.SECONDS)
+          : client.echoAsync(EchoRequest.of(order[i])).get(5, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(order[i], assertInstanceOf(EchoResult.Reply.class, r).from(), "echo " + i);
+    }
+    for (InetAddress t : new InetAddress[] {a, b, a, aAgain, c, c}) { // the caller's own socket
+      assertEquals(t, assertInstanceOf(EchoResult.Reply.class, client.echo(EchoRequest.of(t))).from());
+    }
+  }
+
+  @Test
   void largestPayloadsComeBackIntact() throws Exception {
     assertInstanceOf(EchoResult.Reply.class,
         client.echo(EchoRequest.to(InetAddress.getByName("127.0.0.1")).payloadSize(65507).build()));

@@ -124,6 +124,8 @@ final class IoLoop implements Runnable {
   private boolean detached;
   /** Echoes sent since the loop last slept: a busy spell long enough to detach for ({@link #DETACH_AFTER}). */
   private int busySent;
+  /** The poller clock at the last send (a caller loop's once-a-second slot sweep goes by it). */
+  private long lastSendClock;
   /** Turns of the loop, to tell which sockets were already read in this one. */
   private int turn;
 
@@ -442,6 +444,7 @@ final class IoLoop implements Runnable {
     }
     // The deadline counts from the send, not from whenever the send returned.
     long sendClock = poller.nanoTime();
+    lastSendClock = sendClock;
     int errno = cs.channel.send(r, p.targetRef(), p.address4(), p.sequence, payload, r.payloadSize());
     // A pending error (sk_err) reported by the send means an ICMP error was queued: the error queue is read this
     // turn, before deadlines are checked (EPOLLERR would only tell the next poll, and a busy loop does not poll).
@@ -802,7 +805,7 @@ final class IoLoop implements Runnable {
         for (int i = 0; i < readyCount; i++) onReady(readyTokens[i], readyErrors[i]);
       }
       if (registered) poller.unregister(cs.channel);
-      sweep(poller.nanoTime());
+      sweep(lastSendClock); // a clock reading per echo saved: the slots' sweep runs once a second
     } catch (IcmpException | FatalIo failure) {
       IcmpException e = failure instanceof FatalIo f ? (IcmpException) f.getCause() : (IcmpException) failure;
       failCaller(p, e);

@@ -69,6 +69,9 @@ final class LinuxChannel implements Channel {
 
   /** True while {@link #sendName} holds a {@code sockaddr_in} whose only varying field is the address. */
   private boolean sendName4;
+  /** The address {@link #sendName} holds (of length {@link #sendNameLen}), or null after an address given as an int. */
+  private java.net.InetAddress sendNameTarget;
+  private int sendNameLen;
   private final MemorySegment sendBuf = arena.allocate(MAX_SLOT, 8);
   private final MemorySegment sendIov = arena.allocate(Layouts.IOVEC);
   private final MemorySegment sendMsg = arena.allocate(Layouts.MSGHDR);
@@ -336,14 +339,20 @@ final class LinuxChannel implements Channel {
     MemorySegment.copy(scratchSegment, 0, sendBuf, 0, len);
     int nameLen;
     if (target != null) {
+      // Addresses are immutable: the same object as last time (a ping, one echo after another) is already there.
+      if (target != sendNameTarget) {
+        sendNameLen = SockAddr.write(sendName, target, ipv6);
+        sendNameTarget = target;
+      }
       sendName4 = false;
-      nameLen = SockAddr.write(sendName, target, ipv6);
+      nameLen = sendNameLen;
     } else if (sendName4) {
       sendName.set(SockAddr.NET_INT, 4, address4); // a sweep: family and zeros are already there
       nameLen = 16;
     } else {
       nameLen = SockAddr.write4(sendName, address4);
       sendName4 = true;
+      sendNameTarget = null;
     }
     if (!plain(request)) return sendWithOptions(request, len, nameLen);
     // Nothing per message: sendto spares the kernel copying and checking a msghdr and its iovec. (The common case
