@@ -333,27 +333,22 @@ final class FakeTransport implements TransportFactory {
 
     @Override
     public int receive(PacketSink sink, int max, boolean errorQueue) {
-      int n = 0;
       boolean errors;
       synchronized (lock) {
         // A pending error fails the normal receive; the real channel then reads the error queue (LinuxChannel).
         errors = errorQueue || pendingError != 0;
         pendingError = 0;
       }
-      while (errors) {
+      return (errors ? deliver(errorInbox, Integer.MAX_VALUE, sink) : 0) + deliver(inbox, max, sink);
+    }
+
+    /** Hands up to {@code max} packets of {@code queue} to {@code sink}, one at a time, as the engine reads them. */
+    private int deliver(Queue<Packet> queue, int max, PacketSink sink) {
+      int n = 0;
+      while (n < max) {
         Packet p;
         synchronized (lock) {
-          p = errorInbox.poll();
-          if (p != null && !watched) readUnwatched++;
-        }
-        if (p == null) break;
-        sink.accept(this, p);
-        n++;
-      }
-      for (int got = 0; got < max; got++) {
-        Packet p;
-        synchronized (lock) {
-          p = inbox.poll();
+          p = queue.poll();
           if (p != null && !watched) readUnwatched++;
         }
         if (p == null) break;
