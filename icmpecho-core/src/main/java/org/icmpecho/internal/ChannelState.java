@@ -33,8 +33,6 @@ final class ChannelState {
   boolean errorPending;
   /** Poller clock of the last error-queue read while detached. */
   long errorsCheckedAt;
-  /** The loop turn in which this socket was last read. */
-  int readTurn;
 
   ChannelState(Channel channel, ChannelKey key, int token) {
     this(channel, key, token, 65536);

@@ -126,8 +126,6 @@ final class IoLoop implements Runnable {
   private int busySent;
   /** The poller clock at the last send (a caller loop's once-a-second slot sweep goes by it). */
   private long lastSendClock;
-  /** Turns of the loop, to tell which sockets were already read in this one. */
-  private int turn;
 
   // Payload buffers: the client's pattern (cookie, serial, then i & 0xff) and a buffer for explicit payloads. Both
   // grow to the largest payload sent so far (most clients never pass 56 bytes; each caller loop has its own).
@@ -236,13 +234,11 @@ final class IoLoop implements Runnable {
 
   private void loop() throws IcmpException {
     while (!stopping) {
-      turn++;
       runTasks();
       int sentNow = drainSubmissions();
       long now = poller.nanoTime();
-      if (sentNow > 0) readRecentlySent();
-      // Before any deadline is declared passed: what a detached socket holds (an answer or an ICMP error) is read.
-      if (detached) readDetached(now);
+      // Before any deadline is declared passed: what the sockets hold (answers, ICMP errors) is read.
+      if (sentNow > 0 || detached) readSockets(now);
       expire(now);
       sweep(now);
       flushBatch();
@@ -287,7 +283,7 @@ final class IoLoop implements Runnable {
    * arrives on it a callback under the epoll's lock, even when nobody waits (the kernel's loopback round trip, ~7 us
    * on two busy cores, grows by ~0.35 us: `bench/kernel_features ... EP`); a busy loop reads its sockets anyway.
    * While detached, the loop neither polls nor hands itself to callers ({@link #tryRunDirect} needs it asleep), and
-   * {@link #readDetached} reads every socket each turn. {@link #attach} puts them back before the loop sleeps;
+   * {@link #readSockets} reads every socket each turn. {@link #attach} puts them back before the loop sleeps;
    * EPOLL_CTL_ADD reports what is already readable, so nothing that arrived meanwhile is slept through.
    */
   private void detach() throws IcmpException {
@@ -312,31 +308,6 @@ final class IoLoop implements Runnable {
       }
     }
     detached = false;
-  }
-
-  /**
-   * Reads the detached sockets that expect something: those not read yet this turn (answers that came from elsewhere
-   * than our own sends), and the error queue of those whose pending error a send consumed ({@link
-   * ChannelState#errorPending}; an ICMP error sets it, and otherwise a receive would fail with it and read the queue
-   * itself), or every {@link #DETACHED_ERROR_CHECK} as a backstop.
-   */
-  private void readDetached(long now) throws IcmpException {
-    for (int i = 0, n = channels.size(); i < n; i++) {
-      ChannelState cs = channels.get(i);
-      // A socket with nothing in flight and no answer remembered has nothing to wait for: whatever reaches it (a
-      // stray packet) is read once the loop sleeps, and an idle IPv6 socket does not cost a system call per turn.
-      if (cs.watched || (cs.inFlight == 0 && cs.answered == 0)) continue;
-      boolean errors = cs.errorPending || now - cs.errorsCheckedAt >= DETACHED_ERROR_CHECK;
-      if (errors) {
-        cs.errorPending = false;
-        cs.errorsCheckedAt = now;
-      }
-      boolean readAlready = cs.readTurn == turn;
-      if (readAlready && !errors) continue;
-      current = cs;
-      cs.readTurn = turn;
-      cs.channel.receive(packetSink, readAlready ? 0 : RECEIVE_BATCH, errors);
-    }
   }
 
   /**
@@ -612,21 +583,28 @@ final class IoLoop implements Runnable {
     return g.first().channel.mode();
   }
 
-  private void readRecentlySent() throws IcmpException {
-    // On loopback the kernel queues the reply inside our own sendmsg: read it now rather than after an epoll_wait.
+  /**
+   * Reads, once, each socket sent on since its last read (on loopback the kernel queues the answer inside our own
+   * send: read it now rather than after a poll) and, while the loop is detached, each that expects something (echoes
+   * in flight or answers remembered; answers from elsewhere arrive at any time, and no poll reports them). A socket's
+   * error queue is read with it when a send reported a pending error ({@link ChannelState#errorPending}; otherwise a
+   * receive fails with that error and reads the queue itself) and, while detached, every {@link
+   * #DETACHED_ERROR_CHECK} as a backstop. An idle socket (say IPv6 during an IPv4 sweep) costs no system call.
+   */
+  private void readSockets(long now) throws IcmpException {
     for (int i = 0, n = channels.size(); i < n; i++) {
       ChannelState cs = channels.get(i);
-      if (cs.sentSinceRead) {
-        cs.sentSinceRead = false;
-        cs.readTurn = turn;
-        current = cs;
-        // A send that reported a pending error: its ICMP error is read now, before this turn's deadlines pass.
-        boolean errors = cs.errorPending;
-        cs.errorPending = false;
-        cs.channel.receive(packetSink, RECEIVE_BATCH, errors);
-      }
+      boolean expects = !cs.watched && (cs.inFlight > 0 || cs.answered > 0);
+      if (!cs.sentSinceRead && !expects) continue;
+      boolean errors = cs.errorPending || (expects && now - cs.errorsCheckedAt >= DETACHED_ERROR_CHECK);
+      if (errors) cs.errorsCheckedAt = now;
+      cs.sentSinceRead = false;
+      cs.errorPending = false;
+      current = cs;
+      cs.channel.receive(packetSink, RECEIVE_BATCH, errors);
     }
   }
+
 
   /** Turns input readiness of a group's sockets on or off. */
   private void setArmed(ChannelGroup g, boolean on) throws IcmpException {
@@ -677,7 +655,7 @@ final class IoLoop implements Runnable {
       setArmed(g, false);
       try {
         start(p);
-        if (!p.finished) readRecentlySent();
+        if (!p.finished) readSockets(lastSendClock); // attached: no error backstop, so no clock needed
         flushBatch();
       } finally {
         setArmed(g, true);
