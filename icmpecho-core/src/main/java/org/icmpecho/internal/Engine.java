@@ -38,7 +38,7 @@ public final class Engine {
     this.cookie = new SecureRandom().nextInt();
     loops = new IoLoop[config.socketsPerFamily()];
     for (int i = 0; i < loops.length; i++) {
-      loops[i] = new IoLoop(this, config, i, cookie);
+      loops[i] = new IoLoop(this, outstanding, config, i, cookie);
     }
     for (IoLoop l : loops) l.thread.start();
   }
@@ -166,7 +166,7 @@ public final class Engine {
         }
       }
       if (callerLoops.size() >= config.callerSockets()) return new CallerSlot(t, null, System.nanoTime() + CALLER_RETRY);
-      CallerSlot slot = new CallerSlot(t, IoLoop.forCaller(this, config, cookie), 0);
+      CallerSlot slot = new CallerSlot(t, IoLoop.forCaller(outstanding, config, cookie), 0);
       callerLoops.add(slot);
       return slot;
     }
@@ -181,11 +181,17 @@ public final class Engine {
 
   /** Has the first I/O thread open a ping socket for a caller loop (it sits in the client's namespace). */
   private Channel openCallerChannel(boolean v6) throws InterruptedException {
+    CompletableFuture<Channel> opening = onLoop(loops[0], () -> loops[0].openForCaller(v6));
     try {
-      Channel ch = onFirstLoop(() -> loops[0].openForCaller(v6));
+      Channel ch = await(opening);
       if (ch == null) noCallerSocket[v6 ? 1 : 0] = true;
       return ch;
-    } catch (IcmpException e) {
+    } catch (IcmpException | InterruptedException e) {
+      // Given up waiting (interrupted, or 30 s): the I/O thread may still open it, and then nobody else would close it.
+      opening.thenAccept(ch -> {
+        if (ch != null) ch.close();
+      });
+      if (e instanceof InterruptedException ie) throw ie;
       return null; // the shared path reports whatever is wrong with the sockets
     }
   }
@@ -194,11 +200,6 @@ public final class Engine {
   @FunctionalInterface
   private interface LoopTask<T> {
     T run() throws IcmpException;
-  }
-
-  /** Runs {@code task} on the first I/O thread (sockets are opened there, inside the namespace); waits up to 30 s. */
-  private <T> T onFirstLoop(LoopTask<T> task) throws IcmpException, InterruptedException {
-    return await(onLoop(loops[0], task));
   }
 
   /** Queues {@code task} for {@code loop}'s thread. */

@@ -30,6 +30,12 @@ public final class InternalAccess {
     return engines.apply(client).callerSocketCount();
   }
 
+  /** The client's engine, for the lab's reachability checks (a closed client must not be kept alive). */
+  public static Object engine(IcmpClient client) {
+    if (engines == null) IcmpClient.newBuilder();
+    return engines.apply(client);
+  }
+
   /** Called once by {@link IcmpClient}'s static initialiser. */
   public static void setConfigurer(BiConsumer<IcmpClient.Builder, UnaryOperator<EngineConfig>> c) {
     configurer = c;

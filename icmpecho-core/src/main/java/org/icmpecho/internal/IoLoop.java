@@ -68,7 +68,10 @@ final class IoLoop implements Runnable {
   /** Several loops per family: the backlog is read, so it is kept (with one loop, an atomic per echo for nothing). */
   private final boolean countsBacklog;
 
+  /** Null for a caller loop: a long-lived thread's caller slot must not keep a closed client's engine alive. */
   private final Engine engine;
+  /** The engine's count of echoes in flight (what {@link Engine#released} decrements for the I/O loops). */
+  private final java.util.concurrent.atomic.AtomicLong outstanding;
   private final EngineConfig config;
   private final TransportFactory transport;
   /** The caller's executor for completions, or null for the loop's own {@link CompletionThread}. */
@@ -142,12 +145,15 @@ final class IoLoop implements Runnable {
   long sent, replies, errors, timeouts, sendFailures, duplicates, late, foreign, corrupted, badChecksum;
   long inFlight;
 
-  IoLoop(Engine engine, EngineConfig config, int index, int cookie) {
-    this(engine, config, index, cookie, false);
+  IoLoop(Engine engine, java.util.concurrent.atomic.AtomicLong outstanding, EngineConfig config, int index,
+      int cookie) {
+    this(engine, outstanding, config, index, cookie, false);
   }
 
-  private IoLoop(Engine engine, EngineConfig config, int index, int cookie, boolean caller) {
+  private IoLoop(Engine engine, java.util.concurrent.atomic.AtomicLong outstanding, EngineConfig config, int index,
+      int cookie, boolean caller) {
     this.engine = engine;
+    this.outstanding = outstanding;
     this.config = config;
     this.countsBacklog = !caller && config.socketsPerFamily() > 1;
     this.transport = config.transportFactory();
@@ -168,8 +174,8 @@ final class IoLoop implements Runnable {
    * socket is opened by an I/O thread (which sits in the client's network namespace) and handed over with {@link
    * #adoptCallerChannel}.
    */
-  static IoLoop forCaller(Engine engine, EngineConfig config, int cookie) {
-    IoLoop l = new IoLoop(engine, config, -1, cookie, true);
+  static IoLoop forCaller(java.util.concurrent.atomic.AtomicLong outstanding, EngineConfig config, int cookie) {
+    IoLoop l = new IoLoop(null, outstanding, config, -1, cookie, true);
     l.owner.set(FREE);
     return l;
   }
@@ -347,7 +353,7 @@ final class IoLoop implements Runnable {
     for (int i = deferred.size(); i > 0; i--) {
       p = deferred.pollFirst();
       if (p.isDone()) {
-        engine.released();
+        outstanding.decrementAndGet();
         continue;
       }
       start(p);
@@ -383,7 +389,7 @@ final class IoLoop implements Runnable {
     Probe p = queue.poll();
     if (p == null) return -1;
     if (p.isDone()) { // cancelled before it was sent
-      engine.released();
+      outstanding.decrementAndGet();
       return 0;
     }
     start(p);
@@ -666,7 +672,7 @@ final class IoLoop implements Runnable {
       if (!p.finished) {
         p.finished = true;
         inFlight--;
-        engine.released();
+        outstanding.decrementAndGet();
         p.completeExceptionally(e);
       }
     } finally {
@@ -772,6 +778,7 @@ final class IoLoop implements Runnable {
         }
         if (Thread.interrupted()) {
           withdraw(p);
+          if (registered) unwatchCaller(cs); // else the thread's next waiting echo finds it there (EEXIST)
           throw new InterruptedException();
         }
         if (!registered) {
@@ -782,7 +789,7 @@ final class IoLoop implements Runnable {
         poller.await(Math.min(p.deadline - now, CALLER_SLICE), readySink);
         for (int i = 0; i < readyCount; i++) onReady(readyTokens[i], readyErrors[i]);
       }
-      if (registered) poller.unregister(cs.channel);
+      if (registered) unwatchCaller(cs);
       sweep(lastSendClock); // a clock reading per echo saved: the slots' sweep runs once a second
     } catch (IcmpException | FatalIo failure) {
       IcmpException e = failure instanceof FatalIo f ? (IcmpException) f.getCause() : (IcmpException) failure;
@@ -792,6 +799,15 @@ final class IoLoop implements Runnable {
       releaseCaller();
     }
     return true;
+  }
+
+  /** Takes a caller socket out of the caller's poller; a socket that cannot be is given up (the next echo opens one). */
+  private void unwatchCaller(ChannelState cs) {
+    try {
+      poller.unregister(cs.channel);
+    } catch (IcmpException e) {
+      stopping = true;
+    }
   }
 
   private void failCaller(Probe p, IcmpException e) {
@@ -827,6 +843,7 @@ final class IoLoop implements Runnable {
     terminated = true;
     for (ChannelState cs : channels) cs.channel.close();
     channels.clear();
+    defaultGroups[0] = defaultGroups[1] = null; // a dead thread's slot may outlive the loop: keep it small
     if (poller != null) poller.close();
   }
 
@@ -1099,7 +1116,7 @@ final class IoLoop implements Runnable {
     }
     p.finished = true;
     inFlight--;
-    engine.released();
+    outstanding.decrementAndGet();
   }
 
   /**
@@ -1110,7 +1127,7 @@ final class IoLoop implements Runnable {
     if (p.finished) return;
     p.finished = true;
     inFlight--;
-    engine.released();
+    outstanding.decrementAndGet();
     if (p.direct) {
       if (outcome instanceof Throwable t) p.completeExceptionally(t);
       else p.complete((EchoResult) outcome);
