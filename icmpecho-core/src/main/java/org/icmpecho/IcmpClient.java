@@ -182,7 +182,10 @@ public final class IcmpClient implements AutoCloseable {
       return this;
     }
 
-    /** The most echoes in flight at once (default 1,048,576); beyond it {@code echoAsync} fails at once. */
+    /**
+     * The most echoes in flight at once (default 1,048,576); beyond it an echo fails at once with {@link
+     * IcmpSaturatedException} (the future of {@code echoAsync}, or thrown by {@code echo}).
+     */
     public Builder maxInFlight(int max) {
       if (max < 1) throw new IllegalArgumentException("maxInFlight " + max + " < 1");
       config = config.withMaxInFlight(max);

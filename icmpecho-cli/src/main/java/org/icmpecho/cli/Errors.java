@@ -12,7 +12,9 @@ import picocli.CommandLine.ParseResult;
 /**
  * The one place where failures become a message and an exit status: one clear line on stderr ({@code "icmpecho ping:
  * unknown iface: eth9"}), the usage hint, and each command's own status (ping and trace 2, sweep 3 for arguments and
- * 4 for the system, as fping). The stack trace only with {@code --stacktrace}.
+ * 4 for the system, as fping). The stack trace only with {@code --stacktrace}. Standard output that cannot be written
+ * ({@link Stdout}) ends a command with {@link #BROKEN_PIPE} and no message when the reader went away, else with
+ * {@code write error: REASON} and the command's failure status.
  */
 final class Errors implements IParameterExceptionHandler, IExecutionExceptionHandler, IExitCodeExceptionMapper {
 
@@ -36,12 +38,26 @@ final class Errors implements IParameterExceptionHandler, IExecutionExceptionHan
     return statuses(cl).usageStatus();
   }
 
+  /** The exit status after standard output closed under us (EPIPE): what a shell reports for a death by SIGPIPE. */
+  static final int BROKEN_PIPE = 128 + 13;
+
   @Override
   public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
     PrintWriter err = cl.getErr();
-    cl.getOut().flush();
+    Stdout.Failed stdout = ex instanceof Stdout.Failed f ? f : null;
+    if (stdout == null) {
+      try {
+        cl.getOut().flush();
+      } catch (Stdout.Failed f) {
+        stdout = f; // the command failed, and its output could not be written either: the write error is reported
+      }
+    }
+    if (stdout != null && stdout.brokenPipe()) return BROKEN_PIPE; // the reader is gone: nothing to say, as the C tools
     int status;
-    if (ex instanceof CliException ce) {
+    if (stdout != null) {
+      err.println(prefix(cl) + "write error: " + oneLine(stdout.getMessage()));
+      status = statuses(cl).failureStatus();
+    } else if (ex instanceof CliException ce) {
       err.println(prefix(cl) + oneLine(ce.getMessage()));
       if (ce.usageHint()) err.println(hint(cl));
       status = ce.status();

@@ -11,6 +11,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
@@ -48,7 +49,8 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
       "0:success (see each command's help for its own statuses)",
-      "2:usage error (bad option or value)"
+      "2:usage error (bad option or value)",
+      "141:standard output was closed (e.g. '| head -1'), as for a C tool killed by SIGPIPE"
     })
 public final class Main implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -64,10 +66,10 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), System.out.charset()), false);
+    PrintWriter out = new PrintWriter(
+        new OutputStreamWriter(new Stdout(new FileOutputStream(FileDescriptor.out)), System.out.charset()), false);
     PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), System.err.charset()), false);
     int status = commandLine(out, err).execute(args);
-    out.flush();
     err.flush();
     System.exit(status);
   }
@@ -86,6 +88,18 @@ public final class Main implements Callable<Integer> {
         .setParameterExceptionHandler(errors)
         .setExecutionExceptionHandler(errors)
         .setExitCodeExceptionMapper(errors)
+        .setExecutionStrategy(parsed -> {
+          // What the command left buffered is written before its status counts: a write error there fails it too.
+          try {
+            int status = new CommandLine.RunLast().execute(parsed);
+            out.flush();
+            return status;
+          } catch (Stdout.Failed e) {
+            ParseResult last = parsed;
+            while (last.subcommand() != null) last = last.subcommand();
+            return errors.handleExecutionException(e, last.commandSpec().commandLine(), parsed);
+          }
+        })
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setUsageHelpAutoWidth(false)
         .setUsageHelpWidth(100);

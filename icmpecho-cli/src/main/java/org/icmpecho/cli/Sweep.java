@@ -563,15 +563,10 @@ final class Sweep {
     err.printf(" %7d ICMP Echo Replies received%n", totalReplies);
     err.printf(" %7d other ICMP received%n", totalOther);
     err.println();
-    if (allRtt.count() > 0) {
-      err.println(" " + Fmt.fpingMs(allRtt.min()) + " ms (min round trip time)");
-      err.println(" " + Fmt.fpingMs(allRtt.mean()) + " ms (avg round trip time)");
-      err.println(" " + Fmt.fpingMs(allRtt.max()) + " ms (max round trip time)");
-    } else {
-      err.println(" NaN ms (min round trip time)");
-      err.println(" NaN ms (avg round trip time)");
-      err.println(" NaN ms (max round trip time)");
-    }
+    // With no reply, fping 5.1 prints zeros (RttStats gives 0 for all three then).
+    err.println(" " + Fmt.fpingMs(allRtt.min()) + " ms (min round trip time)");
+    err.println(" " + Fmt.fpingMs(allRtt.mean()) + " ms (avg round trip time)");
+    err.println(" " + Fmt.fpingMs(allRtt.max()) + " ms (max round trip time)");
     err.printf(" %12s sec (elapsed real time)%n", Fmt.fixed(elapsedNanos / 1e9, 3));
     err.flush();
   }

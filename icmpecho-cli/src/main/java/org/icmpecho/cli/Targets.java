@@ -1,9 +1,7 @@
 package org.icmpecho.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -109,28 +107,51 @@ final class Targets {
     }
   }
 
-  /** The targets of a {@code -f} file: the first word of each line; blank lines and {@code #} comments skipped. */
+  /** The longest word kept of a line (a host name has at most 253 characters; longer ones fail to resolve anyway). */
+  private static final int MAX_WORD = 1024;
+
+  /**
+   * The targets of a {@code -f} file, read as fping 5.1 reads it: line by line as bytes, the first word of each line
+   * (words end at C whitespace or a NUL byte), lines whose first word starts with {@code #} and blank lines skipped.
+   * Only the word is decoded (UTF-8, a malformed byte replaced), so a bad byte in a comment costs nothing and one in
+   * a name spoils only that line: the name does not resolve and is reported and skipped like any unknown name.
+   * Unlike fping, which reads a line in pieces of 131 bytes (the tail of a long comment then becomes targets), a
+   * line is one line whatever its length.
+   */
   static List<String> read(String file, InputStream stdin) throws IOException {
     List<String> out = new ArrayList<>();
-    try (BufferedReader r = file.equals("-")
-        ? new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))
-        : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        int hash = line.indexOf('#');
-        if (hash >= 0) line = line.substring(0, hash);
-        line = line.strip();
-        if (line.isEmpty()) continue;
-        int sp = line.indexOf(' ');
-        int tab = line.indexOf('\t');
-        int cut = sp < 0 ? tab : tab < 0 ? sp : Math.min(sp, tab);
-        out.add(cut < 0 ? line : line.substring(0, cut));
-        if (out.size() > MAX) throw new IOException("more than " + MAX + " targets");
+    try (InputStream in = file.equals("-") ? stdin : Files.newInputStream(Path.of(file))) {
+      byte[] buf = new byte[1 << 16];
+      byte[] word = new byte[MAX_WORD];
+      int len = 0;
+      boolean skipRest = false; // the line's first word is complete: the rest of the line does not matter
+      for (int n; (n = in.read(buf)) > 0; ) {
+        for (int i = 0; i < n; i++) {
+          byte c = buf[i];
+          if (c == '\n') {
+            addWord(out, word, len);
+            len = 0;
+            skipRest = false;
+          } else if (skipRest) {
+            continue;
+          } else if (c == 0 || c == ' ' || (c >= '\t' && c <= '\r')) { // sscanf's %s: C isspace, and NUL ends the string
+            skipRest = len > 0 || c == 0;
+          } else if (len < MAX_WORD) {
+            word[len++] = c;
+          }
+        }
       }
+      addWord(out, word, len);
     } catch (NoSuchFileException e) {
       throw new IOException("No such file or directory");
     }
     return out;
+  }
+
+  private static void addWord(List<String> out, byte[] word, int len) throws IOException {
+    if (len == 0 || word[0] == '#') return;
+    out.add(new String(word, 0, len, StandardCharsets.UTF_8));
+    if (out.size() > MAX) throw new IOException("more than " + MAX + " targets");
   }
 
   private static InetAddress literal(String s, String what) {

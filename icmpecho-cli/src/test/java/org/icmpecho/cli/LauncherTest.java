@@ -121,6 +121,76 @@ class LauncherTest {
     assertTrue(r.out().contains("complete -F"), r.out());
   }
 
+  /**
+   * Runs {@code script} with bash in the repository root ({@code ./icmpecho} is the launcher); the script's own last
+   * line prints the status it wants checked. All the scripts start at once and are waited for, each bounded.
+   */
+  static List<Run> shell(int timeoutSeconds, String... scripts) throws Exception {
+    List<Process> ps = new ArrayList<>();
+    for (String script : scripts) {
+      ps.add(launcher(List.of("bash", "-c", script)).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start());
+    }
+    List<Run> runs = new ArrayList<>();
+    try {
+      for (int i = 0; i < ps.size(); i++) {
+        Process p = ps.get(i);
+        // Read both streams while waiting (each is small): a full pipe must not stall the child.
+        var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+        var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) fail("did not end within " + timeoutSeconds + " s: " + scripts[i]);
+        runs.add(new Run(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS)));
+      }
+    } finally {
+      for (Process p : ps) p.descendants().forEach(ProcessHandle::destroyForcibly);
+      for (Process p : ps) p.destroyForcibly();
+    }
+    return runs;
+  }
+
+  private static String readAll(java.io.InputStream in) {
+    try {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aClosedOrFullStdoutEndsTheRunAsTheCToolsDo() throws Exception {
+    String status = "; echo \"status ${PIPESTATUS[0]}\" >&2";
+    List<Run> r = shell(60,
+        "./icmpecho ping -i 0.2 127.0.0.1 | head -1" + status,
+        "./icmpecho ping --json -i 0.2 127.0.0.1 | head -1" + status,
+        "./icmpecho sweep -c 100000 -p 10 127.0.0.1 | head -1" + status,
+        "./icmpecho ping -i 0.2 127.0.0.1 >/dev/full" + status,
+        "./icmpecho sweep -c 1 127.0.0.1 >/dev/full" + status);
+    // Closed pipe: the first line, then a silent end as by SIGPIPE (141).
+    assertEquals(new Run(0, "PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.\n", "status 141\n"), r.get(0));
+    assertTrue(r.get(1).out().startsWith("{\"type\":\"reply\",\"target\":\"127.0.0.1\""), r.get(1)::toString);
+    assertEquals("status 141\n", r.get(1).err());
+    assertTrue(r.get(2).out().startsWith("127.0.0.1 : [0], 64 bytes, "), r.get(2)::toString);
+    assertEquals("status 141\n", r.get(2).err());
+    // Full device: one line saying so, and the command's failure status, endless run or not.
+    assertEquals("icmpecho ping: write error: No space left on device\nstatus 2\n", r.get(3).err());
+    assertEquals("icmpecho sweep: write error: No space left on device\nstatus 4\n", r.get(4).err());
+  }
+
+  @Test
+  void aMissingNamespaceIsOneLineWithTheRealCause() throws Exception {
+    String ns = "ie-missing-" + ProcessHandle.current().pid();
+    String cause = "cannot open network namespace /var/run/netns/" + ns
+        + ": No such file or directory (create it with 'ip netns add')\n";
+    String status = "; echo \"status $?\" >&2";
+    List<Run> r = shell(60,
+        "./icmpecho ping -c 1 --netns " + ns + " 127.0.0.1" + status,
+        "./icmpecho sweep --netns " + ns + " 127.0.0.1" + status,
+        "./icmpecho trace --netns " + ns + " 127.0.0.1" + status);
+    // No log record from the library on top of the error it throws (it was a SEVERE record with a stack trace).
+    assertEquals("icmpecho ping: " + cause + "status 2\n", r.get(0).err());
+    assertEquals("icmpecho sweep: " + cause + "status 4\n", r.get(1).err());
+    assertEquals("icmpecho trace: " + cause + "status 2\n", r.get(2).err());
+  }
+
   @Test
   void ctrlCPrintsTheStatisticsAndExitsZero() throws Exception {
     Process p = launcher(List.of(root.resolve("icmpecho").toString(), "ping", "-i", "0.2", "127.0.0.1"))

@@ -124,6 +124,30 @@ class SweepCommandTest {
   }
 
   @Test
+  void statsWithoutAnyReplyPrintZerosAsFping() {
+    Harness h = new Harness((r, s) -> silence());
+    Harness.Result res = h.run("sweep", "-s", "-t", "10", "-r", "0", "127.0.0.200");
+    assertEquals(1, res.status(), res::toString);
+    for (String s : new String[] {
+        "\n 0.000 ms (min round trip time)\n", "\n 0.000 ms (avg round trip time)\n", "\n 0.000 ms (max round trip time)\n"}) {
+      assertTrue(res.err().contains(s), s + " in\n" + res.err());
+    }
+    assertTrue(!res.err().contains("NaN"), res::toString);
+  }
+
+  @Test
+  void aTargetFileIsReadAsBytesAndABadLineIsReportedAndSkipped(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("hosts");
+    byte[] latin1 = "# h\u00f4tes du labo\n127.0.0.1\nb\u00e9te.test\n127.0.0.2\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    Files.write(f, latin1); // 0xF4 and 0xE9 are not UTF-8: one in a comment, one in a name
+    Harness h = new Harness(SweepCommandTest::upBelow100);
+    Harness.Result res = h.run("sweep", "-t", "20", "-r", "0", "-f", f.toString());
+    assertEquals(2, res.status(), "an unknown name wins over alive, as fping: " + res);
+    assertEquals(List.of("127.0.0.1 is alive", "127.0.0.2 is alive"), res.outLines().stream().sorted().toList(), res::toString);
+    assertEquals("b\ufffdte.test: Name or service not known\n", res.err(), res::toString);
+  }
+
+  @Test
   void icmpErrorsAndDuplicatesLikeFping() {
     Harness h = new Harness((r, s) -> r.target().getAddress()[3] == 5
         ? icmpError(r, s, IpStatus.IP_DEST_HOST_UNREACHABLE, "10.0.0.1", 3, 1, 0)

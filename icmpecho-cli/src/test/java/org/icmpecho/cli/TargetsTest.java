@@ -68,6 +68,23 @@ class TargetsTest {
   }
 
   @Test
+  void filesAreReadAsFpingReadsThem(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("hosts.bin");
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    b.writeBytes("#\u00ff\u00fe comment with bytes that are not UTF-8\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    b.writeBytes("127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII)); // CRLF: \r is white space to sscanf
+    b.writeBytes("127.0.0.2#not-a-comment\n".getBytes(StandardCharsets.US_ASCII)); // '#' counts only at a word's start
+    b.writeBytes(new byte[] {'1', '2', '7', '.', '0', '.', '0', '.', '3', 0, 'x', '\n'}); // NUL ends the line
+    b.writeBytes(new byte[] {' ', 0, '1', '\n'}); // NUL before any word: nothing
+    b.writeBytes(new byte[] {'\u000b', '\f', 'h', (byte) 0xC3, '\n'}); // \v and \f are white space; a cut UTF-8 sequence
+    b.writeBytes(("x".repeat(5000) + "\n").getBytes(StandardCharsets.US_ASCII)); // a long line is one line
+    b.writeBytes("127.0.0.4".getBytes(StandardCharsets.US_ASCII)); // no final newline
+    Files.write(f, b.toByteArray());
+    List<String> got = Targets.read(f.toString(), null);
+    assertEquals(List.of("127.0.0.1", "127.0.0.2#not-a-comment", "127.0.0.3", "h\ufffd", "x".repeat(1024), "127.0.0.4"), got);
+  }
+
+  @Test
   void literalsNeverAskTheResolver() throws Exception {
     Resolver r = Resolver.system();
     assertEquals(InetAddress.getByName("127.0.0.1"), r.resolve("127.0.0.1", Resolver.Family.ANY));

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,6 +15,7 @@ import org.icmpecho.ClientStats;
 import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
 import org.icmpecho.IcmpException;
+import org.icmpecho.IcmpSaturatedException;
 import org.icmpecho.SocketMode;
 import org.icmpecho.internal.linux.LinuxTransport;
 
@@ -202,17 +202,25 @@ public final class Engine {
     T run() throws IcmpException;
   }
 
-  /** Queues {@code task} for {@code loop}'s thread. */
-  private static <T> CompletableFuture<T> onLoop(IoLoop loop, LoopTask<T> task) {
+  /** Queues {@code task} for {@code loop}'s thread; on a loop that has ended it fails with the client's failure. */
+  private <T> CompletableFuture<T> onLoop(IoLoop loop, LoopTask<T> task) {
     CompletableFuture<T> result = new CompletableFuture<>();
     loop.execute(() -> {
       try {
+        if (loop.terminated) throw ended(); // run by the shutdown drain: the loop's sockets and poller are gone
         result.complete(task.run());
       } catch (IcmpException | RuntimeException e) {
         result.completeExceptionally(e);
       }
     });
+    if (loop.terminated) result.completeExceptionally(ended()); // it may have drained its tasks before this one came
     return result;
+  }
+
+  /** Why a loop has ended: the failure that ended it (set before the loop reads as terminated), else the close. */
+  private IcmpException ended() {
+    IcmpException f = failure;
+    return f != null ? f : new IcmpException("client closed", null, null);
   }
 
   /** The outcome of a task on an I/O thread; waits up to 30 s. */
@@ -247,7 +255,7 @@ public final class Engine {
     }
     if (outstanding.incrementAndGet() > config.maxInFlight()) {
       outstanding.decrementAndGet();
-      p.completeExceptionally(new RejectedExecutionException(
+      p.completeExceptionally(new IcmpSaturatedException(
           "more than " + config.maxInFlight() + " echoes in flight (IcmpClient.Builder.maxInFlight)"));
       return p;
     }
@@ -356,8 +364,10 @@ public final class Engine {
   /** A loop has ended; from now on submissions fail at once with {@code cause}. */
   void failed(IcmpException cause, boolean fatal) {
     if (failure == null) failure = cause;
+    // Every pending and later echo fails with the cause, so the caller hears of it: no ERROR record on top (the
+    // default logging configuration would print it, with a stack trace, on the application's stderr).
     if (fatal && !closed) {
-      LOG.log(System.Logger.Level.ERROR, "icmpecho I/O thread failed; pending echoes fail with the cause", cause);
+      LOG.log(System.Logger.Level.DEBUG, "icmpecho I/O thread failed; pending echoes fail with the cause", cause);
     }
   }
 

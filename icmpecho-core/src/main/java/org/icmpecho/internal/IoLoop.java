@@ -1181,13 +1181,13 @@ final class IoLoop implements Runnable {
   }
 
   private void shutdown(Throwable fatal) {
-    terminated = true;
     IcmpException cause = fatal == null
         ? new IcmpException("client closed", null, null)
         : fatal instanceof IcmpException ie ? ie
         : fatal instanceof FatalIo fi ? (IcmpException) fi.getCause()
         : new IcmpException("icmpecho I/O thread failed: " + fatal, fatal);
-    engine.failed(cause, fatal != null);
+    engine.failed(cause, fatal != null); // before terminated: who sees the loop ended finds the cause set
+    terminated = true;
     for (Probe p : timers.drain()) finish(p, cause);
     for (Probe p : deferred) {
       inFlight++; // counted out when it was deferred

@@ -20,7 +20,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.icmpecho.ClientStats;
 import org.icmpecho.EchoRequest;
@@ -28,6 +27,7 @@ import org.icmpecho.EchoResult;
 import org.icmpecho.IcmpClient;
 import org.icmpecho.IcmpException;
 import org.icmpecho.IcmpPermissionException;
+import org.icmpecho.IcmpSaturatedException;
 import org.icmpecho.IpStatus;
 import org.icmpecho.SocketMode;
 import org.icmpecho.internal.packet.Packet;
@@ -571,7 +571,10 @@ class EngineTest {
     client.echoAsync(request());
     client.echoAsync(request());
     ExecutionException e = assertThrows(ExecutionException.class, () -> get(client.echoAsync(request())));
-    assertInstanceOf(RejectedExecutionException.class, e.getCause());
+    assertInstanceOf(IcmpSaturatedException.class, e.getCause());
+    // A blocking echo on the saturated client: an IcmpException (its throws clause), not a RuntimeException.
+    IcmpSaturatedException blocking = assertThrows(IcmpSaturatedException.class, () -> client.echo(request()));
+    assertTrue(blocking.getMessage().contains("more than 2 echoes in flight"), blocking.getMessage());
   }
 
   @Test

@@ -20,6 +20,7 @@ import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
 import org.icmpecho.IcmpException;
 import org.icmpecho.IcmpPermissionException;
+import org.icmpecho.IcmpSaturatedException;
 import org.icmpecho.IcmpUnsupportedException;
 import org.icmpecho.PathMtuDiscovery;
 
@@ -564,7 +565,7 @@ public final class IcmpApi {
     if (t instanceof IcmpPermissionException) return WinError.ERROR_ACCESS_DENIED;
     if (t instanceof IcmpUnsupportedException) return WinError.ERROR_NOT_SUPPORTED;
     if (t instanceof IcmpException e && "EADDRNOTAVAIL".equals(e.errno())) return WinError.ERROR_INVALID_NETNAME;
-    if (t instanceof RejectedExecutionException) return WinError.ERROR_NOT_ENOUGH_MEMORY;
+    if (t instanceof IcmpSaturatedException || t instanceof RejectedExecutionException) return WinError.ERROR_NOT_ENOUGH_MEMORY;
     return WinError.ERROR_GEN_FAILURE;
   }
 
