@@ -2,40 +2,60 @@ package org.icmpecho.winapi;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
-/** A Win32 event: manual- or auto-reset, with the threads waiting on it (woken by {@link #set}). */
+/**
+ * A Win32 event: manual- or auto-reset, with the threads waiting on it (woken by {@link #set}). The states of all
+ * events change under one lock, so a wait-all can take several auto-reset events at once or none of them.
+ */
 final class EventObject {
+  private static final Object LOCK = new Object();
+
   final boolean manualReset;
   final String name;
   final AtomicInteger handles = new AtomicInteger(1);
-  private final AtomicBoolean signaled;
+  private boolean signaled; // guarded by LOCK
   private final Set<Thread> waiters = ConcurrentHashMap.newKeySet();
 
   EventObject(boolean manualReset, boolean initialState, String name) {
     this.manualReset = manualReset;
-    this.signaled = new AtomicBoolean(initialState);
+    this.signaled = initialState;
     this.name = name;
   }
 
   void set() {
-    signaled.set(true);
+    synchronized (LOCK) {
+      signaled = true;
+    }
     for (Thread t : waiters) LockSupport.unpark(t);
   }
 
   void reset() {
-    signaled.set(false);
+    synchronized (LOCK) {
+      signaled = false;
+    }
   }
 
-  /** True when the event is signaled; an auto-reset event is reset by the one waiter it releases. */
-  boolean tryAcquire() {
-    return manualReset ? signaled.get() : signaled.compareAndSet(true, false);
-  }
-
-  boolean isSignaled() {
-    return signaled.get();
+  /**
+   * Wait-any: the index of the first signaled event (an auto-reset one is reset), or -1. Wait-all: 0 when every
+   * event is signaled (the auto-reset ones are all reset), else -1 and nothing changes.
+   */
+  static int tryAcquire(EventObject[] events, boolean all) {
+    synchronized (LOCK) {
+      for (int i = 0; i < events.length; i++) {
+        if (events[i].signaled && !all) {
+          if (!events[i].manualReset) events[i].signaled = false;
+          return i;
+        }
+        if (!events[i].signaled && all) return -1;
+      }
+      if (!all) return -1;
+      for (EventObject e : events) {
+        if (!e.manualReset) e.signaled = false;
+      }
+      return 0;
+    }
   }
 
   void addWaiter(Thread t) {

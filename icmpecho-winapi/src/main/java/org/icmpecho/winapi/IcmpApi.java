@@ -1,6 +1,8 @@
 package org.icmpecho.winapi;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -37,9 +39,11 @@ import org.icmpecho.PathMtuDiscovery;
  * RequestData.byteSize()}, a {@code ReplySize} beyond {@code ReplyBuffer.byteSize()}, a struct argument shorter
  * than its struct, or a segment whose arena is closed gives 0 and {@link WinError#ERROR_NOACCESS}. A reply buffer
  * must be native memory (it receives absolute pointers into itself): a heap segment gives 0 and {@link
- * WinError#ERROR_INVALID_PARAMETER}. An asynchronous request writes its reply buffer from another thread, so that
- * buffer must not be confined to one thread ({@link WinError#ERROR_NOACCESS}). The request data and options are
- * read before the function returns.
+ * WinError#ERROR_INVALID_PARAMETER}. Struct arguments ({@code sockaddr_in6}, {@code IP_OPTION_INFORMATION}) may
+ * be at any address, native or heap. An asynchronous reply buffer of a confined arena (the natural C-style port)
+ * is written by its owner thread, the caller, before any of the layer's waits or {@link #IcmpParseReplies} return
+ * on that thread, and before an APC runs; if the arena is closed first, nothing is written. The request data and
+ * options are read before the function returns.
  *
  * <pre>{@code
  * MemorySegment h = IcmpApi.IcmpCreateFile();
@@ -232,6 +236,7 @@ public final class IcmpApi {
           ReplyWriter.statusOnly6(c.reply, IpExport.IP_GENERAL_FAILURE);
           throw new Fail(IpExport.IP_GENERAL_FAILURE);
         }
+        if (c.event != null) c.event.reset();
         c.signal(NtStatus.STATUS_INVALID_PARAMETER, ReplyWriter.statusOnly6(c.reply, IpExport.IP_GENERAL_FAILURE));
         Kernel32.SetLastError(WinError.ERROR_IO_PENDING);
         return 0;
@@ -253,11 +258,12 @@ public final class IcmpApi {
    *
    * @param ReplyBuffer the reply buffer (at least 40 bytes)
    * @param ReplySize its size; 0 returns 0
-   * @return the count; 0 with {@link WinError#ERROR_INVALID_PARAMETER} for a NULL buffer or size 0, with {@link
-   *     WinError#ERROR_NOACCESS} for a buffer shorter than the struct or closed
+   * @return the count; 0 with {@link WinError#ERROR_INVALID_PARAMETER} for a NULL buffer, a heap segment or size
+   *     0, with {@link WinError#ERROR_NOACCESS} for a buffer shorter than the struct or closed
    */
   public static int IcmpParseReplies(MemorySegment ReplyBuffer, int ReplySize) {
-    if (Native.isNull(ReplyBuffer) || ReplySize == 0) {
+    Apcs.flushWrites(Apcs.current()); // this thread's confined reply buffers are written first
+    if (Native.isNull(ReplyBuffer) || !ReplyBuffer.isNative() || ReplySize == 0) {
       Kernel32.SetLastError(WinError.ERROR_INVALID_PARAMETER);
       return 0;
     }
@@ -277,11 +283,17 @@ public final class IcmpApi {
    * @param ReplyBuffer the reply buffer (at least 36 bytes)
    * @param ReplySize its size; 0 returns 0
    * @return 1 or 0; 0 with {@link WinError#ERROR_GEN_FAILURE} for a NULL buffer or size 0 (as Microsoft
-   *     documents), with {@link WinError#ERROR_NOACCESS} for a buffer shorter than the struct or closed
+   *     documents), with {@link WinError#ERROR_INVALID_PARAMETER} for a heap segment, with {@link
+   *     WinError#ERROR_NOACCESS} for a buffer shorter than the struct or closed
    */
   public static int Icmp6ParseReplies(MemorySegment ReplyBuffer, int ReplySize) {
+    Apcs.flushWrites(Apcs.current());
     if (Native.isNull(ReplyBuffer) || ReplySize == 0) {
       Kernel32.SetLastError(WinError.ERROR_GEN_FAILURE);
+      return 0;
+    }
+    if (!ReplyBuffer.isNative()) {
+      Kernel32.SetLastError(WinError.ERROR_INVALID_PARAMETER);
       return 0;
     }
     try {
@@ -293,15 +305,16 @@ public final class IcmpApi {
     }
   }
 
+  // Unaligned accesses: a reply buffer may be at any address.
   private static int parse4(MemorySegment reply) {
-    int n = Short.toUnsignedInt(ICMP_ECHO_REPLY.Reserved(reply));
-    ICMP_ECHO_REPLY.Reserved(reply, (short) 0);
-    if (n == 0) Kernel32.SetLastError(ICMP_ECHO_REPLY.Status(reply));
+    int n = Short.toUnsignedInt(reply.get(JAVA_SHORT_UNALIGNED, ICMP_ECHO_REPLY.Reserved$offset()));
+    reply.set(JAVA_SHORT_UNALIGNED, ICMP_ECHO_REPLY.Reserved$offset(), (short) 0);
+    if (n == 0) Kernel32.SetLastError(reply.get(JAVA_INT_UNALIGNED, ICMP_ECHO_REPLY.Status$offset()));
     return n;
   }
 
   private static int parse6(MemorySegment reply) {
-    int status = ICMPV6_ECHO_REPLY.Status(reply);
+    int status = reply.get(JAVA_INT_UNALIGNED, ICMPV6_ECHO_REPLY.Status$offset());
     if (status == IpExport.IP_SUCCESS || status == IpExport.IP_HOP_LIMIT_EXCEEDED) return 1;
     Kernel32.SetLastError(status);
     return 0;
@@ -330,6 +343,7 @@ public final class IcmpApi {
     int flags;
     int timeout;
     boolean async;
+    boolean ownerWrites; // async into a confined buffer: only the issuing thread may write it
     EventObject event;
     MemorySegment apc;
     MemorySegment apcContext;
@@ -344,24 +358,35 @@ public final class IcmpApi {
       }
     }
 
-    /** The engine's answer arrived (on the callback executor, or at once): fill the buffer and signal. */
+    /**
+     * The engine's answer arrived (on the callback executor, or at once): fill the buffer and signal. A confined
+     * buffer is filled later by its owner thread; its event is set now (the owner writes before its wait returns),
+     * its APC is queued now, in completion order, and writes the buffer just before it runs.
+     */
     void complete(EchoResult result, Throwable failure) {
-      int nt = NtStatus.STATUS_SUCCESS;
-      long written = 0;
+      int nt = failure == null ? NtStatus.STATUS_SUCCESS : ntStatusOf(errorOf(failure));
+      if (!ownerWrites) {
+        signal(nt, write(result, failure));
+        return;
+      }
+      Apcs.OwnerWrite w = new Apcs.OwnerWrite(() -> reply.scope().isAlive() ? write(result, failure) : 0);
+      issuer.addWrite(w);
+      if (event != null) event.set();
+      else issuer.add(new Apcs.Apc(apc, apcContext, nt, 0, w));
+    }
+
+    /** Writes the outcome; returns the bytes written, 0 when the buffer's arena was closed meanwhile. */
+    private long write(EchoResult result, Throwable failure) {
       try {
         if (failure != null) {
-          nt = ntStatusOf(errorOf(failure));
-          written = ipv6
+          return ipv6
               ? ReplyWriter.statusOnly6(reply, IpExport.IP_GENERAL_FAILURE)
               : ReplyWriter.statusOnly4(reply, IpExport.IP_GENERAL_FAILURE);
-        } else {
-          written = ipv6 ? ReplyWriter.fill6(reply, sent, result) : ReplyWriter.fill4(reply, sent, result);
         }
-      } catch (RuntimeException bufferGone) {
-        // The reply buffer's arena was closed while the request was in flight: nothing can be written.
-        written = 0;
+        return ipv6 ? ReplyWriter.fill6(reply, sent, result) : ReplyWriter.fill4(reply, sent, result);
+      } catch (IllegalStateException bufferGone) {
+        return 0;
       }
-      signal(nt, written);
     }
   }
 
@@ -429,14 +454,10 @@ public final class IcmpApi {
       }
     }
     if (!Native.isNull(options)) {
-      checkStruct(options, IP_OPTION_INFORMATION.sizeof());
-      try {
-        c.hasOptions = true;
-        c.ttl = Byte.toUnsignedInt(IP_OPTION_INFORMATION.Ttl(options));
-        c.flags = Byte.toUnsignedInt(IP_OPTION_INFORMATION.Flags(options));
-      } catch (RuntimeException e) {
-        throw new Fail(WinError.ERROR_NOACCESS);
-      }
+      MemorySegment o = struct(options, IP_OPTION_INFORMATION.sizeof());
+      c.hasOptions = true;
+      c.ttl = Byte.toUnsignedInt(IP_OPTION_INFORMATION.Ttl(o));
+      c.flags = Byte.toUnsignedInt(IP_OPTION_INFORMATION.Flags(o));
     }
     if (!Native.isNull(event)) {
       if (!(Handles.get(event) instanceof EventObject e)) throw new Fail(WinError.ERROR_INVALID_PARAMETER);
@@ -445,14 +466,15 @@ public final class IcmpApi {
     if (!Native.isNull(apc)) {
       if (!apc.isNative()) throw new Fail(WinError.ERROR_INVALID_PARAMETER);
       if (!apc.scope().isAlive()) throw new Fail(WinError.ERROR_NOACCESS);
+      if (!Native.isCallable(apc)) throw new Fail(WinError.ERROR_INVALID_PARAMETER); // would crash the JVM later
       if (apcContext != null && !apcContext.isNative()) throw new Fail(WinError.ERROR_INVALID_PARAMETER);
       c.apc = apc;
       c.apcContext = Native.opaque(apcContext);
     }
     c.async = c.event != null || c.apc != null;
     if (c.async) {
-      if (!reply.isAccessibleBy(NOBODY)) throw new Fail(WinError.ERROR_NOACCESS); // confined: completion can't write it
-      if (c.event == null) c.issuer = Apcs.current();
+      c.ownerWrites = !reply.isAccessibleBy(NOBODY); // confined to this thread: it writes the buffer itself
+      if (c.event == null || c.ownerWrites) c.issuer = Apcs.current();
     }
     return c;
   }
@@ -460,6 +482,16 @@ public final class IcmpApi {
   /** Checks that a struct argument is whole and alive. */
   private static void checkStruct(MemorySegment s, long size) throws Fail {
     if (!s.scope().isAlive() || s.byteSize() < size || !s.isAccessibleBy(Thread.currentThread())) {
+      throw new Fail(WinError.ERROR_NOACCESS);
+    }
+  }
+
+  /** A struct argument, whole and alive, copied to aligned memory (it may be at any address, or on the heap). */
+  private static MemorySegment struct(MemorySegment s, long size) throws Fail {
+    checkStruct(s, size);
+    try {
+      return Native.alignedCopy(s, size);
+    } catch (RuntimeException e) {
       throw new Fail(WinError.ERROR_NOACCESS);
     }
   }
@@ -473,7 +505,7 @@ public final class IcmpApi {
       if (nullIsAny) return null;
       throw new Fail(WinError.ERROR_INVALID_PARAMETER);
     }
-    checkStruct(sa, sockaddr_in6.sizeof());
+    sa = struct(sa, sockaddr_in6.sizeof());
     int family = Short.toUnsignedInt(sockaddr_in6.sin6_family(sa));
     if (family != Ws2_32.AF_INET6 && family != 10 && family != 0) throw new Fail(WinError.ERROR_INVALID_PARAMETER);
     byte[] addr = sockaddr_in6.sin6_addr(sa).toArray(JAVA_BYTE);
@@ -521,6 +553,7 @@ public final class IcmpApi {
       throw new Fail(WinError.ERROR_INVALID_PARAMETER);
     }
     CompletableFuture<EchoResult> future;
+    if (c.event != null) c.event.reset(); // as the NT I/O manager does when it takes the request
     try {
       future = service.submit(request);
     } catch (RuntimeException e) {

@@ -1,12 +1,19 @@
 package org.icmpecho.winapi;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one place of this module that deals in raw addresses: handle values, NULL tests, the absolute pointers a
@@ -23,6 +30,65 @@ final class Native {
   static final FunctionDescriptor APC_SIGNATURE = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT);
 
   private static final MethodHandle CALL_APC = Linker.nativeLinker().downcallHandle(APC_SIGNATURE);
+
+  /** {@code void (*)(PVOID lpParameter, BOOLEAN TimerOrWaitFired)}. */
+  static final FunctionDescriptor WAIT_CALLBACK_SIGNATURE = FunctionDescriptor.ofVoid(ADDRESS, JAVA_BOOLEAN);
+
+  private static final MethodHandle CALL_WAIT_CALLBACK =
+      Linker.nativeLinker().downcallHandle(WAIT_CALLBACK_SIGNATURE);
+
+  /** Addresses of the routine stubs this module made ({@code PIO_APC_ROUTINE}, {@code WAITORTIMERCALLBACK}). */
+  private static final ConcurrentHashMap<Long, Boolean> STUBS = new ConcurrentHashMap<>();
+
+  /** Remembers a stub as callable until its arena closes. */
+  static MemorySegment registerStub(MemorySegment stub, Arena arena) {
+    long address = stub.address();
+    STUBS.put(address, Boolean.TRUE);
+    MemorySegment.NULL.reinterpret(arena, ignored -> STUBS.remove(address));
+    return stub;
+  }
+
+  /**
+   * True when the process can really call {@code routine}: a live stub of this module, or an address inside an
+   * executable mapping of {@code /proc/self/maps} (a native function, another upcall stub). Windows would simply
+   * crash on anything else; here that would be a SIGSEGV of the JVM, so it is refused up front.
+   */
+  static boolean isCallable(MemorySegment routine) {
+    if (!routine.isNative() || routine.address() == 0 || !routine.scope().isAlive()) return false;
+    if (STUBS.containsKey(routine.address())) return true;
+    return inExecutableMapping(routine.address());
+  }
+
+  static boolean inExecutableMapping(long address) {
+    List<String> maps;
+    try {
+      maps = Files.readAllLines(Path.of("/proc/self/maps"));
+    } catch (IOException e) {
+      return false;
+    }
+    for (String line : maps) { // "start-end perms offset dev inode path", addresses in hex
+      int dash = line.indexOf('-');
+      int space = line.indexOf(' ', dash);
+      if (dash < 0 || space < 0 || line.length() < space + 4 || line.charAt(space + 3) != 'x') continue;
+      long start = Long.parseUnsignedLong(line, 0, dash, 16);
+      long end = Long.parseUnsignedLong(line, dash + 1, space, 16);
+      if (Long.compareUnsigned(address, start) >= 0 && Long.compareUnsigned(address, end) < 0) return true;
+    }
+    return false;
+  }
+
+  /**
+   * A copy of the first {@code size} bytes of a struct argument in 8-byte aligned memory, so the struct's accessors
+   * can read it whatever the argument's alignment or backing ({@code byte[]}, an odd native address): Windows takes
+   * any pointer.
+   *
+   * @throws IndexOutOfBoundsException, IllegalStateException, WrongThreadException as {@link MemorySegment#copy}
+   */
+  static MemorySegment alignedCopy(MemorySegment struct, long size) {
+    MemorySegment copy = MemorySegment.ofArray(new long[(int) ((size + 7) / 8)]);
+    MemorySegment.copy(struct, 0, copy, 0, size);
+    return copy;
+  }
 
   /** True for Java null and for a native segment at address 0. A heap segment is never NULL. */
   static boolean isNull(MemorySegment s) {
@@ -80,6 +146,17 @@ final class Native {
       throw e;
     } catch (Throwable t) {
       throw new AssertionError("APC downcall failed", t);
+    }
+  }
+
+  /** Calls a {@code WAITORTIMERCALLBACK} at {@code routine}'s address; {@link IllegalStateException} if its arena is closed. */
+  static void callWaitCallback(MemorySegment routine, MemorySegment context, boolean timerOrWaitFired) {
+    try {
+      CALL_WAIT_CALLBACK.invokeExact(routine, context, timerOrWaitFired);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new AssertionError("wait callback downcall failed", t);
     }
   }
 }

@@ -86,7 +86,7 @@ public final class PIO_APC_ROUTINE {
         Apcs.upcallThrew(t);
       }
     };
-    return Linker.nativeLinker().upcallStub(APPLY.bindTo(guarded), UPCALL_DESC, arena);
+    return Native.registerStub(Linker.nativeLinker().upcallStub(APPLY.bindTo(guarded), UPCALL_DESC, arena), arena);
   }
 
   /**

@@ -13,6 +13,7 @@ import org.icmpecho.EchoResult;
  * Writes the outcome of one echo into a reply buffer exactly as Windows (Vista and later) does: the struct, then
  * (IPv4) the reply's options (none here) and the data. Each method gets the buffer already cut to {@code
  * ReplySize}, so nothing is ever written past it, and returns the bytes written ({@code IO_STATUS_BLOCK.Information}).
+ * The struct is built in aligned scratch memory and copied, so a buffer at any address works (Windows takes any).
  */
 final class ReplyWriter {
   private ReplyWriter() {}
@@ -22,31 +23,32 @@ final class ReplyWriter {
 
   /** Fills an IPv4 reply buffer from {@code result}; {@code sent} is the payload that went out. */
   static long fill4(MemorySegment buf, byte[] sent, EchoResult result) {
+    MemorySegment s = scratch(S4);
     return switch (result) {
       case EchoResult.Reply r -> {
         if (buf.byteSize() < S4 + sent.length) yield statusOnly4(buf, IpExport.IP_GENERAL_FAILURE);
-        buf.asSlice(0, S4).fill((byte) 0);
-        ICMP_ECHO_REPLY.Address(buf, ipAddr(r.from()));
-        ICMP_ECHO_REPLY.Status(buf, IpExport.IP_SUCCESS);
-        ICMP_ECHO_REPLY.RoundTripTime(buf, millis(r.rtt()));
-        ICMP_ECHO_REPLY.DataSize(buf, (short) sent.length);
-        ICMP_ECHO_REPLY.Reserved(buf, (short) 1);
-        ICMP_ECHO_REPLY.Data(buf, Native.pointerInto(buf, S4));
-        MemorySegment opts = ICMP_ECHO_REPLY.Options(buf);
+        ICMP_ECHO_REPLY.Address(s, ipAddr(r.from()));
+        ICMP_ECHO_REPLY.Status(s, IpExport.IP_SUCCESS);
+        ICMP_ECHO_REPLY.RoundTripTime(s, millis(r.rtt()));
+        ICMP_ECHO_REPLY.DataSize(s, (short) sent.length);
+        ICMP_ECHO_REPLY.Reserved(s, (short) 1);
+        ICMP_ECHO_REPLY.Data(s, Native.pointerInto(buf, S4));
+        MemorySegment opts = ICMP_ECHO_REPLY.Options(s);
         IP_OPTION_INFORMATION.Ttl(opts, (byte) Math.max(r.ttl(), 0));
         IP_OPTION_INFORMATION.Tos(opts, (byte) Math.max(r.tos(), 0));
         IP_OPTION_INFORMATION.OptionsData(opts, Native.pointerInto(buf, S4));
+        MemorySegment.copy(s, 0, buf, 0, S4);
         MemorySegment.copy(sent, 0, buf, JAVA_BYTE, S4, sent.length);
         yield S4 + sent.length;
       }
       case EchoResult.IcmpError e -> {
-        buf.asSlice(0, S4).fill((byte) 0);
-        ICMP_ECHO_REPLY.Address(buf, ipAddr(e.from()));
-        ICMP_ECHO_REPLY.Status(buf, e.status().code());
-        ICMP_ECHO_REPLY.RoundTripTime(buf, millis(e.rtt()));
-        ICMP_ECHO_REPLY.Reserved(buf, (short) 1);
-        ICMP_ECHO_REPLY.Data(buf, Native.pointerInto(buf, S4));
-        IP_OPTION_INFORMATION.OptionsData(ICMP_ECHO_REPLY.Options(buf), Native.pointerInto(buf, S4));
+        ICMP_ECHO_REPLY.Address(s, ipAddr(e.from()));
+        ICMP_ECHO_REPLY.Status(s, e.status().code());
+        ICMP_ECHO_REPLY.RoundTripTime(s, millis(e.rtt()));
+        ICMP_ECHO_REPLY.Reserved(s, (short) 1);
+        ICMP_ECHO_REPLY.Data(s, Native.pointerInto(buf, S4));
+        IP_OPTION_INFORMATION.OptionsData(ICMP_ECHO_REPLY.Options(s), Native.pointerInto(buf, S4));
+        MemorySegment.copy(s, 0, buf, 0, S4);
         yield S4;
       }
       case EchoResult.TimedOut t -> statusOnly4(buf, t.status().code());
@@ -57,28 +59,30 @@ final class ReplyWriter {
 
   /** A status-only IPv4 reply: the struct zero-filled except {@code Status}. */
   static long statusOnly4(MemorySegment buf, int status) {
-    buf.asSlice(0, S4).fill((byte) 0);
-    ICMP_ECHO_REPLY.Status(buf, status);
+    MemorySegment s = scratch(S4);
+    ICMP_ECHO_REPLY.Status(s, status);
+    MemorySegment.copy(s, 0, buf, 0, S4);
     return S4;
   }
 
   /** Fills an IPv6 reply buffer from {@code result}. */
   static long fill6(MemorySegment buf, byte[] sent, EchoResult result) {
+    MemorySegment s = scratch(S6);
     return switch (result) {
       case EchoResult.Reply r -> {
         if (buf.byteSize() < S6 + sent.length) yield statusOnly6(buf, IpExport.IP_GENERAL_FAILURE);
-        buf.asSlice(0, S6).fill((byte) 0);
-        address6(buf, r.from());
-        ICMPV6_ECHO_REPLY.Status(buf, IpExport.IP_SUCCESS);
-        ICMPV6_ECHO_REPLY.RoundTripTime(buf, millis(r.rtt()));
+        address6(s, r.from());
+        ICMPV6_ECHO_REPLY.Status(s, IpExport.IP_SUCCESS);
+        ICMPV6_ECHO_REPLY.RoundTripTime(s, millis(r.rtt()));
+        MemorySegment.copy(s, 0, buf, 0, S6);
         MemorySegment.copy(sent, 0, buf, JAVA_BYTE, S6, sent.length);
         yield S6 + sent.length;
       }
       case EchoResult.IcmpError e -> {
-        buf.asSlice(0, S6).fill((byte) 0);
-        address6(buf, e.from());
-        ICMPV6_ECHO_REPLY.Status(buf, e.status().code());
-        ICMPV6_ECHO_REPLY.RoundTripTime(buf, millis(e.rtt()));
+        address6(s, e.from());
+        ICMPV6_ECHO_REPLY.Status(s, e.status().code());
+        ICMPV6_ECHO_REPLY.RoundTripTime(s, millis(e.rtt()));
+        MemorySegment.copy(s, 0, buf, 0, S6);
         yield S6;
       }
       case EchoResult.TimedOut t -> statusOnly6(buf, t.status().code());
@@ -89,14 +93,20 @@ final class ReplyWriter {
 
   /** A status-only IPv6 reply: the struct zero-filled (address {@code ::}) except {@code Status}. */
   static long statusOnly6(MemorySegment buf, int status) {
-    buf.asSlice(0, S6).fill((byte) 0);
-    ICMPV6_ECHO_REPLY.Status(buf, status);
+    MemorySegment s = scratch(S6);
+    ICMPV6_ECHO_REPLY.Status(s, status);
+    MemorySegment.copy(s, 0, buf, 0, S6);
     return S6;
   }
 
-  private static void address6(MemorySegment buf, InetAddress from) {
+  /** Zeroed 8-byte aligned memory for one struct. */
+  private static MemorySegment scratch(long size) {
+    return MemorySegment.ofArray(new long[(int) ((size + 7) / 8)]).asSlice(0, size);
+  }
+
+  private static void address6(MemorySegment reply, InetAddress from) {
     if (!(from instanceof Inet6Address a)) return; // unknown or not IPv6: leave ::
-    MemorySegment ex = ICMPV6_ECHO_REPLY.Address(buf);
+    MemorySegment ex = ICMPV6_ECHO_REPLY.Address(reply);
     MemorySegment.copy(a.getAddress(), 0, IPV6_ADDRESS_EX.sin6_addr(ex), JAVA_BYTE, 0, 16);
     IPV6_ADDRESS_EX.sin6_scope_id(ex, a.getScopeId());
   }

@@ -445,4 +445,35 @@ class LoopbackConformanceTest {
     MemorySegment buf = buffer(36 + 8);
     assertEquals(1, IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, NULL, dst, d32, 8, NULL, buf, 44, T));
   }
+
+  /**
+   * The natural C-style port (issue 14): everything in one confined arena, send with an event and with an APC,
+   * wait, parse. The completion arrives on the engine's thread; this thread writes its own buffer.
+   */
+  @Test
+  void confinedArenaPortOnLoopback() {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment handle = IcmpApi.IcmpCreateFile();
+      MemorySegment data = a.allocate(32);
+      MemorySegment.copy(pattern, 0, data, JAVA_BYTE, 0, 32);
+      MemorySegment reply = a.allocate(S + 32 + IOSB);
+      MemorySegment event = Kernel32.CreateEventW(NULL, false, false, NULL);
+      setLastError();
+      assertEquals(0, IcmpApi.IcmpSendEcho2(handle, event, NULL, NULL, LO, data, 32, NULL, reply, S + 32 + IOSB, T));
+      lastErrorIs(WinError.ERROR_IO_PENDING);
+      assertEquals(Kernel32.WAIT_OBJECT_0, Kernel32.WaitForSingleObject(event, 2000));
+      assertEquals(1, IcmpApi.IcmpParseReplies(reply, S + 32 + IOSB));
+      assertEquals(0, ICMP_ECHO_REPLY.Status(reply));
+      assertArrayEquals(pattern, ICMP_ECHO_REPLY.Data(reply).reinterpret(32).toArray(JAVA_BYTE));
+
+      long[] info = {-1};
+      MemorySegment apc = PIO_APC_ROUTINE.allocate((ctx, iosb, r) -> info[0] = IO_STATUS_BLOCK.Information(iosb), a);
+      assertEquals(0, IcmpApi.IcmpSendEcho2(handle, NULL, apc, NULL, LO, data, 32, NULL, reply, S + 32 + IOSB, T));
+      assertEquals(Kernel32.WAIT_IO_COMPLETION, Kernel32.SleepEx(2000, true));
+      assertEquals(S + 32, info[0]);
+      assertEquals(32, ICMP_ECHO_REPLY.DataSize(reply));
+      Kernel32.CloseHandle(event);
+      IcmpApi.IcmpCloseHandle(handle);
+    }
+  }
 }

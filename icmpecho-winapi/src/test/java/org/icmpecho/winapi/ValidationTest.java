@@ -183,15 +183,6 @@ class ValidationTest {
   }
 
   @Test
-  void asyncNeedsABufferOtherThreadsMayWrite() {
-    try (Arena confined = Arena.ofConfined()) {
-      MemorySegment local = confined.allocate(S + 32);
-      rejected(WinError.ERROR_NOACCESS, echo2(event, NULL, LO, d32, 32, local, S + 32));
-      rejected(WinError.ERROR_NOACCESS, echo2(NULL, apc, LO, d32, 32, local, S + 32));
-    }
-  }
-
-  @Test
   void privilegeAndSystemFailuresBeforeSending() {
     fake.socketFailure = new IcmpPermissionException("no", "socket", "EACCES");
     rejected(WinError.ERROR_ACCESS_DENIED, echo(h, LO, d32, 32, NULL, buf, S + 32));
