@@ -241,7 +241,7 @@ public final class Kernel32 {
         (dwFlags & WT_EXECUTEONLYONCE) != 0);
     MemorySegment handle = Handles.add(wait);
     try {
-      phNewWaitObject.set(JAVA_LONG_UNALIGNED, 0, handle.address());
+      Native.storeHandle(phNewWaitObject, handle);
     } catch (RuntimeException ex) {
       Handles.remove(handle, RegisteredWait.class);
       SetLastError(WinError.ERROR_NOACCESS);
@@ -279,7 +279,7 @@ public final class Kernel32 {
       SetLastError(WinError.ERROR_INVALID_HANDLE);
       return false;
     }
-    boolean idle = wait.cancel(done);
+    boolean idle = wait.cancel(done); // no callback starts after this: the waiting thread has ended
     if (idle || (block && wait.awaitCallbacks())) return true;
     SetLastError(WinError.ERROR_IO_PENDING);
     return false;

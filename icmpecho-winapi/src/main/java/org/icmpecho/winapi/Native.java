@@ -105,6 +105,11 @@ final class Native {
     return MemorySegment.ofAddress(value);
   }
 
+  /** Writes a handle's value into a {@code HANDLE*} out parameter at any alignment. */
+  static void storeHandle(MemorySegment out, MemorySegment handle) {
+    out.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0, handle.address());
+  }
+
   /** The absolute address {@code offset} bytes into {@code base}, as a zero-length pointer segment. */
   static MemorySegment pointerInto(MemorySegment base, long offset) {
     return MemorySegment.ofAddress(base.address() + offset);

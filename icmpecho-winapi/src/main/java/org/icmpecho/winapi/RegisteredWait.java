@@ -46,7 +46,13 @@ final class RegisteredWait {
     EventObject[] one = {event};
     while (true) {
       int r = Kernel32.await(one, false, milliseconds, false);
-      if (r == Kernel32.WAIT_FAILED || !dispatch(r == Kernel32.WAIT_TIMEOUT) || once) return;
+      if (r == Kernel32.WAIT_FAILED) return;
+      if (!dispatch(r == Kernel32.WAIT_TIMEOUT)) {
+        // Unregistered meanwhile: the signal this thread took belongs to whoever waits next.
+        if (r == Kernel32.WAIT_OBJECT_0 && !event.manualReset) event.set();
+        return;
+      }
+      if (once) return;
     }
   }
 
@@ -79,15 +85,25 @@ final class RegisteredWait {
    * Stops the wait. Returns true when no callback is under way (then {@code done}, if given, is set now), else false
    * and {@code done} is set when the last one returns.
    */
-  synchronized boolean cancel(EventObject done) {
-    cancelled = true;
-    waiter.interrupt();
-    if (running == 0) {
-      if (done != null) done.set();
-      return true;
+  boolean cancel(EventObject done) {
+    boolean idle;
+    synchronized (this) {
+      cancelled = true;
+      waiter.interrupt();
+      idle = running == 0;
+      if (!idle && done != null) whenDone.add(done);
     }
-    if (done != null) whenDone.add(done);
-    return false;
+    boolean interrupted = false;
+    while (waiter.isAlive()) { // it ends at once: interrupted, or refused by dispatch
+      try {
+        waiter.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt();
+    if (idle && done != null) done.set();
+    return idle;
   }
 
   /** Waits until no callback is under way; false, without waiting, when called from one of its own callbacks. */
