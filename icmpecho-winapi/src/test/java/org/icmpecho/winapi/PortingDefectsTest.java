@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,31 +30,14 @@ import org.junit.jupiter.api.Timeout;
  * and the C-style port with everything in one confined arena. Each test failed on the layer before the fix.
  */
 @Timeout(30)
-class PortingDefectsTest {
-  private static final MemorySegment NULL = MemorySegment.NULL;
-  private static final int S = 40;
-  private static final int LO = Ws2_32.inet_addr("127.0.0.1");
-
-  private FakeEchoService fake;
-  private Arena arena;
-  private MemorySegment h;
+class PortingDefectsTest extends FakeServiceFixture {
   private MemorySegment d32;
   private final byte[] pattern = new byte[32];
 
   @BeforeEach
   void setUp() {
-    fake = new FakeEchoService();
-    arena = Arena.ofShared();
-    h = IcmpApi.IcmpCreateFile();
     for (int i = 0; i < 32; i++) pattern[i] = (byte) (i + 1);
     d32 = arena.allocate(32).copyFrom(MemorySegment.ofArray(pattern));
-  }
-
-  @AfterEach
-  void tearDown() {
-    IcmpApi.IcmpCloseHandle(h);
-    arena.close();
-    fake.close();
   }
 
   private static EchoResult reply(EchoRequest r) {
