@@ -65,12 +65,8 @@ public record EchoRequest(
       throw new IllegalArgumentException(
           "payload of " + payloadSize + " bytes is out of range 0.." + max + " for " + family(target));
     }
-    if (ttl != SYSTEM_DEFAULT && (ttl < 1 || ttl > 255)) {
-      throw new IllegalArgumentException("ttl " + ttl + " is out of range 1..255");
-    }
-    if (tos != SYSTEM_DEFAULT && (tos < 0 || tos > 255)) {
-      throw new IllegalArgumentException("tos " + tos + " is out of range 0..255");
-    }
+    if (ttl != SYSTEM_DEFAULT) checkTtl(ttl);
+    if (tos != SYSTEM_DEFAULT) checkTos(tos);
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("timeout " + timeout + " is negative");
     }
@@ -177,6 +173,15 @@ public record EchoRequest(
     return sb.append(", timeout=").append(timeout).append(']').toString();
   }
 
+  // The one place each range is checked: the builder's setters (to fail at once) and the constructor call these.
+  private static void checkTtl(int ttl) {
+    if (ttl < 1 || ttl > 255) throw new IllegalArgumentException("ttl " + ttl + " is out of range 1..255");
+  }
+
+  private static void checkTos(int tos) {
+    if (tos < 0 || tos > 255) throw new IllegalArgumentException("tos " + tos + " is out of range 0..255");
+  }
+
   private static String family(InetAddress a) {
     return a instanceof Inet4Address ? "IPv4" : "IPv6";
   }
@@ -213,14 +218,14 @@ public record EchoRequest(
 
     /** TTL / hop limit, 1..255. */
     public Builder ttl(int ttl) {
-      if (ttl < 1 || ttl > 255) throw new IllegalArgumentException("ttl " + ttl + " is out of range 1..255");
+      checkTtl(ttl);
       this.ttl = ttl;
       return this;
     }
 
     /** IPv4 TOS / IPv6 traffic class, 0..255. */
     public Builder tos(int tos) {
-      if (tos < 0 || tos > 255) throw new IllegalArgumentException("tos " + tos + " is out of range 0..255");
+      checkTos(tos);
       this.tos = tos;
       return this;
     }

@@ -101,6 +101,17 @@ public final class IcmpClient implements AutoCloseable {
   }
 
   /**
+   * Starts a schedule of echoes (see {@link PingSchedule}) on this client's I/O thread and returns its handle. The
+   * schedule ends by itself when every target had its echoes, at its deadline, or by {@link PingSchedule#close()};
+   * closing the client ends it too ({@link PingSchedule#done()} then fails with an {@link IcmpException}).
+   *
+   * @throws IllegalStateException if the builder has no listener
+   */
+  public PingSchedule schedule(PingSchedule.Builder schedule) {
+    return new PingSchedule(engine.schedule(Objects.requireNonNull(schedule, "schedule").spec()));
+  }
+
+  /**
    * Sends one echo and waits for its outcome.
    *
    * <p>On a platform thread, with ping sockets available and no source or interface asked for, the echo runs on the

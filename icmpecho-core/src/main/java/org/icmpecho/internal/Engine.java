@@ -263,6 +263,29 @@ public final class Engine {
     return p;
   }
 
+  /** Starts a schedule on one of the loops (its home: it sends from there, its outcomes are reported from there). */
+  public ScheduleRun schedule(ScheduleRun.Spec spec) {
+    IoLoop home = loops[Math.floorMod(nextHome++, loops.length)];
+    ScheduleRun run = new ScheduleRun(spec, this, home);
+    if (failure != null || closed) run.done().completeExceptionally(failureOrClosed());
+    else run.start();
+    return run;
+  }
+
+  /** Spreads schedules over the loops; a race only changes which loop gets one. */
+  private int nextHome;
+
+  /** An echo of a schedule, sent from its home loop; a refusal fails it at once (see {@link Probe.Scheduled}). */
+  void submitScheduled(Probe.Scheduled p) {
+    submit(p);
+  }
+
+  /** Why the engine takes no more work: its failure, or "client closed". */
+  IcmpException failureOrClosed() {
+    IcmpException f = failure;
+    return f != null ? f : new IcmpException("client closed", null, null);
+  }
+
   /** A template echo's own loop has this many queued before the echo may go to a less busy loop. */
   private static final int SPILL_BACKLOG = 64;
 

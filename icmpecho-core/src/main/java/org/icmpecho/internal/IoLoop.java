@@ -93,6 +93,8 @@ final class IoLoop implements Runnable {
 
   private Poller poller;
   private final TimerHeap timers = new TimerHeap();
+  /** The {@code PingSchedule}s this loop runs (I/O thread only). */
+  private final Schedules schedules = new Schedules();
   private final List<ChannelState> channels = new ArrayList<>();
   private final ChannelGroup[] defaultGroups = new ChannelGroup[2];
   private final Map<ChannelKey, ChannelGroup> keyedGroups = new HashMap<>();
@@ -241,6 +243,8 @@ final class IoLoop implements Runnable {
   private void loop() throws IcmpException {
     while (!stopping) {
       runTasks();
+      // Schedules first, so that what they send this turn leaves with the rest (clock read only when they exist).
+      long scheduled = schedules.isEmpty() ? Long.MAX_VALUE : schedules.run(poller.nanoTime());
       int sentNow = drainSubmissions();
       long now = poller.nanoTime();
       // Before any deadline is declared passed: what the sockets hold (answers, ICMP errors) is read.
@@ -250,7 +254,8 @@ final class IoLoop implements Runnable {
       flushBatch();
       long timeout;
       if (sentNow > 0) lastBusy = now;
-      if (!queue.isEmpty() || !tasks.isEmpty() || spinForWork(now)) {
+      boolean scheduleDue = scheduled != Long.MAX_VALUE && scheduled - now <= 0;
+      if (!queue.isEmpty() || !tasks.isEmpty() || scheduleDue || spinForWork(now)) {
         timeout = 0;
         busySent += sentNow;
         if (detached || busySent >= DETACH_AFTER) {
@@ -264,6 +269,10 @@ final class IoLoop implements Runnable {
         Probe first = timers.peek();
         timeout = first == null ? -1 : undershoot(Math.max(0, first.deadline - poller.nanoTime()));
         if (!deferred.isEmpty()) timeout = timeout < 0 ? DEFER_WAIT : Math.min(timeout, DEFER_WAIT);
+        if (scheduled != Long.MAX_VALUE) {
+          long s = undershoot(Math.max(0, scheduled - poller.nanoTime()));
+          timeout = timeout < 0 ? s : Math.min(timeout, s);
+        }
         sleeping = true;
         // Re-check after publishing "sleeping": a producer that saw sleeping == false has already queued.
         if (!queue.isEmpty() || !tasks.isEmpty()) timeout = 0;
@@ -1131,12 +1140,15 @@ final class IoLoop implements Runnable {
     if (p.direct) {
       if (outcome instanceof Throwable t) p.completeExceptionally(t);
       else p.complete((EchoResult) outcome);
+    } else if (p instanceof Probe.Scheduled s) {
+      s.run.returned(this, s, outcome); // its schedule's home loop reports it
     } else {
       addBatch(p, outcome);
     }
   }
 
-  private void addBatch(Object target, Object value) {
+  /** Queues an outcome for the callback executor (this loop's thread only). */
+  void addBatch(Object target, Object value) {
     if (batchSize == batchTargets.length) {
       batchTargets = Arrays.copyOf(batchTargets, batchSize * 2);
       batchValues = Arrays.copyOf(batchValues, batchSize * 2);
@@ -1188,6 +1200,7 @@ final class IoLoop implements Runnable {
         : new IcmpException("icmpecho I/O thread failed: " + fatal, fatal);
     engine.failed(cause, fatal != null); // before terminated: who sees the loop ended finds the cause set
     terminated = true;
+    schedules.fail(cause);
     for (Probe p : timers.drain()) finish(p, cause);
     for (Probe p : deferred) {
       inFlight++; // counted out when it was deferred
@@ -1207,11 +1220,21 @@ final class IoLoop implements Runnable {
         // Tasks after shutdown only complete their own futures; nothing to do about a failure.
       }
     }
+    schedules.fail(cause); // those whose start was still queued
     flushBatch();
     if (completions != null) completions.stop();
     for (ChannelState cs : channels) cs.channel.close();
     channels.clear();
     if (poller != null) poller.close();
+  }
+
+  Schedules schedules() {
+    return schedules;
+  }
+
+  /** The loop's monotonic clock (I/O thread). */
+  long now() {
+    return poller.nanoTime();
   }
 
   ClientStats snapshot() {

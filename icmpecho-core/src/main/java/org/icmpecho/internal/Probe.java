@@ -62,7 +62,7 @@ class Probe extends CompletableFuture<EchoResult> {
   }
 
   /** An echo made from a template ({@code echoAsync(target, template)}): its request is the template. */
-  abstract static sealed class FromTemplate extends Probe permits Templated, Templated4 {
+  abstract static sealed class FromTemplate extends Probe permits Templated, Templated4, Scheduled {
     FromTemplate(EchoRequest template) {
       super(template, false);
     }
@@ -138,6 +138,82 @@ class Probe extends CompletableFuture<EchoResult> {
     @Override
     int targetHash() {
       return address; // Inet4Address.hashCode(): the same loop as the same address given as a request
+    }
+  }
+
+  /**
+   * An echo of a {@link ScheduleRun}: its target lives in the schedule's arrays (IPv4 template targets go by int, as
+   * {@link Templated4}), its outcome goes back to the schedule's home loop ({@link ScheduleRun#returned}) instead of
+   * completing a future, and the schedule's listener hears it when the batch runs {@link #complete}.
+   */
+  static final class Scheduled extends FromTemplate {
+    final ScheduleRun run;
+    final int index;
+    final long number;
+    /** Slot in the schedule's table of echoes in flight, -1 once out of it (home loop only). */
+    int liveIndex = -1;
+    /** Written by the loop that finished the echo before it hands the probe home. */
+    Object outcome;
+
+    Scheduled(EchoRequest request, ScheduleRun run, int index, long number) {
+      super(request);
+      this.run = run;
+      this.index = index;
+      this.number = number;
+    }
+
+    @Override
+    InetAddress targetRef() {
+      return run.isV4(index) ? null : run.target(index);
+    }
+
+    @Override
+    int address4() {
+      return run.address4(index);
+    }
+
+    @Override
+    InetAddress target() {
+      return run.target(index); // the caller's own object: nothing made per result
+    }
+
+    @Override
+    boolean targetIs(org.icmpecho.internal.packet.Packet pk) {
+      return run.isV4(index) ? pk.fromIs4(address4()) : pk.fromIs(targetRef());
+    }
+
+    @Override
+    boolean quotedTargetIs(org.icmpecho.internal.packet.Packet pk) {
+      return run.isV4(index) ? pk.quotedDstIs4(address4()) : pk.quotedDstIs(targetRef());
+    }
+
+    @Override
+    boolean targetIsMulticast() {
+      return run.target(index).isMulticastAddress();
+    }
+
+    @Override
+    int targetHash() {
+      return run.target(index).hashCode();
+    }
+
+    @Override
+    Consumer<? super EchoResult.Reply> onDuplicate() {
+      return reply -> run.duplicate(this, reply);
+    }
+
+    /** The batch's delivery of this echo's outcome: the schedule's listener, on the callback executor. */
+    @Override
+    public boolean complete(EchoResult result) {
+      run.deliver(this, result);
+      return true;
+    }
+
+    /** The engine refused the echo at once (on the home loop, while sending): the schedule fails. */
+    @Override
+    public boolean completeExceptionally(Throwable failure) {
+      run.fail(failure);
+      return true;
     }
   }
 

@@ -37,6 +37,12 @@ class ExamplesTest {
   }
 
   @Test
+  void scheduleExampleHearsEveryEcho() throws Exception {
+    String out = run(() -> ScheduleExample.main(new String[0]));
+    assertTrue(out.equals("300 replies to 300 echoes" + System.lineSeparator()), out);
+  }
+
+  @Test
   void asyncExampleHearsFromAllOfLoopback() throws Exception {
     String out = run(() -> AsyncExample.main(new String[0]));
     assertTrue(out.startsWith("254 of 254 answered; ClientStats[sent=254, replies=254"), out);

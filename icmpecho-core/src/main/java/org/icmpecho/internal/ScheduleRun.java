@@ -1,0 +1,476 @@
+package org.icmpecho.internal;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.icmpecho.EchoRequest;
+import org.icmpecho.EchoResult;
+import org.icmpecho.PingSchedule;
+
+/**
+ * The engine side of a {@link PingSchedule}: its targets as arrays, a heap of when each is next due, and the send
+ * loop, all owned by one I/O loop (the home), which calls {@link #run} every turn it is registered. Echoes may be
+ * answered on another loop (a sweep spreads over several sockets): their outcomes come home through {@link
+ * #returned}, so that the schedule's state and its listener calls have one writer and one order. Listener calls go
+ * through the home loop's outcome batch to the callback executor, never on the I/O thread.
+ */
+public final class ScheduleRun {
+  /** Everything a schedule is built from (checked by the public builder). */
+  public record Spec(
+      InetAddress[] targets,
+      EchoRequest template,
+      EchoRequest[] requests,
+      long count,
+      long periodNanos,
+      long intervalNanos,
+      int retries,
+      double backoff,
+      int maxInFlight,
+      long deadlineNanos,
+      boolean adaptive,
+      PingSchedule.Listener listener) {}
+
+  /** Most sends per turn of the home loop, so that answers are read between bursts. */
+  private static final int SENDS_PER_TURN = 1024;
+  private static final byte ACTIVE = 0;
+  private static final byte WAITING = 1; // until-reply: a try is out, the next depends on its outcome
+  private static final byte FINISHED = 2; // nothing more will be sent
+
+  private final Spec spec;
+  private final int n;
+  private final InetAddress[] targets;
+  /** IPv4 targets sent with the template, as ints (the engine's allocation-free path); unused otherwise. */
+  private final int[] v4;
+  private final boolean[] useV4;
+  /** Per try k (until-reply mode, template targets): the template with timeout * backoff^k. */
+  private final EchoRequest[] tries;
+  private final Engine engine;
+  private final IoLoop home;
+  private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+  // Per target, written by the home loop only.
+  private final long[] due;
+  private final long[] sent;
+  private final int[] inFlight;
+  private final byte[] state;
+  private final DueHeap heap;
+  private int cursor;
+  private int finishedTargets;
+  private volatile long sentTotal;
+
+  /** The echoes in flight, so that close and cancel can withdraw them; each knows its slot. */
+  private Probe.Scheduled[] live = new Probe.Scheduled[64];
+  private int liveCount;
+
+  private boolean started;
+  /** Nothing more will be sent; {@link #done} is decided. */
+  private boolean closed;
+  /** Closed by the caller or a failure: duplicates that still come are not reported either. */
+  private boolean silent;
+  private long nextSlot;
+  private long deadlineAt;
+  private final long maxBacklog;
+
+  /** Outcomes and duplicates recorded on other loops, waiting for the home loop. */
+  private final ConcurrentLinkedQueue<Object> returns = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainQueued = new AtomicBoolean();
+  private final Runnable drainReturns = this::drainReturns;
+
+  ScheduleRun(Spec spec, Engine engine, IoLoop home) {
+    this.spec = spec;
+    this.engine = engine;
+    this.home = home;
+    this.targets = spec.targets();
+    this.n = targets.length;
+    this.v4 = new int[spec.template() != null ? n : 0];
+    this.useV4 = new boolean[v4.length];
+    for (int i = 0; i < v4.length; i++) {
+      if (targets[i] instanceof Inet4Address a && (spec.requests() == null || spec.requests()[i] == null)) {
+        v4[i] = a.hashCode(); // the four bytes, as Inet4Address defines its hash
+        useV4[i] = true;
+      }
+    }
+    this.tries = new EchoRequest[spec.template() != null && spec.retries() > 0 ? spec.retries() + 1 : 0];
+    this.due = new long[n];
+    this.sent = new long[n];
+    this.inFlight = new int[n];
+    this.state = new byte[n];
+    this.heap = new DueHeap(due);
+    this.maxBacklog = Math.clamp(4 * spec.intervalNanos(), 1_000_000L, 100_000_000L);
+  }
+
+  public int size() {
+    return n;
+  }
+
+  public CompletableFuture<Void> done() {
+    return done;
+  }
+
+  public long sent(int target) {
+    return sent[target];
+  }
+
+  public long sentTotal() {
+    return sentTotal;
+  }
+
+  // ---------------------------------------------------------------- any thread
+
+  public void stop(int target, boolean withdraw) {
+    home.execute(() -> stopTarget(target, withdraw));
+  }
+
+  public void close() {
+    home.execute(this::closeNow);
+  }
+
+  /** Registers with the home loop; fails at once when the engine has already stopped. */
+  void start() {
+    home.execute(() -> home.schedules().add(this));
+    if (home.terminated) done.completeExceptionally(engine.failureOrClosed());
+  }
+
+  // ---------------------------------------------------------------- the home loop
+
+  /**
+   * Sends what is due at {@code now} (at most {@link #SENDS_PER_TURN}); returns when it next has something to do
+   * (monotonic ns; {@code now} for "at once", {@link Long#MAX_VALUE} for "when an echo comes back").
+   */
+  long run(long now) {
+    if (closed) return Long.MAX_VALUE;
+    if (!started) {
+      started = true;
+      nextSlot = now;
+      deadlineAt = now + spec.deadlineNanos();
+    }
+    if (spec.deadlineNanos() > 0 && now - deadlineAt >= 0) {
+      closeNow();
+      return Long.MAX_VALUE;
+    }
+    long interval = spec.intervalNanos();
+    if (interval > 0 && nextSlot - (now - maxBacklog) < 0) nextSlot = now - maxBacklog; // a bounded catch-up
+    for (int budget = SENDS_PER_TURN; liveCount < spec.maxInFlight(); ) {
+      if (interval > 0 && nextSlot - now > 0) break;
+      int t = nextDue(now);
+      if (t < 0) break;
+      send(t, now);
+      if (closed) return Long.MAX_VALUE;
+      if (interval > 0) {
+        nextSlot += interval; // the absolute schedule
+      }
+      if (--budget == 0) return now;
+    }
+    long wake = Long.MAX_VALUE;
+    if (liveCount < spec.maxInFlight()) {
+      if (cursor < n) wake = now;
+      else if (!heap.isEmpty()) wake = due[heap.peek()];
+      if (wake != Long.MAX_VALUE && interval > 0 && nextSlot - wake > 0) wake = nextSlot;
+    }
+    if (spec.deadlineNanos() > 0 && (wake == Long.MAX_VALUE || deadlineAt - wake < 0)) wake = deadlineAt;
+    return wake;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** The next target to send to: one whose next echo is due, else the next one not started yet; -1 if none. */
+  private int nextDue(long now) {
+    if (!heap.isEmpty() && due[heap.peek()] - now <= 0) return heap.pop();
+    while (cursor < n) {
+      int t = cursor++;
+      if (state[t] == ACTIVE) {
+        due[t] = now;
+        return t;
+      }
+    }
+    return -1;
+  }
+
+  private void send(int t, long now) {
+    long k = sent[t]++;
+    sentTotal++;
+    EchoRequest r = request(t, k);
+    Probe.Scheduled p = new Probe.Scheduled(r, this, t, k);
+    inFlight[t]++;
+    addLive(p);
+    if (spec.retries() >= 0) {
+      due[t] = now + nanos(r.timeout()); // the next try, if one is needed, when this one's time is up
+      state[t] = WAITING;
+    } else if (spec.count() == 0 || sent[t] < spec.count()) {
+      long next = due[t] + spec.periodNanos();
+      due[t] = next - now <= 0 && spec.periodNanos() > 0 ? now + spec.periodNanos() : next;
+      heap.push(t);
+    } else {
+      finishTarget(t);
+    }
+    engine.submitScheduled(p); // a refusal comes back at once through Probe.Scheduled.completeExceptionally
+  }
+
+  private EchoRequest request(int t, long k) {
+    EchoRequest own = spec.requests() == null ? null : spec.requests()[t];
+    if (spec.retries() <= 0 || k == 0) return own != null ? own : spec.template();
+    if (own != null) return own.toBuilder().timeout(backedOff(own.timeout(), k)).build();
+    int i = (int) k;
+    if (tries[i] == null) tries[i] = spec.template().toBuilder().timeout(backedOff(spec.template().timeout(), k)).build();
+    return tries[i];
+  }
+
+  private Duration backedOff(Duration timeout, long k) {
+    return Duration.ofNanos((long) (nanos(timeout) * Math.pow(spec.backoff(), k)));
+  }
+
+  private static long nanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE / 4;
+    }
+  }
+
+  private void finishTarget(int t) {
+    if (state[t] == FINISHED) return;
+    state[t] = FINISHED;
+    heap.remove(t);
+    finishedTargets++;
+  }
+
+  /** An echo of this schedule has an outcome, recorded on {@code loop}. */
+  void returned(IoLoop loop, Probe.Scheduled p, Object outcome) {
+    p.outcome = outcome;
+    if (loop == home) {
+      onReturn(p);
+    } else {
+      returns.add(p);
+      wakeHome();
+    }
+  }
+
+  /** A further reply to an answered echo, on the callback thread of the loop that read it. */
+  void duplicate(Probe.Scheduled p, EchoResult.Reply reply) {
+    returns.add(new Dup(p, reply));
+    wakeHome();
+  }
+
+  private record Dup(Probe.Scheduled probe, EchoResult.Reply reply) {}
+
+  private void wakeHome() {
+    if (!drainQueued.getAndSet(true)) home.execute(drainReturns);
+  }
+
+  private void drainReturns() {
+    drainQueued.set(false);
+    Object o;
+    while ((o = returns.poll()) != null) {
+      if (o instanceof Probe.Scheduled p) {
+        onReturn(p);
+      } else if (!silent) {
+        Dup d = (Dup) o;
+        home.addBatch((Consumer<Object>) x -> spec.listener().onDuplicate(d.probe().index, d.probe().number, d.reply()),
+            null);
+      }
+    }
+  }
+
+  private void onReturn(Probe.Scheduled p) {
+    if (p.liveIndex < 0) return; // withdrawn meanwhile
+    removeLive(p);
+    int t = p.index;
+    inFlight[t]--;
+    if (p.outcome instanceof Throwable failure) {
+      fail(failure);
+      return;
+    }
+    EchoResult result = (EchoResult) p.outcome;
+    if (spec.retries() >= 0) {
+      if (result instanceof EchoResult.Reply || sent[t] > spec.retries()) {
+        finishTarget(t);
+      } else if (state[t] == WAITING) {
+        state[t] = ACTIVE;
+        heap.push(t); // due since the send: when this try's time is up
+      }
+    } else if (spec.adaptive() && inFlight[t] == 0 && state[t] == ACTIVE) {
+      heap.remove(t);
+      due[t] = Math.min(due[t], home.now());
+      heap.push(t);
+    }
+    home.addBatch(p, result); // the listener hears it through Probe.Scheduled.complete
+    checkDone();
+  }
+
+  private void checkDone() {
+    if (!closed && finishedTargets == n && liveCount == 0) {
+      closed = true;
+      home.addBatch(doneMarker, null);
+    }
+  }
+
+  private final Consumer<Object> doneMarker = failure -> {
+    if (failure instanceof Throwable t) done.completeExceptionally(t);
+    else done.complete(null);
+  };
+
+  private void stopTarget(int t, boolean withdraw) {
+    if (closed) return;
+    finishTarget(t);
+    if (withdraw) {
+      for (int i = liveCount - 1; i >= 0; i--) {
+        Probe.Scheduled p = live[i];
+        if (p.index == t) withdraw(p);
+      }
+    }
+    checkDone();
+  }
+
+  private void closeNow() {
+    end(null);
+  }
+
+  /** The engine failed the schedule's echo (client closed, no permission, more in flight than it allows). */
+  void fail(Throwable failure) {
+    end(failure);
+  }
+
+  /** Closed by the caller or a failure: withdraws what is in flight; {@code done} follows the calls under way. */
+  private void end(Throwable failure) {
+    silent = true;
+    if (closed) return;
+    closed = true;
+    for (int i = liveCount - 1; i >= 0; i--) withdraw(live[i]);
+    home.addBatch(doneMarker, failure);
+  }
+
+  private void withdraw(Probe.Scheduled p) {
+    removeLive(p);
+    inFlight[p.index]--;
+    p.cancel(false);
+  }
+
+  private void addLive(Probe.Scheduled p) {
+    if (liveCount == live.length) live = Arrays.copyOf(live, liveCount * 2);
+    p.liveIndex = liveCount;
+    live[liveCount++] = p;
+  }
+
+  private void removeLive(Probe.Scheduled p) {
+    int i = p.liveIndex;
+    Probe.Scheduled last = live[--liveCount];
+    live[i] = last;
+    last.liveIndex = i;
+    live[liveCount] = null;
+    p.liveIndex = -1;
+  }
+
+  // ---------------------------------------------------------------- for Probe.Scheduled
+
+  /** The listener's call for one outcome (callback executor). */
+  void deliver(Probe.Scheduled p, EchoResult result) {
+    spec.listener().onResult(p.index, p.number, result);
+  }
+
+  InetAddress target(int t) {
+    return targets[t];
+  }
+
+  /** True when target {@code t} is sent through the IPv4 int path ({@link #address4}). */
+  boolean isV4(int t) {
+    return v4.length > 0 && useV4[t];
+  }
+
+  int address4(int t) {
+    return isV4(t) ? v4[t] : 0;
+  }
+
+  @Override
+  public String toString() {
+    return n + " targets, " + sentTotal + " sent";
+  }
+
+  /** A binary min-heap of target numbers by their due time, with each target's position for removal. */
+  private static final class DueHeap {
+    private final long[] key;
+    private int[] heap = new int[16];
+    private int[] pos; // 1 + position, 0 when not in the heap
+    private int size;
+
+    DueHeap(long[] key) {
+      this.key = key;
+      this.pos = new int[key.length];
+    }
+
+    boolean isEmpty() {
+      return size == 0;
+    }
+
+    int peek() {
+      return heap[0];
+    }
+
+    int pop() {
+      int t = heap[0];
+      remove(t);
+      return t;
+    }
+
+    void push(int t) {
+      if (pos[t] != 0) remove(t);
+      if (size == heap.length) heap = Arrays.copyOf(heap, size * 2);
+      heap[size] = t;
+      pos[t] = size + 1;
+      up(size++);
+    }
+
+    void remove(int t) {
+      int i = pos[t] - 1;
+      if (i < 0) return;
+      pos[t] = 0;
+      int last = heap[--size];
+      if (i == size) return;
+      heap[i] = last;
+      pos[last] = i + 1;
+      down(i);
+      up(pos[last] - 1);
+    }
+
+    /** Earlier due first; equal dues by target number, so a round keeps the targets' order. */
+    private boolean before(int a, int b) {
+      long d = key[a] - key[b];
+      return d < 0 || d == 0 && a < b;
+    }
+
+    private void up(int i) {
+      int t = heap[i];
+      while (i > 0) {
+        int parent = (i - 1) >>> 1;
+        int q = heap[parent];
+        if (!before(t, q)) break;
+        heap[i] = q;
+        pos[q] = i + 1;
+        i = parent;
+      }
+      heap[i] = t;
+      pos[t] = i + 1;
+    }
+
+    private void down(int i) {
+      int t = heap[i];
+      int half = size >>> 1;
+      while (i < half) {
+        int c = 2 * i + 1;
+        if (c + 1 < size && before(heap[c + 1], heap[c])) c++;
+        if (!before(heap[c], t)) break;
+        heap[i] = heap[c];
+        pos[heap[i]] = i + 1;
+        i = c;
+      }
+      heap[i] = t;
+      pos[t] = i + 1;
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package org.icmpecho.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The schedules an I/O loop runs ({@link ScheduleRun}): the loop's whole hook for them is {@link #run} once a turn
+ * (before it sends what is queued), its result in the loop's sleep, and {@link #fail} at shutdown. Used by the loop's
+ * own thread only.
+ */
+final class Schedules {
+  private final List<ScheduleRun> runs = new ArrayList<>();
+
+  void add(ScheduleRun run) {
+    runs.add(run);
+  }
+
+  boolean isEmpty() {
+    return runs.isEmpty();
+  }
+
+  /** Lets every schedule send what is due; returns the earliest time one has more to do (Long.MAX_VALUE: none). */
+  long run(long now) {
+    long wake = Long.MAX_VALUE;
+    for (int i = 0; i < runs.size(); i++) {
+      ScheduleRun r = runs.get(i);
+      long w = r.run(now);
+      if (r.isClosed()) {
+        runs.remove(i--);
+      } else if (w != Long.MAX_VALUE && (wake == Long.MAX_VALUE || w - wake < 0)) {
+        wake = w;
+      }
+    }
+    return wake;
+  }
+
+  /** The loop is ending: every schedule fails with its cause. */
+  void fail(Throwable cause) {
+    for (ScheduleRun r : runs) r.fail(cause);
+    runs.clear();
+  }
+}
