@@ -6,6 +6,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.util.concurrent.Callable;
+import org.icmpecho.exporter.ExporterCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,12 +31,13 @@ import picocli.CommandLine.Spec;
     name = "icmpecho",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    synopsisSubcommandLabel = "(ping | sweep | trace | help | generate-completion)",
+    synopsisSubcommandLabel = "(ping | sweep | trace | exporter | help | generate-completion)",
     description = "ICMP echo (ping) for Linux, without root where the kernel allows ping sockets.",
     subcommands = {
       PingCommand.class,
       SweepCommand.class,
       TraceCommand.class,
+      ExporterCommand.class,
       CommandLine.HelpCommand.class,
       AutoComplete.GenerateCompletion.class
     },
@@ -44,6 +46,7 @@ import picocli.CommandLine.Spec;
       "  icmpecho ping -c 3 127.0.0.1",
       "  icmpecho sweep -g 127.0.0.0/29 -a",
       "  icmpecho trace -n ::1",
+      "  icmpecho exporter --config.file smokeping_prober.yml",
       "  source <(icmpecho generate-completion)    # bash/zsh completion"
     },
     exitCodeListHeading = "%nExit status:%n",

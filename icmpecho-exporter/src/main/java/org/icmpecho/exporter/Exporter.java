@@ -1,0 +1,211 @@
+package org.icmpecho.exporter;
+
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.ToLongFunction;
+import org.icmpecho.ClientStats;
+import org.icmpecho.IcmpClient;
+import org.icmpecho.exporter.ExporterConfig.ProbeModule;
+
+/**
+ * A running exporter: the shared {@link IcmpClient}, continuous probing of the config's targets, the {@code /probe}
+ * endpoint for the config's modules, and the HTTP servers. {@link #reload()} re-reads the config; a config that
+ * fails to load leaves the running one in place.
+ */
+final class Exporter implements AutoCloseable {
+  private final Settings settings;
+  private final Log log;
+  private final IcmpClient client;
+  private final PeriodicProber prober;
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final ContinuousProbing probing;
+  private final Gauge reloadSuccess;
+  private final Gauge reloadTime;
+  private final List<HttpServer> servers = new ArrayList<>();
+  private final ExecutorService httpThreads = Executors.newVirtualThreadPerTaskExecutor();
+  private volatile Map<String, ProbeModule> modules = Map.of();
+  private volatile boolean ready;
+
+  Exporter(Settings settings, Log log, IcmpClient client, PeriodicProber prober) {
+    this.settings = settings;
+    this.log = log;
+    this.client = client;
+    this.prober = prober;
+    this.probing = new ContinuousProbing(prober, new SmokepingMetrics(registry, settings.buckets()));
+    reloadSuccess = Gauge.builder().name("smokeping_prober_config_last_reload_successful")
+        .help("Blackbox exporter config loaded successfully.").register(registry);
+    reloadTime = Gauge.builder().name("smokeping_prober_config_last_reload_success_timestamp_seconds")
+        .help("Timestamp of the last successful configuration reload.").register(registry);
+    engineMetrics();
+    JvmMetrics.builder().register(registry);
+  }
+
+  /**
+   * Loads the config, starts probing and serving.
+   *
+   * @throws ConfigException for a config that cannot run (nothing was started)
+   */
+  void start() throws ConfigException, IOException {
+    ExporterConfig config = load();
+    List<TargetList.Target> targets = TargetList.build(config, settings.hosts(), settings.cliGroup(), settings.shard());
+    if (targets.isEmpty() && config.modules().isEmpty() && settings.shard().m() == 1) {
+      throw new ConfigException("no targets specified on command line or in config file");
+    }
+    WebConfig web = settings.webConfigFile() == null ? WebConfig.NONE : WebConfig.read(settings.webConfigFile());
+    modules = config.modules();
+    probing.apply(targets);
+    reloaded(true);
+    log.info("Probing", "targets", targets.size(), "modules", modules.size(), "shard", settings.shard());
+    for (String listen : settings.listen()) servers.add(serve(listen, web));
+    ready = true;
+  }
+
+  /** Re-reads the config and applies it; on failure the running config stays. Thread-safe. */
+  synchronized void reload() throws ConfigException {
+    try {
+      ExporterConfig config = load();
+      List<TargetList.Target> targets = TargetList.build(config, settings.hosts(), settings.cliGroup(), settings.shard());
+      modules = config.modules();
+      probing.apply(targets);
+      reloaded(true);
+      log.info("Reloaded config", "targets", targets.size(), "modules", config.modules().size());
+    } catch (ConfigException e) {
+      reloaded(false);
+      log.error("Error reloading config", "err", e.getMessage());
+      throw e;
+    }
+  }
+
+  private ExporterConfig load() throws ConfigException {
+    return settings.configFile() == null ? ExporterConfig.EMPTY : ConfigParser.read(settings.configFile());
+  }
+
+  private void reloaded(boolean ok) {
+    reloadSuccess.set(ok ? 1 : 0);
+    if (ok) reloadTime.set(System.currentTimeMillis() / 1000.0);
+  }
+
+  /** The bound ports of the listen addresses, in order (for tests and logs). */
+  List<InetSocketAddress> addresses() {
+    return servers.stream().map(HttpServer::getAddress).toList();
+  }
+
+  PrometheusRegistry registry() {
+    return registry;
+  }
+
+  int targets() {
+    return probing.size();
+  }
+
+  private HttpServer serve(String listen, WebConfig web) throws IOException {
+    InetSocketAddress address = Listen.parse(listen);
+    HttpServer server;
+    if (web.tls() != null) {
+      HttpsServer https = HttpsServer.create(address, 1024);
+      https.setHttpsConfigurator(web.tls());
+      server = https;
+    } else {
+      server = HttpServer.create(address, 1024);
+    }
+    server.setExecutor(httpThreads);
+    List<HttpContext> contexts = new ArrayList<>();
+    contexts.add(server.createContext(settings.telemetryPath(), new MetricsHandler(registry)));
+    contexts.add(server.createContext("/probe", new ProbeHandler(client, () -> modules, settings.allowed(),
+        new RateLimiter(settings.probeRate()), settings.timeoutOffset(), log)));
+    contexts.add(server.createContext("/-/healthy", ex -> answer(ex, 200, "Healthy")));
+    contexts.add(server.createContext("/-/ready", ex -> answer(ex, ready ? 200 : 503, ready ? "Ready" : "Starting")));
+    contexts.add(server.createContext("/-/reload", this::reloadRequest));
+    contexts.add(server.createContext("/", this::landing));
+    if (!web.users().isEmpty()) {
+      var auth = web.authenticator();
+      for (HttpContext c : contexts) c.setAuthenticator(auth);
+    }
+    server.start();
+    log.info("Listening on", "address", server.getAddress().getHostString() + ":" + server.getAddress().getPort(), "tls", web.tls() != null, "basic_auth", !web.users().isEmpty());
+    return server;
+  }
+
+  private static void answer(HttpExchange ex, int status, String text) throws IOException {
+    try (ex) {
+      Http.text(ex, status, text);
+    }
+  }
+
+  private void reloadRequest(HttpExchange ex) throws IOException {
+    try (ex) {
+      if (!ex.getRequestMethod().equals("POST")) {
+        Http.text(ex, 405, "This endpoint requires a POST request.");
+        return;
+      }
+      try {
+        reload();
+        Http.text(ex, 200, "Reloaded");
+      } catch (ConfigException e) {
+        Http.text(ex, 500, "failed to reload config: " + e.getMessage());
+      }
+    }
+  }
+
+  private void landing(HttpExchange ex) throws IOException {
+    try (ex) {
+      if (!ex.getRequestURI().getPath().equals("/")) {
+        Http.text(ex, 404, "404 page not found");
+        return;
+      }
+      String path = settings.telemetryPath();
+      String html = "<html>\n<head><title>icmpecho exporter</title></head>\n<body>\n<h1>icmpecho exporter</h1>\n"
+          + "<p><a href=\"" + path + "\">Metrics</a></p>\n"
+          + "<p><a href=\"/probe?target=127.0.0.1\">Probe 127.0.0.1</a> (blackbox_exporter style)</p>\n</body>\n</html>\n";
+      ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+      Http.send(ex, 200, html.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private void engineMetrics() {
+    counter("icmpecho_engine_sent_total", "Echo requests handed to the kernel.", ClientStats::sent);
+    counter("icmpecho_engine_replies_total", "Echo replies attributed to a request (duplicates not included).", ClientStats::replies);
+    counter("icmpecho_engine_errors_total", "ICMP error answers attributed to a request.", ClientStats::errors);
+    counter("icmpecho_engine_timeouts_total", "Requests that timed out.", ClientStats::timeouts);
+    counter("icmpecho_engine_send_failures_total", "Requests the kernel refused to send.", ClientStats::sendFailures);
+    counter("icmpecho_engine_duplicates_total", "Further replies to an answered request.", ClientStats::duplicates);
+    counter("icmpecho_engine_late_total", "Answers to requests that had already timed out.", ClientStats::late);
+    counter("icmpecho_engine_foreign_total", "Packets that matched no request.", ClientStats::foreign);
+    counter("icmpecho_engine_corrupted_total", "Replies whose payload differed from what was sent.", ClientStats::corrupted);
+    counter("icmpecho_engine_bad_checksum_total", "Packets dropped for a wrong ICMP checksum.", ClientStats::badChecksum);
+    GaugeWithCallback.builder().name("icmpecho_engine_in_flight").help("Echo requests sent and not yet completed.")
+        .callback(cb -> cb.call(client.stats().inFlight())).register(registry);
+    GaugeWithCallback.builder().name("icmpecho_targets").help("Targets probed continuously by this exporter (its shard).")
+        .callback(cb -> cb.call(probing.size())).register(registry);
+  }
+
+  private void counter(String name, String help, ToLongFunction<ClientStats> value) {
+    CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.applyAsLong(client.stats())))
+        .register(registry);
+  }
+
+  @Override
+  public void close() {
+    ready = false;
+    for (HttpServer s : servers) s.stop(0);
+    probing.close();
+    prober.close();
+    httpThreads.shutdownNow();
+  }
+}

@@ -1,0 +1,161 @@
+package org.icmpecho.exporter;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.icmpecho.IcmpClient;
+import org.icmpecho.exporter.ExporterConfig.ProbeModule;
+
+/**
+ * {@code GET /probe?target=HOST&module=NAME}, blackbox_exporter style. Before anything is sent: a malformed query
+ * gets 400 with one line saying why, a client over its rate 429, a target outside {@code --probe.allowed-targets}
+ * 403. The probe's timeout is blackbox's: the module's {@code timeout}, at most Prometheus' {@code
+ * X-Prometheus-Scrape-Timeout-Seconds} less {@code --timeout-offset} (120 s when the header is absent).
+ */
+final class ProbeHandler implements HttpHandler {
+  private final IcmpClient client;
+  private final Supplier<Map<String, ProbeModule>> modules;
+  private final List<Addresses.Block> allowed;
+  private final RateLimiter limiter;
+  private final double timeoutOffset;
+  private final Log log;
+  private final ExpositionFormats formats = ExpositionFormats.init();
+
+  ProbeHandler(IcmpClient client, Supplier<Map<String, ProbeModule>> modules, List<Addresses.Block> allowed,
+      RateLimiter limiter, double timeoutOffset, Log log) {
+    this.client = client;
+    this.modules = modules;
+    this.allowed = List.copyOf(allowed);
+    this.limiter = limiter;
+    this.timeoutOffset = timeoutOffset;
+    this.log = log;
+  }
+
+  @Override
+  public void handle(HttpExchange ex) throws IOException {
+    long start = System.nanoTime();
+    try (ex) {
+      if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+        Http.text(ex, 405, "This endpoint requires a GET request.");
+        return;
+      }
+      Map<String, String> q;
+      try {
+        q = query(ex.getRequestURI().getRawQuery());
+      } catch (IllegalArgumentException e) {
+        Http.text(ex, 400, e.getMessage());
+        return;
+      }
+      String target = q.getOrDefault("target", "");
+      if (target.isEmpty()) {
+        Http.text(ex, 400, "Target parameter is missing");
+        return;
+      }
+      ProbeModule module = module(q.get("module"));
+      if (module == null) {
+        Http.text(ex, 400, "Unknown module \"" + q.get("module") + "\"");
+        return;
+      }
+      if (!module.prober().equals("icmp")) {
+        Http.text(ex, 400, "Module \"" + module.name() + "\" uses prober \"" + module.prober() + "\"; icmpecho serves icmp only");
+        return;
+      }
+      Duration timeout;
+      try {
+        timeout = timeout(ex.getRequestHeaders().getFirst("X-Prometheus-Scrape-Timeout-Seconds"), module);
+      } catch (IllegalArgumentException e) {
+        Http.text(ex, 400, e.getMessage());
+        return;
+      }
+      if (!limiter.tryAcquire(ex.getRemoteAddress().getAddress())) {
+        Http.text(ex, 429, "Too many probes from " + ex.getRemoteAddress().getAddress().getHostAddress() + "; see --probe.rate-limit");
+        return;
+      }
+      BlackboxProbe.Resolved resolved = BlackboxProbe.resolve(target, module);
+      if (resolved.address() != null && !allowed(resolved)) {
+        log.warn("Probe target outside --probe.allowed-targets", "target", target, "ip", resolved.address().getHostAddress(),
+            "client", ex.getRemoteAddress().getAddress().getHostAddress());
+        Http.text(ex, 403, "Target " + target + " (" + resolved.address().getHostAddress() + ") is not in --probe.allowed-targets");
+        return;
+      }
+      if (resolved.error() != null) log.debug("Error resolving address", "target", target, "err", resolved.error());
+      Duration left = timeout.minusNanos(System.nanoTime() - start);
+      MetricSnapshots metrics = BlackboxProbe.run(client, resolved, module, left.isNegative() ? Duration.ZERO : left, start);
+      write(ex, metrics);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private ProbeModule module(String name) {
+    Map<String, ProbeModule> all = modules.get();
+    if (name == null || name.isEmpty()) return all.getOrDefault("icmp", ProbeModule.DEFAULT);
+    return all.get(name);
+  }
+
+  private boolean allowed(BlackboxProbe.Resolved r) {
+    if (allowed.isEmpty()) return true;
+    for (Addresses.Block b : allowed) if (b.contains(r.address())) return true;
+    return false;
+  }
+
+  Duration timeout(String header, ProbeModule module) {
+    double scrape = 0;
+    if (header != null && !header.isBlank()) {
+      try {
+        scrape = Double.parseDouble(header.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("Failed to parse timeout from Prometheus header: '" + header + "' is not a number");
+      }
+      if (!(scrape >= 0) || Double.isInfinite(scrape)) {
+        throw new IllegalArgumentException("Failed to parse timeout from Prometheus header: '" + header + "' is not a duration");
+      }
+    }
+    if (scrape == 0) scrape = 120;
+    double max = scrape - timeoutOffset;
+    double moduleSeconds = module.timeout().toNanos() / 1e9;
+    double seconds = (moduleSeconds > 0 && moduleSeconds < max) || max < 0 ? moduleSeconds : max;
+    return Duration.ofNanos((long) (Math.max(seconds, 0) * 1e9));
+  }
+
+  private void write(HttpExchange ex, MetricSnapshots metrics) throws IOException {
+    ExpositionFormatWriter writer = formats.findWriter(ex.getRequestHeaders().getFirst("Accept"));
+    ByteArrayOutputStream body = new ByteArrayOutputStream(1024);
+    writer.write(body, metrics);
+    ex.getResponseHeaders().set("Content-Type", writer.getContentType());
+    Http.send(ex, 200, body.toByteArray());
+  }
+
+  /** The query's parameters; a malformed one (bad %-escape, repeated target/module) is refused with a message. */
+  static Map<String, String> query(String raw) {
+    Map<String, String> out = new HashMap<>();
+    if (raw == null || raw.isEmpty()) return out;
+    for (String pair : raw.split("&")) {
+      if (pair.isEmpty()) continue;
+      int eq = pair.indexOf('=');
+      String k, v;
+      try {
+        k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("Malformed query: '" + pair + "' is not URL-encoded correctly");
+      }
+      if ((k.equals("target") || k.equals("module")) && out.containsKey(k)) {
+        throw new IllegalArgumentException("Malformed query: parameter '" + k + "' given more than once");
+      }
+      out.put(k, v);
+    }
+    return out;
+  }
+}
