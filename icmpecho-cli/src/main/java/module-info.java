@@ -4,7 +4,6 @@
  */
 module org.icmpecho.cli {
   requires org.icmpecho.core;
-  requires org.icmpecho.exporter;
   requires info.picocli;
   requires jdk.unsupported; // sun.misc.Signal: Ctrl-C prints the statistics, as ping and fping do
 

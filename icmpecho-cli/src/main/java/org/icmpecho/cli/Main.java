@@ -6,7 +6,6 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.util.concurrent.Callable;
-import org.icmpecho.exporter.ExporterCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,7 +36,6 @@ import picocli.CommandLine.Spec;
       PingCommand.class,
       SweepCommand.class,
       TraceCommand.class,
-      ExporterCommand.class,
       CommandLine.HelpCommand.class,
       AutoComplete.GenerateCompletion.class
     },
@@ -85,6 +83,7 @@ public final class Main implements Callable<Integer> {
   /** As {@link #commandLine(PrintWriter, PrintWriter)}, with the process's facilities replaced by {@code env}. */
   static CommandLine commandLine(PrintWriter out, PrintWriter err, Env env) {
     CommandLine cl = new CommandLine(new Main(), new Factory(env));
+    addExporter(cl); // before the settings below, which reach only the subcommands already there
     Errors errors = new Errors();
     cl.setOut(out)
         .setErr(err)
@@ -107,6 +106,20 @@ public final class Main implements Callable<Integer> {
         .setUsageHelpAutoWidth(false)
         .setUsageHelpWidth(100);
     return cl;
+  }
+
+  /**
+   * {@code icmpecho exporter}, from the {@code icmpecho-exporter} module when it is there (always on the launcher's
+   * class path). Looked up by name so that the CLI itself needs only core and picocli (ModulePathTest).
+   */
+  private static void addExporter(CommandLine cl) {
+    Object exporter;
+    try {
+      exporter = Class.forName("org.icmpecho.exporter.ExporterCommand").getConstructor().newInstance();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return; // module not present (a module path without it)
+    }
+    cl.addSubcommand("exporter", exporter);
   }
 
   /** Creates commands, handing {@link Env} to those whose constructor takes it. */

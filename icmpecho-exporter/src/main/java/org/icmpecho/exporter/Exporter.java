@@ -64,7 +64,7 @@ final class Exporter implements AutoCloseable {
   void start() throws ConfigException, IOException {
     ExporterConfig config = load();
     List<TargetList.Target> targets = TargetList.build(config, settings.hosts(), settings.cliGroup(), settings.shard());
-    if (targets.isEmpty() && config.modules().isEmpty() && settings.shard().m() == 1) {
+    if (settings.hosts().isEmpty() && settings.configFile() == null) { // as smokeping_prober; a config may be /probe only
       throw new ConfigException("no targets specified on command line or in config file");
     }
     WebConfig web = settings.webConfigFile() == null ? WebConfig.NONE : WebConfig.read(settings.webConfigFile());

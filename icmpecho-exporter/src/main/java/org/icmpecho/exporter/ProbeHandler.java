@@ -100,8 +100,9 @@ final class ProbeHandler implements HttpHandler {
 
   private ProbeModule module(String name) {
     Map<String, ProbeModule> all = modules.get();
-    if (name == null || name.isEmpty()) return all.getOrDefault("icmp", ProbeModule.DEFAULT);
-    return all.get(name);
+    if (name == null || name.isEmpty()) name = "icmp"; // blackbox would use http_2xx, which icmpecho does not serve
+    ProbeModule m = all.get(name);
+    return m == null && name.equals("icmp") ? ProbeModule.DEFAULT : m;
   }
 
   private boolean allowed(BlackboxProbe.Resolved r) {
