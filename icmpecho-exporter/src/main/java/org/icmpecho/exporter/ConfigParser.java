@@ -49,14 +49,7 @@ final class ConfigParser {
 
   /** Reads and checks {@code path}. */
   static ExporterConfig read(Path path) throws ConfigException {
-    String text;
-    try {
-      text = Files.readString(path, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(path + ": no such file");
-    } catch (IOException e) {
-      throw new ConfigException(path + ": cannot read: " + e.getMessage());
-    }
+    String text = YamlReader.readFile(path);
     Path parent = path.toAbsolutePath().getParent();
     return new ConfigParser(path.toString(), parent).parse(text);
   }

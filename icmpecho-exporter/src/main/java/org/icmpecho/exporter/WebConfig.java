@@ -6,8 +6,6 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -50,14 +48,7 @@ record WebConfig(HttpsConfigurator tls, Map<String, String> users) {
   }
 
   static WebConfig read(Path file) throws ConfigException {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(file + ": no such file");
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read: " + e.getMessage());
-    }
+    String text = YamlReader.readFile(file);
     YamlReader y = new YamlReader(file.toString());
     var root = y.root(text);
     if (root.isEmpty()) return NONE;

@@ -1,12 +1,19 @@
 package org.icmpecho.exporter;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -76,42 +83,47 @@ final class YamlReader {
   }
 
   int integer(Node node, String where, int dflt) throws ConfigException {
-    String s = text(node, where, null);
-    if (s == null) return dflt;
-    try {
-      return Integer.parseInt(s);
-    } catch (NumberFormatException e) {
-      throw error(node, where, "'" + s + "' is not a whole number");
-    }
+    return parsed(node, where, dflt, Integer::parseInt, (s, e) -> "'" + s + "' is not a whole number");
   }
 
   boolean bool(Node node, String where, boolean dflt) throws ConfigException {
-    String s = text(node, where, null);
-    if (s == null) return dflt;
-    return switch (s) {
+    return parsed(node, where, dflt, s -> switch (s) {
       case "true", "True", "TRUE", "yes", "on" -> true;
       case "false", "False", "FALSE", "no", "off" -> false;
-      default -> throw error(node, where, "'" + s + "' is not true or false");
-    };
+      default -> throw new IllegalArgumentException();
+    }, (s, e) -> "'" + s + "' is not true or false");
   }
 
   Duration duration(Node node, String where, Duration dflt) throws ConfigException {
+    return parsed(node, where, dflt, GoDuration::parse, (s, e) -> e.getMessage());
+  }
+
+  /** An IP address literal, or null when absent or empty. */
+  InetAddress address(Node node, String where) throws ConfigException {
+    String s = text(node, where, "");
+    return s.isEmpty() ? null : parsed(node, where, null, Addresses::literal, (v, e) -> "'" + v + "' is not an IP address");
+  }
+
+  /** The node's text through {@code parse}, {@code dflt} when absent; a parse failure says {@code why}. */
+  private <T> T parsed(Node node, String where, T dflt, Function<String, T> parse,
+      BiFunction<String, IllegalArgumentException, String> why) throws ConfigException {
     String s = text(node, where, null);
     if (s == null) return dflt;
     try {
-      return GoDuration.parse(s);
+      return parse.apply(s);
     } catch (IllegalArgumentException e) {
-      throw error(node, where, e.getMessage());
+      throw error(node, where, why.apply(s, e));
     }
   }
 
-  InetAddress address(Node node, String where) throws ConfigException {
-    String s = text(node, where, "");
-    if (s.isEmpty()) return null;
+  /** A file's text, or a one-line error. */
+  static String readFile(Path path) throws ConfigException {
     try {
-      return Addresses.literal(s);
-    } catch (IllegalArgumentException e) {
-      throw error(node, where, "'" + s + "' is not an IP address");
+      return Files.readString(path, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(path + ": no such file");
+    } catch (IOException e) {
+      throw new ConfigException(path + ": cannot read: " + e.getMessage());
     }
   }
 
