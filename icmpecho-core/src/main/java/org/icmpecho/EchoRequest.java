@@ -29,6 +29,8 @@ import java.util.Objects;
  * @param source the source address to send from, or null for the kernel's choice
  * @param interfaceName the interface to send through ({@code SO_BINDTODEVICE}), or null
  * @param timeout how long to wait for an answer after the send; zero means "only what is already there"
+ * @param ipOptions IPv4 options sent with this echo ({@link IpOptions#NONE} for none; IPv4 targets only), as a
+ *     per-message control message, so one socket carries echoes with and without options
  */
 public record EchoRequest(
     InetAddress target,
@@ -39,7 +41,8 @@ public record EchoRequest(
     PathMtuDiscovery pathMtuDiscovery,
     InetAddress source,
     String interfaceName,
-    Duration timeout) {
+    Duration timeout,
+    IpOptions ipOptions) {
 
   /** The value of {@link #ttl()} and {@link #tos()} that leaves the kernel's default in place. */
   public static final int SYSTEM_DEFAULT = -1;
@@ -52,8 +55,18 @@ public record EchoRequest(
   /** The largest IPv6 payload: 65535 - 8 (ICMPv6 header); the IPv6 header is not counted in the length field. */
   public static final int MAX_PAYLOAD_V6 = 65527;
 
+  /** An echo without IP options (the constructor of the record before options existed). */
+  public EchoRequest(InetAddress target, byte[] payload, int payloadSize, int ttl, int tos,
+      PathMtuDiscovery pathMtuDiscovery, InetAddress source, String interfaceName, Duration timeout) {
+    this(target, payload, payloadSize, ttl, tos, pathMtuDiscovery, source, interfaceName, timeout, IpOptions.NONE);
+  }
+
   public EchoRequest {
     Objects.requireNonNull(target, "target");
+    if (ipOptions == null) ipOptions = IpOptions.NONE;
+    if (!ipOptions.isEmpty() && target instanceof Inet6Address) {
+      throw new IllegalArgumentException("IPv4 options cannot go to the IPv6 target " + target.getHostAddress());
+    }
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(pathMtuDiscovery, "pathMtuDiscovery");
     int max = target instanceof Inet6Address ? MAX_PAYLOAD_V6 : MAX_PAYLOAD_V4;
@@ -94,7 +107,8 @@ public record EchoRequest(
    * {@link IcmpClient#echoAsync(InetAddress, EchoRequest)} uses a request this way as a template.
    */
   public EchoRequest withTarget(InetAddress target) {
-    return new EchoRequest(target, payload, payloadSize, ttl, tos, pathMtuDiscovery, source, interfaceName, timeout);
+    return new EchoRequest(target, payload, payloadSize, ttl, tos, pathMtuDiscovery, source, interfaceName, timeout,
+        ipOptions);
   }
 
   /** A builder starting from this request's values. */
@@ -108,6 +122,7 @@ public record EchoRequest(
     b.source = source;
     b.interfaceName = interfaceName;
     b.timeout = timeout;
+    b.ipOptions = ipOptions;
     return b;
   }
 
@@ -152,13 +167,14 @@ public record EchoRequest(
         && pathMtuDiscovery == r.pathMtuDiscovery
         && Objects.equals(source, r.source)
         && Objects.equals(interfaceName, r.interfaceName)
-        && timeout.equals(r.timeout);
+        && timeout.equals(r.timeout)
+        && ipOptions.equals(r.ipOptions);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(target, Arrays.hashCode(payload), payloadSize, ttl, tos, pathMtuDiscovery, source,
-        interfaceName, timeout);
+        interfaceName, timeout, ipOptions);
   }
 
   @Override
@@ -170,6 +186,7 @@ public record EchoRequest(
     if (pathMtuDiscovery != PathMtuDiscovery.DEFAULT) sb.append(", pmtu=").append(pathMtuDiscovery);
     if (source != null) sb.append(", source=").append(source.getHostAddress());
     if (interfaceName != null) sb.append(", interface=").append(interfaceName);
+    if (!ipOptions.isEmpty()) sb.append(", options=").append(ipOptions.length()).append(" bytes");
     return sb.append(", timeout=").append(timeout).append(']').toString();
   }
 
@@ -197,6 +214,7 @@ public record EchoRequest(
     private InetAddress source;
     private String interfaceName;
     private Duration timeout = DEFAULT_TIMEOUT;
+    private IpOptions ipOptions = IpOptions.NONE;
 
     private Builder(InetAddress target) {
       this.target = Objects.requireNonNull(target, "target");
@@ -252,8 +270,18 @@ public record EchoRequest(
       return this;
     }
 
+    /**
+     * IPv4 options to send ({@link IpOptions#recordRoute()}, {@link IpOptions#timestampsOnly()}, {@link IpOptions#of}
+     * ...); {@link IpOptions#NONE} or null for none.
+     */
+    public Builder ipOptions(IpOptions options) {
+      this.ipOptions = options == null ? IpOptions.NONE : options;
+      return this;
+    }
+
     public EchoRequest build() {
-      return new EchoRequest(target, payload, payloadSize, ttl, tos, pmtu, source, interfaceName, timeout);
+      return new EchoRequest(target, payload, payloadSize, ttl, tos, pmtu, source, interfaceName, timeout,
+          ipOptions);
     }
   }
 }

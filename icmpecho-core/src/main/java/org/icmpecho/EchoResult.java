@@ -44,9 +44,26 @@ public sealed interface EchoResult {
    * @param ttl the reply's TTL / hop limit, or -1 when the kernel did not report it
    * @param tos the reply's TOS / traffic class, or -1 when the kernel did not report it
    * @param bytes the ICMP message length (8-byte header + payload), as {@code ping}'s "64 bytes from"
+   * @param ipOptions the reply's IPv4 options ({@link IpOptions#NONE} when it had none, and always for IPv6): from
+   *     the IP header with a raw socket, from {@code IP_RECVOPTS} with a ping socket
+   * @param ipFlags the top three bits of the reply's IPv4 flags/fragment word ({@link #IP_FLAG_DF} = don't
+   *     fragment), or -1 where the socket cannot see them (ping sockets, IPv6)
    */
-  record Reply(EchoRequest request, InetAddress from, Duration rtt, int ttl, int tos, int bytes, int sequence)
+  record Reply(EchoRequest request, InetAddress from, Duration rtt, int ttl, int tos, int bytes, int sequence,
+      IpOptions ipOptions, int ipFlags)
       implements EchoResult {
+    /** The don't-fragment bit of {@link #ipFlags()}. */
+    public static final int IP_FLAG_DF = 0x2;
+
+    /** A reply without options and with unknown IP flags (the constructor before options existed). */
+    public Reply(EchoRequest request, InetAddress from, Duration rtt, int ttl, int tos, int bytes, int sequence) {
+      this(request, from, rtt, ttl, tos, bytes, sequence, IpOptions.NONE, -1);
+    }
+
+    public Reply {
+      if (ipOptions == null) ipOptions = IpOptions.NONE;
+    }
+
     @Override
     public IpStatus status() {
       return IpStatus.IP_SUCCESS;
@@ -63,6 +80,7 @@ public sealed interface EchoResult {
    * @param icmpType the ICMP (v4) or ICMPv6 type
    * @param icmpCode the ICMP code
    * @param info the MTU for "fragmentation needed" / "packet too big", the pointer for "parameter problem", else 0
+   * @param ttl the TTL / hop limit of the error message as it arrived, or -1 where the socket did not report it
    */
   record IcmpError(
       EchoRequest request,
@@ -72,8 +90,15 @@ public sealed interface EchoResult {
       int icmpType,
       int icmpCode,
       int info,
-      int sequence)
-      implements EchoResult {}
+      int sequence,
+      int ttl)
+      implements EchoResult {
+    /** An error whose TTL is unknown (the constructor before the TTL was reported). */
+    public IcmpError(EchoRequest request, IpStatus status, InetAddress from, Duration rtt, int icmpType, int icmpCode,
+        int info, int sequence) {
+      this(request, status, from, rtt, icmpType, icmpCode, info, sequence, -1);
+    }
+  }
 
   /**
    * No answer within the request's timeout.
@@ -94,9 +119,15 @@ public sealed interface EchoResult {
    *
    * @param errno the symbolic errno, e.g. {@code "EMSGSIZE"}
    * @param message the C library's text for it
+   * @param mtu the path MTU the kernel reported with an {@code EMSGSIZE} (the largest packet that fits), else 0
    */
-  record SendFailed(EchoRequest request, IpStatus status, String errno, String message, int sequence)
-      implements EchoResult {}
+  record SendFailed(EchoRequest request, IpStatus status, String errno, String message, int sequence, int mtu)
+      implements EchoResult {
+    /** A failure without an MTU (the constructor before the MTU was reported). */
+    public SendFailed(EchoRequest request, IpStatus status, String errno, String message, int sequence) {
+      this(request, status, errno, message, sequence, 0);
+    }
+  }
 
   /**
    * An echo reply that matched this request but whose payload differs from what was sent. It is never a success

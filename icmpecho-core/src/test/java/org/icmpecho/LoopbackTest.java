@@ -58,6 +58,25 @@ class LoopbackTest {
   }
 
   @Test
+  void oneSocketMixesEchoesWithAndWithoutOptions() throws Exception {
+    InetAddress lo = InetAddress.getByName("127.0.0.1");
+    EchoRequest rr = EchoRequest.to(lo).ipOptions(IpOptions.recordRoute()).build();
+    EchoRequest plain = EchoRequest.of(lo);
+    EchoRequest ts = EchoRequest.to(lo).ipOptions(IpOptions.timestampsAndAddresses()).build();
+    for (int round = 0; round < 2; round++) {
+      EchoResult.Reply a = assertInstanceOf(EchoResult.Reply.class, client.echo(rr));
+      // sender out, target in, target out, sender in: all 127.0.0.1
+      assertEquals(List.of(lo, lo, lo, lo), a.ipOptions().recordedRoute(), a.ipOptions().toString());
+      EchoResult.Reply b = assertInstanceOf(EchoResult.Reply.class, client.echo(plain));
+      assertEquals(IpOptions.NONE, b.ipOptions(), "options are per message, not left on the socket");
+      EchoResult.Reply c = assertInstanceOf(EchoResult.Reply.class, client.echo(ts));
+      assertEquals(4, c.ipOptions().timestamps().size(), c.ipOptions().toString());
+      assertEquals(lo, c.ipOptions().timestamps().get(0).address());
+      assertTrue(c.ipOptions().timestamps().get(0).millis() < 86_400_000L, "milliseconds since midnight UT");
+    }
+  }
+
+  @Test
   void ipv6LoopbackAnswersWithHopLimit() throws Exception {
     EchoResult r = client.echo(EchoRequest.to(InetAddress.getByName("::1")).ttl(5).payloadSize(1000).build());
     EchoResult.Reply reply = assertInstanceOf(EchoResult.Reply.class, r);

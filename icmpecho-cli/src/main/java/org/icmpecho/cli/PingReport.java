@@ -116,12 +116,14 @@ final class PingReport {
           .putNull("ttl")
           .put("bytes", f.request().payloadSize() + 8)
           .put("errno", f.errno())
-          .put("message", f.message()));
+          .put("message", f.message())
+          .put("mtu", f.mtu() > 0 ? f.mtu() : null));
       return;
     }
     // iputils reports a refused send on stderr, whatever -q says.
     out.flush();
-    line(err, "icmpecho ping: sendmsg: " + f.message() + " (icmp_seq=" + seq + ")");
+    String mtu = f.mtu() > 0 ? ", mtu=" + f.mtu() : "";
+    line(err, "icmpecho ping: sendmsg: " + f.message() + mtu + " (icmp_seq=" + seq + ")");
   }
 
   void corrupted(long seq, EchoResult.Corrupted c) {

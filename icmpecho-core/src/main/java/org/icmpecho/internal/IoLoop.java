@@ -17,6 +17,7 @@ import org.icmpecho.ClientStats;
 import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
 import org.icmpecho.IcmpException;
+import org.icmpecho.IpOptions;
 import org.icmpecho.IpStatus;
 import org.icmpecho.SocketMode;
 import org.icmpecho.internal.packet.IcmpCodec;
@@ -467,9 +468,9 @@ final class IoLoop implements Runnable {
       sendFailures++;
       String name = cs.channel.errnoName(errno);
       IpStatus status = StatusMap.localErrno(name);
-      String message = cs.channel.errnoMessage(errno) + (localErrorMtu > 0 ? " (mtu " + localErrorMtu + ")" : "");
+      int mtu = localErrorMtu;
       localErrorMtu = 0;
-      finish(p, new EchoResult.SendFailed(p.request(), status, name, message, p.sequence));
+      finish(p, new EchoResult.SendFailed(p.request(), status, name, cs.channel.errnoMessage(errno), p.sequence, mtu));
       return;
     }
     p.sentAt = cs.channel.lastSendTime();
@@ -911,8 +912,8 @@ final class IoLoop implements Runnable {
           release(cs, seq, ChannelState.EXPIRED);
           sendFailures++;
           String name = ch.errnoName(pk.errno);
-          finish(p, new EchoResult.SendFailed(p.request(), StatusMap.localErrno(name), name,
-              ch.errnoMessage(pk.errno) + (pk.info > 0 ? " (mtu " + pk.info + ")" : ""), seq));
+          finish(p, new EchoResult.SendFailed(p.request(), StatusMap.localErrno(name), name, ch.errnoMessage(pk.errno),
+              seq, pk.info));
         }
       }
       default -> foreign++;
@@ -955,7 +956,7 @@ final class IoLoop implements Runnable {
       if (listener != null && verdict == OK) {
         InetAddress t = p.target();
         addBatch(listener, new EchoResult.Reply(p.request(t), pk.fromAddress(t), Duration.ofNanos(rtt), pk.ttl, pk.tos,
-            pk.icmpLength, seq));
+            pk.icmpLength, seq, ipOptions(pk), pk.ipFlags));
       }
       return;
     }
@@ -968,7 +969,7 @@ final class IoLoop implements Runnable {
       replies++;
       InetAddress t = p.target();
       finish(p, new EchoResult.Reply(p.request(t), pk.fromAddress(t), Duration.ofNanos(rtt), pk.ttl, pk.tos, pk.icmpLength,
-          seq));
+          seq, ipOptions(pk), pk.ipFlags));
     } else {
       release(cs, seq, ChannelState.EXPIRED);
       corrupted++;
@@ -976,6 +977,11 @@ final class IoLoop implements Runnable {
       finish(p, new EchoResult.Corrupted(p.request(t), pk.fromAddress(t), Duration.ofNanos(rtt), corruption(r, pk, serial),
           seq));
     }
+  }
+
+  /** The packet's IPv4 options as a value: the shared empty one when there are none (no allocation per reply). */
+  private static IpOptions ipOptions(Packet pk) {
+    return pk.optionsLength == 0 ? IpOptions.NONE : new IpOptions(Arrays.copyOf(pk.options, pk.optionsLength));
   }
 
   private void onError(ChannelState cs, int seq, byte state, Probe p, Packet pk) {
@@ -1003,7 +1009,7 @@ final class IoLoop implements Runnable {
     errors++;
     InetAddress t = p.target();
     finish(p, new EchoResult.IcmpError(p.request(t), status, pk.fromAddress(t), Duration.ofNanos(rtt), pk.icmpType,
-        pk.icmpCode, pk.info, seq));
+        pk.icmpCode, pk.info, seq, pk.ttl));
   }
 
   /**

@@ -1,5 +1,6 @@
 package org.icmpecho.internal.linux;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -76,7 +77,7 @@ final class LinuxChannel implements Channel {
   private final MemorySegment sendIov = arena.allocate(Layouts.IOVEC);
   private final MemorySegment sendMsg = arena.allocate(Layouts.MSGHDR);
   private final MemorySegment sendName = arena.allocate(NAME_SIZE, 8);
-  private final MemorySegment sendControl = arena.allocate(Layouts.cmsgSpace(4) * 3, 8);
+  private final MemorySegment sendControl = arena.allocate(Layouts.cmsgSpace(4) * 3 + Layouts.cmsgSpace(40), 8);
   private final MemorySegment timespec = arena.allocate(Layouts.TIMESPEC);
   private long lastSendTime;
 
@@ -266,6 +267,7 @@ final class LinuxChannel implements Channel {
         setInt(tmp, err, fd, Sys.IPPROTO_IP, Sys.IP_RECVERR, 1);
         setInt(tmp, err, fd, Sys.IPPROTO_IP, Sys.IP_RECVTTL, 1);
         setInt(tmp, err, fd, Sys.IPPROTO_IP, Sys.IP_RECVTOS, 1);
+        setInt(tmp, err, fd, Sys.IPPROTO_IP, Sys.IP_RECVOPTS, 1); // a raw socket has them in the IP header
       } else {
         // ICMP_FILTER: a set bit blocks that type. Pass echo reply, unreachable, source quench, time exceeded and
         // parameter problem; our own echo requests on loopback and everything else stay in the kernel.
@@ -366,6 +368,7 @@ final class LinuxChannel implements Channel {
   /** True when {@code request} needs no control message and no change of the socket's path MTU setting. */
   private boolean plain(EchoRequest request) {
     if (request.ttl() != EchoRequest.SYSTEM_DEFAULT || request.tos() != EchoRequest.SYSTEM_DEFAULT) return false;
+    if (!request.ipOptions().isEmpty()) return false;
     if (request.pathMtuDiscovery() != PathMtuDiscovery.DEFAULT) return false;
     return ipv6 || initialPmtu < 0 || initialPmtu == currentPmtu;
   }
@@ -382,6 +385,16 @@ final class LinuxChannel implements Channel {
     if (request.tos() != EchoRequest.SYSTEM_DEFAULT) {
       control = putCmsg(control, ipv6 ? Sys.IPPROTO_IPV6 : Sys.IPPROTO_IP, ipv6 ? Sys.IPV6_TCLASS : Sys.IP_TOS,
           request.tos());
+    }
+    if (!request.ipOptions().isEmpty()) {
+      // Per message, so one socket mixes echoes with and without options (IP_RETOPTS: the kernel refuses
+      // IP_OPTIONS as a control message). The buffer has room for it beside three int messages and the spare tail.
+      byte[] o = request.ipOptions().bytes();
+      sendControl.set(JAVA_LONG, control, Layouts.cmsgLen(o.length));
+      sendControl.set(JAVA_INT, control + 8, Sys.IPPROTO_IP);
+      sendControl.set(JAVA_INT, control + 12, Sys.IP_RETOPTS);
+      MemorySegment.copy(o, 0, sendControl, JAVA_BYTE, control + Layouts.CMSG_DATA_OFFSET, o.length);
+      control += Layouts.cmsgSpace(o.length);
     }
     PathMtuDiscovery pmtu = request.pathMtuDiscovery();
     if (ipv6) {
@@ -552,6 +565,9 @@ final class LinuxChannel implements Channel {
         p.ttl = NativeBytes.getInt(c, data);
       } else if (level == Sys.IPPROTO_IP && type == Sys.IP_TOS) {
         p.tos = Byte.toUnsignedInt(c[data]);
+      } else if (level == Sys.IPPROTO_IP && type == Sys.IP_RECVOPTS) {
+        p.optionsLength = (int) Math.min(cmsgLen - CMSG_HEADER, p.options.length);
+        System.arraycopy(c, data, p.options, 0, p.optionsLength);
       } else if (level == Sys.IPPROTO_IPV6 && type == Sys.IPV6_HOPLIMIT) {
         p.ttl = NativeBytes.getInt(c, data);
       } else if (level == Sys.IPPROTO_IPV6 && type == Sys.IPV6_TCLASS) {
@@ -603,7 +619,7 @@ final class LinuxChannel implements Channel {
       p.icmpType = Byte.toUnsignedInt(control[ee + 5]);
       p.icmpCode = Byte.toUnsignedInt(control[ee + 6]);
       p.info = NativeBytes.getInt(control, ee + 8);
-      p.ttl = -1; // the error queue reports the TTL of nothing useful
+      // p.ttl is the error message's own TTL: with IP_RECVTTL the error queue reports it (IP_TTL control message).
       int see = (int) Layouts.SOCK_EXTENDED_ERR.byteSize();
       SockAddr.readInto(control, ee + see, (int) recvErrLen[0] - see, p); // the offender follows the error
       // msg_name of an error-queue message is the original destination.

@@ -27,6 +27,10 @@ public final class Sys {
 
   public static final int IP_TOS = 1;
   public static final int IP_TTL = 2;
+  /** Receive the reply's IPv4 options as a control message of this type. */
+  public static final int IP_RECVOPTS = 6;
+  /** Send per-message IPv4 options as a control message of this type ({@code IP_OPTIONS} is refused there). */
+  public static final int IP_RETOPTS = 7;
   public static final int IP_HDRINCL = 3;
   public static final int IP_PKTINFO = 8;
   public static final int IP_MTU_DISCOVER = 10;

@@ -231,7 +231,7 @@ public final class IcmpCodec {
    *
    * <p>In both cases also: {@code ipv6 = false}, {@code icmpType}, {@code icmpCode}, {@code icmpLength},
    * {@code checksumOk} (RFC 1071 over the ICMP message; a router error can arrive corrupted, and the kernel
-   * does not check ICMP checksums before raw delivery), {@code ttl} and {@code tos} from the IP header, and
+   * does not check ICMP checksums before raw delivery), {@code ttl}, {@code tos}, {@code ipFlags} and the options from the IP header, and
    * {@code from} (length 4, scope 0) = the IP source. {@code quotedDstLen} is 0 for a reply, {@code info} 0.
    *
    * @return whether the packet is relevant; {@code false} for anything else, including every malformed input
@@ -285,6 +285,9 @@ public final class IcmpCodec {
     }
     p.ttl = b[off + 8] & 0xFF;
     p.tos = b[off + 1] & 0xFF;
+    p.ipFlags = u16(b, off + 6) >>> 13;
+    p.optionsLength = ipHeaderLength - IPV4_HEADER_LENGTH; // at most 40: IHL is 4 bits
+    System.arraycopy(b, off + IPV4_HEADER_LENGTH, p.options, 0, p.optionsLength);
     p.setFrom(b, off + 12, 4, 0);
     return true;
   }

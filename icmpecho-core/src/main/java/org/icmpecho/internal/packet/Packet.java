@@ -33,6 +33,11 @@ public final class Packet {
   public int ttl;
   /** TOS / traffic class of the received packet, -1 if unknown. */
   public int tos;
+  /** IPv4 options of the received packet: {@code options[0 .. optionsLength)}. */
+  public final byte[] options = new byte[40];
+  public int optionsLength;
+  /** The top three bits of the IPv4 flags/fragment word (DF = 2), -1 if unknown. */
+  public int ipFlags;
   /** False when the ICMP checksum was verified and is wrong (such a packet must never be matched). */
   public boolean checksumOk;
   /** The kernel's receive timestamp on the RTT clock, in ns, or {@link Long#MIN_VALUE} when absent. */
@@ -63,6 +68,8 @@ public final class Packet {
     errno = 0;
     ttl = -1;
     tos = -1;
+    optionsLength = 0;
+    ipFlags = -1;
     checksumOk = true;
     rxTime = Long.MIN_VALUE;
     fromLen = 0;

@@ -408,4 +408,20 @@ class IcmpCodecRawIpv4Test {
     assertFalse(IcmpCodec.parseIpv4WithHeader(null, 0, 0, p));
     assertEquals(before, TestPackets.State.of(p));
   }
+
+  @Test
+  void optionsAndFlagsComeFromTheHeader() {
+    byte[] reply = echoReply(ID, SEQ, WINDOWS_PAYLOAD);
+    assertTrue(parse(ipv4(15, 0, 57, 1, 0x4000, TARGET, ME, reply)));
+    assertEquals(40, p.optionsLength);
+    assertEquals(1, p.options[0], "the helper's NOPs");
+    assertEquals(0, p.options[39], "and its EOL");
+    assertEquals(2, p.ipFlags, "DF");
+    assertTrue(parse(ipv4(6, 0, 57, 1, 0, TARGET, ME, reply)));
+    assertEquals(4, p.optionsLength);
+    assertEquals(0, p.ipFlags);
+    assertTrue(parse(ipv4(5, 0, 57, 1, 0x2000, TARGET, ME, reply)));
+    assertEquals(0, p.optionsLength);
+    assertEquals(1, p.ipFlags, "MF");
+  }
 }
