@@ -14,7 +14,7 @@ import java.util.function.Consumer;
 
 /**
  * {@code ICMP_ECHO_REPLY} ({@code ipexport.h}), the 64-bit form: 40 bytes, the head of an IPv4 reply buffer. The
- * buffer holds this struct, then the reply's IP options (none, from this layer), then the echoed data; {@code Data}
+ * buffer holds this struct, then the reply's IP options (zero-padded to a multiple of 4), then the echoed data; {@code Data}
  * and {@code Options.OptionsData} hold absolute addresses into the buffer, as on Windows. After an asynchronous
  * request {@code Reserved} holds the number of replies until {@link IcmpApi#IcmpParseReplies} is called.
  *

@@ -14,10 +14,11 @@ import java.util.function.Consumer;
 
 /**
  * {@code IP_OPTION_INFORMATION} ({@code ipexport.h}), the 64-bit form: 16 bytes, the IP options of a request and of
- * a reply. In a request, this layer uses {@code Ttl} (0 = the system default) and the {@link IpExport#IP_FLAG_DF} bit
- * of {@code Flags}; {@code Tos}, {@code OptionsSize} and {@code OptionsData} are ignored, as Windows documents for
- * {@code Tos} (see the module README). In a reply, {@code Ttl} and {@code Tos} are those of the answer when the
- * kernel reports them, else 0.
+ * a reply. In a request, this layer uses {@code Ttl} (0 = the system default), the {@link IpExport#IP_FLAG_DF} bit
+ * of {@code Flags} and the {@code OptionsSize} option bytes at {@code OptionsData} (IPv4); {@code Tos} is ignored, as
+ * Windows documents (see the module README). In a reply, {@code Ttl}, {@code Tos}, the DF bit in {@code Flags} and
+ * the options are those of the answer as far as the socket mode sees them; {@code OptionsData} points into the reply
+ * buffer, right after the {@link ICMP_ECHO_REPLY}.
  *
  * <pre>{@code
  * MemorySegment opts = IP_OPTION_INFORMATION.allocate(arena);

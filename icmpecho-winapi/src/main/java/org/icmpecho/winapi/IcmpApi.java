@@ -24,6 +24,7 @@ import org.icmpecho.IcmpException;
 import org.icmpecho.IcmpPermissionException;
 import org.icmpecho.IcmpSaturatedException;
 import org.icmpecho.IcmpUnsupportedException;
+import org.icmpecho.IpOptions;
 import org.icmpecho.PathMtuDiscovery;
 
 /**
@@ -230,17 +231,7 @@ public final class IcmpApi {
       if (dst == null) throw new Fail(WinError.ERROR_INVALID_NETNAME);
       InetAddress src = sockaddr(SourceAddress, true);
       if (src != null && !isLocal(src)) throw new Fail(WinError.ERROR_INVALID_NETNAME);
-      if (c.hasOptions && c.ttl == 0) {
-        // Windows refuses hop limit 0 after accepting the request.
-        if (!c.async) {
-          ReplyWriter.statusOnly6(c.reply, IpExport.IP_GENERAL_FAILURE);
-          throw new Fail(IpExport.IP_GENERAL_FAILURE);
-        }
-        if (c.event != null) c.event.reset();
-        c.signal(NtStatus.STATUS_INVALID_PARAMETER, ReplyWriter.statusOnly6(c.reply, IpExport.IP_GENERAL_FAILURE));
-        Kernel32.SetLastError(WinError.ERROR_IO_PENDING);
-        return 0;
-      }
+      if (c.hasOptions && c.ttl == 0) return refuse(c, IpExport.IP_GENERAL_FAILURE); // as Windows, after accepting
       return send(c, dst, src, StandardProtocolFamily.INET6);
     } catch (Fail f) {
       Kernel32.SetLastError(f.error);
@@ -341,6 +332,8 @@ public final class IcmpApi {
     boolean hasOptions;
     int ttl; // 0..255
     int flags;
+    IpOptions options = IpOptions.NONE; // IPv4 only
+    int optionsStatus; // IP_BAD_OPTION or IP_OPTION_TOO_BIG for options that cannot go out, else 0
     int timeout;
     boolean async;
     boolean ownerWrites; // async into a confined buffer: only the issuing thread may write it
@@ -412,6 +405,7 @@ public final class IcmpApi {
         src = Ws2_32.inet4(source);
         if (!isLocal(src)) throw new Fail(WinError.ERROR_INVALID_NETNAME);
       }
+      if (c.optionsStatus != 0) return refuse(c, c.optionsStatus);
       return send(c, Ws2_32.inet4(destination), src, StandardProtocolFamily.INET);
     } catch (Fail f) {
       Kernel32.SetLastError(f.error);
@@ -458,6 +452,7 @@ public final class IcmpApi {
       c.hasOptions = true;
       c.ttl = Byte.toUnsignedInt(IP_OPTION_INFORMATION.Ttl(o));
       c.flags = Byte.toUnsignedInt(IP_OPTION_INFORMATION.Flags(o));
+      if (!ipv6) options(c, Byte.toUnsignedInt(IP_OPTION_INFORMATION.OptionsSize(o)), IP_OPTION_INFORMATION.OptionsData(o));
     }
     if (!Native.isNull(event)) {
       if (!(Handles.get(event) instanceof EventObject e)) throw new Fail(WinError.ERROR_INVALID_PARAMETER);
@@ -477,6 +472,39 @@ public final class IcmpApi {
       if (c.event == null || c.ownerWrites) c.issuer = Apcs.current();
     }
     return c;
+  }
+
+  /**
+   * Reads {@code OptionsData[0..size)}: RFC 791 bytes, source routes with the full route (the kernel pulls the first
+   * hop out, as Windows does). More than 40 bytes, or malformed ones, fail later with their {@code IP_STATUS}.
+   */
+  private static void options(Call c, int size, MemorySegment data) throws Fail {
+    if (size == 0) return;
+    if (size > IpExport.MAX_OPT_SIZE) {
+      c.optionsStatus = IpExport.IP_OPTION_TOO_BIG;
+      return;
+    }
+    byte[] bytes = Native.readPointer(data, size);
+    if (bytes == null) throw new Fail(WinError.ERROR_NOACCESS);
+    try {
+      c.options = IpOptions.of(bytes);
+    } catch (IllegalArgumentException e) {
+      c.optionsStatus = IpExport.IP_BAD_OPTION;
+    }
+  }
+
+  /**
+   * A request refused after it was accepted (IPv6 hop limit 0, IPv4 options that cannot go out): synchronously 0
+   * with {@code status} as last error and in the reply; asynchronously pending, then a completion with {@code
+   * STATUS_INVALID_PARAMETER} and that status (Windows, case 52).
+   */
+  private static int refuse(Call c, int status) throws Fail {
+    long written = c.ipv6 ? ReplyWriter.statusOnly6(c.reply, status) : ReplyWriter.statusOnly4(c.reply, status);
+    if (!c.async) throw new Fail(status);
+    if (c.event != null) c.event.reset();
+    c.signal(NtStatus.STATUS_INVALID_PARAMETER, written);
+    Kernel32.SetLastError(WinError.ERROR_IO_PENDING);
+    return 0;
   }
 
   /** Checks that a struct argument is whole and alive. */
@@ -547,6 +575,7 @@ public final class IcmpApi {
           .timeout(Duration.ofMillis(Integer.toUnsignedLong(c.timeout)))
           .pathMtuDiscovery((c.flags & IpExport.IP_FLAG_DF) != 0 ? PathMtuDiscovery.DO : PathMtuDiscovery.DONT);
       if (c.ttl != 0) b.ttl(c.ttl);
+      b.ipOptions(c.options);
       if (src != null) b.source(src);
       request = b.build();
     } catch (IllegalArgumentException e) {

@@ -56,10 +56,21 @@ final class Native {
   static boolean isCallable(MemorySegment routine) {
     if (!routine.isNative() || routine.address() == 0 || !routine.scope().isAlive()) return false;
     if (STUBS.containsKey(routine.address())) return true;
-    return inExecutableMapping(routine.address());
+    return inMapping(routine.address(), 1, 2, 'x');
   }
 
-  static boolean inExecutableMapping(long address) {
+  /**
+   * The {@code size} bytes a raw pointer from a struct points at ({@code IP_OPTION_INFORMATION.OptionsData}), or
+   * null when they are not all inside one readable mapping: a pointer carries no bounds, so this is what keeps a
+   * bad one from crashing the JVM.
+   */
+  static byte[] readPointer(MemorySegment pointer, int size) {
+    if (!pointer.isNative() || pointer.address() == 0 || !inMapping(pointer.address(), size, 0, 'r')) return null;
+    return pointer.reinterpret(size).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+  }
+
+  /** True when {@code [address, address + length)} lies in one mapping whose permission {@code index} is {@code perm}. */
+  private static boolean inMapping(long address, long length, int index, char perm) {
     List<String> maps;
     try {
       maps = Files.readAllLines(Path.of("/proc/self/maps"));
@@ -69,10 +80,10 @@ final class Native {
     for (String line : maps) { // "start-end perms offset dev inode path", addresses in hex
       int dash = line.indexOf('-');
       int space = line.indexOf(' ', dash);
-      if (dash < 0 || space < 0 || line.length() < space + 4 || line.charAt(space + 3) != 'x') continue;
+      if (dash < 0 || space < 0 || line.length() < space + 5 || line.charAt(space + 1 + index) != perm) continue;
       long start = Long.parseUnsignedLong(line, 0, dash, 16);
       long end = Long.parseUnsignedLong(line, dash + 1, space, 16);
-      if (Long.compareUnsigned(address, start) >= 0 && Long.compareUnsigned(address, end) < 0) return true;
+      if (Long.compareUnsigned(address, start) >= 0 && Long.compareUnsigned(address + length, end) <= 0) return true;
     }
     return false;
   }

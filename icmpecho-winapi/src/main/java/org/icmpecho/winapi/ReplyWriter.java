@@ -11,7 +11,7 @@ import org.icmpecho.EchoResult;
 
 /**
  * Writes the outcome of one echo into a reply buffer exactly as Windows (Vista and later) does: the struct, then
- * (IPv4) the reply's options (none here) and the data. Each method gets the buffer already cut to {@code
+ * (IPv4) the reply's options, zero-padded to a multiple of 4, and the data. Each method gets the buffer already cut to {@code
  * ReplySize}, so nothing is ever written past it, and returns the bytes written ({@code IO_STATUS_BLOCK.Information}).
  * The struct is built in aligned scratch memory and copied, so a buffer at any address works (Windows takes any).
  */
@@ -26,20 +26,28 @@ final class ReplyWriter {
     MemorySegment s = scratch(S4);
     return switch (result) {
       case EchoResult.Reply r -> {
-        if (buf.byteSize() < S4 + sent.length) yield statusOnly4(buf, IpExport.IP_GENERAL_FAILURE);
+        byte[] options = r.ipOptions().bytes();
+        long data = S4 + align4(options.length);
+        if (buf.byteSize() < data + sent.length) yield statusOnly4(buf, IpExport.IP_GENERAL_FAILURE);
         ICMP_ECHO_REPLY.Address(s, ipAddr(r.from()));
         ICMP_ECHO_REPLY.Status(s, IpExport.IP_SUCCESS);
         ICMP_ECHO_REPLY.RoundTripTime(s, millis(r.rtt()));
         ICMP_ECHO_REPLY.DataSize(s, (short) sent.length);
         ICMP_ECHO_REPLY.Reserved(s, (short) 1);
-        ICMP_ECHO_REPLY.Data(s, Native.pointerInto(buf, S4));
+        ICMP_ECHO_REPLY.Data(s, Native.pointerInto(buf, data));
         MemorySegment opts = ICMP_ECHO_REPLY.Options(s);
         IP_OPTION_INFORMATION.Ttl(opts, (byte) Math.max(r.ttl(), 0));
         IP_OPTION_INFORMATION.Tos(opts, (byte) Math.max(r.tos(), 0));
+        // The DF bit is seen only in a raw socket's IP header (ipFlags -1 otherwise: 0 here).
+        boolean df = r.ipFlags() > 0 && (r.ipFlags() & EchoResult.Reply.IP_FLAG_DF) != 0;
+        IP_OPTION_INFORMATION.Flags(opts, (byte) (df ? IpExport.IP_FLAG_DF : 0));
+        IP_OPTION_INFORMATION.OptionsSize(opts, (byte) options.length);
         IP_OPTION_INFORMATION.OptionsData(opts, Native.pointerInto(buf, S4));
         MemorySegment.copy(s, 0, buf, 0, S4);
-        MemorySegment.copy(sent, 0, buf, JAVA_BYTE, S4, sent.length);
-        yield S4 + sent.length;
+        buf.asSlice(S4, data - S4).fill((byte) 0);
+        MemorySegment.copy(options, 0, buf, JAVA_BYTE, S4, options.length);
+        MemorySegment.copy(sent, 0, buf, JAVA_BYTE, data, sent.length);
+        yield data + sent.length;
       }
       case EchoResult.IcmpError e -> {
         ICMP_ECHO_REPLY.Address(s, ipAddr(e.from()));
@@ -52,9 +60,18 @@ final class ReplyWriter {
         yield S4;
       }
       case EchoResult.TimedOut t -> statusOnly4(buf, t.status().code());
-      case EchoResult.SendFailed f -> statusOnly4(buf, f.status().code());
+      case EchoResult.SendFailed f -> statusOnly4(buf, badOptions(f) ? IpExport.IP_BAD_OPTION : f.status().code());
       case EchoResult.Corrupted c -> statusOnly4(buf, c.status().code());
     };
+  }
+
+  /** True when the kernel refused the echo's options (EINVAL: an option a ping socket may not send, ...). */
+  private static boolean badOptions(EchoResult.SendFailed f) {
+    return "EINVAL".equals(f.errno()) && !f.request().ipOptions().isEmpty();
+  }
+
+  private static long align4(long n) {
+    return (n + 3) & ~3L;
   }
 
   /** A status-only IPv4 reply: the struct zero-filled except {@code Status}. */

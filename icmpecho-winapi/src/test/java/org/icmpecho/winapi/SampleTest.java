@@ -35,9 +35,9 @@ class SampleTest {
 
   @Test
   void usageWhenTheArgumentIsMissingOrInvalid() {
-    assertEquals("usage: IcmpSendEchoSample IP address\n", run(1));
-    assertEquals("usage: IcmpSendEchoSample IP address\n", run(1, "not-an-address"));
-    assertEquals("usage: IcmpSendEchoSample IP address\n", run(1, "127.0.0.1", "extra"));
+    assertEquals("usage: IcmpSendEchoSample [-r] IP address\n", run(1));
+    assertEquals("usage: IcmpSendEchoSample [-r] IP address\n", run(1, "not-an-address"));
+    assertEquals("usage: IcmpSendEchoSample [-r] IP address\n", run(1, "127.0.0.1", "extra"));
   }
 
   @Test

@@ -1,0 +1,97 @@
+package org.icmpecho.winapi;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.net.StandardProtocolFamily.INET;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.icmpecho.testkit.ClientAccess;
+import org.icmpecho.testkit.NetLab;
+import org.icmpecho.testkit.NetNs;
+import org.icmpecho.testkit.Topology;
+import org.icmpecho.winapi.example.IcmpSendEchoSample;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Record route through three routers with {@code IcmpSendEcho}, raw and ping sockets: the reply buffer byte for
+ * byte ({@code OptionsData} pointing inside it, the recorded hops in order, the data after the padded options), and
+ * the documentation's sample extended with {@code -r} printing the route.
+ */
+@NetNs
+@Timeout(120)
+class OptionsNamespaceTest {
+  private static final MemorySegment NULL = MemorySegment.NULL;
+  private static final int S = 40;
+
+  /** The hops of a round trip c → r1 → r2 → r3 → t and back, as record route holds them (9 slots). */
+  private static List<InetAddress> route(Topology t) throws Exception {
+    List<InetAddress> r = new ArrayList<>();
+    for (int k = 0; k <= 3; k++) r.add(InetAddress.getByName("10.0." + k + ".1"));
+    r.add(t.target(INET));
+    r.add(t.target(INET));
+    for (int k = 2; k >= 0; k--) r.add(InetAddress.getByName("10.0." + k + ".2"));
+    return r;
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = ClientAccess.class, names = {"DATAGRAM", "RAW"})
+  void recordRouteInTheReplyBuffer(ClientAccess access, NetLab lab) throws Exception {
+    Topology t = lab.chain(3);
+    try (CountingService svc = new CountingService(new EchoService.ClientService(t.newClient(access)));
+        Arena arena = Arena.ofShared()) {
+      MemorySegment h = IcmpApi.IcmpCreateFile();
+      int dst = Ws2_32.ipAddrOf(t.target(INET));
+      MemorySegment data = arena.allocate(32);
+      for (int i = 0; i < 32; i++) data.set(JAVA_BYTE, i, (byte) i);
+      MemorySegment rr = arena.allocate(39); // what Windows ping -r 9 sends
+      rr.set(JAVA_BYTE, 0, (byte) IpExport.IP_OPT_RR);
+      rr.set(JAVA_BYTE, 1, (byte) 39);
+      rr.set(JAVA_BYTE, 2, (byte) 4);
+      MemorySegment opts = IP_OPTION_INFORMATION.allocate(arena);
+      IP_OPTION_INFORMATION.OptionsSize(opts, (byte) 39);
+      IP_OPTION_INFORMATION.OptionsData(opts, rr);
+      int size = S + 40 + 32;
+      MemorySegment buf = arena.allocate(size).fill((byte) 0xCC);
+      IcmpApi.IcmpSendEcho(h, dst, data, 32, NULL, buf, size, 2000); // neighbour discovery on the way
+
+      Kernel32.SetLastError(0xdeadbeef);
+      assertEquals(1, IcmpApi.IcmpSendEcho(h, dst, data, 32, opts, buf, size, 2000));
+      assertEquals(0, Kernel32.GetLastError());
+      byte[] expected = new byte[S + 40 + 32];
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(expected).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      b.putInt(0, dst).putInt(4, 0).putInt(8, ICMP_ECHO_REPLY.RoundTripTime(buf)).putShort(12, (short) 32);
+      b.putShort(14, (short) 0).putLong(16, buf.address() + S + 40);
+      b.put(24, (byte) 61).put(25, (byte) 0).put(26, (byte) 0).put(27, (byte) 40); // TTL 64 - 3, no DF, 40 bytes
+      b.putLong(32, buf.address() + S);
+      b.put(40, (byte) 7).put(41, (byte) 39).put(42, (byte) 40); // the option, full: pointer one past its end
+      List<InetAddress> hops = route(t);
+      for (int i = 0; i < 9; i++) b.put(43 + 4 * i, hops.get(i).getAddress());
+      for (int i = 0; i < 32; i++) b.put(S + 40 + i, (byte) i);
+      byte[] actual = buf.toArray(JAVA_BYTE);
+      System.out.println(access + " reply buffer: " + java.util.HexFormat.of().formatHex(actual));
+      assertArrayEquals(expected, actual, "struct (40), options (40: 39 + EOL), data (32)");
+
+      // The sample of the IcmpSendEcho page, with -r: prints the route.
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      assertEquals(0, IcmpSendEchoSample.run(new String[] {"-r", t.target(INET).getHostAddress()},
+          new PrintStream(out, true, StandardCharsets.UTF_8)));
+      String text = out.toString(StandardCharsets.UTF_8);
+      System.out.println(text);
+      StringBuilder lines = new StringBuilder("\t  Route:\n");
+      for (InetAddress a : hops) lines.append("\t    ").append(a.getHostAddress()).append('\n');
+      assertTrue(text.endsWith(lines.toString()), text);
+      IcmpApi.IcmpCloseHandle(h);
+    }
+  }
+}
