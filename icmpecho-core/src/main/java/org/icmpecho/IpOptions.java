@@ -92,9 +92,9 @@ public record IpOptions(byte[] bytes) {
     return timestamp(TS_ONLY, 9, List.of());
   }
 
-  /** Address and timestamp pairs, 4 slots (36 bytes), as {@code ping -T tsandaddr}. */
+  /** Address and timestamp pairs, 4 slots (36 bytes, then 4 EOL: 40 as iputils sends), as {@code ping -T tsandaddr}. */
   public static IpOptions timestampsAndAddresses() {
-    return timestamp(TS_AND_ADDRESS, 4, List.of());
+    return new IpOptions(Arrays.copyOf(timestamp(TS_AND_ADDRESS, 4, List.of()).bytes, MAX_SIZE));
   }
 
   /** Timestamps from the given hops only (1..4 addresses), as {@code ping -T tsprespec host...}. */

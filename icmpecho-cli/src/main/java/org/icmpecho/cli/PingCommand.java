@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.icmpecho.EchoRequest;
+import org.icmpecho.IpOptions;
 import org.icmpecho.EchoResult;
 import org.icmpecho.IcmpException;
 import org.icmpecho.PathMtuDiscovery;
@@ -144,6 +145,12 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
   @Option(names = "--json", description = "JSON Lines on stdout: one object per answer or timeout, then a summary.")
   boolean json;
 
+  @Option(names = "-R", description = "Record route (IPv4 option): print the route each reply brings back.")
+  boolean recordRoute;
+
+  @Option(names = "-T", paramLabel = "tsonly|tsandaddr", description = "IPv4 timestamp option: print the hops' times.")
+  String timestampOption;
+
   PingCommand(Env env) {
     this.env = env;
   }
@@ -195,6 +202,7 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
       else rb.payloadSize(size);
       if (ttl != null) rb.ttl(ttl);
       if (tos != null) rb.tos(tos);
+      rb.ipOptions(ipOptions(v6));
       request = rb.build();
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
@@ -218,7 +226,7 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
       } catch (IcmpException e) {
         throw new CliException(2, e.getMessage(), false);
       }
-      report.header(request.payloadSize(), payload == null ? null : new Converters.HexPattern().convert(pattern), from);
+      report.header(request.payloadSize(), request.ipOptions().length(), payload == null ? null : new Converters.HexPattern().convert(pattern), from);
       return new Run(prober, request, report).loop();
     }
   }
@@ -433,5 +441,18 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
       if (t instanceof IcmpException ie) return new CliException(2, ie.getMessage(), t);
       return new CliException(2, "echo failed: " + t, t);
     }
+  }
+
+  /** The options of {@code -R} / {@code -T}, with iputils' refusals. */
+  private IpOptions ipOptions(boolean v6) {
+    if (!recordRoute && timestampOption == null) return IpOptions.NONE;
+    if (recordRoute && timestampOption != null) throw usage("only one of -T or -R may be used");
+    if (v6) throw usage((recordRoute ? "-R" : "-T") + ": IPv4 options, not for an IPv6 target");
+    if (recordRoute) return IpOptions.recordRoute();
+    return switch (timestampOption) {
+      case "tsonly" -> IpOptions.timestampsOnly();
+      case "tsandaddr" -> IpOptions.timestampsAndAddresses();
+      default -> throw usage("-T " + timestampOption + ": invalid timestamp type (tsonly or tsandaddr)");
+    };
   }
 }

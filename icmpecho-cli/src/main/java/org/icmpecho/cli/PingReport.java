@@ -4,8 +4,10 @@ import java.io.PrintWriter;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.icmpecho.EchoResult;
@@ -26,6 +28,7 @@ final class PingReport {
   private final InetAddress target;
   private final Function<InetAddress, String> names; // null: numeric output
   private final Map<InetAddress, String> nameCache = new HashMap<>();
+  private final OptionsText options = new OptionsText();
 
   /**
    * @param host the host as the user gave it
@@ -57,13 +60,13 @@ final class PingReport {
    *
    * @param from the {@code from ADDR IFACE} part for {@code -I}, or null
    */
-  void header(int payloadSize, byte[] pattern, String from) {
+  void header(int payloadSize, int optionBytes, byte[] pattern, String from) {
     if (json) return;
     if (pattern != null) out.println("PATTERN: 0x" + HexFormat.of().formatHex(pattern));
     StringBuilder sb = new StringBuilder("PING ").append(host).append(" (").append(Addr.text(target)).append(") ");
     if (from != null) sb.append("from ").append(from).append(": ");
     if (target instanceof Inet6Address) sb.append(payloadSize).append(" data bytes");
-    else sb.append(payloadSize).append('(').append(payloadSize + 28).append(") bytes of data.");
+    else sb.append(payloadSize).append('(').append(payloadSize + 28 + optionBytes).append(") bytes of data.");
     line(out, sb.toString());
   }
 
@@ -75,6 +78,7 @@ final class PingReport {
       else j.putNull("ttl");
       j.put("bytes", r.bytes());
       if (duplicate) j.put("duplicate", true);
+      OptionsText.json(r.ipOptions(), j);
       json(j);
       return;
     }
@@ -83,7 +87,10 @@ final class PingReport {
     if (r.ttl() >= 0) sb.append(" ttl=").append(r.ttl());
     sb.append(" time=").append(Fmt.pingTime(r.rtt().toNanos())).append(" ms");
     if (duplicate) sb.append(" (DUP!)");
+    List<String> after = new ArrayList<>(0);
+    options.format(r.ipOptions(), sb, after, this::who);
     stamped(sb.toString());
+    for (String l : after) line(out, l);
   }
 
   void error(long seq, EchoResult.IcmpError e) {
