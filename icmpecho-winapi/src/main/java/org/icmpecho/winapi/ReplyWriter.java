@@ -55,6 +55,7 @@ final class ReplyWriter {
         ICMP_ECHO_REPLY.RoundTripTime(s, millis(e.rtt()));
         ICMP_ECHO_REPLY.Reserved(s, (short) 1);
         ICMP_ECHO_REPLY.Data(s, Native.pointerInto(buf, S4));
+        IP_OPTION_INFORMATION.Ttl(ICMP_ECHO_REPLY.Options(s), (byte) Math.max(e.ttl(), 0)); // the error's own TTL
         IP_OPTION_INFORMATION.OptionsData(ICMP_ECHO_REPLY.Options(s), Native.pointerInto(buf, S4));
         MemorySegment.copy(s, 0, buf, 0, S4);
         yield S4;

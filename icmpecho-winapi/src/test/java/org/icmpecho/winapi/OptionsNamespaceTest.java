@@ -91,6 +91,13 @@ class OptionsNamespaceTest {
       StringBuilder lines = new StringBuilder("\t  Route:\n");
       for (InetAddress a : hops) lines.append("\t    ").append(a.getHostAddress()).append('\n');
       assertTrue(text.endsWith(lines.toString()), text);
+
+      // An ICMP error answer carries its own TTL: r2 sends with 64, r1 forwards it.
+      MemorySegment ttl2 = IP_OPTION_INFORMATION.allocate(arena);
+      IP_OPTION_INFORMATION.Ttl(ttl2, (byte) 2);
+      assertEquals(1, IcmpApi.IcmpSendEcho(h, dst, data, 32, ttl2, buf, size, 2000));
+      assertEquals(IpExport.IP_TTL_EXPIRED_TRANSIT, ICMP_ECHO_REPLY.Status(buf));
+      assertEquals(63, IP_OPTION_INFORMATION.Ttl(ICMP_ECHO_REPLY.Options(buf)));
       IcmpApi.IcmpCloseHandle(h);
     }
   }
