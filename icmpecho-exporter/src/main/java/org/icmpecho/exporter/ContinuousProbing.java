@@ -1,5 +1,7 @@
 package org.icmpecho.exporter;
 
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,43 +23,78 @@ import org.icmpecho.exporter.TargetList.Target;
 final class ContinuousProbing implements AutoCloseable {
   private final PeriodicProber prober;
   private final SmokepingMetrics metrics;
-  private final Map<String, SmokepingMetrics.Series> series = new HashMap<>();
+  private final Map<String, Slot> slots = new HashMap<>();
   private final List<PeriodicProber.Run> runs = new ArrayList<>();
 
-  ContinuousProbing(PeriodicProber prober, SmokepingMetrics metrics) {
+  ContinuousProbing(PeriodicProber prober, PrometheusRegistry registry, double[] buckets) {
     this.prober = prober;
-    this.metrics = metrics;
+    this.metrics = new SmokepingMetrics(registry, buckets, this::requestsSent);
+  }
+
+  /**
+   * Where a target's echoes are counted: its series, its place in the current run and in the previous one (a stopped
+   * run may still send for a moment: it is read until the next reload), and the echoes of the runs before.
+   */
+  private static final class Slot {
+    final SmokepingMetrics.Series series;
+    long before;
+    PeriodicProber.Run run, previous;
+    int index, previousIndex;
+
+    Slot(SmokepingMetrics.Series series) {
+      this.series = series;
+    }
+
+    long sent() {
+      return before + (previous == null ? 0 : previous.sent(previousIndex)) + (run == null ? 0 : run.sent(index));
+    }
+
+    void retire() {
+      if (previous != null) before += previous.sent(previousIndex);
+      previous = run;
+      previousIndex = index;
+      run = null;
+    }
   }
 
   /** Probes exactly {@code targets} from now on. */
   synchronized void apply(List<Target> targets) {
     for (PeriodicProber.Run r : runs) r.stop();
     runs.clear();
-    Set<String> gone = new HashSet<>(series.keySet());
-    Map<RunKey, List<Target>> byRun = new LinkedHashMap<>();
+    for (Slot s : slots.values()) s.retire();
+    Set<String> gone = new HashSet<>(slots.keySet());
+    Map<Duration, List<Target>> byInterval = new LinkedHashMap<>();
     for (Target t : targets) {
       gone.remove(t.key());
-      series.computeIfAbsent(t.key(), k -> metrics.series(t.host(), t.ip()));
-      byRun.computeIfAbsent(RunKey.of(t.group()), k -> new ArrayList<>()).add(t);
+      slots.computeIfAbsent(t.key(), k -> new Slot(metrics.series(t.host(), t.ip())));
+      byInterval.computeIfAbsent(t.group().interval(), k -> new ArrayList<>()).add(t);
     }
-    series.keySet().removeAll(gone);
+    slots.keySet().removeAll(gone);
     metrics.remove(gone);
-    for (Map.Entry<RunKey, List<Target>> e : byRun.entrySet()) {
+    for (Map.Entry<Duration, List<Target>> e : byInterval.entrySet()) {
       List<Target> list = e.getValue();
       List<EchoRequest> requests = new ArrayList<>(list.size());
-      SmokepingMetrics.Series[] points = new SmokepingMetrics.Series[list.size()];
+      Slot[] of = new Slot[list.size()];
       for (int i = 0; i < list.size(); i++) {
-        Target t = list.get(i);
-        requests.add(request(t));
-        points[i] = series.get(t.key());
+        requests.add(request(list.get(i)));
+        of[i] = slots.get(list.get(i).key());
       }
-      runs.add(prober.start(requests, e.getKey().interval(), new Listener(points)));
+      PeriodicProber.Run run = prober.start(requests, e.getKey(), new Listener(of));
+      for (int i = 0; i < of.length; i++) {
+        of[i].run = run;
+        of[i].index = i;
+      }
+      runs.add(run);
     }
   }
 
   /** Targets probed now. */
   synchronized int size() {
-    return series.size();
+    return slots.size();
+  }
+
+  private synchronized void requestsSent(CounterWithCallback.Callback cb) {
+    for (Slot s : slots.values()) cb.call(s.sent(), s.series.host, s.series.ip);
   }
 
   private static EchoRequest request(Target t) {
@@ -73,32 +110,15 @@ final class ContinuousProbing implements AutoCloseable {
     runs.clear();
   }
 
-  /** Targets that share an interval share a run (their slots spread over that interval). */
-  private record RunKey(Duration interval) {
-    static RunKey of(TargetGroup g) {
-      return new RunKey(g.interval());
-    }
-  }
-
-  private record Listener(SmokepingMetrics.Series[] points) implements PeriodicProber.Listener {
-    @Override
-    public void sent(int target) {
-      points[target].sent();
-    }
-
+  private record Listener(Slot[] slots) implements PeriodicProber.Listener {
     @Override
     public void outcome(int target, EchoResult result) {
-      points[target].outcome(result);
+      slots[target].series.outcome(result);
     }
 
     @Override
     public void duplicate(int target, EchoResult.Reply reply) {
-      points[target].duplicate();
-    }
-
-    @Override
-    public void failed(int target, Throwable cause) {
-      points[target].failed();
+      slots[target].series.duplicate();
     }
   }
 }

@@ -32,7 +32,6 @@ final class Exporter implements AutoCloseable {
   private final Settings settings;
   private final Log log;
   private final IcmpClient client;
-  private final PeriodicProber prober;
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final ContinuousProbing probing;
   private final Gauge reloadSuccess;
@@ -46,8 +45,7 @@ final class Exporter implements AutoCloseable {
     this.settings = settings;
     this.log = log;
     this.client = client;
-    this.prober = prober;
-    this.probing = new ContinuousProbing(prober, new SmokepingMetrics(registry, settings.buckets()));
+    this.probing = new ContinuousProbing(prober, registry, settings.buckets());
     reloadSuccess = Gauge.builder().name("smokeping_prober_config_last_reload_successful")
         .help("Blackbox exporter config loaded successfully.").register(registry);
     reloadTime = Gauge.builder().name("smokeping_prober_config_last_reload_success_timestamp_seconds")
@@ -205,7 +203,6 @@ final class Exporter implements AutoCloseable {
     ready = false;
     for (HttpServer s : servers) s.stop(0);
     probing.close();
-    prober.close();
     httpThreads.shutdownNow();
   }
 }

@@ -121,7 +121,7 @@ public final class ExporterCommand implements Callable<Integer> {
     }
     CountDownLatch stop = new CountDownLatch(1);
     try (IcmpClient client = IcmpClient.newBuilder().maxInFlight(1 << 22).build();
-        Exporter exporter = new Exporter(settings, log, client, new TimerProber(client))) {
+        Exporter exporter = new Exporter(settings, log, client, new ScheduleProber(client))) {
       try {
         exporter.start();
       } catch (ConfigException e) {

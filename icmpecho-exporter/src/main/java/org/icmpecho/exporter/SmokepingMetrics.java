@@ -4,10 +4,12 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.icmpecho.EchoResult;
 import org.icmpecho.IpStatus;
 
@@ -24,15 +26,15 @@ final class SmokepingMetrics {
 
   private static final IpStatus[] STATUSES = IpStatus.values();
 
-  private final Counter requests;
   private final Histogram durations;
   private final Counter duplicates;
   private final Gauge ttl;
   private final Counter responses;
 
-  SmokepingMetrics(PrometheusRegistry registry, double[] buckets) {
-    requests = Counter.builder().name("smokeping_requests_total").help("Number of ping requests sent")
-        .labelNames("host", "ip").withoutExemplars().register(registry);
+  /** {@code requests} reports each target's echoes sent at scrape time, as smokeping_prober's collector does. */
+  SmokepingMetrics(PrometheusRegistry registry, double[] buckets, Consumer<CounterWithCallback.Callback> requestsSent) {
+    CounterWithCallback.builder().name("smokeping_requests_total").help("Number of ping requests sent")
+        .labelNames("host", "ip").callback(requestsSent).register(registry);
     durations = Histogram.builder().name("smokeping_response_duration_seconds")
         .help("A histogram of latencies for ping responses.").labelNames("host", "ip")
         .classicOnly().classicUpperBounds(buckets).withoutExemplars().register(registry);
@@ -69,7 +71,6 @@ final class SmokepingMetrics {
   void remove(Set<String> keys) {
     if (keys.isEmpty()) return;
     java.util.function.Function<java.util.List<String>, Boolean> gone = l -> keys.contains(l.get(0) + '\u0000' + l.get(1));
-    requests.removeIf(gone);
     durations.removeIf(gone);
     duplicates.removeIf(gone);
     ttl.removeIf(gone);
@@ -78,9 +79,8 @@ final class SmokepingMetrics {
 
   /** One target's data points; thread-safe. */
   final class Series {
-    private final String host;
-    private final String ip;
-    private final CounterDataPoint requestsPoint;
+    final String host;
+    final String ip;
     private final DistributionDataPoint durationPoint;
     private final CounterDataPoint duplicatesPoint;
     private final GaugeDataPoint ttlPoint;
@@ -89,14 +89,9 @@ final class SmokepingMetrics {
     private Series(String host, String ip) {
       this.host = host;
       this.ip = ip;
-      requestsPoint = requests.labelValues(host, ip);
       durationPoint = durations.labelValues(host, ip);
       duplicatesPoint = duplicates.labelValues(host, ip);
       ttlPoint = ttl.labelValues(host, ip);
-    }
-
-    void sent() {
-      requestsPoint.inc();
     }
 
     /** An echo's outcome: a reply goes into the histogram and the TTL gauge; every outcome into its status. */
@@ -110,10 +105,6 @@ final class SmokepingMetrics {
 
     void duplicate() {
       duplicatesPoint.inc();
-    }
-
-    void failed() {
-      status(IpStatus.IP_GENERAL_FAILURE).inc();
     }
 
     private CounterDataPoint status(IpStatus s) {

@@ -123,6 +123,8 @@ record WebConfig(HttpsConfigurator tls, Map<String, String> users) {
           params.setSSLParameters(p);
         }
       };
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw ConfigException.at(null, 0, w, e.getFile() + ": no such file");
     } catch (IOException | GeneralSecurityException e) {
       throw ConfigException.at(null, 0, w, e.getMessage());
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,8 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
  */
 final class YamlReader {
   private final String file;
+  /** Each mapping value's key node, so that an unknown key's error points at the key's own line. */
+  private final Map<Node, Node> keyOf = new IdentityHashMap<>();
 
   YamlReader(String file) {
     this.file = file;
@@ -56,6 +59,7 @@ final class YamlReader {
     for (NodeTuple t : m.getValue()) {
       String key = scalar(t.getKeyNode(), where);
       if (out.put(key, t.getValueNode()) != null) throw error(t.getKeyNode(), join(where, key), "appears twice");
+      keyOf.put(t.getValueNode(), t.getKeyNode());
     }
     return out;
   }
@@ -63,7 +67,7 @@ final class YamlReader {
   void known(Map<String, Node> map, Set<String> allowed, String where) throws ConfigException {
     for (String key : map.keySet()) {
       if (!allowed.contains(key)) {
-        throw error(map.get(key), join(where, key), "unknown field (expected one of " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+        throw error(keyOf.getOrDefault(map.get(key), map.get(key)), join(where, key), "unknown field (expected one of " + String.join(", ", allowed.stream().sorted().toList()) + ")");
       }
     }
   }

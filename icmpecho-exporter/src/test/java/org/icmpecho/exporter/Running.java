@@ -34,7 +34,7 @@ final class Running implements AutoCloseable {
     new CommandLine(cmd).parseArgs(all.toArray(String[]::new));
     IcmpClient client = IcmpClient.create();
     StringWriter log = new StringWriter();
-    Exporter e = new Exporter(cmd.settings(), new Log(new PrintWriter(log), Log.Level.DEBUG, false), client, new TimerProber(client));
+    Exporter e = new Exporter(cmd.settings(), new Log(new PrintWriter(log), Log.Level.DEBUG, false), client, new ScheduleProber(client));
     Running r = new Running(client, e, log);
     try {
       e.start();
