@@ -70,9 +70,29 @@ public final class Main implements Callable<Integer> {
     PrintWriter out = new PrintWriter(
         new OutputStreamWriter(new Stdout(new FileOutputStream(FileDescriptor.out)), System.out.charset()), false);
     PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), System.err.charset()), false);
-    int status = commandLine(out, err).execute(args);
+    int status = run(args, out, err, Env.system());
     err.flush();
     System.exit(status);
+  }
+
+  /**
+   * Runs one command line: the drop-in personality {@code fping ARGS} (fping's own parser, see
+   * {@link Fping}; {@code install-links DIR}) here, everything else through picocli.
+   */
+  static int run(String[] args, PrintWriter out, PrintWriter err, Env env) {
+    if (args.length > 0) {
+      java.util.List<String> rest = java.util.List.of(args).subList(1, args.length);
+      switch (args[0]) {
+        case "fping" -> {
+          return Fping.run("fping", rest, out, err, env);
+        }
+        case "install-links" -> {
+          return Links.install(rest, out, err);
+        }
+        default -> { }
+      }
+    }
+    return commandLine(out, err, env).execute(args);
   }
 
   /** The {@code icmpecho} command with its subcommands, printing to {@code out} and {@code err}. */

@@ -26,6 +26,11 @@ interface Resolver {
    */
   InetAddress resolve(String host, Family family) throws UnknownHostException;
 
+  /** Every address of {@code host} of the given family, in the resolver's order (fping -m). */
+  default java.util.List<InetAddress> resolveAll(String host, Family family) throws UnknownHostException {
+    return java.util.List.of(resolve(host, family));
+  }
+
   /** The name of {@code address}, or its literal when it has none. May block on DNS: call it off the probe path. */
   String reverse(InetAddress address);
 
@@ -73,6 +78,15 @@ interface Resolver {
           if (family.accepts(a)) return a;
         }
         throw new UnknownHostException(host + ": Address family for hostname not supported");
+      }
+
+      @Override
+      public java.util.List<InetAddress> resolveAll(String host, Family family) throws UnknownHostException {
+        if (isLiteral(host)) return java.util.List.of(resolve(host, family));
+        InetAddress first = resolve(host, family); // the checks and messages of resolve()
+        java.util.List<InetAddress> out = new java.util.ArrayList<>();
+        for (InetAddress a : InetAddress.getAllByName(host)) if (family.accepts(a)) out.add(a);
+        return out.isEmpty() ? java.util.List.of(first) : out;
       }
 
       @Override

@@ -1,0 +1,239 @@
+package org.icmpecho.cli;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import org.icmpecho.EchoResult;
+
+/**
+ * What fping prints besides the per-echo lines: the end (unreachable targets, per-target summaries, {@code -C}
+ * lists, {@code -o} outage, {@code -s} totals, {@code -x} verdict, the exit status), the {@code -Q} interval reports
+ * and SIGQUIT snapshots, netdata charts ({@code -N}), {@code -D} timestamps, and icmpecho's {@code --json} lines.
+ */
+final class FpingReport {
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+  private final FpingOptions o;
+  private final FpingLoop s;
+  private final FpingLoop.Host[] hosts;
+  private final int width;
+  private final PrintWriter out, err;
+  private boolean chartsSent;
+
+  FpingReport(FpingOptions o, FpingLoop s, FpingLoop.Host[] hosts, int width, PrintWriter out, PrintWriter err) {
+    this.o = o;
+    this.s = s;
+    this.hosts = hosts;
+    this.width = width;
+    this.out = out;
+    this.err = err;
+  }
+
+  /** fping's {@code %-*s}: the label padded to the longest one. */
+  StringBuilder padded(StringBuilder sb, int h) {
+    String l = hosts[h].label();
+    sb.append(l);
+    for (int i = l.length(); i < width; i++) sb.append(' ');
+    return sb;
+  }
+
+  /** {@code -D}: {@code [1733550000.12345] }, seconds since the epoch with five decimals. */
+  void stamp(StringBuilder sb) {
+    Instant t = Instant.now();
+    sb.append('[').append(t.getEpochSecond()).append('.');
+    String frac = Long.toString(100_000L + t.getNano() / 10_000);
+    sb.append(frac, 1, 6).append("] ");
+  }
+
+  /** {@code 0% loss} or, when more replies than echoes came, {@code 200% return}. */
+  StringBuilder lossOrReturn(StringBuilder sb, int h) {
+    if (s.recv[h] <= s.sent[h]) return sb.append((s.sent[h] - s.recv[h]) * 100 / s.sent[h]).append("% loss");
+    return sb.append(s.recvTotal[h] * 100 / s.sent[h]).append("% return");
+  }
+
+  /** The end of the run: prints what fping prints and returns its exit status. */
+  int finish(long elapsedNanos) {
+    int unreachable = 0;
+    for (int h = 0; h < hosts.length; h++) {
+      if (s.recv[h] > 0) continue;
+      unreachable++;
+      if (o.verbose || o.unreach) out.println(o.verbose ? hosts[h].label() + " is unreachable" : hosts[h].label());
+    }
+    out.flush();
+    if (o.json) {
+      for (int h = 0; h < hosts.length; h++) jsonSummary(h);
+    } else if (o.countMode || o.loop) {
+      perTarget();
+    }
+    if (o.stats) stats(unreachable, elapsedNanos);
+    int reachable = hosts.length - unreachable;
+    int status;
+    if (o.minReachable > 0) {
+      boolean enough = reachable >= o.minReachable;
+      out.println((enough ? "Enough" : "Not enough") + " hosts reachable (required: " + o.minReachable + ", reachable: "
+          + reachable + ")");
+      status = enough ? 0 : 1;
+    } else {
+      status = s.unknown > 0 ? 2 : s.alive != hosts.length ? 1 : 0;
+    }
+    out.flush();
+    err.flush();
+    return status;
+  }
+
+  private void perTarget() {
+    if (o.verbose || o.perRecv) err.println();
+    StringBuilder sb = new StringBuilder(128);
+    for (int h = 0; h < hosts.length; h++) {
+      sb.setLength(0);
+      padded(sb, h).append(" :");
+      if (o.reportAllRtts) {
+        for (int j = 0; j < s.sent[h] && j < s.resp[h].length; j++) {
+          long r = s.resp[h][j];
+          if (r >= 0) Fmt.fpingMs(sb.append(' '), r);
+          else sb.append(" -");
+        }
+      } else {
+        counts(sb, s.sent[h], s.recv[h], s.recvTotal[h]);
+        if (s.recv[h] > 0) minAvgMax(sb, s.minReply[h], s.totalTime[h] / s.recv[h], s.maxReply[h]);
+      }
+      err.println(sb);
+    }
+    err.flush();
+  }
+
+  private void counts(StringBuilder sb, int sent, int recv, int recvTotal) {
+    if (recv <= sent) {
+      sb.append(" xmt/rcv/%loss = ").append(sent).append('/').append(recv).append('/')
+          .append(sent > 0 ? (sent - recv) * 100 / sent : 0).append('%');
+      if (o.outage) sb.append(", outage(ms) = ").append((long) ((sent - recv) * o.periodNs / 1e6));
+    } else {
+      sb.append(" xmt/rcv/%return = ").append(sent).append('/').append(recv).append('/')
+          .append(sent > 0 ? recv * 100 / sent : 0).append('%');
+    }
+  }
+
+  private static void minAvgMax(StringBuilder sb, long min, long avg, long max) {
+    Fmt.fpingMs(sb.append(", min/avg/max = "), min).append('/');
+    Fmt.fpingMs(sb, avg).append('/');
+    Fmt.fpingMs(sb, max);
+  }
+
+  /** A {@code -Q} report or a SIGQUIT snapshot: the interval's counts per target, on stderr; starts a new interval. */
+  void splits() {
+    if (o.verbose || o.perRecv) err.println();
+    err.println("[" + LocalTime.now().format(CLOCK) + "]");
+    StringBuilder sb = new StringBuilder(128);
+    for (int h = 0; h < hosts.length; h++) {
+      sb.setLength(0);
+      padded(sb, h).append(" :");
+      counts(sb, s.sentI[h], s.recvI[h], s.recvI[h]);
+      if (s.recvI[h] > 0) minAvgMax(sb, s.minI[h], s.totalI[h] / s.recvI[h], s.maxI[h]);
+      err.println(sb);
+      resetInterval(h);
+    }
+    err.flush();
+  }
+
+  /** {@code -N}: netdata's external plugin protocol on stdout, the charts defined once. */
+  void netdata() {
+    long every = Math.round(o.reportNs / 1e9);
+    for (int h = 0; h < hosts.length; h++) {
+      String c = hosts[h].chart(), l = hosts[h].label();
+      if (!chartsSent) {
+        out.println("CHART fping." + c + "_packets '' 'FPing Packets for host " + l + "' packets '" + l
+            + "' fping.packets line 110020 " + every);
+        out.println("DIMENSION xmt sent absolute 1 1");
+        out.println("DIMENSION rcv received absolute 1 1");
+      }
+      out.println("BEGIN fping." + c + "_packets");
+      out.println("SET xmt = " + s.sentI[h]);
+      out.println("SET rcv = " + s.recvI[h]);
+      out.println("END");
+      if (!chartsSent) {
+        out.println("CHART fping." + c + "_quality '' 'FPing Quality for host " + l + "' percentage '" + l
+            + "' fping.quality area 110010 " + every);
+        out.println("DIMENSION returned '' absolute 1 1");
+      }
+      out.println("BEGIN fping." + c + "_quality");
+      out.println("SET returned = " + (s.sentI[h] > 0 ? s.recvI[h] * 100 / s.sentI[h] : 0));
+      out.println("END");
+      if (!chartsSent) {
+        out.println("CHART fping." + c + "_latency '' 'FPing Latency for host " + l + "' ms '" + l
+            + "' fping.latency area 110000 " + every);
+        out.println("DIMENSION min minimum absolute 1 1000000");
+        out.println("DIMENSION max maximum absolute 1 1000000");
+        out.println("DIMENSION avg average absolute 1 1000000");
+      }
+      out.println("BEGIN fping." + c + "_latency");
+      if (s.recvI[h] > 0) {
+        out.println("SET min = " + s.minI[h]);
+        out.println("SET avg = " + s.totalI[h] / s.recvI[h]);
+        out.println("SET max = " + s.maxI[h]);
+      }
+      out.println("END");
+      resetInterval(h);
+    }
+    chartsSent = true;
+    out.flush();
+  }
+
+  private void resetInterval(int h) {
+    s.sentI[h] = s.recvI[h] = 0;
+    s.minI[h] = s.maxI[h] = s.totalI[h] = 0;
+  }
+
+  /** {@code -s}: fping's totals on stderr. */
+  private void stats(int unreachable, long elapsedNanos) {
+    err.println();
+    err.printf(" %7d targets%n", hosts.length);
+    err.printf(" %7d alive%n", s.alive);
+    err.printf(" %7d unreachable%n", unreachable);
+    err.printf(" %7d unknown addresses%n", s.unknown);
+    err.println();
+    err.printf(" %7d timeouts (waiting for response)%n", s.timeouts);
+    err.printf(" %7d ICMP Echos sent%n", s.pingsSent);
+    err.printf(" %7d ICMP Echo Replies received%n", s.pingsReceived);
+    err.printf(" %7d other ICMP received%n", s.otherIcmp);
+    err.println();
+    long count = Math.max(1, s.allCount);
+    err.println(" " + Fmt.fpingMs(s.allMin) + " ms (min round trip time)");
+    err.println(" " + Fmt.fpingMs((double) (s.allSum / count)) + " ms (avg round trip time)");
+    err.println(" " + Fmt.fpingMs(s.allMax) + " ms (max round trip time)");
+    err.printf(" %12s sec (elapsed real time)%n", Fmt.fixed(elapsedNanos / 1e9, 3));
+    err.println();
+    err.flush();
+  }
+
+  /** {@code --json}: one line per outcome, the contract's fields (§3). */
+  void json(int h, int index, EchoResult r, boolean duplicate) {
+    if (!o.json) return;
+    Json j = new Json().put("type", "reply").put("target", hosts[h].label());
+    switch (r) {
+      case EchoResult.Reply x -> j.put("from", Addr.text(x.from()));
+      case EchoResult.IcmpError x -> j.put("from", Addr.text(x.from()));
+      default -> j.putNull("from");
+    }
+    j.put("seq", index).put("status", r.status().name()).put("status_code", r.status().code());
+    switch (r) {
+      case EchoResult.Reply x -> j.putRaw("rtt_ms", Fmt.jsonMs(x.rtt().toNanos())).put("ttl", x.ttl()).put("bytes", x.bytes());
+      default -> j.putNull("rtt_ms").putNull("ttl").put("bytes", o.size + 8);
+    }
+    if (duplicate) j.put("duplicate", true);
+    out.println(j);
+  }
+
+  private void jsonSummary(int h) {
+    Json j = new Json().put("type", "summary").put("target", hosts[h].label()).put("sent", s.sent[h])
+        .put("received", s.recv[h]).put("duplicates", Math.max(0, s.recvTotal[h] - s.recv[h]))
+        .put("loss_pct", s.sent[h] == 0 ? 0.0 : (s.sent[h] - s.recv[h]) * 100.0 / s.sent[h]);
+    if (s.recv[h] > 0) {
+      j.putRaw("rtt_min_ms", Fmt.jsonMs(s.minReply[h])).putRaw("rtt_avg_ms", Fmt.jsonMs((double) s.totalTime[h] / s.recv[h]))
+          .putRaw("rtt_max_ms", Fmt.jsonMs(s.maxReply[h]));
+    } else {
+      j.putNull("rtt_min_ms").putNull("rtt_avg_ms").putNull("rtt_max_ms");
+    }
+    out.println(j);
+  }
+}
