@@ -202,14 +202,14 @@ final class Harness {
 
   Result run(String... args) {
     StringWriter out = new StringWriter(), err = new StringWriter();
-    int status = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), env()).execute(args);
+    int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), env());
     return new Result(status, out.toString(), err.toString());
   }
 
   /** Runs in-process with the real engine and resolver: for loopback only. */
   static Result real(String... args) {
     StringWriter out = new StringWriter(), err = new StringWriter();
-    int status = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), Env.system());
     return new Result(status, out.toString(), err.toString());
   }
 
