@@ -159,18 +159,21 @@ class FpingTest {
 
   @Test
   void intervalReportsAndNetdata() {
+    // what each report counts depends on timing (a loaded machine delays answers): the shapes are checked exactly
     Harness.Result r = fping(loopback(), "-Q", "0.25", "-p", "100", "-c", "4", "127.0.0.1");
     assertEquals(0, r.status(), r::toString);
     assertEquals("", r.out(), r::toString);
-    assertTrue(r.err().matches("(?s)\\[\\d\\d:\\d\\d:\\d\\d]\n127\\.0\\.0\\.1 : xmt/rcv/%loss = 3/3/0%, min/avg/max = 0.100/0.100/0.100\n"
-        + ".*127\\.0\\.0\\.1 : xmt/rcv/%loss = 4/4/0%, min/avg/max = 0.100/0.100/0.100\n"), r::toString);
+    assertTrue(r.err().matches("(?s)\\[\\d\\d:\\d\\d:\\d\\d]\n127\\.0\\.0\\.1 : xmt/rcv/%loss = [0-4]/[0-4]/\\d+%.*\n"
+        + "127\\.0\\.0\\.1 : xmt/rcv/%loss = 4/4/0%, min/avg/max = 0.100/0.100/0.100\n"), r::toString);
 
-    r = fping(loopback(), "-c", "2", "-p", "300", "-Q", "0.25", "-N", "127.0.0.1");
+    r = fping(loopback(), "-c", "3", "-p", "300", "-Q", "0.25", "-N", "127.0.0.1");
     assertEquals(0, r.status(), r::toString);
     assertTrue(r.out().startsWith("CHART fping.127_0_0_1_packets '' 'FPing Packets for host 127.0.0.1' packets '127.0.0.1'"
         + " fping.packets line 110020 0\nDIMENSION xmt sent absolute 1 1\nDIMENSION rcv received absolute 1 1\n"
-        + "BEGIN fping.127_0_0_1_packets\nSET xmt = 1\nSET rcv = 1\nEND\n"), r::toString);
+        + "BEGIN fping.127_0_0_1_packets\nSET xmt = "), r::toString);
+    assertTrue(r.out().contains("SET rcv = 1\nEND\n"), r::toString);
     assertTrue(r.out().contains("BEGIN fping.127_0_0_1_latency\nSET min = 100000\nSET avg = 100000\nSET max = 100000\nEND\n"), r::toString);
+    assertEquals(1, r.out().split("CHART fping.127_0_0_1_latency", -1).length - 1, "charts are defined once");
   }
 
   @Test
@@ -184,8 +187,10 @@ class FpingTest {
     Harness.Result r = result.get(5, java.util.concurrent.TimeUnit.SECONDS);
     t.join();
     assertEquals(0, r.status(), r::toString);
-    assertTrue(r.out().startsWith("127.0.0.1 : [0], 64 bytes, 0.100 ms (0.100 avg, 0% loss)\n"
-        + "127.0.0.1 : [1], 64 bytes, 0.100 ms (0.100 avg, 0% loss)\n"), r::toString);
+    // it kept sending until Ctrl-C (3 echoes or more); how many answers were printed by then depends on timing
+    assertTrue(h.prober.requests.size() >= 3, r::toString);
+    assertTrue(r.out().startsWith("127.0.0.1 : [0], 64 bytes, 0.100 ms (0.100 avg, 0% loss)\n"), r::toString);
+    assertTrue(r.out().matches("(127\\.0\\.0\\.1 : \\[\\d+], 64 bytes, 0\\.100 ms \\(0\\.100 avg, 0% loss\\)\n)+"), r::toString);
     assertTrue(r.err().matches("\n127\\.0\\.0\\.1 : xmt/rcv/%loss = \\d+/\\d+/0%, min/avg/max = 0.100/0.100/0.100\n"), r::toString);
   }
 
