@@ -24,9 +24,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Record route through three routers with {@code IcmpSendEcho}, raw and ping sockets: the reply buffer byte for
- * byte ({@code OptionsData} pointing inside it, the recorded hops in order, the data after the padded options), and
- * the documentation's sample extended with {@code -r} printing the route.
+ * IPv4 options through three routers with {@code IcmpSendEcho}, raw and ping sockets: record route with the reply
+ * buffer checked byte for byte ({@code OptionsData} pointing inside it, the recorded hops in order, the data after
+ * the padded options), the documentation's sample extended with {@code -r} printing the route, an ICMP error's own
+ * TTL, and a loose source route given as Windows programs give it.
  */
 @NetNs
 @Timeout(120)
@@ -98,6 +99,53 @@ class OptionsNamespaceTest {
       assertEquals(1, IcmpApi.IcmpSendEcho(h, dst, data, 32, ttl2, buf, size, 2000));
       assertEquals(IpExport.IP_TTL_EXPIRED_TRANSIT, ICMP_ECHO_REPLY.Status(buf));
       assertEquals(63, IP_OPTION_INFORMATION.Ttl(ICMP_ECHO_REPLY.Options(buf)));
+      IcmpApi.IcmpCloseHandle(h);
+    }
+  }
+
+  /**
+   * A loose source route as a Windows program gives it (the full route, first hop first): the kernel sends the echo
+   * to that first hop (r2), which forwards it on to the target; with r2 refusing source routes the echo is lost.
+   * Every node accepts source routes for the test (Linux's default is to drop them), the client too: the reply
+   * carries the reversed route.
+   */
+  @ParameterizedTest
+  @EnumSource(value = ClientAccess.class, names = {"DATAGRAM", "RAW"})
+  void looseSourceRouteGoesThroughItsFirstHop(ClientAccess access, NetLab lab) throws Exception {
+    Topology t = lab.chain(3);
+    for (var n : List.of(t.clientNode(), t.router(1), t.router(2), t.router(3), t.targetNode())) {
+      n.sysctl("net.ipv4.conf.all.accept_source_route=1");
+    }
+    try (CountingService svc = new CountingService(new EchoService.ClientService(t.newClient(access)));
+        Arena arena = Arena.ofShared()) {
+      MemorySegment h = IcmpApi.IcmpCreateFile();
+      int dst = Ws2_32.ipAddrOf(t.target(INET));
+      MemorySegment lsrr = arena.allocate(7);
+      lsrr.set(JAVA_BYTE, 0, (byte) IpExport.IP_OPT_LSRR);
+      lsrr.set(JAVA_BYTE, 1, (byte) 7);
+      lsrr.set(JAVA_BYTE, 2, (byte) 4);
+      MemorySegment.copy(t.routerAddress(2, INET).getAddress(), 0, lsrr, JAVA_BYTE, 3, 4);
+      MemorySegment opts = IP_OPTION_INFORMATION.allocate(arena);
+      IP_OPTION_INFORMATION.OptionsSize(opts, (byte) 7);
+      IP_OPTION_INFORMATION.OptionsData(opts, lsrr);
+      int size = S + 40 + 8;
+      MemorySegment buf = arena.allocate(size);
+      MemorySegment data = arena.allocate(8);
+      IcmpApi.IcmpSendEcho(h, dst, data, 8, NULL, buf, size, 2000); // neighbour discovery
+
+      assertEquals(1, IcmpApi.IcmpSendEcho(h, dst, data, 8, opts, buf, size, 2000), () -> "last error "
+          + Kernel32.GetLastError());
+      assertEquals(dst, ICMP_ECHO_REPLY.Address(buf));
+      MemorySegment o = ICMP_ECHO_REPLY.Options(buf);
+      int n = IP_OPTION_INFORMATION.OptionsSize(o);
+      System.out.println(access + " source-routed reply options: "
+          + java.util.HexFormat.of().formatHex(buf.asSlice(S, n).toArray(JAVA_BYTE)));
+      assertEquals((byte) IpExport.IP_OPT_LSRR, buf.get(JAVA_BYTE, S), "the reply carries the route back");
+
+      t.router(2).sysctl("net.ipv4.conf.all.accept_source_route=0");
+      assertEquals(0, IcmpApi.IcmpSendEcho(h, dst, data, 8, opts, buf, size, 500));
+      assertEquals(IpExport.IP_REQ_TIMED_OUT, Kernel32.GetLastError(), "r2 drops it: the route went through r2");
+      assertEquals(1, IcmpApi.IcmpSendEcho(h, dst, data, 8, NULL, buf, size, 2000), "without the option: fine");
       IcmpApi.IcmpCloseHandle(h);
     }
   }
