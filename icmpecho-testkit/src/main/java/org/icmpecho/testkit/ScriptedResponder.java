@@ -585,7 +585,15 @@ public final class ScriptedResponder implements AutoCloseable {
     icmp[1] = 0;
     mutate(icmp, plan);
     setChecksum4(icmp, plan.badChecksum);
-    return ipv4Packet(src, rx.src, icmp);
+    byte[] p = ipv4Packet(src, rx.src, icmp);
+    // The request's DF bit comes back, as from hosts that echo it (Linux does not): a raw client can see it.
+    p[6] |= (byte) (rx.ipHeader[6] & 0x40);
+    p[10] = 0;
+    p[11] = 0;
+    int sum = checksum(p, 0, 20, 0);
+    p[10] = (byte) (sum >> 8);
+    p[11] = (byte) sum;
+    return p;
   }
 
   private static byte[] reply6(Rx rx, Plan plan, byte[] src) {

@@ -16,6 +16,7 @@ import org.icmpecho.EchoResult;
 import org.icmpecho.IcmpClient;
 import org.icmpecho.IpOptions;
 import org.icmpecho.IpStatus;
+import org.icmpecho.PathMtuDiscovery;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -108,5 +109,21 @@ class IpOptionsChainTest {
     assertEquals(IpStatus.IP_TTL_EXPIRED_TRANSIT, err.status());
     assertEquals(t.routerAddress(2, f), err.from());
     assertEquals(63, err.ttl(), "r2 sends with 64, r1 forwards it: " + err);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = ClientAccess.class, names = {"DATAGRAM", "RAW"})
+  void replyFlagsShowDfOnlyToRawSockets(ClientAccess access, NetLab lab) throws Exception {
+    Topology t = lab.chain(1);
+    t.responder(); // answers with the request's DF bit
+    IcmpClient c = t.newClient(access);
+    InetAddress host = t.responderAddress(V4, 3);
+    c.echo(EchoRequest.of(host));
+    for (PathMtuDiscovery pmtu : List.of(PathMtuDiscovery.DO, PathMtuDiscovery.DONT)) {
+      EchoResult.Reply r = assertInstanceOf(EchoResult.Reply.class,
+          c.echo(EchoRequest.to(host).pathMtuDiscovery(pmtu).build()));
+      int expected = access == ClientAccess.RAW ? (pmtu == PathMtuDiscovery.DO ? EchoResult.Reply.IP_FLAG_DF : 0) : -1;
+      assertEquals(expected, r.ipFlags(), pmtu + ": " + r);
+    }
   }
 }

@@ -149,4 +149,28 @@ class OptionsNamespaceTest {
       IcmpApi.IcmpCloseHandle(h);
     }
   }
+
+  /** {@code Options.Flags} shows the reply's DF bit where the socket sees the IP header: raw sockets only. */
+  @ParameterizedTest
+  @EnumSource(value = ClientAccess.class, names = {"DATAGRAM", "RAW"})
+  void replyFlagsCarryDfWithRawSockets(ClientAccess access, NetLab lab) throws Exception {
+    Topology t = lab.chain(1);
+    t.responder(); // answers with the request's DF bit
+    try (CountingService svc = new CountingService(new EchoService.ClientService(t.newClient(access)));
+        Arena arena = Arena.ofShared()) {
+      MemorySegment h = IcmpApi.IcmpCreateFile();
+      int dst = Ws2_32.ipAddrOf(t.responderAddress(INET, 5));
+      MemorySegment buf = arena.allocate(S + 8);
+      MemorySegment data = arena.allocate(8);
+      MemorySegment opts = IP_OPTION_INFORMATION.allocate(arena);
+      IcmpApi.IcmpSendEcho(h, dst, data, 8, NULL, buf, S + 8, 2000);
+      for (int flags : new int[] {IpExport.IP_FLAG_DF, 0}) {
+        IP_OPTION_INFORMATION.Flags(opts, (byte) flags);
+        assertEquals(1, IcmpApi.IcmpSendEcho(h, dst, data, 8, opts, buf, S + 8, 2000));
+        int expected = access == ClientAccess.RAW ? flags : 0;
+        assertEquals(expected, IP_OPTION_INFORMATION.Flags(ICMP_ECHO_REPLY.Options(buf)), "request flags " + flags);
+      }
+      IcmpApi.IcmpCloseHandle(h);
+    }
+  }
 }
