@@ -33,7 +33,7 @@ public final class Ws2_32 {
   /**
    * Parses an IPv4 address in the dotted forms of {@code inet_addr}: {@code a.b.c.d}, {@code a.b.c} (c: 16 bits),
    * {@code a.b} (b: 24 bits) or {@code a} (32 bits), each part decimal, octal (leading 0) or hexadecimal ({@code
-   * 0x}); trailing characters after whitespace are ignored.
+   * 0x}, ASCII digits only); what follows C white space (space, \t \n \v \f \r) is ignored.
    *
    * @return the {@code IPAddr}, or {@link #INADDR_NONE} for null, an empty or an invalid string
    */
@@ -57,7 +57,7 @@ public final class Ws2_32 {
       }
       int start = i;
       while (i < len) {
-        int d = Character.digit(cp.charAt(i), base);
+        int d = digit(cp.charAt(i), base);
         if (d < 0) {
           if (base == 8 && isDigit(cp.charAt(i))) return INADDR_NONE; // 8 or 9 in an octal part
           break;
@@ -75,7 +75,7 @@ public final class Ws2_32 {
       }
       break;
     }
-    if (i < len && !Character.isWhitespace(cp.charAt(i))) return INADDR_NONE;
+    if (i < len && !isSpace(cp.charAt(i))) return INADDR_NONE;
     long addr;
     switch (n) {
       case 1 -> addr = parts[0];
@@ -97,6 +97,17 @@ public final class Ws2_32 {
 
   private static boolean isDigit(char c) {
     return c >= '0' && c <= '9';
+  }
+
+  /** An ASCII digit of {@code base}, or -1: {@code Character.digit} would also take other scripts' digits. */
+  private static int digit(char c, int base) {
+    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    return d < base ? d : -1;
+  }
+
+  /** C's {@code isspace} in the C locale ({@code Character.isWhitespace} also takes U+001C..U+001F and more). */
+  private static boolean isSpace(char c) {
+    return c == ' ' || (c >= '\t' && c <= '\r');
   }
 
   /** Formats an {@code IPAddr} as {@code a.b.c.d}. */
