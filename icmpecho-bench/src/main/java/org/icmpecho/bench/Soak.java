@@ -1,0 +1,230 @@
+package org.icmpecho.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.icmpecho.EchoRequest;
+import org.icmpecho.EchoResult;
+import org.icmpecho.IcmpClient;
+import org.icmpecho.testkit.ClientAccess;
+import org.icmpecho.testkit.NetLab;
+import org.icmpecho.testkit.ResponderEffect;
+import org.icmpecho.testkit.ScriptedResponder;
+import org.icmpecho.testkit.Topology;
+
+/**
+ * {@code bench/soak --minutes N}: one client in the lab's client namespace, for N minutes, with asynchronous windows
+ * and blocking {@code echo()} threads at once, against answering, silent, erroring and hostile targets (the testkit's
+ * scripted responder: duplicates, reordering, corrupted payloads and checksums, wrong identifiers and sequences,
+ * answers from elsewhere, late answers). Every outcome is checked against what its target may give; each minute it
+ * prints submitted and completed echoes (each completes exactly once), mis-attributed outcomes, RSS, file descriptors
+ * and threads. Exit status 0 when, at the end, every echo completed exactly once and nothing was mis-attributed.
+ *
+ * <p>Packets stay inside the namespaces the lab creates (and deletes at the end); sends are paced ({@code --rate}).
+ */
+public final class Soak {
+  /** What a target does, and so what its echoes may end in. */
+  enum Kind {
+    ANSWER, DELAY, DUPLICATE, REORDER, // a Reply from the target
+    CORRUPT_PAYLOAD, // Corrupted from the target
+    ERROR, // IcmpError from the target
+    SILENT, CORRUPT_CHECKSUM, WRONG_ID, WRONG_SEQ, FOREIGN, LATE // TimedOut
+  }
+
+  static final Duration TIMEOUT = Duration.ofMillis(250);
+
+  private final LongAdder submitted = new LongAdder();
+  private final LongAdder completed = new LongAdder();
+  private final LongAdder misattributed = new LongAdder();
+  private final LongAdder exceptions = new LongAdder();
+  private final LongAdder blocking = new LongAdder();
+  private final List<String> examples = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  public static void main(String[] args) throws Exception {
+    double minutes = 1;
+    int window = 2_000, threads = 4, rate = 4_000, targetsPerKind = 20;
+    ClientAccess access = ClientAccess.DATAGRAM;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--minutes" -> minutes = Double.parseDouble(args[++i]);
+        case "--window" -> window = Integer.parseInt(args[++i]);
+        case "--threads" -> threads = Integer.parseInt(args[++i]);
+        case "--rate" -> rate = Integer.parseInt(args[++i]);
+        case "--raw" -> access = ClientAccess.RAW;
+        default -> {
+          System.err.println("usage: soak [--minutes N] [--window N] [--threads N] [--rate PPS] [--raw]");
+          System.exit(2);
+        }
+      }
+    }
+    System.exit(new Soak().run(minutes, window, threads, rate, targetsPerKind, access) ? 0 : 1);
+  }
+
+  boolean run(double minutes, int window, int threads, int rate, int perKind, ClientAccess access) throws Exception {
+    try (NetLab lab = NetLab.create()) {
+      Topology t = lab.chain(1);
+      IcmpClient c = lab.register(t.clientBuilder(access).receiveBufferSize(8 << 20).build());
+      ScriptedResponder r = t.responder();
+      Kind[] kinds = Kind.values();
+      int n = kinds.length * perKind;
+      InetAddress[] targets = new InetAddress[n];
+      Kind[] kindOf = new Kind[n];
+      for (int i = 0; i < n; i++) {
+        StandardProtocolFamily f = (i / kinds.length) % 2 == 0 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+        boolean v6 = f == StandardProtocolFamily.INET6;
+        Kind k = kinds[i % kinds.length];
+        targets[i] = t.responderAddress(f, i);
+        kindOf[i] = k;
+        r.script(targets[i], switch (k) {
+          case ANSWER -> ResponderEffect.answer();
+          case DELAY -> ResponderEffect.delay(Duration.ofMillis(5 + i % 50));
+          case DUPLICATE -> ResponderEffect.duplicate(2);
+          case REORDER -> new ResponderEffect.Reorder(2, Duration.ofMillis(5));
+          case CORRUPT_PAYLOAD -> new ResponderEffect.CorruptPayload(-1 - i % 8);
+          case ERROR -> ResponderEffect.error(v6 ? 1 : 3, v6 ? 3 : 1);
+          case SILENT -> ResponderEffect.drop();
+          case CORRUPT_CHECKSUM -> new ResponderEffect.CorruptChecksum();
+          case WRONG_ID -> new ResponderEffect.WrongIdentifier();
+          case WRONG_SEQ -> new ResponderEffect.WrongSequence();
+          case FOREIGN -> new ResponderEffect.AnswerFrom(t.responderAddress(f, 10_000 + i));
+          case LATE -> ResponderEffect.late(TIMEOUT);
+        });
+      }
+      c.echo(EchoRequest.of(t.target(StandardProtocolFamily.INET))); // neighbour discovery, both families
+      c.echo(EchoRequest.of(t.target(StandardProtocolFamily.INET6)));
+
+      long start = System.nanoTime();
+      long end = start + (long) (minutes * 60e9);
+      AtomicBoolean stop = new AtomicBoolean();
+      List<Thread> workers = new ArrayList<>();
+      for (int w = 0; w < threads; w++) {
+        int seed = w;
+        workers.add(Thread.ofPlatform().name("soak-blocking-" + w).start(() -> blockingLoop(c, targets, kindOf, seed, stop)));
+      }
+      System.out.printf("soak: %s client, %d targets (%d kinds, both families), window %d, %d blocking threads,"
+          + " %d echoes/s asynchronous, timeout %d ms, %.1f min; load %s%n", access, n, kinds.length, window, threads,
+          rate, TIMEOUT.toMillis(), minutes, load());
+      System.out.println(" min  submitted  completed  in-flight  mis-attr  exceptions  blocking   rss-MB  fds  threads  load");
+      Semaphore inFlight = new Semaphore(window);
+      long step = 1_000_000_000L / rate;
+      long next = start, nextReport = start + 60_000_000_000L;
+      int minute = 0;
+      long p = 0;
+      while (System.nanoTime() < end) {
+        long now = System.nanoTime();
+        if (now >= nextReport) {
+          report(++minute);
+          nextReport += 60_000_000_000L;
+        }
+        if (now < next) {
+          TimeUnit.NANOSECONDS.sleep(Math.min(next - now, 5_000_000));
+          continue;
+        }
+        next += step;
+        if (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) continue;
+        int ti = (int) ((p++ * 7919L) % n);
+        EchoRequest req = EchoRequest.to(targets[ti]).payloadSize(16 + (int) (p % 48)).timeout(TIMEOUT).build();
+        submitted.increment();
+        c.echoAsync(req, d -> {
+          if (!d.from().equals(req.target()) || kindOf[ti] != Kind.DUPLICATE) bad("duplicate for " + kindOf[ti] + ": " + d);
+        }).whenComplete((res, err) -> {
+          completed.increment();
+          inFlight.release();
+          if (err != null) {
+            exceptions.increment();
+            example("exception: " + err);
+          } else if (res.request() != req || !allowed(kindOf[ti], res, req.target())) {
+            bad(kindOf[ti] + " gave " + res);
+          }
+        });
+      }
+      stop.set(true);
+      for (Thread w : workers) w.join(10_000);
+      inFlight.tryAcquire(window, 10, TimeUnit.SECONDS); // the last echoes time out within 250 ms
+      report(minute + 1);
+      long s = submitted.sum(), done = completed.sum();
+      // A future completes once at most: completed == submitted says each completed exactly once, none lost.
+      boolean ok = s == done && misattributed.sum() == 0 && exceptions.sum() == 0;
+      System.out.printf("soak %s: %,d asynchronous echoes submitted, %,d completed, %,d blocking echoes,"
+          + " %d mis-attributed, %d exceptions; client stats %s%n", ok ? "PASSED" : "FAILED", s, done, blocking.sum(),
+          misattributed.sum(), exceptions.sum(), c.stats());
+      examples.forEach(e -> System.out.println("  " + e));
+      return ok;
+    }
+  }
+
+  /** A platform thread's blocking echoes (its own caller socket), over the targets of every kind. */
+  private void blockingLoop(IcmpClient c, InetAddress[] targets, Kind[] kindOf, int seed, AtomicBoolean stop) {
+    long i = seed;
+    while (!stop.get()) {
+      int ti = (int) ((i++ * 104_729L) % targets.length);
+      EchoRequest req = EchoRequest.to(targets[ti]).timeout(TIMEOUT).build();
+      try {
+        EchoResult res = c.echo(req);
+        blocking.increment();
+        if (res.request() != req || !allowed(kindOf[ti], res, req.target())) bad("blocking " + kindOf[ti] + " gave " + res);
+      } catch (IOException | RuntimeException e) {
+        exceptions.increment();
+        example("blocking: " + e);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  static boolean allowed(Kind k, EchoResult r, InetAddress target) {
+    return switch (k) {
+      case ANSWER, DELAY, DUPLICATE, REORDER -> r instanceof EchoResult.Reply x && x.from().equals(target);
+      case CORRUPT_PAYLOAD -> r instanceof EchoResult.Corrupted x && x.from().equals(target);
+      case ERROR -> r instanceof EchoResult.IcmpError x && x.from().equals(target);
+      case SILENT, CORRUPT_CHECKSUM, WRONG_ID, WRONG_SEQ, FOREIGN, LATE -> r instanceof EchoResult.TimedOut;
+    };
+  }
+
+  private void bad(String what) {
+    misattributed.increment();
+    example(what);
+  }
+
+  private void example(String what) {
+    if (examples.size() < 10) examples.add(what);
+  }
+
+  private void report(int minute) throws IOException {
+    long s = submitted.sum(), d = completed.sum();
+    System.out.printf("%4d %10d %10d %10d %9d %11d %9d %8.1f %4d %8d  %s%n", minute, s, d, s - d, misattributed.sum(),
+        exceptions.sum(), blocking.sum(), rssKb() / 1024.0, fds(), ManagementFactory.getThreadMXBean().getThreadCount(),
+        load());
+  }
+
+  static long rssKb() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", ""));
+    }
+    return -1;
+  }
+
+  static long fds() throws IOException {
+    try (var s = Files.list(Path.of("/proc/self/fd"))) {
+      return s.count();
+    }
+  }
+
+  static String load() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+}
