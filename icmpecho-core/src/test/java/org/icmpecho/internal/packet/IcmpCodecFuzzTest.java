@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.Arrays;
+import org.icmpecho.IpOptions;
 
 /**
  * Fuzz targets for the codec (Jazzer). In the normal test run (regression mode) each runs its committed seeds from
@@ -135,6 +136,35 @@ class IcmpCodecFuzzTest {
       assertTrue(q.checksumOk, "the checksum the reference wrote verifies");
       assertEquals(id & 0xFFFF, q.identifier);
     }
+  }
+
+  /**
+   * IPv4 options as a reply carries them (any bytes, up to 40): decoding never throws, {@link IpOptions#of} accepts
+   * them or names the problem, and the raw parser reports exactly the header's option bytes.
+   */
+  @FuzzTest
+  void receivedIpOptions(byte[] raw) {
+    byte[] b = Arrays.copyOf(raw, Math.min(raw.length, IpOptions.MAX_SIZE));
+    IpOptions o = new IpOptions(b);
+    o.recordedRoute();
+    o.timestamps();
+    o.timestampFlag();
+    o.timestampOverflow();
+    assertTrue(o.toString() != null);
+    try {
+      assertArrayEquals(b, IpOptions.of(b).bytes());
+    } catch (IllegalArgumentException e) {
+      assertTrue(e.getMessage().startsWith("malformed IPv4 options: "), e.getMessage());
+    }
+    int padded = (b.length + 3) / 4 * 4;
+    byte[] packet = ipv4(5 + padded / 4, 0, 64, 1, 0, TestPackets.TARGET, TestPackets.ME,
+        TestPackets.echoReply(TestPackets.ID, TestPackets.SEQ, TestPackets.WINDOWS_PAYLOAD));
+    System.arraycopy(Arrays.copyOf(b, padded), 0, packet, 20, padded);
+    Packet p = preparedPacket();
+    assertTrue(IcmpCodec.parseIpv4WithHeader(packet, 0, packet.length, p));
+    assertEquals(padded, p.optionsLength);
+    assertArrayEquals(Arrays.copyOf(b, padded), Arrays.copyOf(p.options, p.optionsLength));
+    assertEquals(TestPackets.SEQ, p.sequence);
   }
 
   /** The contract on any input: no exception, untouched when irrelevant, ranges inside the array. */
