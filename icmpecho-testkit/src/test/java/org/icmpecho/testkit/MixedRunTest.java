@@ -36,23 +36,15 @@ class MixedRunTest {
   private static final int WINDOW = 4_000;
   private static final Duration TIMEOUT = Duration.ofMillis(250);
 
-  /** What an address does, and what its echoes may end in. */
-  enum Kind {
-    ANSWER, DELAY, DUPLICATE, REORDER, // a Reply from the target
-    CORRUPT_PAYLOAD, // Corrupted from the target
-    ERROR, // IcmpError (host/address unreachable) from the target
-    DROP, CORRUPT_CHECKSUM, WRONG_ID, WRONG_SEQ, FOREIGN, LATE // TimedOut
-  }
-
   @ParameterizedTest
   @EnumSource(value = ClientAccess.class, names = {"DATAGRAM", "RAW"})
   void noAnswerIsMisattributed(ClientAccess access, NetLab lab) throws Exception {
     Topology t = lab.chain(1);
     IcmpClient c = lab.register(t.clientBuilder(access).receiveBufferSize(16 << 20).build());
     ScriptedResponder r = t.responder();
-    Kind[] kinds = Kind.values();
+    TargetKind[] kinds = TargetKind.values();
     InetAddress[] targets = new InetAddress[TARGETS];
-    Kind[] kindOf = new Kind[TARGETS];
+    TargetKind[] kindOf = new TargetKind[TARGETS];
     Map<InetAddress, Integer> index = new ConcurrentHashMap<>();
     for (int i = 0; i < TARGETS; i++) {
       // Family by block of kinds, so that every kind runs over both families.
@@ -60,23 +52,9 @@ class MixedRunTest {
       InetAddress a = t.responderAddress(f, i);
       targets[i] = a;
       index.put(a, i);
-      Kind k = kinds[i % kinds.length];
+      TargetKind k = kinds[i % kinds.length];
       kindOf[i] = k;
-      boolean v6 = f == StandardProtocolFamily.INET6;
-      r.script(a, switch (k) {
-        case ANSWER -> ResponderEffect.answer();
-        case DELAY -> ResponderEffect.delay(Duration.ofMillis(5 + i % 20));
-        case DUPLICATE -> ResponderEffect.duplicate(2);
-        case REORDER -> new ResponderEffect.Reorder(2, Duration.ofMillis(5));
-        case CORRUPT_PAYLOAD -> new ResponderEffect.CorruptPayload(-1 - i % 8);
-        case ERROR -> ResponderEffect.error(v6 ? 1 : 3, v6 ? 3 : 1);
-        case DROP -> ResponderEffect.drop();
-        case CORRUPT_CHECKSUM -> new ResponderEffect.CorruptChecksum();
-        case WRONG_ID -> new ResponderEffect.WrongIdentifier();
-        case WRONG_SEQ -> new ResponderEffect.WrongSequence();
-        case FOREIGN -> new ResponderEffect.AnswerFrom(t.responderAddress(f, 10_000 + i));
-        case LATE -> ResponderEffect.late(TIMEOUT);
-      });
+      r.script(a, k.effect(t, f, i, TIMEOUT));
     }
     // Warm up both families.
     c.echo(EchoRequest.of(t.target(StandardProtocolFamily.INET)));
@@ -89,8 +67,8 @@ class MixedRunTest {
     LongAdder lost = new LongAdder();
     LongAdder sendFailed = new LongAdder();
     LongAdder duplicateCallbacks = new LongAdder();
-    Map<Kind, Map<String, LongAdder>> outcomes = new EnumMap<>(Kind.class);
-    for (Kind k : kinds) outcomes.put(k, new ConcurrentHashMap<>());
+    Map<TargetKind, Map<String, LongAdder>> outcomes = new EnumMap<>(TargetKind.class);
+    for (TargetKind k : kinds) outcomes.put(k, new ConcurrentHashMap<>());
     List<String> examples = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicLong failures = new AtomicLong();
     long start = System.nanoTime();
@@ -103,7 +81,7 @@ class MixedRunTest {
       submitted++;
       c.echoAsync(req, d -> {
         duplicateCallbacks.increment();
-        if (!d.from().equals(req.target()) || kindOf[index.get(req.target())] != Kind.DUPLICATE) {
+        if (!d.from().equals(req.target()) || kindOf[index.get(req.target())] != TargetKind.DUPLICATE) {
           misattributed.increment();
           if (examples.size() < 10) examples.add("duplicate callback for " + kindOf[index.get(req.target())] + ": " + d);
         }
@@ -114,7 +92,7 @@ class MixedRunTest {
             if (examples.size() < 10) examples.add("exception: " + err);
             return;
           }
-          Kind k = kindOf[ti];
+          TargetKind k = kindOf[ti];
           String name = res.getClass().getSimpleName();
           outcomes.get(k).computeIfAbsent(name, x -> new LongAdder()).increment();
           if (res.request() != req) {
@@ -122,7 +100,7 @@ class MixedRunTest {
             if (examples.size() < 10) examples.add("result for another request: " + res);
             return;
           }
-          String wrong = judge(k, res, req.target());
+          String wrong = k.judge(res, req.target());
           if (wrong == null) return;
           if (wrong.startsWith("lost")) {
             lost.increment();
@@ -148,7 +126,7 @@ class MixedRunTest {
     StringBuilder report = new StringBuilder(String.format(
         "%n=== MIXED RUN %s: %,d echoes over %,d addresses (v4+v6), %d in flight, %.1f s (%,.0f echoes/s) ===%n",
         access, submitted, TARGETS, WINDOW, elapsed / 1e9, submitted / (elapsed / 1e9)));
-    for (Kind k : kinds) {
+    for (TargetKind k : kinds) {
       report.append(String.format("  %-17s %s%n", k, new TreeMap<>(outcomes.get(k))));
     }
     report.append(String.format("  MIS-ATTRIBUTED: %d   lost (expected answer timed out): %d   send failures: %d"
@@ -169,34 +147,5 @@ class MixedRunTest {
     assertEquals(0, sendFailed.sum(), "echoes refused by the kernel (stale socket errors?)");
     assertTrue(lost.sum() <= PROBES / 1000, "more than 0.1% of answered echoes timed out: " + lost.sum());
     assertEquals(0, s.inFlight());
-  }
-
-  /** Null when {@code res} is what an address of kind {@code k} may produce; else why not. */
-  private static String judge(Kind k, EchoResult res, InetAddress target) {
-    return switch (k) {
-      case ANSWER, DELAY, DUPLICATE, REORDER -> switch (res) {
-        case EchoResult.Reply r -> r.from().equals(target) ? null : "reply from " + r.from();
-        case EchoResult.TimedOut x -> "lost";
-        case EchoResult.SendFailed x -> "sendFailed";
-        default -> "expected a reply";
-      };
-      case CORRUPT_PAYLOAD -> switch (res) {
-        case EchoResult.Corrupted x -> x.from().equals(target) ? null : "corrupted from " + x.from();
-        case EchoResult.TimedOut x -> "lost";
-        case EchoResult.SendFailed x -> "sendFailed";
-        default -> "expected Corrupted";
-      };
-      case ERROR -> switch (res) {
-        case EchoResult.IcmpError e -> e.from().equals(target) ? null : "error from " + e.from();
-        case EchoResult.TimedOut x -> "lost";
-        case EchoResult.SendFailed x -> "sendFailed";
-        default -> "expected an ICMP error";
-      };
-      case DROP, CORRUPT_CHECKSUM, WRONG_ID, WRONG_SEQ, FOREIGN, LATE -> switch (res) {
-        case EchoResult.TimedOut x -> null;
-        case EchoResult.SendFailed x -> "sendFailed";
-        default -> "must time out";
-      };
-    };
   }
 }
