@@ -1,17 +1,12 @@
 package org.icmpecho.winapi;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.net.StandardProtocolFamily;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +19,6 @@ import org.icmpecho.IcmpException;
 import org.icmpecho.IcmpPermissionException;
 import org.icmpecho.IcmpSaturatedException;
 import org.icmpecho.IcmpUnsupportedException;
-import org.icmpecho.IpOptions;
 import org.icmpecho.PathMtuDiscovery;
 
 /**
@@ -63,9 +57,6 @@ public final class IcmpApi {
 
   /** The largest {@code RequestSize} (the Windows {@code ping} limit). */
   static final int MAX_REQUEST_SIZE = 65500;
-
-  /** A thread object that is never started: a segment accessible by it is accessible by any thread. */
-  private static final Thread NOBODY = Thread.ofPlatform().unstarted(() -> {});
 
   // ------------------------------------------------------------------------------------------------- handles
 
@@ -224,13 +215,13 @@ public final class IcmpApi {
       int ReplySize,
       int Timeout) {
     try {
-      Call c = validate(IcmpHandle, Event, ApcRoutine, ApcContext, RequestData, RequestSize, RequestOptions,
+      Call c = Call.validate(IcmpHandle, Event, ApcRoutine, ApcContext, RequestData, RequestSize, RequestOptions,
           ReplyBuffer, ReplySize, ReplyWriter.S6, true);
       c.timeout = Timeout;
-      InetAddress dst = sockaddr(DestinationAddress, false);
+      InetAddress dst = Call.sockaddr(DestinationAddress, false);
       if (dst == null) throw new Fail(WinError.ERROR_INVALID_NETNAME);
-      InetAddress src = sockaddr(SourceAddress, true);
-      if (src != null && !isLocal(src)) throw new Fail(WinError.ERROR_INVALID_NETNAME);
+      InetAddress src = Call.sockaddr(SourceAddress, true);
+      if (src != null && !Call.isLocal(src)) throw new Fail(WinError.ERROR_INVALID_NETNAME);
       if (c.hasOptions && c.ttl == 0) return refuse(c, IpExport.IP_GENERAL_FAILURE); // as Windows, after accepting
       return send(c, dst, src, StandardProtocolFamily.INET6);
     } catch (Fail f) {
@@ -259,7 +250,7 @@ public final class IcmpApi {
       return 0;
     }
     try {
-      checkStruct(ReplyBuffer, ReplyWriter.S4);
+      Call.checkStruct(ReplyBuffer, ReplyWriter.S4);
       return parse4(ReplyBuffer);
     } catch (Fail f) {
       Kernel32.SetLastError(f.error);
@@ -288,7 +279,7 @@ public final class IcmpApi {
       return 0;
     }
     try {
-      checkStruct(ReplyBuffer, ReplyWriter.S6);
+      Call.checkStruct(ReplyBuffer, ReplyWriter.S6);
       return parse6(ReplyBuffer);
     } catch (Fail f) {
       Kernel32.SetLastError(f.error);
@@ -313,76 +304,6 @@ public final class IcmpApi {
 
   // ------------------------------------------------------------------------------------------------- the work
 
-  /** A call rejected with a last error. */
-  private static final class Fail extends Exception {
-    private static final long serialVersionUID = 1L;
-    final int error;
-
-    Fail(int error) {
-      super(null, null, false, false);
-      this.error = error;
-    }
-  }
-
-  /** A validated call: what it sends, where the reply goes, how completion is signaled. */
-  private static final class Call {
-    boolean ipv6;
-    MemorySegment reply; // cut to ReplySize
-    byte[] sent;
-    boolean hasOptions;
-    int ttl; // 0..255
-    int flags;
-    IpOptions options = IpOptions.NONE; // IPv4 only
-    int optionsStatus; // IP_BAD_OPTION or IP_OPTION_TOO_BIG for options that cannot go out, else 0
-    int timeout;
-    boolean async;
-    boolean ownerWrites; // async into a confined buffer: only the issuing thread may write it
-    EventObject event;
-    MemorySegment apc;
-    MemorySegment apcContext;
-    Apcs.Queue issuer;
-
-    /** Delivers a completion: the event if there is one (the APC is then not called), else the APC. */
-    void signal(int ntStatus, long information) {
-      if (event != null) {
-        event.set();
-      } else if (apc != null) {
-        issuer.add(new Apcs.Apc(apc, apcContext, ntStatus, information));
-      }
-    }
-
-    /**
-     * The engine's answer arrived (on the callback executor, or at once): fill the buffer and signal. A confined
-     * buffer is filled later by its owner thread; its event is set now (the owner writes before its wait returns),
-     * its APC is queued now, in completion order, and writes the buffer just before it runs.
-     */
-    void complete(EchoResult result, Throwable failure) {
-      int nt = failure == null ? NtStatus.STATUS_SUCCESS : ntStatusOf(errorOf(failure));
-      if (!ownerWrites) {
-        signal(nt, write(result, failure));
-        return;
-      }
-      Apcs.OwnerWrite w = new Apcs.OwnerWrite(() -> reply.scope().isAlive() ? write(result, failure) : 0);
-      issuer.addWrite(w);
-      if (event != null) event.set();
-      else issuer.add(new Apcs.Apc(apc, apcContext, nt, 0, w));
-    }
-
-    /** Writes the outcome; returns the bytes written, 0 when the buffer's arena was closed meanwhile. */
-    private long write(EchoResult result, Throwable failure) {
-      try {
-        if (failure != null) {
-          return ipv6
-              ? ReplyWriter.statusOnly6(reply, IpExport.IP_GENERAL_FAILURE)
-              : ReplyWriter.statusOnly4(reply, IpExport.IP_GENERAL_FAILURE);
-        }
-        return ipv6 ? ReplyWriter.fill6(reply, sent, result) : ReplyWriter.fill4(reply, sent, result);
-      } catch (IllegalStateException bufferGone) {
-        return 0;
-      }
-    }
-  }
-
   private static int send4(
       MemorySegment event,
       MemorySegment apc,
@@ -397,99 +318,19 @@ public final class IcmpApi {
       int replySize,
       int timeout) {
     try {
-      Call c = validate(handle, event, apc, apcContext, data, size, options, reply, replySize, ReplyWriter.S4, false);
+      Call c = Call.validate(handle, event, apc, apcContext, data, size, options, reply, replySize, ReplyWriter.S4, false);
       c.timeout = timeout;
       if (destination == 0) throw new Fail(WinError.ERROR_INVALID_NETNAME);
       InetAddress src = null;
       if (source != 0) {
         src = Ws2_32.inet4(source);
-        if (!isLocal(src)) throw new Fail(WinError.ERROR_INVALID_NETNAME);
+        if (!Call.isLocal(src)) throw new Fail(WinError.ERROR_INVALID_NETNAME);
       }
       if (c.optionsStatus != 0) return refuse(c, c.optionsStatus);
       return send(c, Ws2_32.inet4(destination), src, StandardProtocolFamily.INET);
     } catch (Fail f) {
       Kernel32.SetLastError(f.error);
       return 0;
-    }
-  }
-
-  /** The checks shared by all send functions, in Wine's order (which reproduces Windows's results). */
-  private static Call validate(
-      MemorySegment handle,
-      MemorySegment event,
-      MemorySegment apc,
-      MemorySegment apcContext,
-      MemorySegment data,
-      int size,
-      MemorySegment options,
-      MemorySegment reply,
-      int replySize,
-      long structSize,
-      boolean ipv6)
-      throws Fail {
-    if (!(Handles.get(handle) instanceof Handles.IcmpFile)) throw new Fail(WinError.ERROR_INVALID_PARAMETER);
-    if (Native.isNull(reply) || !reply.isNative()) throw new Fail(WinError.ERROR_INVALID_PARAMETER);
-    long rs = Integer.toUnsignedLong(replySize);
-    if (rs < structSize) throw new Fail(WinError.ERROR_INVALID_PARAMETER);
-    if (!reply.scope().isAlive() || rs > reply.byteSize() || !reply.isAccessibleBy(Thread.currentThread())) {
-      throw new Fail(WinError.ERROR_NOACCESS);
-    }
-    if (Integer.compareUnsigned(size, MAX_REQUEST_SIZE) > 0) throw new Fail(WinError.ERROR_INVALID_PARAMETER);
-    Call c = new Call();
-    c.ipv6 = ipv6;
-    c.reply = reply.asSlice(0, rs);
-    c.sent = new byte[size];
-    if (size > 0) {
-      if (Native.isNull(data)) throw new Fail(WinError.ERROR_NOACCESS);
-      try {
-        MemorySegment.copy(data, JAVA_BYTE, 0, c.sent, 0, size);
-      } catch (RuntimeException e) { // out of bounds, closed, or confined to another thread
-        throw new Fail(WinError.ERROR_NOACCESS);
-      }
-    }
-    if (!Native.isNull(options)) {
-      MemorySegment o = struct(options, IP_OPTION_INFORMATION.sizeof());
-      c.hasOptions = true;
-      c.ttl = Byte.toUnsignedInt(IP_OPTION_INFORMATION.Ttl(o));
-      c.flags = Byte.toUnsignedInt(IP_OPTION_INFORMATION.Flags(o));
-      if (!ipv6) options(c, Byte.toUnsignedInt(IP_OPTION_INFORMATION.OptionsSize(o)), IP_OPTION_INFORMATION.OptionsData(o));
-    }
-    if (!Native.isNull(event)) {
-      if (!(Handles.get(event) instanceof EventObject e)) throw new Fail(WinError.ERROR_INVALID_PARAMETER);
-      c.event = e;
-    }
-    if (!Native.isNull(apc)) {
-      if (!apc.isNative()) throw new Fail(WinError.ERROR_INVALID_PARAMETER);
-      if (!apc.scope().isAlive()) throw new Fail(WinError.ERROR_NOACCESS);
-      if (!Native.isCallable(apc)) throw new Fail(WinError.ERROR_INVALID_PARAMETER); // would crash the JVM later
-      if (apcContext != null && !apcContext.isNative()) throw new Fail(WinError.ERROR_INVALID_PARAMETER);
-      c.apc = apc;
-      c.apcContext = Native.opaque(apcContext);
-    }
-    c.async = c.event != null || c.apc != null;
-    if (c.async) {
-      c.ownerWrites = !reply.isAccessibleBy(NOBODY); // confined to this thread: it writes the buffer itself
-      if (c.event == null || c.ownerWrites) c.issuer = Apcs.current();
-    }
-    return c;
-  }
-
-  /**
-   * Reads {@code OptionsData[0..size)}: RFC 791 bytes, source routes with the full route (the kernel pulls the first
-   * hop out, as Windows does). More than 40 bytes, or malformed ones, fail later with their {@code IP_STATUS}.
-   */
-  private static void options(Call c, int size, MemorySegment data) throws Fail {
-    if (size == 0) return;
-    if (size > IpExport.MAX_OPT_SIZE) {
-      c.optionsStatus = IpExport.IP_OPTION_TOO_BIG;
-      return;
-    }
-    byte[] bytes = Native.readPointer(data, size);
-    if (bytes == null) throw new Fail(WinError.ERROR_NOACCESS);
-    try {
-      c.options = IpOptions.of(bytes);
-    } catch (IllegalArgumentException e) {
-      c.optionsStatus = IpExport.IP_BAD_OPTION;
     }
   }
 
@@ -505,56 +346,6 @@ public final class IcmpApi {
     c.signal(NtStatus.STATUS_INVALID_PARAMETER, written);
     Kernel32.SetLastError(WinError.ERROR_IO_PENDING);
     return 0;
-  }
-
-  /** Checks that a struct argument is whole and alive. */
-  private static void checkStruct(MemorySegment s, long size) throws Fail {
-    if (!s.scope().isAlive() || s.byteSize() < size || !s.isAccessibleBy(Thread.currentThread())) {
-      throw new Fail(WinError.ERROR_NOACCESS);
-    }
-  }
-
-  /** A struct argument, whole and alive, copied to aligned memory (it may be at any address, or on the heap). */
-  private static MemorySegment struct(MemorySegment s, long size) throws Fail {
-    checkStruct(s, size);
-    try {
-      return Native.alignedCopy(s, size);
-    } catch (RuntimeException e) {
-      throw new Fail(WinError.ERROR_NOACCESS);
-    }
-  }
-
-  /**
-   * Reads a {@code sockaddr_in6}: its address, or null for {@code ::}. A NULL pointer is {@code ::} when {@code
-   * nullIsAny}, else invalid.
-   */
-  private static InetAddress sockaddr(MemorySegment sa, boolean nullIsAny) throws Fail {
-    if (Native.isNull(sa)) {
-      if (nullIsAny) return null;
-      throw new Fail(WinError.ERROR_INVALID_PARAMETER);
-    }
-    sa = struct(sa, sockaddr_in6.sizeof());
-    int family = Short.toUnsignedInt(sockaddr_in6.sin6_family(sa));
-    if (family != Ws2_32.AF_INET6 && family != 10 && family != 0) throw new Fail(WinError.ERROR_INVALID_PARAMETER);
-    byte[] addr = sockaddr_in6.sin6_addr(sa).toArray(JAVA_BYTE);
-    boolean any = true;
-    for (byte b : addr) any &= b == 0;
-    if (any) return null;
-    try {
-      return Inet6Address.getByAddress(null, addr, sockaddr_in6.sin6_scope_id(sa));
-    } catch (UnknownHostException e) {
-      throw new Fail(WinError.ERROR_INVALID_PARAMETER);
-    }
-  }
-
-  /** True for an address this host may send from: a loopback address or one of an interface. */
-  static boolean isLocal(InetAddress a) {
-    if (a.isLoopbackAddress()) return true;
-    try {
-      return NetworkInterface.getByInetAddress(a) != null;
-    } catch (SocketException e) {
-      return false;
-    }
   }
 
   /** Privilege check, request, then the synchronous wait or the asynchronous hand-off. */

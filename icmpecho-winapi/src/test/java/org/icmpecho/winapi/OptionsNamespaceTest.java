@@ -93,6 +93,26 @@ class OptionsNamespaceTest {
       for (InetAddress a : hops) lines.append("\t    ").append(a.getHostAddress()).append('\n');
       assertTrue(text.endsWith(lines.toString()), text);
 
+      // Timestamps with addresses (ping -s 4 on Windows): each hop stamps, with the address facing the client.
+      MemorySegment ts = arena.allocate(36);
+      ts.set(JAVA_BYTE, 0, (byte) IpExport.IP_OPT_TS);
+      ts.set(JAVA_BYTE, 1, (byte) 36);
+      ts.set(JAVA_BYTE, 2, (byte) 5);
+      ts.set(JAVA_BYTE, 3, (byte) 1); // address and timestamp
+      IP_OPTION_INFORMATION.OptionsSize(opts, (byte) 36);
+      IP_OPTION_INFORMATION.OptionsData(opts, ts);
+      assertEquals(1, IcmpApi.IcmpSendEcho(h, dst, data, 32, opts, buf, size, 2000));
+      assertEquals(36, IP_OPTION_INFORMATION.OptionsSize(ICMP_ECHO_REPLY.Options(buf)));
+      assertEquals(buf.address() + S + 36, ICMP_ECHO_REPLY.Data(buf).address());
+      MemorySegment got = buf.asSlice(S, 36);
+      assertEquals((byte) IpExport.IP_OPT_TS, got.get(JAVA_BYTE, 0));
+      assertEquals(37, got.get(JAVA_BYTE, 2), "all four slots filled");
+      List<InetAddress> stampers = List.of(t.clientAddress(INET), t.routerAddress(1, INET), t.routerAddress(2, INET),
+          t.routerAddress(3, INET));
+      for (int i = 0; i < 4; i++) {
+        assertArrayEquals(stampers.get(i).getAddress(), got.asSlice(4 + 8 * i, 4).toArray(JAVA_BYTE), "stamp " + i);
+      }
+
       // An ICMP error answer carries its own TTL: r2 sends with 64, r1 forwards it.
       MemorySegment ttl2 = IP_OPTION_INFORMATION.allocate(arena);
       IP_OPTION_INFORMATION.Ttl(ttl2, (byte) 2);
