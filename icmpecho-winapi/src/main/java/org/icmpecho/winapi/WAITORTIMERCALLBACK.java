@@ -70,4 +70,9 @@ public final class WAITORTIMERCALLBACK {
     };
     return Native.registerStub(Linker.nativeLinker().upcallStub(APPLY.bindTo(guarded), UPCALL_DESC, arena), arena);
   }
+
+  /** Calls the callback at {@code routine}'s address directly, as C code calling a {@code WAITORTIMERCALLBACK} would. */
+  public static void invoke(MemorySegment routine, MemorySegment lpParameter, boolean TimerOrWaitFired) {
+    Native.callWaitCallback(routine, lpParameter, TimerOrWaitFired);
+  }
 }

@@ -207,6 +207,15 @@ class MultipleWaitsTest {
   }
 
   @Test
+  void aCallbackCanBeCalledThroughItsAddress() {
+    List<String> calls = new CopyOnWriteArrayList<>();
+    MemorySegment cb = WAITORTIMERCALLBACK.allocate((ctx, fired) -> calls.add(ctx.address() + " " + fired), arena);
+    WAITORTIMERCALLBACK.invoke(cb, MemorySegment.ofAddress(9), true);
+    assertEquals(List.of("9 true"), calls);
+    assertEquals(WAITORTIMERCALLBACK.descriptor(), Native.WAIT_CALLBACK_SIGNATURE);
+  }
+
+  @Test
   void registerRejectsWhatCannotWork() {
     MemorySegment e = event(false, false);
     MemorySegment out = arena.allocate(8);
