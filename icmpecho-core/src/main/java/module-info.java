@@ -7,4 +7,5 @@ module org.icmpecho.core {
   exports org.icmpecho.internal to org.icmpecho.testkit;
   exports org.icmpecho.internal.packet to org.icmpecho.testkit;
   exports org.icmpecho.internal.linux to org.icmpecho.testkit;
+  exports org.icmpecho.internal.transport to org.icmpecho.testkit;
 }

@@ -22,11 +22,12 @@ import org.icmpecho.EchoResult;
 import org.icmpecho.IcmpClient;
 import org.icmpecho.IpStatus;
 import org.icmpecho.SocketMode;
-import org.icmpecho.internal.Channel;
-import org.icmpecho.internal.ChannelKey;
-import org.icmpecho.internal.InternalAccess;
 import org.icmpecho.internal.linux.LinuxTransport;
 import org.icmpecho.internal.packet.Packet;
+import org.icmpecho.internal.transport.Channel;
+import org.icmpecho.internal.transport.ChannelKey;
+import org.icmpecho.internal.transport.SendOptions;
+import org.icmpecho.internal.transport.SocketKind;
 
 /**
  * The Java side of {@code bench/run}: drives an {@link IcmpClient} (the public API only, plus the transport seam
@@ -36,12 +37,12 @@ import org.icmpecho.internal.packet.Packet;
  *
  * <pre>
  * window  --base A --targets N --window W [--sockets S] [--seconds T] [--warmup T] [--max C] [--executor direct]
- *         [--mode raw|datagram|auto] [--io-spin-us U]      round trips/s and CPU per round trip, W in flight
+ *         [--mode raw|datagram|auto]                        round trips/s and CPU per round trip, W in flight
  * sweep   --base A --targets N [--reps R] [--sockets S]     each address once, all at once; answers/s per rep
- * sync    --base A [--variant get|spin] [--executor direct] [--io-spin-us U] [--seconds T] [--max C]
+ * sync    --base A [--variant get|spin] [--executor direct] [--seconds T] [--max C]
  *                                                           one at a time through echo() (or echoAsync + spin)
- * direct  --base A [--seconds T] [--max C]                  PROTOTYPE caller-runs path: the engine's own Channel
- *                                                           used by the calling thread, no I/O thread at all
+ * direct  --base A [--seconds T] [--max C]                  the engine's own Channel used by the calling thread,
+ *                                                           no engine at all: the floor under echo()
  * rtt     --base A --count N --interval-ms I                one at a time; prints every RTT in µs
  * million --base A --count N --timeout-ms T                 N in flight to addresses that never answer
  * alloc   --base A --window W --count N [--executor direct] heap bytes per round trip, per thread kind
@@ -115,13 +116,6 @@ public final class Driver {
         .socketsPerFamily(i(o, "sockets", 1));
     if (o.containsKey("rcvbuf")) b.receiveBufferSize(i(o, "rcvbuf", 4 << 20));
     if ("direct".equals(s(o, "executor", "default"))) b.callbackExecutor(Runnable::run);
-    int spinUs = i(o, "io-spin-us", 0);
-    if (spinUs > 0) {
-      InternalAccess.configure(b, c -> c.withTransportFactory(new SpinTransport(spinUs * 1000L)));
-    }
-    if (i(o, "disarm", 0) == 1) {
-      InternalAccess.configure(b, c -> c.withTransportFactory(new DisarmTransport()));
-    }
     return b.build();
   }
 
@@ -221,7 +215,7 @@ public final class Driver {
       double secs = (t1 - t0) / 1e9;
       long rt = r1 - r0;
       result("window", "targets", targets, "window", window, "sockets", i(o, "sockets", 1),
-          "executor", s(o, "executor", "default"), "io_spin_us", i(o, "io-spin-us", 0),
+          "executor", s(o, "executor", "default"),
           "rate", Math.round(rt / secs), "cpu_us_per_rt", rt == 0 ? 0.0 : (c1 - c0) / 1e3 / rt,
           "cpu_cores", (c1 - c0) / 1e9 / secs, "replies", rt, "not_replies", o1 - o0,
           "failures", pump.failures.sum(), "secs", secs, "stats", client.stats().toString().replace(' ', '_'));
@@ -289,8 +283,7 @@ public final class Driver {
       double secs = (t1 - t0) / 1e9;
       long[] s = Arrays.copyOf(rtts, (int) Math.min(ok, rtts.length));
       Arrays.sort(s);
-      result("sync", "variant", variant, "executor", s(o, "executor", "default"), "io_spin_us",
-          i(o, "io-spin-us", 0), "rate", Math.round(ok / secs), "us_per_rt", secs * 1e6 / Math.max(1, ok),
+      result("sync", "variant", variant, "executor", s(o, "executor", "default"), "rate", Math.round(ok / secs), "us_per_rt", secs * 1e6 / Math.max(1, ok),
           "cpu_us_per_rt", (c1 - c0) / 1e3 / Math.max(1, ok), "rtt_median_us", s.length == 0 ? 0.0 : s[s.length / 2] / 1e3,
           "replies", ok, "sent", n);
     }
@@ -317,7 +310,7 @@ public final class Driver {
     long max = Long.parseLong(s(o, "max", "2000000"));
     EchoRequest req = requests(o, 1)[0];
     Channel ch = LinuxTransport.INSTANCE.open(new ChannelKey(false, null, null, 0),
-        SocketMode.valueOf(s(o, "mode", "auto").toUpperCase(Locale.ROOT)), 4 << 20);
+        SocketKind.valueOf(s(o, "mode", "auto").toUpperCase(Locale.ROOT)), 4 << 20);
     byte[] payload = new byte[req.payloadSize()];
     for (int k = 0; k < payload.length; k++) payload[k] = (byte) k;
     long[] got = new long[2]; // [0] = replies seen, [1] = last rx time
@@ -346,7 +339,9 @@ public final class Driver {
         int seq = (int) (k & 0xffff);
         wantSeq[0] = seq;
         long before = got[0];
-        if (ch.send(req, req.target(), 0, seq, payload, payload.length) != 0) throw new IllegalStateException("send failed");
+        if (ch.send(SendOptions.PLAIN, req.target(), 0, seq, payload, payload.length) != Channel.SENT) {
+          throw new IllegalStateException("send failed");
+        }
         long sentAt = ch.lastSendTime();
         long giveUp = System.nanoTime() + 100_000_000L;
         while (got[0] == before && System.nanoTime() < giveUp) ch.receive(sink, 64, false);
@@ -366,7 +361,7 @@ public final class Driver {
       Arrays.sort(s);
       result("direct", "rate", Math.round(rt / secs), "us_per_rt", secs * 1e6 / Math.max(1, rt),
           "cpu_us_per_rt", (c1 - c0) / 1e3 / Math.max(1, rt), "rtt_median_us", s.length == 0 ? 0.0 : s[s.length / 2] / 1e3,
-          "replies", rt, "lost", lost, "socket", ch.mode());
+          "replies", rt, "lost", lost, "socket", ch.kind());
     } finally {
       ch.close();
     }

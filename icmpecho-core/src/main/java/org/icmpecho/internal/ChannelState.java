@@ -1,5 +1,8 @@
 package org.icmpecho.internal;
 
+import org.icmpecho.internal.transport.Channel;
+import org.icmpecho.internal.transport.ChannelKey;
+
 /**
  * One socket and its sequence slots (65,536 for the I/O threads' sockets; fewer for a caller's own socket, which
  * has one echo in flight at a time). A slot remembers the last probe sent with that sequence number: while

@@ -18,6 +18,8 @@ import org.icmpecho.IcmpException;
 import org.icmpecho.IcmpSaturatedException;
 import org.icmpecho.SocketMode;
 import org.icmpecho.internal.linux.LinuxTransport;
+import org.icmpecho.internal.transport.Channel;
+import org.icmpecho.internal.transport.TransportException;
 
 /**
  * The engine behind an {@code IcmpClient}: one or more {@link IoLoop}s (one per {@code socketsPerFamily}), each a
@@ -199,7 +201,7 @@ public final class Engine {
   /** Work for the first I/O thread. */
   @FunctionalInterface
   private interface LoopTask<T> {
-    T run() throws IcmpException;
+    T run() throws TransportException;
   }
 
   /** Queues {@code task} for {@code loop}'s thread; on a loop that has ended it fails with the client's failure. */
@@ -209,7 +211,7 @@ public final class Engine {
       try {
         if (loop.terminated) throw ended(); // run by the shutdown drain: the loop's sockets and poller are gone
         result.complete(task.run());
-      } catch (IcmpException | RuntimeException e) {
+      } catch (TransportException | IcmpException | RuntimeException e) {
         result.completeExceptionally(e);
       }
     });
@@ -228,6 +230,7 @@ public final class Engine {
     try {
       return result.get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof TransportException te) throw Failures.toPublic(te);
       if (e.getCause() instanceof IcmpException ie) throw ie;
       throw new IcmpException("cannot open a socket", e.getCause());
     } catch (TimeoutException e) {
@@ -314,7 +317,7 @@ public final class Engine {
     // Every I/O thread opens its socket now, all at once: a socket opened by its first echo would cost that echo
     // (and a sweep's first answers) the socket's set-up, and a missing privilege is reported here, before any output.
     List<CompletableFuture<SocketMode>> opened = new ArrayList<>(loops.length);
-    for (IoLoop l : loops) opened.add(onLoop(l, () -> l.openDefault(v6)));
+    for (IoLoop l : loops) opened.add(onLoop(l, () -> Failures.mode(l.openDefault(v6))));
     SocketMode mode = null;
     for (CompletableFuture<SocketMode> o : opened) {
       SocketMode m = await(o);
@@ -400,7 +403,7 @@ public final class Engine {
    */
   void failLate(Probe p) {
     IcmpException f = failure;
-    p.completeExceptionally(f != null ? f : new IcmpException("client closed", null, null));
+    p.completeExceptionally(f != null ? f : Failures.clientClosed());
   }
 
   /** Runs on the callback executor: completes a batch of futures and calls duplicate listeners. */

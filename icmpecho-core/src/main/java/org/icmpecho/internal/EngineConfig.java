@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.icmpecho.SocketMode;
+import org.icmpecho.internal.transport.TransportFactory;
 
 /**
  * Everything an {@link Engine} is built from. Immutable: each {@code withX} returns a changed copy, so the public

@@ -19,10 +19,15 @@ import org.icmpecho.EchoResult;
 import org.icmpecho.IcmpException;
 import org.icmpecho.IpOptions;
 import org.icmpecho.IpStatus;
-import org.icmpecho.SocketMode;
 import org.icmpecho.internal.packet.IcmpCodec;
 import org.icmpecho.internal.packet.Packet;
-import org.icmpecho.internal.packet.StatusMap;
+import org.icmpecho.internal.transport.Channel;
+import org.icmpecho.internal.transport.ChannelKey;
+import org.icmpecho.internal.transport.Poller;
+import org.icmpecho.internal.transport.SendOptions;
+import org.icmpecho.internal.transport.SocketKind;
+import org.icmpecho.internal.transport.TransportException;
+import org.icmpecho.internal.transport.TransportFactory;
 
 /**
  * One I/O thread with its sockets, in-flight table and timer heap: the single writer of all three. Callers hand
@@ -45,10 +50,7 @@ final class IoLoop implements Runnable {
   private static final long SWEEP_INTERVAL = 1_000_000_000L;
   /** How long a full send buffer is given to drain before deferred echoes are sent again. */
   private static final long DEFER_WAIT = 1_000_000L;
-  private static final int EMSGSIZE = 90;
-  private static final int EAGAIN = 11;
   private static final int SEND_RETRIES = 8;
-  private static final int ENOBUFS = 105;
   /**
    * Sends since the loop last slept after which its sockets leave the epoll set until it next sleeps (see {@link
    * #detach}). A shorter busy spell (a few echoes now and then) would pay the two epoll_ctl calls per socket for
@@ -99,7 +101,11 @@ final class IoLoop implements Runnable {
   private final List<ChannelState> channels = new ArrayList<>();
   private final ChannelGroup[] defaultGroups = new ChannelGroup[2];
   private final Map<ChannelKey, ChannelGroup> keyedGroups = new HashMap<>();
-  private final SocketMode[] resolvedMode = new SocketMode[2];
+  private final SocketKind[] resolvedMode = new SocketKind[2];
+  /** The send options of the last echo sent: reused while the settings repeat (no object per echo). */
+  private SendOptions options = SendOptions.PLAIN;
+  /** The IPv4 options object {@link #options} was made from. */
+  private IpOptions optionsFrom = IpOptions.NONE;
   private final Channel.PacketSink packetSink = this::onPacket;
   /** Readiness is only collected during the poll; it is acted on once the loop owns its structures again. */
   private final Poller.ReadySink readySink = this::collectReady;
@@ -122,7 +128,7 @@ final class IoLoop implements Runnable {
   /** True for a caller loop ({@link #forCaller}): no thread, no completion thread, one echo at a time. */
   private final boolean caller;
   private ChannelState current;
-  /** MTU of the last local error read from an error queue (EMSGSIZE), 0 when none. */
+  /** MTU of the last local error reported apart from its send (a too-big echo), 0 when none. */
   private int localErrorMtu;
   /** When the loop last sent something (poller clock), for the spin decision. */
   private long lastBusy = Long.MIN_VALUE / 2;
@@ -241,7 +247,7 @@ final class IoLoop implements Runnable {
     }
   }
 
-  private void loop() throws IcmpException {
+  private void loop() throws TransportException {
     while (!stopping) {
       runTasks();
       // Schedules first, so that what they send this turn leaves with the rest (clock read only when they exist).
@@ -302,7 +308,7 @@ final class IoLoop implements Runnable {
    * {@link #readSockets} reads every socket each turn. {@link #attach} puts them back before the loop sleeps;
    * EPOLL_CTL_ADD reports what is already readable, so nothing that arrived meanwhile is slept through.
    */
-  private void detach() throws IcmpException {
+  private void detach() throws TransportException {
     long now = poller.nanoTime();
     for (int i = 0, n = channels.size(); i < n; i++) {
       ChannelState cs = channels.get(i);
@@ -315,7 +321,7 @@ final class IoLoop implements Runnable {
     detached = true;
   }
 
-  private void attach() throws IcmpException {
+  private void attach() throws TransportException {
     for (int i = 0, n = channels.size(); i < n; i++) {
       ChannelState cs = channels.get(i);
       if (!cs.watched) {
@@ -413,9 +419,9 @@ final class IoLoop implements Runnable {
     ChannelState cs;
     try {
       cs = acquire(r, p, serial);
-    } catch (IcmpException e) {
+    } catch (TransportException e) {
       inFlight--;
-      finish(p, e);
+      finish(p, Failures.toPublic(e));
       return;
     }
     byte[] payload;
@@ -432,17 +438,18 @@ final class IoLoop implements Runnable {
     // The deadline counts from the send, not from whenever the send returned.
     long sendClock = poller.nanoTime();
     lastSendClock = sendClock;
-    int errno = cs.channel.send(r, p.targetRef(), p.address4(), p.sequence, payload, r.payloadSize());
-    // A pending error (sk_err) reported by the send means an ICMP error was queued: the error queue is read this
-    // turn, before deadlines are checked (EPOLLERR would only tell the next poll, and a busy loop does not poll).
-    if (errno != 0) cs.errorPending = true;
-    // An ICMP error about an earlier echo leaves a pending error on the socket (sk_err) that the next send reports
-    // once and clears; a genuine failure fails every time. Errors keep arriving while echoes are in flight, so a
-    // few retries tell them apart.
-    for (int attempt = 0; maybeStale(errno) && attempt < SEND_RETRIES; attempt++) {
-      errno = cs.channel.send(r, p.targetRef(), p.address4(), p.sequence, payload, r.payloadSize());
+    SendOptions o = sendOptions(r);
+    int status = cs.channel.send(o, p.targetRef(), p.address4(), p.sequence, payload, r.payloadSize());
+    // A failed send may report an ICMP error that was queued (Linux: the socket's pending error): the errors are
+    // read this turn, before deadlines are checked (the poller would only tell the next poll, and a busy loop does
+    // not poll).
+    if (status != Channel.SENT) cs.errorPending = true;
+    // An ICMP error about an earlier echo may fail the next send, once; a genuine failure fails every time. Errors
+    // keep arriving while echoes are in flight, so a few retries tell them apart (see Channel#send).
+    for (int attempt = 0; status > 0 && attempt < SEND_RETRIES; attempt++) {
+      status = cs.channel.send(o, p.targetRef(), p.address4(), p.sequence, payload, r.payloadSize());
     }
-    if (errno == EAGAIN || errno == ENOBUFS) {
+    if (status == Channel.BUFFER_FULL) {
       // The socket's send buffer is full: not this echo's fault. Keep it and try again after the next poll.
       release(cs, p.sequence, ChannelState.EMPTY);
       p.channel = null;
@@ -452,30 +459,45 @@ final class IoLoop implements Runnable {
     }
     cs.sentSinceRead = true;
     sent++;
-    if (errno != 0) {
-      if (errno == EMSGSIZE && cs.channel.mode() == SocketMode.DATAGRAM) {
-        // With IP_RECVERR the kernel also queued a local error carrying the path MTU: read it now, so the
+    if (status != Channel.SENT) {
+      if (cs.channel.reportsFailureDetail(status)) {
+        // The platform reported the failure's detail apart (the path MTU of a too-big echo): read it now, so the
         // result says "mtu 1280" as iputils does. onPacket completes the probe from it.
         try {
           current = cs;
           cs.channel.receive(packetSink, 0, true);
-        } catch (IcmpException e) {
+        } catch (TransportException e) {
           throw new FatalIo(e);
         }
         if (p.finished) return;
       }
       release(cs, p.sequence, ChannelState.EXPIRED);
       sendFailures++;
-      String name = cs.channel.errnoName(errno);
-      IpStatus status = StatusMap.localErrno(name);
+      String name = cs.channel.failureName(status);
       int mtu = localErrorMtu;
       localErrorMtu = 0;
-      finish(p, new EchoResult.SendFailed(p.request(), status, name, cs.channel.errnoMessage(errno), p.sequence, mtu));
+      finish(p, new EchoResult.SendFailed(p.request(), StatusMap.localErrno(name), name,
+          cs.channel.failureMessage(status), p.sequence, mtu));
       return;
     }
     p.sentAt = cs.channel.lastSendTime();
     p.deadline = sendClock + saturatedNanos(r.timeout());
     timers.add(p);
+  }
+
+  /** The request's IP settings as the transport takes them; the last value again while they repeat. */
+  private SendOptions sendOptions(EchoRequest r) {
+    SendOptions.Fragmentation f = switch (r.pathMtuDiscovery()) {
+      case DEFAULT -> SendOptions.Fragmentation.DEFAULT;
+      case DO -> SendOptions.Fragmentation.DO;
+      case DONT -> SendOptions.Fragmentation.DONT;
+      case WANT -> SendOptions.Fragmentation.WANT;
+    };
+    // IpOptions.bytes() copies: taken once per options object, the last one's bytes reused while it repeats.
+    IpOptions io = r.ipOptions();
+    byte[] ob = io.isEmpty() ? SendOptions.NO_IP_OPTIONS : io == optionsFrom ? options.ipOptions() : io.bytes();
+    optionsFrom = io;
+    return options = SendOptions.of(r.ttl(), r.tos(), f, ob, options);
   }
 
   private static long saturatedNanos(Duration d) {
@@ -500,7 +522,7 @@ final class IoLoop implements Runnable {
   }
 
   /** Finds (opening when needed) a socket with a free sequence for {@code r}, and takes the sequence. */
-  private ChannelState acquire(EchoRequest r, Probe p, int serial) throws IcmpException {
+  private ChannelState acquire(EchoRequest r, Probe p, int serial) throws TransportException {
     boolean v6 = r.isIpv6();
     ChannelGroup g;
     if (r.source() == null && r.interfaceName() == null) {
@@ -523,7 +545,7 @@ final class IoLoop implements Runnable {
       this.key = key;
     }
 
-    ChannelState take(Probe p, int serial) throws IcmpException {
+    ChannelState take(Probe p, int serial) throws TransportException {
       int n = members.size();
       for (int i = 0; i < n; i++) {
         ChannelState cs = members.get((cursor + i) % n);
@@ -540,18 +562,21 @@ final class IoLoop implements Runnable {
       return cs;
     }
 
-    ChannelState openMember() throws IcmpException {
-      if (caller) throw new IcmpException("every sequence of the caller's socket is in flight", null, null);
+    ChannelState openMember() throws TransportException {
+      if (caller) {
+        throw new TransportException(TransportException.Kind.FAILED, "every sequence of the caller's socket is in flight",
+            null, null);
+      }
       ChannelKey k = new ChannelKey(key.ipv6(), key.source(), key.interfaceName(), members.size());
       int fam = key.ipv6() ? 1 : 0;
-      SocketMode mode = resolvedMode[fam] != null ? resolvedMode[fam] : config.socketMode();
-      Channel ch = transport.open(k, mode, config.receiveBufferSize());
+      SocketKind kind = resolvedMode[fam] != null ? resolvedMode[fam] : Failures.kind(config.socketMode());
+      Channel ch = transport.open(k, kind, config.receiveBufferSize());
       if (!echoPathInitialised) {
         echoPathInitialised = true;
         Preload.initialise(EchoResult.class, EchoResult.Reply.class, EchoResult.TimedOut.class, Probe.class,
             Probe.Templated4.class, IcmpCodec.class);
       }
-      resolvedMode[fam] = ch.mode();
+      resolvedMode[fam] = ch.kind();
       ChannelState cs = new ChannelState(ch, k, channels.size());
       if (detached) {
         cs.watched = false; // joins the others: read every turn until the loop sleeps
@@ -572,7 +597,7 @@ final class IoLoop implements Runnable {
       return false;
     }
 
-    ChannelState first() throws IcmpException {
+    ChannelState first() throws TransportException {
       return members.isEmpty() ? openMember() : members.get(0);
     }
   }
@@ -593,10 +618,10 @@ final class IoLoop implements Runnable {
   }
 
   /** Opens the default socket of a family (for {@code IcmpClient.socketMode}). */
-  SocketMode openDefault(boolean v6) throws IcmpException {
+  SocketKind openDefault(boolean v6) throws TransportException {
     ChannelGroup g = defaultGroups[v6 ? 1 : 0];
     if (g == null) g = defaultGroups[v6 ? 1 : 0] = new ChannelGroup(new ChannelKey(v6, null, null, 0));
-    return g.first().channel.mode();
+    return g.first().channel.kind();
   }
 
   /**
@@ -607,7 +632,7 @@ final class IoLoop implements Runnable {
    * receive fails with that error and reads the queue itself) and, while detached, every {@link
    * #DETACHED_ERROR_CHECK} as a backstop. An idle socket (say IPv6 during an IPv4 sweep) costs no system call.
    */
-  private void readSockets(long now) throws IcmpException {
+  private void readSockets(long now) throws TransportException {
     for (int i = 0, n = channels.size(); i < n; i++) {
       ChannelState cs = channels.get(i);
       boolean expects = !cs.watched && (cs.inFlight > 0 || cs.answered > 0);
@@ -623,7 +648,7 @@ final class IoLoop implements Runnable {
 
 
   /** Turns input readiness of a group's sockets on or off. */
-  private void setArmed(ChannelGroup g, boolean on) throws IcmpException {
+  private void setArmed(ChannelGroup g, boolean on) throws TransportException {
     for (int i = 0, n = g.members.size(); i < n; i++) {
       ChannelState cs = g.members.get(i);
       poller.arm(cs.channel, cs.token, on);
@@ -676,9 +701,9 @@ final class IoLoop implements Runnable {
       } finally {
         setArmed(g, true);
       }
-    } catch (IcmpException | FatalIo failure) {
+    } catch (TransportException | FatalIo failure) {
       // The I/O thread would have died of this; here only this echo learns of it, and the loop finds out itself.
-      IcmpException e = failure instanceof FatalIo f ? (IcmpException) f.getCause() : (IcmpException) failure;
+      IcmpException e = Failures.toPublic(failure instanceof FatalIo f ? f.getCause() : (TransportException) failure);
       if (!p.finished) {
         p.finished = true;
         inFlight--;
@@ -709,9 +734,9 @@ final class IoLoop implements Runnable {
    * the family resolves to raw sockets: a raw socket receives every ICMP message of the namespace, so one per
    * thread would multiply the work and count the other sockets' answers as foreign.
    */
-  Channel openForCaller(boolean v6) throws IcmpException {
-    if (openDefault(v6) != SocketMode.DATAGRAM) return null;
-    return transport.open(new ChannelKey(v6, null, null, 0), SocketMode.DATAGRAM, CALLER_RECEIVE_BUFFER);
+  Channel openForCaller(boolean v6) throws TransportException {
+    if (openDefault(v6) != SocketKind.DATAGRAM) return null;
+    return transport.open(new ChannelKey(v6, null, null, 0), SocketKind.DATAGRAM, CALLER_RECEIVE_BUFFER);
   }
 
   /** Sockets of this caller loop (from any thread; for the test lab, so only roughly synchronised). */
@@ -744,9 +769,9 @@ final class IoLoop implements Runnable {
       ChannelGroup g = new ChannelGroup(k);
       g.members.add(cs);
       defaultGroups[ch.ipv6() ? 1 : 0] = g;
-      resolvedMode[ch.ipv6() ? 1 : 0] = SocketMode.DATAGRAM;
+      resolvedMode[ch.ipv6() ? 1 : 0] = SocketKind.DATAGRAM;
       return true;
-    } catch (IcmpException e) {
+    } catch (TransportException e) {
       ch.close();
       stopping = true; // an epoll that cannot be made or used: give this loop up, echoes take the shared path
       return false;
@@ -783,7 +808,7 @@ final class IoLoop implements Runnable {
         expire(now);
         if (p.finished) break;
         if (stopping) {
-          failCaller(p, new IcmpException("client closed", null, null));
+          failCaller(p, Failures.clientClosed());
           break;
         }
         if (Thread.interrupted()) {
@@ -801,9 +826,8 @@ final class IoLoop implements Runnable {
       }
       if (registered) unwatchCaller(cs);
       sweep(lastSendClock); // a clock reading per echo saved: the slots' sweep runs once a second
-    } catch (IcmpException | FatalIo failure) {
-      IcmpException e = failure instanceof FatalIo f ? (IcmpException) f.getCause() : (IcmpException) failure;
-      failCaller(p, e);
+    } catch (TransportException | FatalIo failure) {
+      failCaller(p, Failures.toPublic(failure instanceof FatalIo f ? f.getCause() : (TransportException) failure));
       stopping = true; // a socket that failed this way is given up; the next echo opens another
     } finally {
       releaseCaller();
@@ -815,7 +839,7 @@ final class IoLoop implements Runnable {
   private void unwatchCaller(ChannelState cs) {
     try {
       poller.unregister(cs.channel);
-    } catch (IcmpException e) {
+    } catch (TransportException e) {
       stopping = true;
     }
   }
@@ -868,7 +892,7 @@ final class IoLoop implements Runnable {
     current = cs;
     try {
       cs.channel.receive(packetSink, RECEIVE_BATCH, error);
-    } catch (IcmpException e) {
+    } catch (TransportException e) {
       throw new FatalIo(e);
     }
   }
@@ -877,8 +901,13 @@ final class IoLoop implements Runnable {
   static final class FatalIo extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    FatalIo(IcmpException cause) {
+    FatalIo(TransportException cause) {
       super(cause);
+    }
+
+    @Override
+    public synchronized TransportException getCause() {
+      return (TransportException) super.getCause();
     }
   }
 
@@ -888,7 +917,7 @@ final class IoLoop implements Runnable {
       badChecksum++;
       return;
     }
-    if (ch.mode() == SocketMode.RAW && pk.identifier != ch.identifier()) {
+    if (ch.kind() == SocketKind.RAW && pk.identifier != ch.identifier()) {
       foreign++;
       return;
     }
@@ -911,9 +940,9 @@ final class IoLoop implements Runnable {
           timers.remove(p);
           release(cs, seq, ChannelState.EXPIRED);
           sendFailures++;
-          String name = ch.errnoName(pk.errno);
-          finish(p, new EchoResult.SendFailed(p.request(), StatusMap.localErrno(name), name, ch.errnoMessage(pk.errno),
-              seq, pk.info));
+          String name = ch.failureName(pk.failureCode);
+          finish(p, new EchoResult.SendFailed(p.request(), StatusMap.localErrno(name), name,
+              ch.failureMessage(pk.failureCode), seq, pk.info));
         }
       }
       default -> foreign++;
@@ -1010,16 +1039,6 @@ final class IoLoop implements Runnable {
     InetAddress t = p.target();
     finish(p, new EchoResult.IcmpError(p.request(t), status, pk.fromAddress(t), Duration.ofNanos(rtt), pk.icmpType,
         pk.icmpCode, pk.info, seq, pk.ttl));
-  }
-
-  /**
-   * Whether a failed send may have reported an ICMP error about an earlier echo (pending on the socket) rather than
-   * its own failure. Nearly any errno can come that way (icmp_err_convert and icmpv6_err_convert give EHOSTUNREACH,
-   * ECONNREFUSED, EMSGSIZE, EPROTO, EACCES for ICMPv6 admin-prohibited, EREMOTEIO for redirects ...), so everything
-   * but a full buffer is retried; a genuine failure costs a few extra system calls, once.
-   */
-  private static boolean maybeStale(int errno) {
-    return errno != 0 && errno != EAGAIN && errno != ENOBUFS;
   }
 
   /**
@@ -1200,9 +1219,9 @@ final class IoLoop implements Runnable {
 
   private void shutdown(Throwable fatal) {
     IcmpException cause = fatal == null
-        ? new IcmpException("client closed", null, null)
-        : fatal instanceof IcmpException ie ? ie
-        : fatal instanceof FatalIo fi ? (IcmpException) fi.getCause()
+        ? Failures.clientClosed()
+        : fatal instanceof TransportException te ? Failures.toPublic(te)
+        : fatal instanceof FatalIo fi ? Failures.toPublic(fi.getCause())
         : new IcmpException("icmpecho I/O thread failed: " + fatal, fatal);
     engine.failed(cause, fatal != null); // before terminated: who sees the loop ended finds the cause set
     terminated = true;

@@ -30,6 +30,7 @@ import org.icmpecho.IcmpPermissionException;
 import org.icmpecho.IcmpSaturatedException;
 import org.icmpecho.IpStatus;
 import org.icmpecho.SocketMode;
+import org.icmpecho.internal.transport.TransportException;
 import org.icmpecho.internal.packet.Packet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -93,7 +94,7 @@ class EngineTest {
     fake.awaitSent(16);
     Map<InetAddress, Set<FakeTransport.FakeChannel>> byTarget = new HashMap<>();
     for (FakeTransport.Sent s : fake.allSent()) {
-      byTarget.computeIfAbsent(s.request().target(), k -> new HashSet<>()).add(s.channel());
+      byTarget.computeIfAbsent(s.target(), k -> new HashSet<>()).add(s.channel());
     }
     Set<FakeTransport.FakeChannel> used = new HashSet<>();
     byTarget.values().forEach(used::addAll);
@@ -116,7 +117,7 @@ class EngineTest {
     Set<FakeTransport.FakeChannel> templateSockets = new HashSet<>();
     Set<FakeTransport.FakeChannel> requestSockets = new HashSet<>();
     for (FakeTransport.Sent s : fake.allSent()) {
-      (s.request().target().equals(TARGET) ? templateSockets : requestSockets).add(s.channel());
+      (s.target().equals(TARGET) ? templateSockets : requestSockets).add(s.channel());
     }
     assertEquals(2, templateSockets.size(), "a backed-up loop's template echoes went to the other loop too");
     assertEquals(1, requestSockets.size(), "echoes with their own request keep their target's socket");
@@ -140,7 +141,7 @@ class EngineTest {
     fake.onSend = n -> {
       if (n == 1_025) {
         FakeTransport.Sent s6 = fake.allSent().get(0);
-        assertTrue(s6.request().isIpv6());
+        assertTrue(s6.ipv6());
         fake.inject(s6.channel(), fake.replyTo(s6, 1_000));
         fake.advance(TimeUnit.SECONDS.toNanos(2));
       }
@@ -227,7 +228,7 @@ class EngineTest {
     }
     fake.awaitSent(n);
     Set<InetAddress> targets = new HashSet<>();
-    for (FakeTransport.Sent s : fake.allSent()) assertTrue(targets.add(s.request().target()), "sent twice");
+    for (FakeTransport.Sent s : fake.allSent()) assertTrue(targets.add(s.target()), "sent twice");
     assertEquals(n, targets.size());
     for (FakeTransport.Sent s : fake.allSent()) fake.inject(s.channel(), fake.replyTo(s, 1_000));
     for (CompletableFuture<EchoResult> f : fs) assertInstanceOf(EchoResult.Reply.class, get(f));
@@ -258,11 +259,11 @@ class EngineTest {
     fake.awaitSent(3);
     List<FakeTransport.Sent> sent = fake.allSent();
     java.util.Map<InetAddress, FakeTransport.Sent> byTarget = new java.util.HashMap<>();
-    for (FakeTransport.Sent s : sent) byTarget.put(s.request().target(), s);
+    for (FakeTransport.Sent s : sent) byTarget.put(s.target(), s);
     assertEquals(java.util.Set.of(TARGET, second, TARGET6), byTarget.keySet(), "sent to the targets, not the template's");
     for (FakeTransport.Sent s : sent) {
       assertEquals(20, s.payload().length);
-      assertEquals(7, s.request().ttl());
+      assertEquals(7, s.options().ttl());
     }
     fake.inject(byTarget.get(TARGET).channel(), fake.replyTo(byTarget.get(TARGET), 1_000));
     fake.inject(byTarget.get(second).channel(), fake.replyTo(byTarget.get(second), 2_000));
@@ -544,11 +545,14 @@ class EngineTest {
   void fatalIoErrorFailsEveryPendingEchoWithTheCause() throws Exception {
     CompletableFuture<EchoResult> f = client.echoAsync(request());
     fake.awaitSent(1);
-    IcmpException boom = new IcmpException("epoll_wait: Bad file descriptor", "epoll_wait", "EBADF");
-    fake.failPoller = boom;
+    fake.failPoller = new TransportException(TransportException.Kind.FAILED, "epoll_wait: Bad file descriptor",
+        "epoll_wait", "EBADF");
     fake.advance(1);
     ExecutionException e = assertThrows(ExecutionException.class, () -> get(f));
-    assertSame(boom, e.getCause());
+    IcmpException boom = assertInstanceOf(IcmpException.class, e.getCause());
+    assertEquals("epoll_wait: Bad file descriptor", boom.getMessage());
+    assertEquals("epoll_wait", boom.syscall());
+    assertEquals("EBADF", boom.errno());
     ExecutionException later = assertThrows(ExecutionException.class, () -> get(client.echoAsync(request())));
     assertSame(boom, later.getCause());
   }

@@ -6,11 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
-import org.icmpecho.EchoRequest;
-import org.icmpecho.IcmpException;
-import org.icmpecho.IcmpPermissionException;
-import org.icmpecho.SocketMode;
 import org.icmpecho.internal.packet.Packet;
+import org.icmpecho.internal.transport.Channel;
+import org.icmpecho.internal.transport.ChannelKey;
+import org.icmpecho.internal.transport.Poller;
+import org.icmpecho.internal.transport.SendOptions;
+import org.icmpecho.internal.transport.SocketKind;
+import org.icmpecho.internal.transport.TransportException;
+import org.icmpecho.internal.transport.TransportFactory;
 
 /**
  * An in-memory transport with a manual clock: the engine's real I/O thread runs against it, tests see every echo
@@ -19,7 +22,11 @@ import org.icmpecho.internal.packet.Packet;
  */
 final class FakeTransport implements TransportFactory {
   /** One echo the engine sent. */
-  record Sent(FakeChannel channel, EchoRequest request, int sequence, byte[] payload, long sentAt) {}
+  record Sent(FakeChannel channel, InetAddress target, SendOptions options, int sequence, byte[] payload, long sentAt) {
+    boolean ipv6() {
+      return target instanceof java.net.Inet6Address;
+    }
+  }
 
   private final Object lock = new Object();
   private long now = 1_000_000_000L;
@@ -35,7 +42,7 @@ final class FakeTransport implements TransportFactory {
    * a test act at a precise point of the loop's turn, e.g. queue an ICMP error and move the clock.
    */
   volatile java.util.function.IntConsumer onSend;
-  volatile IcmpException failPoller;
+  volatile TransportException failPoller;
 
   @Override
   public void enterNamespace(String name) {}
@@ -46,10 +53,12 @@ final class FakeTransport implements TransportFactory {
   }
 
   @Override
-  public Channel open(ChannelKey key, SocketMode mode, int receiveBufferSize) throws IcmpException {
+  public Channel open(ChannelKey key, SocketKind kind, int receiveBufferSize) throws TransportException {
     synchronized (lock) {
-      if (denyAll) throw new IcmpPermissionException("denied by the fake", "socket", "EACCES");
-      FakeChannel c = new FakeChannel(key.ipv6(), mode == SocketMode.AUTO ? SocketMode.DATAGRAM : mode,
+      if (denyAll) {
+        throw new TransportException(TransportException.Kind.PERMISSION_DENIED, "denied by the fake", "socket", "EACCES");
+      }
+      FakeChannel c = new FakeChannel(key.ipv6(), kind == SocketKind.AUTO ? SocketKind.DATAGRAM : kind,
           1000 + channels.size());
       channels.add(c);
       return c;
@@ -133,10 +142,10 @@ final class FakeTransport implements TransportFactory {
     Packet p = new Packet();
     p.clear();
     p.kind = Packet.ECHO_REPLY;
-    p.ipv6 = s.request().isIpv6();
+    p.ipv6 = s.ipv6();
     p.identifier = s.channel().identifier();
     p.sequence = s.sequence();
-    byte[] addr = s.request().target().getAddress();
+    byte[] addr = s.target().getAddress();
     p.setFrom(addr, 0, addr.length, 0);
     p.data = s.payload().clone();
     p.dataOffset = 0;
@@ -153,12 +162,12 @@ final class FakeTransport implements TransportFactory {
     Packet p = new Packet();
     p.clear();
     p.kind = Packet.ICMP_ERROR;
-    p.ipv6 = s.request().isIpv6();
+    p.ipv6 = s.ipv6();
     p.identifier = s.channel().identifier();
     p.sequence = s.sequence();
     byte[] addr = reporter.getAddress();
     p.setFrom(addr, 0, addr.length, 0);
-    byte[] dst = s.request().target().getAddress();
+    byte[] dst = s.target().getAddress();
     System.arraycopy(dst, 0, p.quotedDst, 0, dst.length);
     p.quotedDstLen = dst.length;
     p.icmpType = type;
@@ -197,7 +206,7 @@ final class FakeTransport implements TransportFactory {
     }
 
     @Override
-    public int await(long timeoutNanos, ReadySink sink) throws IcmpException {
+    public int await(long timeoutNanos, ReadySink sink) throws TransportException {
       List<FakeChannel> ready = new ArrayList<>();
       synchronized (lock) {
         long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : now + timeoutNanos;
@@ -240,7 +249,7 @@ final class FakeTransport implements TransportFactory {
 
   final class FakeChannel implements Channel {
     final boolean ipv6;
-    final SocketMode mode;
+    final SocketKind mode;
     final int identifier;
     final Queue<Packet> inbox = new ArrayDeque<>();
     /** ICMP errors queued by {@link #injectError}: the socket's error queue. */
@@ -257,14 +266,14 @@ final class FakeTransport implements TransportFactory {
     long lastSend;
     boolean closed;
 
-    FakeChannel(boolean ipv6, SocketMode mode, int identifier) {
+    FakeChannel(boolean ipv6, SocketKind mode, int identifier) {
       this.ipv6 = ipv6;
       this.mode = mode;
       this.identifier = identifier;
     }
 
     @Override
-    public SocketMode mode() {
+    public SocketKind kind() {
       return mode;
     }
 
@@ -279,7 +288,7 @@ final class FakeTransport implements TransportFactory {
     }
 
     @Override
-    public int send(EchoRequest request, java.net.InetAddress target, int address4, int sequence, byte[] payload,
+    public int send(SendOptions options, java.net.InetAddress target, int address4, int sequence, byte[] payload,
         int length) {
       if (target == null) {
         try {
@@ -314,8 +323,7 @@ final class FakeTransport implements TransportFactory {
         }
         if (sendErrno != 0) return sendErrno;
         byte[] copy = java.util.Arrays.copyOf(payload, length);
-        EchoRequest actual = request.target().equals(target) ? request : request.withTarget(target);
-        sent.add(new Sent(this, actual, sequence, copy, now));
+        sent.add(new Sent(this, target, options, sequence, copy, now));
         lock.notifyAll();
         return 0;
       }
@@ -359,7 +367,12 @@ final class FakeTransport implements TransportFactory {
     }
 
     @Override
-    public String errnoName(int errno) {
+    public boolean reportsFailureDetail(int code) {
+      return code == 90 && mode == SocketKind.DATAGRAM; // EMSGSIZE, as the kernel with IP_RECVERR
+    }
+
+    @Override
+    public String failureName(int errno) {
       return switch (errno) {
         case 90 -> "EMSGSIZE";
         case 101 -> "ENETUNREACH";
@@ -369,8 +382,8 @@ final class FakeTransport implements TransportFactory {
     }
 
     @Override
-    public String errnoMessage(int errno) {
-      return "fake " + errnoName(errno);
+    public String failureMessage(int errno) {
+      return "fake " + failureName(errno);
     }
 
     @Override

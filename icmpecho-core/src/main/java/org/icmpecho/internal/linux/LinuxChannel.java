@@ -8,15 +8,14 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
-import org.icmpecho.EchoRequest;
-import org.icmpecho.IcmpException;
-import org.icmpecho.PathMtuDiscovery;
-import org.icmpecho.SocketMode;
-import org.icmpecho.internal.Channel;
-import org.icmpecho.internal.ChannelKey;
 import org.icmpecho.internal.Preload;
 import org.icmpecho.internal.packet.IcmpCodec;
 import org.icmpecho.internal.packet.Packet;
+import org.icmpecho.internal.transport.Channel;
+import org.icmpecho.internal.transport.ChannelKey;
+import org.icmpecho.internal.transport.SendOptions;
+import org.icmpecho.internal.transport.SocketKind;
+import org.icmpecho.internal.transport.TransportException;
 
 /**
  * One ICMP socket, datagram ("ping socket") or raw, IPv4 or IPv6. All native memory (send buffer, a batch of
@@ -45,7 +44,7 @@ final class LinuxChannel implements Channel {
   private final MemorySegment errno = Native.allocateErrno(arena);
   private final int fd;
   private final boolean ipv6;
-  private final SocketMode mode;
+  private final SocketKind mode;
   private final int identifier;
   private final int initialPmtu;
   private int currentPmtu;
@@ -115,7 +114,7 @@ final class LinuxChannel implements Channel {
     Preload.initialise(NativeBytes.class, Errno.class); // used first by the first answer: see Preload
   }
 
-  private LinuxChannel(int fd, boolean ipv6, SocketMode mode, int identifier, int initialPmtu) {
+  private LinuxChannel(int fd, boolean ipv6, SocketKind mode, int identifier, int initialPmtu) {
     this.fd = fd;
     this.ipv6 = ipv6;
     this.mode = mode;
@@ -176,22 +175,22 @@ final class LinuxChannel implements Channel {
     dirtyHeaders = 0;
   }
 
-  static LinuxChannel open(ChannelKey key, SocketMode asked, int receiveBufferSize) throws IcmpException {
+  static LinuxChannel open(ChannelKey key, SocketKind asked, int receiveBufferSize) throws TransportException {
     boolean v6 = key.ipv6();
     int family = v6 ? Sys.AF_INET6 : Sys.AF_INET;
     int proto = v6 ? Sys.IPPROTO_ICMPV6 : Sys.IPPROTO_ICMP;
     try (Arena tmp = Arena.ofConfined()) {
       MemorySegment err = Native.allocateErrno(tmp);
-      SocketMode got = null;
+      SocketKind got = null;
       int fd = -1;
       int lastErrno = 0;
-      SocketMode[] tries = switch (asked) {
-        case AUTO -> new SocketMode[] {SocketMode.DATAGRAM, SocketMode.RAW};
-        case DATAGRAM -> new SocketMode[] {SocketMode.DATAGRAM};
-        case RAW -> new SocketMode[] {SocketMode.RAW};
+      SocketKind[] tries = switch (asked) {
+        case AUTO -> new SocketKind[] {SocketKind.DATAGRAM, SocketKind.RAW};
+        case DATAGRAM -> new SocketKind[] {SocketKind.DATAGRAM};
+        case RAW -> new SocketKind[] {SocketKind.RAW};
       };
-      for (SocketMode m : tries) {
-        int type = (m == SocketMode.RAW ? Sys.SOCK_RAW : Sys.SOCK_DGRAM) | Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC;
+      for (SocketKind m : tries) {
+        int type = (m == SocketKind.RAW ? Sys.SOCK_RAW : Sys.SOCK_DGRAM) | Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC;
         fd = LibC.socket(err, family, type, proto);
         if (fd >= 0) {
           got = m;
@@ -210,15 +209,15 @@ final class LinuxChannel implements Channel {
       }
       try {
         return configure(tmp, err, fd, key, got, receiveBufferSize);
-      } catch (IcmpException | RuntimeException e) {
+      } catch (TransportException | RuntimeException e) {
         LibC.close(fd);
         throw e;
       }
     }
   }
 
-  private static LinuxChannel configure(Arena tmp, MemorySegment err, int fd, ChannelKey key, SocketMode mode,
-      int receiveBufferSize) throws IcmpException {
+  private static LinuxChannel configure(Arena tmp, MemorySegment err, int fd, ChannelKey key, SocketKind mode,
+      int receiveBufferSize) throws TransportException {
     boolean v6 = key.ipv6();
     MemorySegment intVal = tmp.allocate(JAVA_INT);
     // As root SO_RCVBUFFORCE passes net.core.rmem_max; unprivileged, SO_RCVBUF is capped by it silently.
@@ -237,7 +236,7 @@ final class LinuxChannel implements Channel {
         throw LinuxTransport.failure("setsockopt", e, "cannot bind to interface " + key.interfaceName());
       }
     }
-    if (mode == SocketMode.DATAGRAM || key.source() != null) {
+    if (mode == SocketKind.DATAGRAM || key.source() != null) {
       // Ping sockets get their echo identifier (the "port") when bound.
       MemorySegment addr = tmp.allocate(NAME_SIZE, 8);
       int len = SockAddr.write(addr, key.source(), v6);
@@ -246,11 +245,12 @@ final class LinuxChannel implements Channel {
         String what = key.source() == null
             ? "cannot bind the ICMP socket"
             : "cannot send from " + key.source().getHostAddress() + " (not an address of this host?)";
-        throw new IcmpException(what + ": bind: " + Errno.message(e), "bind", Errno.name(e));
+        throw new TransportException(TransportException.Kind.FAILED, what + ": bind: " + Errno.message(e), "bind",
+            Errno.name(e));
       }
     }
     int identifier;
-    if (mode == SocketMode.DATAGRAM) {
+    if (mode == SocketKind.DATAGRAM) {
       MemorySegment addr = tmp.allocate(NAME_SIZE, 8);
       MemorySegment lenPtr = tmp.allocate(JAVA_INT);
       lenPtr.set(JAVA_INT, 0, NAME_SIZE);
@@ -263,7 +263,7 @@ final class LinuxChannel implements Channel {
     }
     int initialPmtu = -1;
     if (!v6) {
-      if (mode == SocketMode.DATAGRAM) {
+      if (mode == SocketKind.DATAGRAM) {
         setInt(tmp, err, fd, Sys.IPPROTO_IP, Sys.IP_RECVERR, 1);
         setInt(tmp, err, fd, Sys.IPPROTO_IP, Sys.IP_RECVTTL, 1);
         setInt(tmp, err, fd, Sys.IPPROTO_IP, Sys.IP_RECVTOS, 1);
@@ -282,7 +282,7 @@ final class LinuxChannel implements Channel {
     } else {
       setInt(tmp, err, fd, Sys.IPPROTO_IPV6, Sys.IPV6_RECVHOPLIMIT, 1);
       setInt(tmp, err, fd, Sys.IPPROTO_IPV6, Sys.IPV6_RECVTCLASS, 1);
-      if (mode == SocketMode.DATAGRAM) {
+      if (mode == SocketKind.DATAGRAM) {
         setInt(tmp, err, fd, Sys.IPPROTO_IPV6, Sys.IPV6_RECVERR, 1);
       } else {
         // struct icmp6_filter: 256 bits, a set bit blocks the type. Pass echo reply (129) and errors 1..4.
@@ -301,7 +301,7 @@ final class LinuxChannel implements Channel {
   }
 
   private static void setInt(Arena tmp, MemorySegment err, int fd, int level, int name, int value)
-      throws IcmpException {
+      throws TransportException {
     MemorySegment v = tmp.allocate(JAVA_INT);
     v.set(JAVA_INT, 0, value);
     if (LibC.setsockopt(err, fd, level, name, v, 4) < 0) {
@@ -315,7 +315,7 @@ final class LinuxChannel implements Channel {
   }
 
   @Override
-  public SocketMode mode() {
+  public SocketKind kind() {
     return mode;
   }
 
@@ -330,14 +330,14 @@ final class LinuxChannel implements Channel {
   }
 
   @Override
-  public int send(EchoRequest request, java.net.InetAddress target, int address4, int sequence, byte[] payload,
+  public int send(SendOptions options, java.net.InetAddress target, int address4, int sequence, byte[] payload,
       int length) {
     if (length + 8 + 64 > slotSize && slotSize < MAX_SLOT) {
       allocateReceiveSlots(MAX_SLOT); // a big echo is coming back: make room before it does
     }
     // Ping sockets and ICMPv6 get their checksum from the kernel; raw IPv4 needs ours.
     int len = IcmpCodec.writeEchoRequest(scratch(length + 8), 0, ipv6, identifier, sequence, payload, 0, length,
-        mode == SocketMode.RAW && !ipv6);
+        mode == SocketKind.RAW && !ipv6);
     MemorySegment.copy(scratchSegment, 0, sendBuf, 0, len);
     int nameLen;
     if (target != null) {
@@ -356,50 +356,60 @@ final class LinuxChannel implements Channel {
       sendName4 = true;
       sendNameTarget = null;
     }
-    if (!plain(request)) return sendWithOptions(request, len, nameLen);
+    if (!plain(options)) return sendWithOptions(options, len, nameLen);
     // Nothing per message: sendto spares the kernel copying and checking a msghdr and its iovec. (The common case
     // is kept apart from the options so that the JIT compiles it small and early: a short-lived CLI runs it
     // interpreted until then.)
     lastSendTime = rttClockNow();
     long r = LibC.sendto(errno, fd, sendBuf, len, 0, sendName, nameLen);
-    return r < 0 ? Native.errno(errno) : 0;
+    return r < 0 ? sendFailure() : SENT;
   }
 
-  /** True when {@code request} needs no control message and no change of the socket's path MTU setting. */
-  private boolean plain(EchoRequest request) {
-    if (request.ttl() != EchoRequest.SYSTEM_DEFAULT || request.tos() != EchoRequest.SYSTEM_DEFAULT) return false;
-    if (!request.ipOptions().isEmpty()) return false;
-    if (request.pathMtuDiscovery() != PathMtuDiscovery.DEFAULT) return false;
+  /** A failed send's outcome: a full buffer (EAGAIN, ENOBUFS) apart, the errno is the failure code. */
+  private int sendFailure() {
+    int e = Native.errno(errno);
+    return e == Errno.EAGAIN.number() || e == Errno.ENOBUFS.number() ? BUFFER_FULL : e;
+  }
+
+  @Override
+  public boolean reportsFailureDetail(int code) {
+    // With IP_RECVERR the kernel also queues a local error carrying the path MTU (ip_local_error).
+    return code == Errno.EMSGSIZE.number() && mode == SocketKind.DATAGRAM;
+  }
+
+  /** True when {@code options} need no control message and no change of the socket's path MTU setting. */
+  private boolean plain(SendOptions options) {
+    if (!options.plain()) return false;
     return ipv6 || initialPmtu < 0 || initialPmtu == currentPmtu;
   }
 
-  /** Sends the packet in {@link #sendBuf} with the request's TTL, TOS and path MTU setting. */
-  private int sendWithOptions(EchoRequest request, int len, int nameLen) {
+  /** Sends the packet in {@link #sendBuf} with the echo's TTL, TOS and path MTU setting. */
+  private int sendWithOptions(SendOptions request, int len, int nameLen) {
     sendIov.set(JAVA_LONG, 8, len);
     sendMsg.set(JAVA_INT, 8, nameLen);
     long control = 0;
-    if (request.ttl() != EchoRequest.SYSTEM_DEFAULT) {
+    if (request.ttl() != SendOptions.SYSTEM_DEFAULT) {
       control = putCmsg(control, ipv6 ? Sys.IPPROTO_IPV6 : Sys.IPPROTO_IP, ipv6 ? Sys.IPV6_HOPLIMIT : Sys.IP_TTL,
           request.ttl());
     }
-    if (request.tos() != EchoRequest.SYSTEM_DEFAULT) {
+    if (request.tos() != SendOptions.SYSTEM_DEFAULT) {
       control = putCmsg(control, ipv6 ? Sys.IPPROTO_IPV6 : Sys.IPPROTO_IP, ipv6 ? Sys.IPV6_TCLASS : Sys.IP_TOS,
           request.tos());
     }
-    if (!request.ipOptions().isEmpty()) {
+    byte[] o = request.ipOptions();
+    if (o.length > 0) {
       // Per message, so one socket mixes echoes with and without options (IP_RETOPTS: the kernel refuses
       // IP_OPTIONS as a control message). The buffer has room for it beside three int messages and the spare tail.
-      byte[] o = request.ipOptions().bytes();
       sendControl.set(JAVA_LONG, control, Layouts.cmsgLen(o.length));
       sendControl.set(JAVA_INT, control + 8, Sys.IPPROTO_IP);
       sendControl.set(JAVA_INT, control + 12, Sys.IP_RETOPTS);
       MemorySegment.copy(o, 0, sendControl, JAVA_BYTE, control + Layouts.CMSG_DATA_OFFSET, o.length);
       control += Layouts.cmsgSpace(o.length);
     }
-    PathMtuDiscovery pmtu = request.pathMtuDiscovery();
+    SendOptions.Fragmentation pmtu = request.fragmentation();
     if (ipv6) {
-      if (pmtu != PathMtuDiscovery.DEFAULT) {
-        control = putCmsg(control, Sys.IPPROTO_IPV6, Sys.IPV6_DONTFRAG, pmtu == PathMtuDiscovery.DO ? 1 : 0);
+      if (pmtu != SendOptions.Fragmentation.DEFAULT) {
+        control = putCmsg(control, Sys.IPPROTO_IPV6, Sys.IPV6_DONTFRAG, pmtu == SendOptions.Fragmentation.DO ? 1 : 0);
       }
     } else {
       int want = switch (pmtu) {
@@ -426,7 +436,7 @@ final class LinuxChannel implements Channel {
       lastSendTime = rttClockNow();
       r = LibC.sendmsg(errno, fd, sendMsg, 0);
     }
-    return r < 0 ? Native.errno(errno) : 0;
+    return r < 0 ? sendFailure() : SENT;
   }
 
   private long putCmsg(long offset, int level, int type, int value) {
@@ -449,7 +459,7 @@ final class LinuxChannel implements Channel {
   }
 
   @Override
-  public int receive(PacketSink sink, int max, boolean errorQueue) throws IcmpException {
+  public int receive(PacketSink sink, int max, boolean errorQueue) throws TransportException {
     // The work is in per-batch methods: this one runs once per wake-up of the I/O loop, too seldom to be compiled
     // during a short-lived CLI's sweep, so its own loop must stay trivial (it ran interpreted through a whole /16 and
     // was compiled, twice, at the end).
@@ -503,7 +513,7 @@ final class LinuxChannel implements Channel {
     }
     if (n > dirtyHeaders) dirtyHeaders = n;
     MemorySegment.copy(recvMsgs, 0, headersSegment, 0, (long) n * MMSG);
-    if (ipv6 || mode == SocketMode.DATAGRAM) MemorySegment.copy(recvNames, 0, namesSegment, 0, (long) n * NAME_SIZE);
+    if (ipv6 || mode == SocketKind.DATAGRAM) MemorySegment.copy(recvNames, 0, namesSegment, 0, (long) n * NAME_SIZE);
     return n;
   }
 
@@ -524,16 +534,16 @@ final class LinuxChannel implements Channel {
     boolean relevant;
     if (ipv6) {
       relevant = IcmpCodec.parseIcmpv6(scratch, 0, len, p);
-    } else if (mode == SocketMode.RAW) {
+    } else if (mode == SocketKind.RAW) {
       relevant = IcmpCodec.parseIpv4WithHeader(scratch, 0, len, p);
     } else {
       relevant = IcmpCodec.parseIcmpv4(scratch, 0, len, p);
     }
     if (!relevant) return;
     if ((flags & Sys.MSG_TRUNC) != 0) {
-      p.checksumOk = p.checksumOk && !ipv6 && mode == SocketMode.RAW; // truncated payload: cannot be verified
+      p.checksumOk = p.checksumOk && !ipv6 && mode == SocketKind.RAW; // truncated payload: cannot be verified
     }
-    if (ipv6 || mode == SocketMode.DATAGRAM) {
+    if (ipv6 || mode == SocketKind.DATAGRAM) {
       SockAddr.readInto(names, i * NAME_SIZE, NativeBytes.getInt(headers, m + 8), p); // msg_namelen
     }
     long controlLen = NativeBytes.getLong(headers, m + 40); // msg_controllen
@@ -633,11 +643,11 @@ final class LinuxChannel implements Channel {
         p.kind = Packet.ICMP_ERROR;
       } else if (origin == Sys.SO_EE_ORIGIN_LOCAL) {
         p.kind = Packet.LOCAL_ERROR;
-        p.errno = eeErrno;
+        p.failureCode = eeErrno;
       } else {
         continue;
       }
-      p.identifier = mode == SocketMode.DATAGRAM ? identifier : p.identifier;
+      p.identifier = mode == SocketKind.DATAGRAM ? identifier : p.identifier;
       sink.accept(this, p);
     }
     return count;
@@ -646,13 +656,13 @@ final class LinuxChannel implements Channel {
   private final Packet quoted = new Packet();
 
   @Override
-  public String errnoName(int errno) {
-    return Errno.name(errno);
+  public String failureName(int code) {
+    return Errno.name(code);
   }
 
   @Override
-  public String errnoMessage(int errno) {
-    return Errno.message(errno);
+  public String failureMessage(int code) {
+    return Errno.message(code);
   }
 
   @Override

@@ -4,9 +4,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import org.icmpecho.IcmpException;
-import org.icmpecho.internal.Channel;
-import org.icmpecho.internal.Poller;
+import org.icmpecho.internal.transport.Channel;
+import org.icmpecho.internal.transport.Poller;
+import org.icmpecho.internal.transport.TransportException;
 
 /**
  * epoll over the channels' sockets plus an eventfd that other threads write to wake the I/O thread. Created and
@@ -29,7 +29,7 @@ final class LinuxPoller implements Poller {
   private final MemorySegment timeout = arena.allocate(Layouts.TIMESPEC);
   private final boolean pwait2 = LibC.hasEpollPwait2();
 
-  LinuxPoller() throws IcmpException {
+  LinuxPoller() throws TransportException {
     // GC-managed: wakeup() may race with close() from another thread, so this segment is never freed early.
     one = Arena.ofAuto().allocate(8, 8);
     one.set(ValueLayout.JAVA_LONG, 0, 1L);
@@ -44,7 +44,7 @@ final class LinuxPoller implements Poller {
     ctl(Sys.EPOLL_CTL_ADD, wakeFd, Sys.EPOLLIN, WAKE_TOKEN);
   }
 
-  private void ctl(int op, int fd, int eventMask, long token) throws IcmpException {
+  private void ctl(int op, int fd, int eventMask, long token) throws TransportException {
     ctlEvent.set(ValueLayout.JAVA_INT_UNALIGNED, 0, eventMask);
     ctlEvent.set(ValueLayout.JAVA_LONG_UNALIGNED, Layouts.EPOLL_DATA_OFFSET, token);
     if (LibC.epollCtl(errno, epfd, op, fd, ctlEvent) < 0) {
@@ -53,22 +53,22 @@ final class LinuxPoller implements Poller {
   }
 
   @Override
-  public void register(Channel channel, int token) throws IcmpException {
+  public void register(Channel channel, int token) throws TransportException {
     ctl(Sys.EPOLL_CTL_ADD, ((LinuxChannel) channel).fd(), Sys.EPOLLIN | Sys.EPOLLERR, token);
   }
 
   @Override
-  public void arm(Channel channel, int token, boolean on) throws IcmpException {
+  public void arm(Channel channel, int token, boolean on) throws TransportException {
     ctl(Sys.EPOLL_CTL_MOD, ((LinuxChannel) channel).fd(), on ? Sys.EPOLLIN | Sys.EPOLLERR : Sys.EPOLLERR, token);
   }
 
   @Override
-  public void unregister(Channel channel) throws IcmpException {
+  public void unregister(Channel channel) throws TransportException {
     ctl(Sys.EPOLL_CTL_DEL, ((LinuxChannel) channel).fd(), 0, 0);
   }
 
   @Override
-  public int await(long timeoutNanos, ReadySink sink) throws IcmpException {
+  public int await(long timeoutNanos, ReadySink sink) throws TransportException {
     int n;
     if (timeoutNanos > 0 && pwait2) {
       // Nanosecond timeout: deadlines are served when due, not up to a millisecond later.

@@ -3,14 +3,12 @@ package org.icmpecho.internal.linux;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.icmpecho.IcmpException;
-import org.icmpecho.IcmpPermissionException;
-import org.icmpecho.IcmpUnsupportedException;
-import org.icmpecho.SocketMode;
-import org.icmpecho.internal.Channel;
-import org.icmpecho.internal.ChannelKey;
-import org.icmpecho.internal.Poller;
-import org.icmpecho.internal.TransportFactory;
+import org.icmpecho.internal.transport.Channel;
+import org.icmpecho.internal.transport.ChannelKey;
+import org.icmpecho.internal.transport.Poller;
+import org.icmpecho.internal.transport.SocketKind;
+import org.icmpecho.internal.transport.TransportException;
+import org.icmpecho.internal.transport.TransportFactory;
 
 /** The production transport: Linux ICMP sockets, epoll and eventfd through the FFM API. */
 public final class LinuxTransport implements TransportFactory {
@@ -19,7 +17,7 @@ public final class LinuxTransport implements TransportFactory {
   private LinuxTransport() {}
 
   @Override
-  public void enterNamespace(String name) throws IcmpException {
+  public void enterNamespace(String name) throws TransportException {
     ThreadOps.enterNetworkNamespace(name);
   }
 
@@ -29,25 +27,26 @@ public final class LinuxTransport implements TransportFactory {
   }
 
   @Override
-  public Poller newPoller() throws IcmpException {
+  public Poller newPoller() throws TransportException {
     return new LinuxPoller();
   }
 
   @Override
-  public Channel open(ChannelKey key, SocketMode mode, int receiveBufferSize) throws IcmpException {
-    return LinuxChannel.open(key, mode, receiveBufferSize);
+  public Channel open(ChannelKey key, SocketKind kind, int receiveBufferSize) throws TransportException {
+    return LinuxChannel.open(key, kind, receiveBufferSize);
   }
 
-  /** An {@link IcmpException} for a failed system call. */
-  static IcmpException failure(String syscall, int errno, String what) {
-    return new IcmpException(what + ": " + syscall + ": " + Errno.message(errno), syscall, Errno.name(errno));
+  /** A failed system call. */
+  static TransportException failure(String syscall, int errno, String what) {
+    return new TransportException(TransportException.Kind.FAILED, what + ": " + syscall + ": " + Errno.message(errno),
+        syscall, Errno.name(errno));
   }
 
   /**
    * The exception for "no ICMP socket may be opened", naming both ways to grant access with the values that apply
    * here: this process's group, the namespace's current ping_group_range, and CAP_NET_RAW.
    */
-  static IcmpPermissionException permissionDenied(SocketMode asked, boolean ipv6, int errno) {
+  static TransportException permissionDenied(SocketKind asked, boolean ipv6, int errno) {
     int gid = LibC.getegid();
     String range;
     try {
@@ -69,11 +68,12 @@ public final class LinuxTransport implements TransportFactory {
       case DATAGRAM -> pingSockets + " (socket mode DATAGRAM was asked for; RAW or AUTO would try CAP_NET_RAW)";
       case RAW -> raw + " (socket mode RAW was asked for; DATAGRAM or AUTO would try ping sockets)";
     };
-    return new IcmpPermissionException(
+    return new TransportException(TransportException.Kind.PERMISSION_DENIED,
         "cannot open an " + family + " socket: " + reason + "; " + how, "socket", Errno.name(errno));
   }
 
-  static IcmpUnsupportedException unsupported(String what, String syscall, int errno) {
-    return new IcmpUnsupportedException(what + ": " + Errno.message(errno), syscall, Errno.name(errno));
+  static TransportException unsupported(String what, String syscall, int errno) {
+    return new TransportException(TransportException.Kind.UNSUPPORTED,
+        errno == 0 ? what : what + ": " + Errno.message(errno), syscall, errno == 0 ? null : Errno.name(errno));
   }
 }

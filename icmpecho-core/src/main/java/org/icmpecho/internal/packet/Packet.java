@@ -27,8 +27,8 @@ public final class Packet {
   public int icmpCode;
   /** MTU (frag needed / packet too big), pointer (parameter problem), else 0. */
   public int info;
-  /** errno of a LOCAL_ERROR. */
-  public int errno;
+  /** The transport's failure code of a LOCAL_ERROR (errno on Linux), for {@code Channel.failureName}. */
+  public int failureCode;
   /** TTL / hop limit of the received packet, -1 if unknown. */
   public int ttl;
   /** TOS / traffic class of the received packet, -1 if unknown. */
@@ -65,7 +65,7 @@ public final class Packet {
     icmpType = -1;
     icmpCode = -1;
     info = 0;
-    errno = 0;
+    failureCode = 0;
     ttl = -1;
     tos = -1;
     optionsLength = 0;

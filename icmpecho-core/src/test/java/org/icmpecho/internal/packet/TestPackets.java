@@ -200,7 +200,7 @@ final class TestPackets {
           p.icmpType,
           p.icmpCode,
           p.info,
-          p.errno,
+          p.failureCode,
           p.ttl,
           p.tos,
           p.checksumOk,

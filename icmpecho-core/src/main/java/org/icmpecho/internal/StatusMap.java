@@ -1,6 +1,7 @@
-package org.icmpecho.internal.packet;
+package org.icmpecho.internal;
 
 import org.icmpecho.IpStatus;
+import org.icmpecho.internal.packet.IcmpCodec;
 
 /**
  * Maps ICMP types and codes, and local errno names, to the Windows {@link IpStatus} an echo reports.

@@ -1,4 +1,4 @@
-package org.icmpecho.internal;
+package org.icmpecho.internal.transport;
 
 import java.net.InetAddress;
 

@@ -1,4 +1,4 @@
-package org.icmpecho.internal.packet;
+package org.icmpecho.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
