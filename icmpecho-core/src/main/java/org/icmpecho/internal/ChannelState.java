@@ -30,7 +30,7 @@ final class ChannelState {
   long nextSweep;
   /** Sent on since its last read: worth a non-blocking read before sleeping. */
   boolean sentSinceRead;
-  /** In the loop's epoll set (the default); out of it while the loop is busy (IoLoop#detach). */
+  /** Watched by the loop's poller (the default); out of it while the loop is busy (InFlightTable#detach). */
   boolean watched = true;
   /** A send reported a pending socket error: the error queue holds an ICMP error to read. */
   boolean errorPending;

@@ -11,7 +11,7 @@ import java.util.concurrent.locks.LockSupport;
  * at a quarter of the cost per echo.
  */
 final class CompletionThread implements Runnable {
-  /** A reusable batch of (target, value) pairs; see {@link Engine#complete}. */
+  /** A reusable batch of (target, value) pairs; see {@link OutcomeBatch#complete}. */
   static final class Batch {
     Object[] targets = new Object[256];
     Object[] values = new Object[256];
@@ -27,7 +27,7 @@ final class CompletionThread implements Runnable {
     }
 
     void run() {
-      Engine.complete(targets, values, size);
+      OutcomeBatch.complete(targets, values, size);
       java.util.Arrays.fill(targets, 0, size, null);
       java.util.Arrays.fill(values, 0, size, null);
       size = 0;
@@ -73,7 +73,7 @@ final class CompletionThread implements Runnable {
         continue;
       }
       if (stopped) return;
-      long end = System.nanoTime() + Engine.SPIN_NANOS;
+      long end = System.nanoTime() + IoThread.SPIN_NANOS;
       while (ready.isEmpty() && System.nanoTime() - end < 0) Thread.onSpinWait();
       if (!ready.isEmpty()) continue;
       parked = true;

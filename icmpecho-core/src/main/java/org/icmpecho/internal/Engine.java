@@ -22,27 +22,29 @@ import org.icmpecho.internal.transport.Channel;
 import org.icmpecho.internal.transport.TransportException;
 
 /**
- * The engine behind an {@code IcmpClient}: one or more {@link IoLoop}s (one per {@code socketsPerFamily}), each a
- * platform thread owning its sockets. A target always goes to the same loop, so its echoes share a socket.
+ * The engine behind an {@code IcmpClient}: one or more {@link IoThread}s (one per {@code socketsPerFamily}), each a
+ * platform thread owning its sockets, and a {@link CallerLoop} per platform thread that blocks in {@code echo()}.
+ * A target always goes to the same I/O thread, so its echoes share a socket. The loops call nothing back: what they
+ * share with the engine is its {@link Admission}.
  */
 public final class Engine {
   private static final System.Logger LOG = System.getLogger("org.icmpecho");
 
   private final EngineConfig config;
-  private final IoLoop[] loops;
-  private final AtomicLong outstanding = new AtomicLong();
-  private volatile IcmpException failure;
+  private final IoThread[] loops;
+  private final Admission admission = new Admission();
+  private final AtomicLong outstanding = admission.outstanding;
   private volatile boolean closed;
 
   public Engine(EngineConfig config) {
     if (config.transportFactory() == null) config = config.withTransportFactory(LinuxTransport.INSTANCE);
     this.config = config;
     this.cookie = new SecureRandom().nextInt();
-    loops = new IoLoop[config.socketsPerFamily()];
+    loops = new IoThread[config.socketsPerFamily()];
     for (int i = 0; i < loops.length; i++) {
-      loops[i] = new IoLoop(this, outstanding, config, i, cookie);
+      loops[i] = new IoThread(config, i, cookie, admission);
     }
-    for (IoLoop l : loops) l.thread.start();
+    for (IoThread l : loops) l.thread.start();
   }
 
   public CompletableFuture<EchoResult> submit(EchoRequest request, Consumer<? super EchoResult.Reply> onDuplicate) {
@@ -66,21 +68,21 @@ public final class Engine {
 
   /**
    * Sends an echo and blocks for its outcome. A platform thread runs it on a socket of its own ({@link
-   * IoLoop#runCaller}: no other thread involved). Otherwise the future stays inside the engine, so the I/O thread
+   * CallerLoop#run}: no other thread involved). Otherwise the future stays inside the engine, so the I/O thread
    * completes it directly; the caller spins briefly before parking because a loopback or LAN answer often arrives
    * within microseconds, far sooner than a park/unpark round trip.
    */
   public EchoResult await(EchoRequest request) throws InterruptedException, ExecutionException {
-    IoLoop own = callerLoop(request);
+    CallerLoop own = callerLoop(request);
     if (own != null) {
       if (outstanding.incrementAndGet() <= config.maxInFlight()) {
         Probe p = new Probe(request, true);
-        if (own.runCaller(p)) return p.get(); // done: runCaller returns with an outcome or throws
+        if (own.run(p)) return p.get(); // done: run returns with an outcome or throws
       }
       outstanding.decrementAndGet(); // over the bound, or closed meanwhile: the shared path fails or sends it
     }
     CompletableFuture<EchoResult> f = submitDirect(request);
-    long spinUntil = System.nanoTime() + SPIN_NANOS;
+    long spinUntil = System.nanoTime() + IoThread.SPIN_NANOS;
     while (!f.isDone() && System.nanoTime() - spinUntil < 0) {
       Thread.onSpinWait();
     }
@@ -92,19 +94,13 @@ public final class Engine {
     }
   }
 
-  /**
-   * How long a blocking caller, and an I/O thread that just had work, spin before they park (ns). System property
-   * {@code icmpecho.spinNanos}; 0 turns spinning off (e.g. on a single busy core).
-   */
-  static final long SPIN_NANOS = Long.getLong("icmpecho.spinNanos", 20_000L);
-
   // ---------------------------------------------------------------- caller sockets
 
   /** How long a thread that found every caller socket taken waits before it asks again (ns). */
   private static final long CALLER_RETRY = 1_000_000_000L;
 
   /** A thread's claim on a caller loop; {@code loop} is null when none was free (then ask again at {@code retryAt}). */
-  private record CallerSlot(Thread thread, IoLoop loop, long retryAt) {}
+  private record CallerSlot(Thread thread, CallerLoop loop, long retryAt) {}
 
   private final ThreadLocal<CallerSlot> callerSlots = new ThreadLocal<>();
   /** Every caller loop handed out and not yet closed; guarded by itself. */
@@ -121,8 +117,9 @@ public final class Engine {
    * echo must take the shared path: virtual threads (a blocking poll would pin their carrier, and there may be
    * millions of them), a bound source or interface, raw sockets, a fake transport, or all caller sockets taken.
    */
-  private IoLoop callerLoop(EchoRequest r) throws InterruptedException {
-    if (config.callerSockets() <= 0 || !config.transportFactory().callerSockets() || closed || failure != null
+  private CallerLoop callerLoop(EchoRequest r) throws InterruptedException {
+    if (config.callerSockets() <= 0 || !config.transportFactory().callerSockets() || closed
+        || admission.failure() != null
         || r.source() != null || r.interfaceName() != null) {
       return null;
     }
@@ -131,16 +128,16 @@ public final class Engine {
     boolean v6 = r.isIpv6();
     if (noCallerSocket[v6 ? 1 : 0]) return null;
     CallerSlot slot = callerSlots.get();
-    IoLoop l = slot == null ? null : slot.loop();
+    CallerLoop l = slot == null ? null : slot.loop();
     if (l == null || l.terminated) {
       if (slot != null && l == null && System.nanoTime() - slot.retryAt() < 0) return null;
       slot = claimCallerLoop(t);
       callerSlots.set(slot);
       if ((l = slot.loop()) == null) return null;
     }
-    if (!l.hasCallerChannel(v6)) {
+    if (!l.has(v6)) {
       Channel ch = openCallerChannel(v6);
-      if (ch == null || !l.adoptCallerChannel(ch)) return null;
+      if (ch == null || !l.adopt(ch)) return null;
     }
     return l;
   }
@@ -149,7 +146,7 @@ public final class Engine {
   public int callerSocketCount() {
     synchronized (callerLoops) {
       int n = 0;
-      for (CallerSlot c : callerLoops) n += c.loop().terminated ? 0 : c.loop().callerChannelCount();
+      for (CallerSlot c : callerLoops) n += c.loop().socketCount();
       return n;
     }
   }
@@ -168,16 +165,16 @@ public final class Engine {
         }
       }
       if (callerLoops.size() >= config.callerSockets()) return new CallerSlot(t, null, System.nanoTime() + CALLER_RETRY);
-      CallerSlot slot = new CallerSlot(t, IoLoop.forCaller(outstanding, config, cookie), 0);
+      CallerSlot slot = new CallerSlot(t, new CallerLoop(config, cookie, outstanding), 0);
       callerLoops.add(slot);
       return slot;
     }
   }
 
   /** Closes a caller loop and keeps its counters. Holds callerLoops. */
-  private void retire(IoLoop l, boolean ownerDead) {
-    l.closeCaller(ownerDead);
-    addCounts(retiredCallerCounts, l.callerSnapshot());
+  private void retire(CallerLoop l, boolean ownerDead) {
+    l.close(ownerDead);
+    addCounts(retiredCallerCounts, l.snapshot());
     retiredCallerCounts[10] = 0; // in flight: none once closed
   }
 
@@ -205,24 +202,18 @@ public final class Engine {
   }
 
   /** Queues {@code task} for {@code loop}'s thread; on a loop that has ended it fails with the client's failure. */
-  private <T> CompletableFuture<T> onLoop(IoLoop loop, LoopTask<T> task) {
+  private <T> CompletableFuture<T> onLoop(IoThread loop, LoopTask<T> task) {
     CompletableFuture<T> result = new CompletableFuture<>();
     loop.execute(() -> {
       try {
-        if (loop.terminated) throw ended(); // run by the shutdown drain: the loop's sockets and poller are gone
+        if (loop.terminated) throw failureOrClosed(); // run by the shutdown drain: sockets and poller are gone
         result.complete(task.run());
       } catch (TransportException | IcmpException | RuntimeException e) {
         result.completeExceptionally(e);
       }
     });
-    if (loop.terminated) result.completeExceptionally(ended()); // it may have drained its tasks before this one came
+    if (loop.terminated) result.completeExceptionally(failureOrClosed()); // it may have drained its tasks already
     return result;
-  }
-
-  /** Why a loop has ended: the failure that ended it (set before the loop reads as terminated), else the close. */
-  private IcmpException ended() {
-    IcmpException f = failure;
-    return f != null ? f : new IcmpException("client closed", null, null);
   }
 
   /** The outcome of a task on an I/O thread; waits up to 30 s. */
@@ -240,18 +231,18 @@ public final class Engine {
 
   /** A blocking echo: run by the caller itself when its loop is idle, else queued like any other. */
   private CompletableFuture<EchoResult> submitDirect(EchoRequest request) {
-    if (failure != null || outstanding.incrementAndGet() > config.maxInFlight()) {
-      if (failure == null) outstanding.decrementAndGet();
+    if (admission.failure() != null || outstanding.incrementAndGet() > config.maxInFlight()) {
+      if (admission.failure() == null) outstanding.decrementAndGet();
       return submit(new Probe(request, true)); // fails it with the right exception
     }
     Probe p = new Probe(request, true);
-    IoLoop loop = loopFor(p);
+    IoThread loop = loopFor(p);
     if (!loop.tryRunDirect(p)) loop.submit(p);
     return p;
   }
 
   private CompletableFuture<EchoResult> submit(Probe p) {
-    IcmpException f = failure;
+    IcmpException f = admission.failure();
     if (f != null) {
       p.completeExceptionally(f);
       return p;
@@ -268,9 +259,9 @@ public final class Engine {
 
   /** Starts a schedule on one of the loops (its home: it sends from there, its outcomes are reported from there). */
   public ScheduleRun schedule(ScheduleRun.Spec spec) {
-    IoLoop home = loops[Math.floorMod(nextHome++, loops.length)];
+    IoThread home = loops[Math.floorMod(nextHome++, loops.length)];
     ScheduleRun run = new ScheduleRun(spec, this, home);
-    if (failure != null || closed) run.done().completeExceptionally(failureOrClosed());
+    if (admission.failure() != null || closed) run.done().completeExceptionally(failureOrClosed());
     else run.start();
     return run;
   }
@@ -283,26 +274,26 @@ public final class Engine {
     submit(p);
   }
 
-  /** Why the engine takes no more work: its failure, or "client closed". */
+  /** Why the engine takes no more work: its failure (set before a loop reads as terminated), or "client closed". */
   IcmpException failureOrClosed() {
-    IcmpException f = failure;
-    return f != null ? f : new IcmpException("client closed", null, null);
+    IcmpException f = admission.failure();
+    return f != null ? f : Failures.clientClosed();
   }
 
   /** A template echo's own loop has this many queued before the echo may go to a less busy loop. */
   private static final int SPILL_BACKLOG = 64;
 
-  private IoLoop loopFor(Probe p) {
+  private IoThread loopFor(Probe p) {
     if (loops.length == 1) return loops[0];
-    IoLoop home = loops[Math.floorMod(p.targetHash(), loops.length)];
+    IoThread home = loops[Math.floorMod(p.targetHash(), loops.length)];
     // An echo goes to its target's loop, so that one target's echoes leave from one socket (one ICMP identifier,
     // one path through ECMP hashing and firewalls' state). A template echo (a sweep's: many targets, queued faster
     // than sent) goes to the least busy loop once its own has a backlog: the loops then split the sweep by how fast
     // each really drains (one may share its core with the JIT compiler or the caller for a while), instead of one
     // idling at the end while the other still has thousands queued. Measured: see ENGINE-NOTES §9.
     if (!p.fromTemplate() || home.backlog.get() < SPILL_BACKLOG) return home;
-    IoLoop best = home;
-    for (IoLoop l : loops) {
+    IoThread best = home;
+    for (IoThread l : loops) {
       if (l.backlog.get() < best.backlog.get()) best = l;
     }
     return best;
@@ -312,12 +303,12 @@ public final class Engine {
   public SocketMode openDefaultSocket(StandardProtocolFamily family) throws IcmpException, InterruptedException {
     boolean v6 = family == StandardProtocolFamily.INET6;
     if (family == StandardProtocolFamily.UNIX) throw new IllegalArgumentException("not an IP family: " + family);
-    IcmpException f = failure;
+    IcmpException f = admission.failure();
     if (f != null) throw f;
     // Every I/O thread opens its socket now, all at once: a socket opened by its first echo would cost that echo
     // (and a sweep's first answers) the socket's set-up, and a missing privilege is reported here, before any output.
     List<CompletableFuture<SocketMode>> opened = new ArrayList<>(loops.length);
-    for (IoLoop l : loops) opened.add(onLoop(l, () -> Failures.mode(l.openDefault(v6))));
+    for (IoThread l : loops) opened.add(onLoop(l, () -> Failures.mode(l.openDefault(v6))));
     SocketMode mode = null;
     for (CompletableFuture<SocketMode> o : opened) {
       SocketMode m = await(o);
@@ -328,7 +319,7 @@ public final class Engine {
 
   public ClientStats stats() {
     long[] sum = new long[11];
-    for (IoLoop l : loops) {
+    for (IoThread l : loops) {
       ClientStats s;
       if (l.terminated) {
         s = l.snapshot();
@@ -348,7 +339,7 @@ public final class Engine {
     }
     synchronized (callerLoops) {
       for (int i = 0; i < sum.length; i++) sum[i] += retiredCallerCounts[i];
-      for (CallerSlot c : callerLoops) addCounts(sum, c.loop().callerSnapshot());
+      for (CallerSlot c : callerLoops) addCounts(sum, c.loop().snapshot());
     }
     return new ClientStats(sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7], sum[8], sum[9], sum[10]);
   }
@@ -368,8 +359,8 @@ public final class Engine {
       for (CallerSlot c : callerLoops) retire(c.loop(), !c.thread().isAlive());
       callerLoops.clear();
     }
-    for (IoLoop l : loops) l.stop();
-    for (IoLoop l : loops) {
+    for (IoThread l : loops) l.stop();
+    for (IoThread l : loops) {
       if (l.thread == Thread.currentThread()) continue;
       try {
         l.thread.join(10_000);
@@ -380,71 +371,10 @@ public final class Engine {
     }
   }
 
-  // ---------------------------------------------------------------- called by the loops
-
-  /** A probe has left the engine (completed, failed or withdrawn). */
-  void released() {
-    outstanding.decrementAndGet();
-  }
-
-  /** A loop has ended; from now on submissions fail at once with {@code cause}. */
-  void failed(IcmpException cause, boolean fatal) {
-    if (failure == null) failure = cause;
-    // Every pending and later echo fails with the cause, so the caller hears of it: no ERROR record on top (the
-    // default logging configuration would print it, with a stack trace, on the application's stderr).
-    if (fatal && !closed) {
-      LOG.log(System.Logger.Level.DEBUG, "icmpecho I/O thread failed; pending echoes fail with the cause", cause);
-    }
-  }
-
-  /**
-   * A probe queued after its loop ended. The in-flight count is left alone: the shutdown drain may have counted
-   * this probe out already, and after termination every submission fails before the count is consulted.
-   */
-  void failLate(Probe p) {
-    IcmpException f = failure;
-    p.completeExceptionally(f != null ? f : Failures.clientClosed());
-  }
-
-  /** Runs on the callback executor: completes a batch of futures and calls duplicate listeners. */
-  @SuppressWarnings("unchecked")
-  static void complete(Object[] targets, Object[] values) {
-    complete(targets, values, targets.length);
-  }
-
-  /** Runs on the callback executor: completes the first {@code n} outcomes of a batch. */
-  @SuppressWarnings("unchecked")
-  static void complete(Object[] targets, Object[] values, int n) {
-    // Chunks of 32: this method runs once per batch (of up to a few thousand outcomes), too seldom to be compiled
-    // early in a short-lived JVM, so its own loop stays short and the per-outcome loop is in a method called often.
-    for (int i = 0; i < n; i += COMPLETE_CHUNK) completeRange(targets, values, i, Math.min(n, i + COMPLETE_CHUNK));
-  }
-
-  private static final int COMPLETE_CHUNK = 32;
-
-  private static void completeRange(Object[] targets, Object[] values, int from, int to) {
-    for (int i = from; i < to; i++) completeOne(targets[i], values[i]); // a call per outcome: compiled early
-  }
-
-  @SuppressWarnings("unchecked")
-  private static void completeOne(Object t, Object v) {
-    try {
-      if (t instanceof Probe p) {
-        if (v instanceof Throwable th) p.completeExceptionally(th);
-        else p.complete((EchoResult) v);
-      } else if (t instanceof Consumer<?> c) {
-        ((Consumer<Object>) c).accept(v);
-      }
-    } catch (RuntimeException | Error e) {
-      // A listener's exception must not stop the other completions of the batch.
-      LOG.log(System.Logger.Level.WARNING, "icmpecho duplicate listener threw", e);
-    }
-  }
-
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
-    for (IoLoop l : loops) sb.append(sb.isEmpty() ? "" : "; ").append(l);
+    for (IoThread l : loops) sb.append(sb.isEmpty() ? "" : "; ").append(l);
     return sb.toString();
   }
 }

@@ -19,7 +19,7 @@ class Probe extends CompletableFuture<EchoResult> {
   /** The request, or for {@code echoAsync(target, template)} the template whose target is not this one's. */
   final EchoRequest request;
   /** The I/O loop it was handed to, for cancellation. */
-  IoLoop loop;
+  IoThread loop;
 
   /** Next node in the submission queue (written by producers, read by the I/O thread). */
   volatile Probe next;
@@ -278,7 +278,7 @@ class Probe extends CompletableFuture<EchoResult> {
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
     boolean cancelled = super.cancel(mayInterruptIfRunning);
-    IoLoop l = loop;
+    IoThread l = loop;
     if (cancelled && l != null) {
       l.cancelled(this);
     }

@@ -50,7 +50,7 @@ public final class ScheduleRun {
   /** Per try k (until-reply mode, template targets): the template with timeout * backoff^k. */
   private final EchoRequest[] tries;
   private final Engine engine;
-  private final IoLoop home;
+  private final IoThread home;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
 
   // Per target, written by the home loop only.
@@ -81,7 +81,7 @@ public final class ScheduleRun {
   private final AtomicBoolean drainQueued = new AtomicBoolean();
   private final Runnable drainReturns = this::drainReturns;
 
-  ScheduleRun(Spec spec, Engine engine, IoLoop home) {
+  ScheduleRun(Spec spec, Engine engine, IoThread home) {
     this.spec = spec;
     this.engine = engine;
     this.home = home;
@@ -242,9 +242,9 @@ public final class ScheduleRun {
   }
 
   /** An echo of this schedule has an outcome, recorded on {@code loop}. */
-  void returned(IoLoop loop, Probe.Scheduled p, Object outcome) {
+  void returned(Exchange loop, Probe.Scheduled p, Object outcome) {
     p.outcome = outcome;
-    if (loop == home) {
+    if (home.owns(loop)) {
       onReturn(p);
     } else {
       returns.add(p);

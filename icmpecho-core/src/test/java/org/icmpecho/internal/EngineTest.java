@@ -126,7 +126,7 @@ class EngineTest {
   @Test
   void aBusyLoopReadsItsSocketsOutsideThePollerAndWatchesThemAgainBeforeItSleeps() throws Exception {
     // One I/O thread, an IPv6 and an IPv4 socket. The loop stalls in the IPv6 echo's send while 1,100 IPv4 echoes
-    // queue up; then it sends 1,024 in its first turn (more than IoLoop.DETACH_AFTER) and takes both sockets out of
+    // queue up; then it sends 1,024 in its first turn (more than IoThread.DETACH_AFTER) and takes both sockets out of
     // the poller, because more work is queued. In the next turn, at its first send, the IPv6 answer arrives and the
     // clock jumps past every deadline: only a loop that reads its unwatched sockets itself, before it checks
     // deadlines, gets the answer; one that waits for the poller to report it times the echo out first.
@@ -160,7 +160,7 @@ class EngineTest {
 
   @Test
   void busySpellsShorterThanTheThresholdNeverLeaveThePoller() throws Exception {
-    // Two bursts of 40 echoes (80 in all, each burst under IoLoop.DETACH_AFTER), the loop asleep in between: a
+    // Two bursts of 40 echoes (80 in all, each burst under IoThread.DETACH_AFTER), the loop asleep in between: a
     // spell is counted from the loop's last sleep, so the sockets stay in the poller.
     int sent = 0;
     for (int burst = 0; burst < 2; burst++) {
@@ -200,7 +200,7 @@ class EngineTest {
 
   @Test
   void batchCompletionCompletesExactlyTheFirstNInChunks() {
-    // Engine.complete works in chunks of 32 (a per-chunk method, compiled early): check the chunk edges.
+    // OutcomeBatch.complete works in chunks of 32 (a per-chunk method, compiled early): check the chunk edges.
     for (int n : new int[] {0, 1, 31, 32, 33, 64, 100}) {
       Object[] targets = new Object[100];
       Object[] values = new Object[100];
@@ -209,7 +209,7 @@ class EngineTest {
         targets[i] = p;
         values[i] = new EchoResult.TimedOut(p.request(), TIMEOUT, i);
       }
-      Engine.complete(targets, values, n);
+      OutcomeBatch.complete(targets, values, n);
       for (int i = 0; i < 100; i++) {
         Probe p = (Probe) targets[i];
         assertEquals(i < n, p.isDone(), "n=" + n + ", outcome " + i);

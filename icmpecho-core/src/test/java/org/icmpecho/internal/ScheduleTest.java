@@ -123,7 +123,7 @@ class ScheduleTest {
     List<FakeTransport.Sent> all = fake.allSent();
     for (int i = 0; i < 6; i++) {
       assertEquals(start + (i / 3) * S, all.get(i).sentAt(), "send " + i);
-      assertEquals(t.get(i % 3), all.get(i).request().target(), "targets keep their order in each round");
+      assertEquals(t.get(i % 3), all.get(i).target(), "targets keep their order in each round");
     }
     replyAll(all.subList(3, 6));
     for (int i = 0; i < 3; i++) assertEquals(1, rec.next().probe());
@@ -171,13 +171,15 @@ class ScheduleTest {
     fake.awaitSent(3);
     FakeTransport.Sent retry = fake.allSent().get(2);
     assertEquals(start + 100 * MS, retry.sentAt());
-    assertEquals(200, retry.request().timeout().toMillis(), "timeout * backoff");
     fake.advance(200 * MS);
-    assertEquals(1, rec.next().probe());
+    Call second = rec.next();
+    assertEquals(1, second.probe());
+    assertEquals(200, ((EchoResult.TimedOut) second.result()).waited().toMillis(), "timeout * backoff");
     fake.awaitSent(4);
-    assertEquals(400, fake.allSent().get(3).request().timeout().toMillis());
     fake.advance(400 * MS);
-    assertEquals(2, rec.next().probe());
+    Call third = rec.next();
+    assertEquals(2, third.probe());
+    assertEquals(400, ((EchoResult.TimedOut) third.result()).waited().toMillis());
     s.done().get(5, TimeUnit.SECONDS);
     settle();
     assertEquals(4, fake.allSent().size(), "1 + 2 retries, and none for the target that answered");
@@ -236,7 +238,7 @@ class ScheduleTest {
     settle();
     List<FakeTransport.Sent> all = fake.allSent();
     assertEquals(4, all.size());
-    assertEquals(addr("10.0.0.2"), all.get(3).request().target());
+    assertEquals(addr("10.0.0.2"), all.get(3).target());
     replyAll(all.subList(0, 2));
     Call c = rec.next();
     assertEquals(0, c.target(), "target 1's answer came after it was cancelled");
@@ -292,7 +294,7 @@ class ScheduleTest {
     PingSchedule s = client.schedule(PingSchedule.of(hops).listener(rec));
     fake.awaitSent(4);
     List<Integer> ttls = new ArrayList<>();
-    for (FakeTransport.Sent x : fake.allSent()) ttls.add(x.request().ttl());
+    for (FakeTransport.Sent x : fake.allSent()) ttls.add(x.options().ttl());
     assertEquals(List.of(1, 2, 3, 9), ttls);
     fake.advance(2 * S);
     for (int i = 0; i < 4; i++) assertInstanceOf(EchoResult.TimedOut.class, rec.next().result());

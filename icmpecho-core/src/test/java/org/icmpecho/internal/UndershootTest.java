@@ -21,7 +21,7 @@ class UndershootTest {
       int steps = 0;
       long worstLate = 0;
       while (remaining > 0 && steps < 100) {
-        long sleep = IoLoop.undershoot(remaining);
+        long sleep = IoThread.undershoot(remaining);
         assertTrue(sleep > 0 && sleep <= remaining, "sleep " + sleep + " of " + remaining);
         long late = sleep + slack(sleep) - remaining; // the latest the kernel may wake us, against the deadline
         if (sleep == remaining) worstLate = Math.max(worstLate, late);
@@ -36,8 +36,8 @@ class UndershootTest {
 
   @Test
   void shortWaitsAreSleptInOne() {
-    assertEquals(10_000_000L, IoLoop.undershoot(10_000_000L));
-    assertEquals(1L, IoLoop.undershoot(1L));
-    assertEquals(0L, IoLoop.undershoot(0L));
+    assertEquals(10_000_000L, IoThread.undershoot(10_000_000L));
+    assertEquals(1L, IoThread.undershoot(1L));
+    assertEquals(0L, IoThread.undershoot(0L));
   }
 }

@@ -107,43 +107,47 @@ class CallerPathDefectsTest {
   void aThreadInterruptedWhileItsSocketOpensLeavesNoSocketBehind(NetLab lab) throws Exception {
     Topology t = lab.chain(1);
     InetAddress target = t.target(StandardProtocolFamily.INET);
-    IcmpClient c = t.newClient(ClientAccess.DATAGRAM);
-    assertInstanceOf(EchoResult.Reply.class, c.echo(req(target, Duration.ofSeconds(2))));
-    interruptedFirstEchoes(c, target, 1); // loads what the path loads, so the baseline is steady
-    c.stats(); // runs on the I/O thread after the socket openings it was asked for
+    interruptedFirstEchoes(t, target, 1); // loads what the path loads, so the baseline is steady
     long baseline = openFds();
-    interruptedFirstEchoes(c, target, 20);
-    c.stats();
-    long after = openFds();
-    assertEquals(baseline, after, "sockets opened for threads that gave up waiting for them");
-    assertEquals(1, InternalAccess.callerSockets(c), "only the test thread's socket");
+    int interrupted = interruptedFirstEchoes(t, target, 20);
+    // A thread whose socket was opened before it began to wait is not interrupted (echo() only notices an
+    // interrupt while it waits); most are, and each of those left a socket opening behind it.
+    assertTrue(interrupted >= 10, interrupted + " of 20 threads were interrupted");
+    assertEquals(baseline, openFds(), "descriptors left after the client closed: sockets nobody closes");
   }
 
   /**
-   * {@code n} threads, each interrupted before its first blocking echo: the thread asks the I/O thread for a socket
-   * of its own and gives up waiting at once (the interrupt is pending), while the I/O thread opens it all the same.
+   * A client, and {@code n} threads one after the other, each interrupted before its first blocking echo: the
+   * thread asks the I/O thread for a socket of its own and gives up waiting at once (the interrupt is pending),
+   * while the I/O thread opens it all the same. One at a time, so that none finds every caller socket taken by
+   * live threads. Then the client closes (every socket it knows of with it). Returns how many were interrupted.
    */
-  private static void interruptedFirstEchoes(IcmpClient c, InetAddress target, int n) throws Exception {
-    List<CompletableFuture<Object>> outcomes = new ArrayList<>();
-    List<Thread> threads = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      CompletableFuture<Object> o = new CompletableFuture<>();
-      outcomes.add(o);
-      threads.add(Thread.ofPlatform().start(() -> {
-        Thread.currentThread().interrupt();
-        try {
-          o.complete(c.echo(req(target, Duration.ofSeconds(2))));
-        } catch (InterruptedException e) {
-          o.complete("interrupted");
-        } catch (IOException | RuntimeException e) {
-          o.complete(e);
-        }
-      }));
+  private static int interruptedFirstEchoes(Topology t, InetAddress target, int n) throws Exception {
+    IcmpClient c = t.clientBuilder(ClientAccess.DATAGRAM).build();
+    int interrupted = 0;
+    try {
+      assertInstanceOf(EchoResult.Reply.class, c.echo(req(target, Duration.ofSeconds(2))));
+      for (int i = 0; i < n; i++) {
+        CompletableFuture<Object> o = new CompletableFuture<>();
+        Thread.ofPlatform().start(() -> {
+          Thread.currentThread().interrupt();
+          try {
+            o.complete(c.echo(req(target, Duration.ofSeconds(2))));
+          } catch (InterruptedException e) {
+            o.complete("interrupted");
+          } catch (IOException | RuntimeException e) {
+            o.complete(e);
+          }
+        }).join(10_000);
+        Object outcome = o.get(1, TimeUnit.SECONDS);
+        if ("interrupted".equals(outcome)) interrupted++;
+        else assertInstanceOf(EchoResult.Reply.class, outcome);
+      }
+      c.stats(); // runs on the I/O thread after the socket openings it was asked for
+    } finally {
+      c.close();
     }
-    for (Thread th : threads) th.join(10_000);
-    for (CompletableFuture<Object> o : outcomes) {
-      assertEquals("interrupted", o.get(1, TimeUnit.SECONDS));
-    }
+    return interrupted;
   }
 
   private static long openFds() throws IOException {

@@ -38,7 +38,7 @@ final class LinuxChannel implements Channel {
 
   /**
    * Shared, not confined: a blocking {@code echo()} caller may run a send and receive on this socket while it owns
-   * the I/O loop (see {@code IoLoop.tryRunDirect}); ownership, not the arena, keeps the accesses one at a time.
+   * the I/O loop (see {@code IoThread.tryRunDirect}); ownership, not the arena, keeps the accesses one at a time.
    */
   private final Arena arena = Arena.ofShared();
   private final MemorySegment errno = Native.allocateErrno(arena);
