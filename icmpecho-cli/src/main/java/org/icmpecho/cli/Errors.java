@@ -31,6 +31,10 @@ final class Errors implements IParameterExceptionHandler, IExecutionExceptionHan
   public int handleParseException(ParameterException ex, String[] args) {
     CommandLine cl = ex.getCommandLine();
     PrintWriter err = cl.getErr();
+    if (cl.getCommand() instanceof PingCommand) {
+      Integer status = PingUsage.parseError(ex, err);
+      if (status != null) return status;
+    }
     err.println(prefix(cl) + oneLine(ex.getMessage()));
     err.println(hint(cl));
     if (Arrays.asList(args).contains("--stacktrace")) ex.printStackTrace(err);
@@ -75,7 +79,9 @@ final class Errors implements IParameterExceptionHandler, IExecutionExceptionHan
     return t instanceof CliException ce ? ce.status() : 2;
   }
 
+  /** The program-name prefix: {@code ping: } for ping, which is iputils' ping (API-CONTRACT §3.1), else the command. */
   static String prefix(CommandLine cl) {
+    if (cl.getCommandSpec().name().equals("ping")) return "ping: ";
     return cl.getCommandSpec().qualifiedName() + ": ";
   }
 

@@ -38,9 +38,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "ping",
-    mixinStandardHelpOptions = true,
     sortOptions = false,
-    versionProvider = VersionProvider.class,
+    versionProvider = PingCommand.IputilsVersion.class,
     description = {
       "Send ICMP echo requests to HOST and print the answers and statistics, like iputils ping.",
       "Runs until -c replies, the -w deadline, or Ctrl-C (which prints the statistics)."
@@ -81,7 +80,17 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
 
   @Mixin Options.Engine engine;
 
-  @Parameters(index = "0", paramLabel = "HOST", description = "Name or address to ping.")
+  // iputils' -h and -V; --help is icmpecho's (picocli's help, status 0)
+  @Option(names = "-h", description = "iputils' usage on stderr (status 2).")
+  boolean iputilsHelp;
+
+  @Option(names = "--help", usageHelp = true, description = "Show this help message and exit.")
+  boolean help;
+
+  @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print iputils' version lines and exit.")
+  boolean version;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "HOST", description = "Name or address to ping.")
   String host;
 
   @Option(names = "-c", paramLabel = "COUNT", description = "Stop after COUNT echo requests (with -w: after COUNT replies).")
@@ -168,12 +177,25 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
   @Override
   public Integer call() throws Exception {
     Resolver.Family family = engine.family(spec);
-    if (count != null && count < 1) throw usage("-c " + count + ": the count must be 1 or more");
-    if (ttl != null && (ttl < 1 || ttl > 255)) throw usage("-t " + ttl + ": the TTL must be 1..255");
+    // iputils' own words for what its users meet most (the ping personality, API-CONTRACT §3.1)
+    if (iputilsHelp) return PingUsage.print(spec.commandLine().getErr());
+    if (host == null) throw new CliException(2, "usage error: Destination address required", false);
+    if (count != null && count < 1) {
+      throw new CliException(2, "invalid argument: '" + count + "': out of range: 1 <= value <= 9223372036854775807", false);
+    }
+    if (deadline != null && deadline.compareTo(interval) < 0 && deadline.getNano() != 0) {
+      // iputils 20221126 takes whole seconds only; a fraction of a second is refused where it would end the run
+      // before the second echo (below the interval); longer fractions are icmpecho's extension
+      throw new CliException(2, "invalid argument: '" + seconds(deadline) + "'", false);
+    }
+    int max = EchoRequest.MAX_PAYLOAD_V4;
+    if (size > max) throw new CliException(2, "packet size " + size + " is too large. Maximum is " + max, false);
+    if (ttl != null && ttl > 255) throw new CliException(2, "invalid argument: '" + ttl + "': out of range: 0 <= value <= 255", false);
+    if (ttl != null && ttl < 1) throw new CliException(2, "cannot set unicast time-to-live: Invalid argument", false);
     if (timeout.isZero()) throw usage("-W 0: the wait for an answer must be more than 0");
     if (deadline != null && deadline.isZero()) throw usage("-w 0: the deadline must be more than 0");
     if (interval.compareTo(MIN_USER_INTERVAL) < 0 && !env.netRaw().getAsBoolean()) {
-      throw usage("-i " + seconds(interval) + ": intervals below 0.002 s need CAP_NET_RAW (as with iputils ping)");
+      throw new CliException(2, "cannot flood, minimal interval for user must be >= 2 ms, use -i 0.002 (or higher)", false);
     }
     byte[] payload = null;
     if (pattern != null) {
@@ -276,6 +298,17 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
 
   private ParameterException usage(String message) {
     return new ParameterException(spec.commandLine(), message);
+  }
+
+  /** {@code ping -V}: iputils' two lines (its suite reads them), naming icmpecho as what answers. */
+  static final class IputilsVersion implements picocli.CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {
+        "ping from iputils 20221126 (icmpecho " + VersionProvider.version() + ")",
+        "libcap: no, IDN: no, NLS: no, error.h: no, getrandom(): no, __fpending(): no"
+      };
+    }
   }
 
   static String seconds(Duration d) {

@@ -71,7 +71,7 @@ class OutputErrorTest {
   void aFullDeviceIsAWriteErrorWithTheCommandsFailureStatus() {
     Harness.Result r = run(new Failing(0, "No space left on device"), "ping", "-i", "0.01", "127.0.0.1");
     assertEquals(2, r.status(), r::toString);
-    assertEquals("icmpecho ping: write error: No space left on device\n", r.err());
+    assertEquals("ping: write error: No space left on device\n", r.err());
 
     r = run(new Failing(0, "No space left on device"), "ping", "-c", "1", "127.0.0.1");
     assertEquals(2, r.status(), r::toString);
