@@ -119,7 +119,8 @@ public sealed interface EchoResult {
    *
    * @param errno the symbolic errno, e.g. {@code "EMSGSIZE"}
    * @param message the C library's text for it
-   * @param mtu the path MTU the kernel reported with an {@code EMSGSIZE} (the largest packet that fits), else 0
+   * @param mtu the path MTU the kernel reported with an {@code EMSGSIZE} (the largest packet that fits; ping sockets
+   *     read it from the error queue), else 0 (also with raw sockets)
    */
   record SendFailed(EchoRequest request, IpStatus status, String errno, String message, int sequence, int mtu)
       implements EchoResult {

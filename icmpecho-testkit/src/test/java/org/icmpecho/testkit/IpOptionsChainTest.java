@@ -29,6 +29,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 @NetNs
 class IpOptionsChainTest {
   private static final StandardProtocolFamily V4 = StandardProtocolFamily.INET;
+  /** Timeouts for a loaded machine: nothing here measures time. */
+  private static final Duration PATIENT = Duration.ofSeconds(3);
+
+  /** One echo so that neighbour discovery is done on every link before the echoes that are checked. */
+  static void warmUp(IcmpClient c, InetAddress target) throws Exception {
+    c.echo(EchoRequest.to(target).timeout(PATIENT).build());
+  }
 
   /** What record route holds after a round trip c → r1 → r2 → r3 → t → ... → c (9 slots, the client's own is lost). */
   static List<InetAddress> expectedRoute(Topology t) throws Exception {
@@ -60,9 +67,9 @@ class IpOptionsChainTest {
     Topology t = lab.chain(3);
     IcmpClient c = t.newClient(access);
     InetAddress target = t.target(V4);
-    assertInstanceOf(EchoResult.Reply.class, c.echo(EchoRequest.of(target))); // neighbour discovery
+    warmUp(c, target);
 
-    EchoRequest rr = EchoRequest.to(target).ipOptions(IpOptions.recordRoute()).timeout(Duration.ofSeconds(2)).build();
+    EchoRequest rr = EchoRequest.to(target).ipOptions(IpOptions.recordRoute()).timeout(PATIENT).build();
     EchoResult.Reply r = assertInstanceOf(EchoResult.Reply.class, c.echo(rr));
     List<InetAddress> route = List.copyOf(r.ipOptions().recordedRoute());
     System.out.println(access + " echo() RR: " + route);
@@ -75,7 +82,7 @@ class IpOptionsChainTest {
     }
 
     long now = LocalTime.now(ZoneOffset.UTC).toNanoOfDay() / 1_000_000;
-    EchoRequest ts = EchoRequest.to(target).ipOptions(IpOptions.timestampsAndAddresses()).build();
+    EchoRequest ts = EchoRequest.to(target).ipOptions(IpOptions.timestampsAndAddresses()).timeout(PATIENT).build();
     IpOptions got = assertInstanceOf(EchoResult.Reply.class, c.echo(ts)).ipOptions();
     List<InetAddress> stampedBy = got.timestamps().stream().map(x -> (InetAddress) x.address()).toList();
     // each router stamps with the address it would answer from: the one facing the client
@@ -89,12 +96,13 @@ class IpOptionsChainTest {
       assertTrue(x.standard() && Math.abs(x.millis() - now) < 60_000, x + " vs now " + now);
     }
     IpOptions only = assertInstanceOf(EchoResult.Reply.class,
-        c.echo(EchoRequest.to(target).ipOptions(IpOptions.timestampsOnly()).build())).ipOptions();
+        c.echo(EchoRequest.to(target).ipOptions(IpOptions.timestampsOnly()).timeout(PATIENT).build())).ipOptions();
     assertEquals(9, only.timestamps().size(), "one per hop: c, r1, r2, r3, t, t, r3, r2, r1");
     assertEquals(1, only.timestampOverflow());
 
     // The same socket, right after: no options, none reported.
-    assertEquals(IpOptions.NONE, assertInstanceOf(EchoResult.Reply.class, c.echo(EchoRequest.of(target))).ipOptions());
+    assertEquals(IpOptions.NONE,
+        assertInstanceOf(EchoResult.Reply.class, c.echo(EchoRequest.to(target).timeout(PATIENT).build())).ipOptions());
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -103,8 +111,8 @@ class IpOptionsChainTest {
     Topology t = lab.chain(3);
     IcmpClient c = t.newClient(access);
     InetAddress target = t.target(f);
-    c.echo(EchoRequest.of(target));
-    EchoResult e = c.echo(EchoRequest.to(target).ttl(2).build());
+    warmUp(c, target);
+    EchoResult e = c.echo(EchoRequest.to(target).ttl(2).timeout(PATIENT).build());
     EchoResult.IcmpError err = assertInstanceOf(EchoResult.IcmpError.class, e);
     assertEquals(IpStatus.IP_TTL_EXPIRED_TRANSIT, err.status());
     assertEquals(t.routerAddress(2, f), err.from());
@@ -118,12 +126,33 @@ class IpOptionsChainTest {
     t.responder(); // answers with the request's DF bit
     IcmpClient c = t.newClient(access);
     InetAddress host = t.responderAddress(V4, 3);
-    c.echo(EchoRequest.of(host));
+    warmUp(c, host);
     for (PathMtuDiscovery pmtu : List.of(PathMtuDiscovery.DO, PathMtuDiscovery.DONT)) {
       EchoResult.Reply r = assertInstanceOf(EchoResult.Reply.class,
-          c.echo(EchoRequest.to(host).pathMtuDiscovery(pmtu).build()));
+          c.echo(EchoRequest.to(host).pathMtuDiscovery(pmtu).timeout(PATIENT).build()));
       int expected = access == ClientAccess.RAW ? (pmtu == PathMtuDiscovery.DO ? EchoResult.Reply.IP_FLAG_DF : 0) : -1;
       assertEquals(expected, r.ipFlags(), pmtu + ": " + r);
     }
+  }
+
+  /**
+   * A send refused for a learned path MTU reports that MTU as a number (it was text in the message before), where
+   * the socket learns it: ping sockets.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("org.icmpecho.testkit.Matrix#familiesAndModes")
+  void aLocalMessageTooLongCarriesTheMtu(StandardProtocolFamily f, ClientAccess access, NetLab lab) throws Exception {
+    Topology t = lab.chain(1);
+    IcmpClient c = t.newClient(access);
+    InetAddress a = t.behindSmallMtu(f);
+    EchoRequest big = EchoRequest.to(a).payloadSize(1400).pathMtuDiscovery(PathMtuDiscovery.DO).timeout(PATIENT).build();
+    EchoResult first = c.echo(big); // the router's answer teaches the kernel the path MTU
+    assertEquals(IpStatus.IP_PACKET_TOO_BIG, first.status(), first.toString());
+    EchoResult.SendFailed second = assertInstanceOf(EchoResult.SendFailed.class, c.echo(big));
+    System.out.println(f + " " + access + ": " + second);
+    assertEquals("EMSGSIZE", second.errno());
+    // Ping sockets read it from the local error the kernel queues (IP_RECVERR); raw sockets do not ask for those.
+    assertEquals(access == ClientAccess.DATAGRAM ? Topology.SMALL_MTU : 0, second.mtu(), second.toString());
+    assertTrue(!second.message().contains("mtu"), second.message());
   }
 }

@@ -64,10 +64,10 @@ class OptionsNamespaceTest {
       IP_OPTION_INFORMATION.OptionsData(opts, rr);
       int size = S + 40 + 32;
       MemorySegment buf = arena.allocate(size).fill((byte) 0xCC);
-      IcmpApi.IcmpSendEcho(h, dst, data, 32, NULL, buf, size, 2000); // neighbour discovery on the way
+      IcmpApi.IcmpSendEcho(h, dst, data, 32, NULL, buf, size, 5000); // neighbour discovery on the way
 
       Kernel32.SetLastError(0xdeadbeef);
-      assertEquals(1, IcmpApi.IcmpSendEcho(h, dst, data, 32, opts, buf, size, 2000));
+      assertEquals(1, IcmpApi.IcmpSendEcho(h, dst, data, 32, opts, buf, size, 5000));
       assertEquals(0, Kernel32.GetLastError());
       byte[] expected = new byte[S + 40 + 32];
       java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(expected).order(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -101,7 +101,7 @@ class OptionsNamespaceTest {
       ts.set(JAVA_BYTE, 3, (byte) 1); // address and timestamp
       IP_OPTION_INFORMATION.OptionsSize(opts, (byte) 36);
       IP_OPTION_INFORMATION.OptionsData(opts, ts);
-      assertEquals(1, IcmpApi.IcmpSendEcho(h, dst, data, 32, opts, buf, size, 2000));
+      assertEquals(1, IcmpApi.IcmpSendEcho(h, dst, data, 32, opts, buf, size, 5000));
       assertEquals(36, IP_OPTION_INFORMATION.OptionsSize(ICMP_ECHO_REPLY.Options(buf)));
       assertEquals(buf.address() + S + 36, ICMP_ECHO_REPLY.Data(buf).address());
       MemorySegment got = buf.asSlice(S, 36);
@@ -116,7 +116,7 @@ class OptionsNamespaceTest {
       // An ICMP error answer carries its own TTL: r2 sends with 64, r1 forwards it.
       MemorySegment ttl2 = IP_OPTION_INFORMATION.allocate(arena);
       IP_OPTION_INFORMATION.Ttl(ttl2, (byte) 2);
-      assertEquals(1, IcmpApi.IcmpSendEcho(h, dst, data, 32, ttl2, buf, size, 2000));
+      assertEquals(1, IcmpApi.IcmpSendEcho(h, dst, data, 32, ttl2, buf, size, 5000));
       assertEquals(IpExport.IP_TTL_EXPIRED_TRANSIT, ICMP_ECHO_REPLY.Status(buf));
       assertEquals(63, IP_OPTION_INFORMATION.Ttl(ICMP_ECHO_REPLY.Options(buf)));
       IcmpApi.IcmpCloseHandle(h);
@@ -151,9 +151,9 @@ class OptionsNamespaceTest {
       int size = S + 40 + 8;
       MemorySegment buf = arena.allocate(size);
       MemorySegment data = arena.allocate(8);
-      IcmpApi.IcmpSendEcho(h, dst, data, 8, NULL, buf, size, 2000); // neighbour discovery
+      IcmpApi.IcmpSendEcho(h, dst, data, 8, NULL, buf, size, 5000); // neighbour discovery
 
-      assertEquals(1, IcmpApi.IcmpSendEcho(h, dst, data, 8, opts, buf, size, 2000), () -> "last error "
+      assertEquals(1, IcmpApi.IcmpSendEcho(h, dst, data, 8, opts, buf, size, 5000), () -> "last error "
           + Kernel32.GetLastError());
       assertEquals(dst, ICMP_ECHO_REPLY.Address(buf));
       MemorySegment o = ICMP_ECHO_REPLY.Options(buf);
@@ -165,7 +165,7 @@ class OptionsNamespaceTest {
       t.router(2).sysctl("net.ipv4.conf.all.accept_source_route=0");
       assertEquals(0, IcmpApi.IcmpSendEcho(h, dst, data, 8, opts, buf, size, 500));
       assertEquals(IpExport.IP_REQ_TIMED_OUT, Kernel32.GetLastError(), "r2 drops it: the route went through r2");
-      assertEquals(1, IcmpApi.IcmpSendEcho(h, dst, data, 8, NULL, buf, size, 2000), "without the option: fine");
+      assertEquals(1, IcmpApi.IcmpSendEcho(h, dst, data, 8, NULL, buf, size, 5000), "without the option: fine");
       IcmpApi.IcmpCloseHandle(h);
     }
   }
@@ -183,10 +183,10 @@ class OptionsNamespaceTest {
       MemorySegment buf = arena.allocate(S + 8);
       MemorySegment data = arena.allocate(8);
       MemorySegment opts = IP_OPTION_INFORMATION.allocate(arena);
-      IcmpApi.IcmpSendEcho(h, dst, data, 8, NULL, buf, S + 8, 2000);
+      IcmpApi.IcmpSendEcho(h, dst, data, 8, NULL, buf, S + 8, 5000);
       for (int flags : new int[] {IpExport.IP_FLAG_DF, 0}) {
         IP_OPTION_INFORMATION.Flags(opts, (byte) flags);
-        assertEquals(1, IcmpApi.IcmpSendEcho(h, dst, data, 8, opts, buf, S + 8, 2000));
+        assertEquals(1, IcmpApi.IcmpSendEcho(h, dst, data, 8, opts, buf, S + 8, 5000));
         int expected = access == ClientAccess.RAW ? flags : 0;
         assertEquals(expected, IP_OPTION_INFORMATION.Flags(ICMP_ECHO_REPLY.Options(buf)), "request flags " + flags);
       }
