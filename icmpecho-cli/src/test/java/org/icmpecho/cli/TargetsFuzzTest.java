@@ -13,12 +13,15 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import org.icmpecho.leakguard.LeakGuard;
 
 /**
  * Fuzz targets for {@code sweep}'s target parsing (Jazzer; regression mode in the normal run, {@code bench/fuzz} for
  * long runs): {@code -g} blocks and ranges, and {@code -f} files. A bad value is one {@link IllegalArgumentException}
  * with a one-line message, never another exception; what is generated lies inside what was asked for.
  */
+@LeakGuard.Keeps(nativeBytes = 1 << 20,
+    because = "Jazzer allocates its coverage counters once per JVM (about 260 KB), at the first fuzz test")
 class TargetsFuzzTest {
   /** Stops a generation after a few addresses: a /8 is valid but would make one run take seconds. */
   private static final class Enough extends RuntimeException {

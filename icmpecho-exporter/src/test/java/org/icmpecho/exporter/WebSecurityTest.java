@@ -17,12 +17,15 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,7 +64,7 @@ class WebSecurityTest {
       assertEquals(401, get(https, url + "/probe?target=127.0.0.1", null, null).statusCode());
       HttpResponse<String> probe = get(https, url + "/probe?target=127.0.0.1", "alice", "s3cret");
       assertEquals(1, Running.value(probe.body(), "probe_success"), probe.body());
-      assertThrows(IOException.class, () -> get(HttpClient.newHttpClient(), url.replace("https", "http") + "/metrics", "alice", "s3cret"),
+      assertThrows(IOException.class, () -> get(track(HttpClient.newHttpClient()), url.replace("https", "http") + "/metrics", "alice", "s3cret"),
           "plain HTTP to the TLS port");
     }
   }
@@ -175,6 +178,20 @@ class WebSecurityTest {
     return trust;
   }
 
+  /** The HTTP clients a test made: each has a selector thread and an epoll descriptor until closed. */
+  private static final List<HttpClient> CLIENTS = new ArrayList<>();
+
+  private static HttpClient track(HttpClient c) {
+    CLIENTS.add(c);
+    return c;
+  }
+
+  @AfterEach
+  void closeClients() {
+    CLIENTS.forEach(HttpClient::close);
+    CLIENTS.clear();
+  }
+
   private static HttpClient client(KeyStore trust, KeyStore keys) throws Exception {
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
@@ -185,7 +202,7 @@ class WebSecurityTest {
     }
     SSLContext ssl = SSLContext.getInstance("TLS");
     ssl.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-    return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+    return track(HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build());
   }
 
   private static HttpResponse<String> get(HttpClient c, String url, String user, String password) throws Exception {

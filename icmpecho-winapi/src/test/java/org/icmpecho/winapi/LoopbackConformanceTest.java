@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.icmpecho.leakguard.LeakGuard;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,9 @@ import org.junit.jupiter.api.Timeout;
  * mechanics and in {@link NamespaceStatusTest} for the timeout status. Each test notes its case numbers.
  */
 @Timeout(60)
+@LeakGuard.Keeps(fds = "socket", nativeBytes = 1 << 20,
+    because = "the shared client keeps a socket per source address asked for (127.0.0.1, ::1 here) for the life of"
+        + " the process, as it keeps its default sockets")
 class LoopbackConformanceTest {
   private static final MemorySegment NULL = MemorySegment.NULL;
   private static final int S = (int) ICMP_ECHO_REPLY.sizeof();

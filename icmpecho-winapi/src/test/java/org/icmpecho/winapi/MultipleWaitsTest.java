@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.icmpecho.leakguard.LeakGuard;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -23,6 +24,9 @@ import org.junit.jupiter.api.Timeout;
  * API-CONTRACT §2.1 pins them (what multi-target Windows code and .NET's {@code Ping} use).
  */
 @Timeout(30)
+@LeakGuard.Keeps(threads = "icmpecho-wait-callback",
+    because = "RegisterWaitForSingleObject's callbacks run on a shared pool whose idle threads end after 60 s, as"
+        + " Windows' thread pool keeps its workers")
 class MultipleWaitsTest {
   private static final MemorySegment NULL = MemorySegment.NULL;
   private Arena arena;

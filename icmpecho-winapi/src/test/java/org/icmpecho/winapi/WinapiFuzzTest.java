@@ -22,6 +22,7 @@ import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import org.icmpecho.leakguard.LeakGuard;
 
 /**
  * Fuzz targets for the faithful layer (Jazzer; regression mode in the normal run, {@code bench/fuzz} for long runs):
@@ -29,6 +30,8 @@ import java.util.List;
  * segments of any size, and {@code inet_addr} against the C library's own {@code inet_addr} (the BSD parser that
  * Windows' follows) for ASCII strings.
  */
+@LeakGuard.Keeps(nativeBytes = 1 << 20,
+    because = "Jazzer allocates its coverage counters once per JVM (about 260 KB), at the first fuzz test")
 class WinapiFuzzTest {
   private static final MethodHandle LIBC_INET_ADDR = Linker.nativeLinker().downcallHandle(
       Linker.nativeLinker().defaultLookup().find("inet_addr").orElseThrow(), FunctionDescriptor.of(JAVA_INT, ADDRESS));

@@ -14,6 +14,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.Arrays;
 import org.icmpecho.IpOptions;
+import org.icmpecho.leakguard.LeakGuard;
 
 /**
  * Fuzz targets for the codec (Jazzer). In the normal test run (regression mode) each runs its committed seeds from
@@ -21,6 +22,8 @@ import org.icmpecho.IpOptions;
  * ({@code JAZZER_FUZZ=1}). The oracle is the codec's contract: never throw, leave the packet alone when the input is
  * not relevant, keep every range it reports inside the array, and read well-formed packets exactly.
  */
+@LeakGuard.Keeps(nativeBytes = 1 << 20,
+    because = "Jazzer allocates its coverage counters once per JVM (about 260 KB), at the first fuzz test")
 class IcmpCodecFuzzTest {
 
   /** Any bytes, at any offset and length, through every parser. */
