@@ -110,9 +110,17 @@ final class Exchange {
       status = cs.channel.send(o, p.targetRef(), p.address4(), p.sequence, payload, r.payloadSize());
     }
     if (status == Channel.BUFFER_FULL) {
-      // The socket's send buffer is full: not this echo's fault. Keep it and try again after the next poll.
+      // The socket's send buffer is full: not this echo's fault. Keep it and try again after the next poll, for as
+      // long as its timeout: a queue that drops every packet (ENOBUFS, say a one-packet qdisc) never makes room.
       InFlightTable.release(cs, p.sequence, ChannelState.EMPTY);
       p.channel = null;
+      if (p.deadline != 0 && sendClock - p.deadline >= 0) {
+        sendFailures++;
+        finish(p, new EchoResult.SendFailed(p.request(), StatusMap.localErrno("ENOBUFS"), "ENOBUFS",
+            "No buffer space available (no room to send for the echo's whole timeout)", p.sequence));
+        return;
+      }
+      if (p.deadline == 0) p.deadline = sendClock + Matcher.saturatedNanos(r.timeout());
       inFlight--;
       deferred.addLast(p);
       return;
