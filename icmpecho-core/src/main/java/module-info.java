@@ -4,8 +4,9 @@
  */
 module org.icmpecho.core {
   exports org.icmpecho;
-  exports org.icmpecho.internal to org.icmpecho.testkit;
-  exports org.icmpecho.internal.packet to org.icmpecho.testkit;
   exports org.icmpecho.internal.linux to org.icmpecho.testkit;
-  exports org.icmpecho.internal.transport to org.icmpecho.testkit;
+  // The bench's one hook: the transport seam (with its packet type) and InternalAccess to plug a transport in.
+  exports org.icmpecho.internal to org.icmpecho.testkit, org.icmpecho.bench;
+  exports org.icmpecho.internal.packet to org.icmpecho.testkit, org.icmpecho.bench;
+  exports org.icmpecho.internal.transport to org.icmpecho.testkit, org.icmpecho.bench;
 }

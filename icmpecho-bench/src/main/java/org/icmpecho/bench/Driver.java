@@ -22,7 +22,7 @@ import org.icmpecho.EchoResult;
 import org.icmpecho.IcmpClient;
 import org.icmpecho.IpStatus;
 import org.icmpecho.SocketMode;
-import org.icmpecho.internal.linux.LinuxTransport;
+import org.icmpecho.internal.InternalAccess;
 import org.icmpecho.internal.packet.Packet;
 import org.icmpecho.internal.transport.Channel;
 import org.icmpecho.internal.transport.ChannelKey;
@@ -309,7 +309,7 @@ public final class Driver {
     double seconds = d(o, "seconds", 3);
     long max = Long.parseLong(s(o, "max", "2000000"));
     EchoRequest req = requests(o, 1)[0];
-    Channel ch = LinuxTransport.INSTANCE.open(new ChannelKey(false, null, null, 0),
+    Channel ch = InternalAccess.systemTransport().open(new ChannelKey(false, null, null, 0),
         SocketKind.valueOf(s(o, "mode", "auto").toUpperCase(Locale.ROOT)), 4 << 20);
     byte[] payload = new byte[req.payloadSize()];
     for (int k = 0; k < payload.length; k++) payload[k] = (byte) k;

@@ -3,11 +3,13 @@ package org.icmpecho.internal;
 import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 import org.icmpecho.IcmpClient;
+import org.icmpecho.internal.linux.LinuxTransport;
+import org.icmpecho.internal.transport.TransportFactory;
 
 /**
  * Lets the project's own modules (the test lab) set {@link EngineConfig} fields that the public builder does not
  * offer, such as a fake transport or code run first on the I/O thread. Exported only to {@code
- * org.icmpecho.testkit}.
+ * org.icmpecho.testkit} and {@code org.icmpecho.bench}.
  */
 public final class InternalAccess {
   private static volatile BiConsumer<IcmpClient.Builder, UnaryOperator<EngineConfig>> configurer;
@@ -34,6 +36,11 @@ public final class InternalAccess {
   public static Object engine(IcmpClient client) {
     if (engines == null) IcmpClient.newBuilder();
     return engines.apply(client);
+  }
+
+  /** The transport a client uses when none is configured (Linux sockets): for the bench's floor measurement. */
+  public static TransportFactory systemTransport() {
+    return LinuxTransport.INSTANCE;
   }
 
   /** Called once by {@link IcmpClient}'s static initialiser. */

@@ -2,11 +2,7 @@ package org.icmpecho.internal;
 
 /**
  * Initialises, when a socket first opens, the classes that the first echo and the first answer would otherwise
- * initialise. The reason is the JIT, not the initialisation itself: with the launcher's AOT cache (JDK 25,
- * {@code -XX:+AOTCompileEagerly}) a method that was compiled in training is queued for compilation as soon as every
- * class it was compiled against is initialised. The receive path depends on the result records and the packet
- * codec, which the first answer used to initialise, so a cold sweep ran its first tens of milliseconds interpreted
- * behind a compile queue it only then joined. Without an AOT cache this costs a few class initialisations, once.
+ * initialise, so that the launcher's AOT-compiled echo path is usable from the first echo (ENGINE-NOTES §11).
  */
 public final class Preload {
   private Preload() {}

@@ -53,8 +53,8 @@ final class LinuxChannel implements Channel {
   /** The packet being written or parsed; grows to the largest seen (most never pass 64 bytes). */
   private byte[] scratch = new byte[256];
   /**
-   * {@link #scratch} as a segment, for copies to and from native memory: the segment-to-segment copy spares the
-   * array overload's per-call type switch and reflective array length, which C1 (the CLI's compiler) calls out for.
+   * {@link #scratch} as a segment, for copies to and from native memory: segment-to-segment copies are the cheap
+   * ones in a short-lived JVM (ENGINE-NOTES §11).
    */
   private MemorySegment scratchSegment = MemorySegment.ofArray(scratch);
 
@@ -142,8 +142,7 @@ final class LinuxChannel implements Channel {
    * Heap copies for the receive path. The mmsghdr array as set up (pointers and buffer sizes) is kept as an image,
    * so the headers a receive changed are restored with one copy; after a receive, its headers and sender addresses
    * are copied out in one go and parsed with plain array reads. Per answer that leaves two native copies (packet and
-   * control data) instead of a dozen native reads and writes and a slice, which is what a short-lived JVM's C1 code
-   * pays most for (each access calls through the segment classes).
+   * control data) instead of a dozen native reads and writes and a slice (why: ENGINE-NOTES §11).
    */
   private static final int MMSG = (int) Layouts.MMSGHDR.byteSize();
   /** Offset of msg_len in struct mmsghdr (after the 56-byte msghdr). */
@@ -357,9 +356,8 @@ final class LinuxChannel implements Channel {
       sendNameTarget = null;
     }
     if (!plain(options)) return sendWithOptions(options, len, nameLen);
-    // Nothing per message: sendto spares the kernel copying and checking a msghdr and its iovec. (The common case
-    // is kept apart from the options so that the JIT compiles it small and early: a short-lived CLI runs it
-    // interpreted until then.)
+    // Nothing per message: sendto spares the kernel copying and checking a msghdr and its iovec. Kept apart from the
+    // options so that it compiles small and early (ENGINE-NOTES §11).
     lastSendTime = rttClockNow();
     long r = LibC.sendto(errno, fd, sendBuf, len, 0, sendName, nameLen);
     return r < 0 ? sendFailure() : SENT;
@@ -460,9 +458,7 @@ final class LinuxChannel implements Channel {
 
   @Override
   public int receive(PacketSink sink, int max, boolean errorQueue) throws TransportException {
-    // The work is in per-batch methods: this one runs once per wake-up of the I/O loop, too seldom to be compiled
-    // during a short-lived CLI's sweep, so its own loop must stay trivial (it ran interpreted through a whole /16 and
-    // was compiled, twice, at the end).
+    // The work is in per-batch methods: this one runs too seldom to compile early (ENGINE-NOTES §11).
     int total = 0;
     if (errorQueue) {
       total += drainErrorQueue(sink);
@@ -553,8 +549,8 @@ final class LinuxChannel implements Channel {
 
   /**
    * Reads the control messages of one received message into {@code p}; returns the offset of RECVERR data in
-   * {@code seg} (and, less {@code base}, in {@link #control}, where the messages are left). They are copied to the heap in one go and parsed there: a dozen native reads per answer cost far
-   * more in the interpreter and in C1's compile time (a short-lived CLI has both) than plain array reads.
+   * {@code seg} (and, less {@code base}, in {@link #control}, where the messages are left). They are copied to the
+   * heap in one go and parsed there, with plain array reads (ENGINE-NOTES §11).
    */
   private long readControl(MemorySegment seg, long base, long controlLen, Packet p, long[] recvErr) {
     int len = (int) Math.min(controlLen, control.length);
