@@ -51,6 +51,14 @@ final class Fping {
   }
 
   private static int probe(FpingOptions o, PrintWriter out, PrintWriter err, Env env) throws InterruptedException {
+    // fping binds its sockets to -I's interface while it reads the options, and to -S's address once it has its
+    // targets; here the engine does that per echo, so the same failures are found first, in fping's words (not inside
+    // another namespace, whose interfaces and addresses are not ours to look at)
+    if (o.iface != null && o.netns == null && !localInterface(o.iface)) {
+      err.println("binding to specific interface (SO_BINTODEVICE): No such device");
+      err.flush();
+      return 1;
+    }
     List<String> names = new ArrayList<>();
     List<String> ops = o.operands;
     String file = o.file;
@@ -77,6 +85,13 @@ final class Fping {
     for (String n : names) add(o, env.resolver(), n, hosts, noAddress, err);
     err.flush();
     if (hosts.isEmpty()) return noAddress[0] > 0 ? 2 : 1;
+    for (InetAddress src : new InetAddress[] {o.src4, o.src6}) {
+      if (src != null && o.netns == null && !localAddress(src)) {
+        err.println(o.prog + ": cannot bind source address : Cannot assign requested address");
+        err.flush();
+        return 4;
+      }
+    }
 
     boolean v4 = false, v6 = false;
     for (FpingLoop.Host h : hosts) {
@@ -161,6 +176,22 @@ final class Fping {
       String chart = o.netdata ? name.replaceAll("[^A-Za-z0-9]", "_") : name;
       hosts.add(new FpingLoop.Host(label, chart, a));
       if (hosts.size() > Targets.MAX) throw new CliException(1, "more than " + Targets.MAX + " targets", false);
+    }
+  }
+
+  private static boolean localInterface(String name) {
+    try {
+      return java.net.NetworkInterface.getByName(name) != null;
+    } catch (java.net.SocketException e) {
+      return true; // cannot tell: let the engine's send report it
+    }
+  }
+
+  private static boolean localAddress(InetAddress a) {
+    try {
+      return a.isAnyLocalAddress() || java.net.NetworkInterface.getByInetAddress(a) != null;
+    } catch (java.net.SocketException e) {
+      return true;
     }
   }
 

@@ -31,7 +31,9 @@ class FpingSideBySideTest {
       "-g 127.0.0.1 127.0.0.5", "-g 127.0.0.1/30", "-H 1 127.0.0.1", "-M 127.0.0.1", "-O 2 127.0.0.1",
       "-S 127.0.0.1 127.0.0.1", "-s 127.0.0.1", "-x 1 127.0.0.1", "-i 5 127.0.0.1 127.0.0.2 127.0.0.3",
       "-c 2 -p 20 127.0.0.1 localhost", "-C 2 -p 20 127.0.0.1 ::1", "-q -c 2 -p 20 127.0.0.1", "-D -c 1 127.0.0.1",
-      "-q -R -c 2 -p 20 ::1", "--count=2 --period=20 --quiet 127.0.0.1", "127.0.0.1 -c1 -q", "-- -c1"
+      "-q -R -c 2 -p 20 ::1", "--count=2 --period=20 --quiet 127.0.0.1", "127.0.0.1 -c1 -q", "-- -c1",
+      "-I nosuchif0 127.0.0.1", "-S 10.9.9.9 127.0.0.1", "-I lo 127.0.0.1", "-n 127.0.0.1", "-d -A 127.0.0.1",
+      "-c1 -b 0 127.0.0.1", "-A -m localhost", "-c 1 -q -x 1 127.0.0.1"
   })
   void sameAsDebianFping(String line) throws Exception {
     assertTrue(Files.isExecutable(FPING), "Debian's fping is the reference: apt-get install fping (run-tests does)");
