@@ -14,6 +14,9 @@ package org.icmpecho;
  * @param corrupted matched replies whose payload differed from what was sent
  * @param badChecksum packets dropped for a wrong ICMP checksum
  * @param inFlight requests submitted and not yet completed
+ * @param receiveDrops packets the kernel dropped for this client's open sockets, nearly always because a receive
+ *     queue was full (Linux {@code SO_MEMINFO}): answers lost before the engine could read them, whose echoes then
+ *     end as timeouts; a larger {@link IcmpClient.Builder#receiveBufferSize} or fewer echoes in flight avoid them
  */
 public record ClientStats(
     long sent,
@@ -26,4 +29,12 @@ public record ClientStats(
     long foreign,
     long corrupted,
     long badChecksum,
-    long inFlight) {}
+    long inFlight,
+    long receiveDrops) {
+
+  /** Counters without the receive drops (the record before they were counted). */
+  public ClientStats(long sent, long replies, long errors, long timeouts, long sendFailures, long duplicates, long late,
+      long foreign, long corrupted, long badChecksum, long inFlight) {
+    this(sent, replies, errors, timeouts, sendFailures, duplicates, late, foreign, corrupted, badChecksum, inFlight, 0);
+  }
+}

@@ -106,7 +106,7 @@ public final class Engine {
   /** Every caller loop handed out and not yet closed; guarded by itself. */
   private final java.util.List<CallerSlot> callerLoops = new java.util.ArrayList<>();
   /** Counters of caller loops already closed, so that {@link #stats()} never goes backwards; guarded by callerLoops. */
-  private final long[] retiredCallerCounts = new long[11];
+  private final long[] retiredCallerCounts = new long[12];
   /** Per family: true once the family resolved to raw sockets, which caller loops do not use. */
   private final boolean[] noCallerSocket = new boolean[2];
   /** The client's payload cookie, shared by its I/O loops and caller loops. */
@@ -318,7 +318,7 @@ public final class Engine {
   }
 
   public ClientStats stats() {
-    long[] sum = new long[11];
+    long[] sum = new long[12];
     for (IoThread l : loops) {
       ClientStats s;
       if (l.terminated) {
@@ -341,12 +341,13 @@ public final class Engine {
       for (int i = 0; i < sum.length; i++) sum[i] += retiredCallerCounts[i];
       for (CallerSlot c : callerLoops) addCounts(sum, c.loop().snapshot());
     }
-    return new ClientStats(sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7], sum[8], sum[9], sum[10]);
+    return new ClientStats(sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7], sum[8], sum[9], sum[10],
+        sum[11]);
   }
 
   private static void addCounts(long[] sum, ClientStats s) {
     long[] v = {s.sent(), s.replies(), s.errors(), s.timeouts(), s.sendFailures(), s.duplicates(), s.late(),
-        s.foreign(), s.corrupted(), s.badChecksum(), s.inFlight()};
+        s.foreign(), s.corrupted(), s.badChecksum(), s.inFlight(), s.receiveDrops()};
     for (int i = 0; i < v.length; i++) sum[i] += v[i];
   }
 

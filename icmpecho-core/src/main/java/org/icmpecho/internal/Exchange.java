@@ -436,7 +436,9 @@ final class Exchange {
   }
 
   ClientStats snapshot() {
+    long drops = 0;
+    for (int i = 0, n = table.size(); i < n; i++) drops += table.get(i).channel.receiveDrops();
     return new ClientStats(sent, replies, errors, timeouts, sendFailures, duplicates, late, foreign, corrupted,
-        badChecksum, inFlight);
+        badChecksum, inFlight, drops);
   }
 }

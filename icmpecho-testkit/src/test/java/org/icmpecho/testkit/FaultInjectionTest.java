@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Faults injected under running echoes, each ending in results, never in a hang (every test is bounded): the
  * client's namespace deleted with echoes in flight, its interface taken down and up, a blackhole route added and
- * removed, a one-packet queue that refuses sends ({@code ENOBUFS}), and the process's descriptor limit reached.
+ * removed, a one-packet queue that refuses sends ({@code ENOBUFS}), a tiny receive buffer (drops counted in {@link
+ * org.icmpecho.ClientStats#receiveDrops()}), and the process's descriptor limit reached.
  */
 @NetNs
 class FaultInjectionTest {
@@ -96,11 +97,9 @@ class FaultInjectionTest {
   @Test
   void aOnePacketQueueThatRefusesSends(NetLab lab) throws Exception {
     Topology t = lab.chain(1);
-    String dev = "v-" + t.router(1).role();
-    // A token bucket of 8 kbit/s holding one byte: the kernel drops nearly every packet, and with IP_RECVERR sendmsg
-    // says so (ENOBUFS). The engine waits for room as for a full send buffer, but not beyond the echo's timeout.
+    // The engine waits for room as for a full send buffer, but not beyond the echo's timeout.
     Map<String, Integer> outcomes = run(t, i -> {
-      if (i == 100) t.clientNode().exec("tc", "qdisc", "add", "dev", dev, "root", "tbf", "rate", "8kbit", "burst", "1540", "limit", "1");
+      if (i == 100) onePacketQueue(t, true);
     });
     assertTrue(outcomes.keySet().stream().noneMatch(k -> k.startsWith("late") && k.endsWith("Reply")), outcomes::toString);
   }
@@ -108,12 +107,39 @@ class FaultInjectionTest {
   @Test
   void aOnePacketQueueForAWhile(NetLab lab) throws Exception {
     Topology t = lab.chain(1);
-    String dev = "v-" + t.router(1).role();
     Map<String, Integer> outcomes = run(t, i -> {
-      if (i == 100) t.clientNode().exec("tc", "qdisc", "add", "dev", dev, "root", "tbf", "rate", "8kbit", "burst", "1540", "limit", "1");
-      if (i == 200) t.clientNode().exec("tc", "qdisc", "del", "dev", dev, "root");
+      if (i == 100 || i == 200) onePacketQueue(t, i == 100);
     });
     assertTrue(outcomes.getOrDefault("late Reply", 0) > 0, "answers again without the queue: " + outcomes);
+  }
+
+  @Test
+  void aTinyReceiveBufferDropsAnswersAndSaysSo(NetLab lab) throws Exception {
+    Topology t = lab.chain(1);
+    IcmpClient c = lab.register(t.clientBuilder(ClientAccess.DATAGRAM).receiveBufferSize(4096).build());
+    InetAddress flood = t.responderAddress(StandardProtocolFamily.INET, 1);
+    t.responder().script(flood, ResponderEffect.duplicate(200)); // 201 answers per echo, back to back
+    assertInstanceOf(EchoResult.Reply.class, c.echo(EchoRequest.of(t.target(StandardProtocolFamily.INET))));
+    List<CompletableFuture<EchoResult>> fs = new ArrayList<>();
+    for (int i = 0; i < 20; i++) fs.add(c.echoAsync(EchoRequest.to(flood).timeout(TIMEOUT).build(), d -> {}));
+    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+      for (CompletableFuture<EchoResult> f : fs) f.get(); // each ends (a reply, or a timeout if its answers drowned)
+    });
+    var stats = c.stats();
+    System.out.println("tiny receive buffer: " + stats);
+    // Some 4,000 answers into a queue of a few packets: the kernel drops most, and the count says so.
+    assertTrue(stats.receiveDrops() > 0, stats::toString);
+    assertTrue(stats.duplicates() + stats.replies() + stats.receiveDrops() <= 20 * 201 + 1, stats::toString);
+  }
+
+  /**
+   * A token bucket of 8 kbit/s holding one byte on the client's link (on), or none (off): the kernel drops nearly every
+   * packet, and with IP_RECVERR sendmsg says so (ENOBUFS).
+   */
+  private static void onePacketQueue(Topology t, boolean on) {
+    String dev = "v-" + t.router(1).role();
+    if (on) t.clientNode().exec("tc", "qdisc", "add", "dev", dev, "root", "tbf", "rate", "8kbit", "burst", "1540", "limit", "1");
+    else t.clientNode().exec("tc", "qdisc", "del", "dev", dev, "root");
   }
 
   /**

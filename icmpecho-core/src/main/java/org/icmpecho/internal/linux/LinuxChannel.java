@@ -661,8 +661,31 @@ final class LinuxChannel implements Channel {
     return Errno.message(code);
   }
 
+  private final MemorySegment meminfo = arena.allocate(Sys.SK_MEMINFO_DROPS * 4L + 4 + 64, 4); // room for newer kernels
+  private final MemorySegment meminfoLen = arena.allocate(JAVA_INT);
+  private final MemorySegment meminfoErrno = Native.allocateErrno(arena); // stats may be asked from another thread
+  /** The drop count last read; what a closed socket reports (its descriptor number may belong to another by now). */
+  private long receiveDrops;
+  private volatile boolean closed;
+
+  /** The kernel's own count ({@code SO_MEMINFO}), exact when asked: by the owning loop, as the stats are taken. */
+  @Override
+  public synchronized long receiveDrops() {
+    if (closed) return receiveDrops;
+    meminfoLen.set(JAVA_INT, 0, (int) meminfo.byteSize());
+    if (LibC.getsockopt(meminfoErrno, fd, Sys.SOL_SOCKET, Sys.SO_MEMINFO, meminfo, meminfoLen) == 0
+        && meminfoLen.get(JAVA_INT, 0) > Sys.SK_MEMINFO_DROPS * 4) {
+      receiveDrops = Integer.toUnsignedLong(meminfo.get(JAVA_INT, Sys.SK_MEMINFO_DROPS * 4L));
+    }
+    return receiveDrops;
+  }
+
   @Override
   public void close() {
+    synchronized (this) {
+      receiveDrops();
+      closed = true;
+    }
     LibC.close(fd);
     arena.close();
   }

@@ -24,6 +24,10 @@ public final class Sys {
   public static final int SO_RCVBUFFORCE = 33;
   public static final int SO_TIMESTAMPNS = 35;
   public static final int SCM_TIMESTAMPNS = SO_TIMESTAMPNS;
+  /** {@code getsockopt}: the socket's memory counters, {@code u32[SK_MEMINFO_VARS]}. */
+  public static final int SO_MEMINFO = 55;
+  /** Index in {@link #SO_MEMINFO}'s array: packets dropped (full receive queue, filters). */
+  public static final int SK_MEMINFO_DROPS = 8;
 
   public static final int IP_TOS = 1;
   public static final int IP_TTL = 2;

@@ -46,6 +46,14 @@ public interface Channel extends AutoCloseable {
    */
   boolean reportsFailureDetail(int code);
 
+  /**
+   * Packets the platform dropped for this socket because its receive queue was full (answers lost, not late), as last
+   * reported; 0 where the platform does not say.
+   */
+  default long receiveDrops() {
+    return 0;
+  }
+
   /** The RTT-clock time (ns) taken right before the last {@link #send}. */
   long lastSendTime();
 
