@@ -4,9 +4,7 @@ import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsServer;
-import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -18,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.ToLongFunction;
-import org.icmpecho.ClientStats;
 import org.icmpecho.IcmpClient;
 import org.icmpecho.exporter.ExporterConfig.ProbeModule;
 
@@ -50,7 +46,7 @@ final class Exporter implements AutoCloseable {
         .help("Blackbox exporter config loaded successfully.").register(registry);
     reloadTime = Gauge.builder().name("smokeping_prober_config_last_reload_success_timestamp_seconds")
         .help("Timestamp of the last successful configuration reload.").register(registry);
-    engineMetrics();
+    registry.register(new EngineMetrics(client, probing::size));
     JvmMetrics.builder().register(registry);
   }
 
@@ -124,7 +120,15 @@ final class Exporter implements AutoCloseable {
     }
     server.setExecutor(httpThreads);
     List<HttpContext> contexts = new ArrayList<>();
-    contexts.add(server.createContext(settings.telemetryPath(), new MetricsHandler(registry)));
+    MetricsHandler metrics = new MetricsHandler(registry);
+    contexts.add(server.createContext(settings.telemetryPath(), ex -> {
+      try {
+        metrics.handle(ex);
+      } catch (IOException e) { // the scraper went away (its scrape timeout): one line, not a stack trace
+        log.debug("Scrape aborted by the client", "client", ex.getRemoteAddress().getAddress().getHostAddress(), "err", e.toString());
+        ex.close();
+      }
+    }));
     contexts.add(server.createContext("/probe", new ProbeHandler(client, () -> modules, settings.allowed(),
         new RateLimiter(settings.probeRate()), settings.timeoutOffset(), log)));
     contexts.add(server.createContext("/-/healthy", ex -> answer(ex, 200, "Healthy")));
@@ -174,28 +178,6 @@ final class Exporter implements AutoCloseable {
       ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
       Http.send(ex, 200, html.getBytes(StandardCharsets.UTF_8));
     }
-  }
-
-  private void engineMetrics() {
-    counter("icmpecho_engine_sent_total", "Echo requests handed to the kernel.", ClientStats::sent);
-    counter("icmpecho_engine_replies_total", "Echo replies attributed to a request (duplicates not included).", ClientStats::replies);
-    counter("icmpecho_engine_errors_total", "ICMP error answers attributed to a request.", ClientStats::errors);
-    counter("icmpecho_engine_timeouts_total", "Requests that timed out.", ClientStats::timeouts);
-    counter("icmpecho_engine_send_failures_total", "Requests the kernel refused to send.", ClientStats::sendFailures);
-    counter("icmpecho_engine_duplicates_total", "Further replies to an answered request.", ClientStats::duplicates);
-    counter("icmpecho_engine_late_total", "Answers to requests that had already timed out.", ClientStats::late);
-    counter("icmpecho_engine_foreign_total", "Packets that matched no request.", ClientStats::foreign);
-    counter("icmpecho_engine_corrupted_total", "Replies whose payload differed from what was sent.", ClientStats::corrupted);
-    counter("icmpecho_engine_bad_checksum_total", "Packets dropped for a wrong ICMP checksum.", ClientStats::badChecksum);
-    GaugeWithCallback.builder().name("icmpecho_engine_in_flight").help("Echo requests sent and not yet completed.")
-        .callback(cb -> cb.call(client.stats().inFlight())).register(registry);
-    GaugeWithCallback.builder().name("icmpecho_targets").help("Targets probed continuously by this exporter (its shard).")
-        .callback(cb -> cb.call(probing.size())).register(registry);
-  }
-
-  private void counter(String name, String help, ToLongFunction<ClientStats> value) {
-    CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.applyAsLong(client.stats())))
-        .register(registry);
   }
 
   @Override

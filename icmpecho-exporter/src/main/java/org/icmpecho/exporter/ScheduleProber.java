@@ -2,16 +2,26 @@ package org.icmpecho.exporter;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
 import org.icmpecho.IcmpClient;
 import org.icmpecho.PingSchedule;
 
 /**
- * {@link PeriodicProber} on the engine's scheduling primitive ({@link PingSchedule}): one unbounded schedule per run,
- * run by the client's I/O thread, so a target costs a few array slots, never a thread, a timer or a socket.
+ * {@link PeriodicProber} on the engine's scheduling primitive ({@link PingSchedule}), run by the client's I/O thread:
+ * a target costs a few array slots, never a thread, a timer or a socket.
+ *
+ * <p>The targets are cut into slots of {@link #SLOT} (a hundred per second at a 1 s period), one unbounded schedule
+ * each, started {@code SLOT} apart: every target still gets one echo per period and the period's load is spread
+ * evenly, but the I/O thread wakes once per slot for a batch instead of once per echo. Measured here on loopback
+ * (module README), one wake-up per echo cost several times the CPU of the echo itself.
  */
 final class ScheduleProber implements PeriodicProber {
+  static final Duration SLOT = Duration.ofMillis(10);
+
   private final IcmpClient client;
 
   ScheduleProber(IcmpClient client) {
@@ -21,50 +31,82 @@ final class ScheduleProber implements PeriodicProber {
   @Override
   public Run start(List<EchoRequest> requests, Duration period, Listener listener) {
     int n = requests.size();
-    if (n == 0) {
-      return new Run() {
-        @Override
-        public long sent(int target) {
-          throw new IndexOutOfBoundsException(target);
-        }
-
-        @Override
-        public void stop() {}
-      };
-    }
+    int slots = (int) Math.max(1, Math.min(n, period.toNanos() / SLOT.toNanos()));
     long timeout = requests.stream().mapToLong(r -> r.timeout().toNanos()).max().orElse(0);
     long periods = timeout / period.toNanos() + 2; // echoes of one target that can be in flight at once
-    PingSchedule schedule = client.schedule(PingSchedule.of(requests)
-        .count(0)
-        .period(period)
-        // the first round spreads the targets over the period; the gap is a little shorter than period / n so
-        // that a stall is caught up rather than stretching every target's period
-        .interval(period.dividedBy(n + n / 8 + 1))
-        .maxInFlight((int) Math.min(Integer.MAX_VALUE, n * periods))
-        .listener(new PingSchedule.Listener() {
-          @Override
-          public void onResult(int target, long probe, EchoResult result) {
-            listener.outcome(target, result);
-          }
+    Slot[] all = new Slot[slots];
+    for (int s = 0; s < slots; s++) {
+      int from = (int) ((long) n * s / slots), to = (int) ((long) n * (s + 1) / slots);
+      PingSchedule.Builder b = PingSchedule.of(requests.subList(from, to))
+          .count(0)
+          .period(period)
+          .maxInFlight((int) Math.min(Integer.MAX_VALUE, (to - from) * periods))
+          .listener(new PingSchedule.Listener() {
+            @Override
+            public void onResult(int target, long probe, EchoResult result) {
+              listener.outcome(from + target, result);
+            }
 
-          @Override
-          public void onDuplicate(int target, long probe, EchoResult.Reply reply) {
-            listener.duplicate(target, reply);
-          }
-        }));
-    return new Run() {
-      @Override
-      public long sent(int target) {
-        return schedule.sent(target);
-      }
+            @Override
+            public void onDuplicate(int target, long probe, EchoResult.Reply reply) {
+              listener.duplicate(from + target, reply);
+            }
+          });
+      all[s] = new Slot(from, b);
+      long offset = period.toNanos() * s / slots;
+      CompletableFuture.runAsync(all[s]::begin, CompletableFuture.delayedExecutor(offset, TimeUnit.NANOSECONDS));
+    }
+    return new SlotRun(all, n);
+  }
 
-      @Override
-      public void stop() {
-        // nothing more is sent; echoes in flight still report (a reload must not turn them into losses), then the
-        // schedule is closed, which also ends its duplicate reports
-        for (int i = 0; i < n; i++) schedule.stop(i);
-        schedule.done().whenComplete((v, e) -> schedule.close());
+  /** One slot's targets: a schedule, once its start time has come. */
+  private final class Slot {
+    final int from;
+    private PingSchedule.Builder builder;
+    private PingSchedule schedule;
+    private boolean stopped;
+
+    Slot(int from, PingSchedule.Builder builder) {
+      this.from = from;
+      this.builder = builder;
+    }
+
+    synchronized void begin() {
+      if (stopped) return;
+      schedule = client.schedule(builder);
+      builder = null;
+    }
+
+    synchronized long sent(int local) {
+      return schedule == null ? 0 : schedule.sent(local);
+    }
+
+    /** Nothing more is sent; echoes in flight still report (a reload must not turn them into losses). */
+    synchronized void stop() {
+      stopped = true;
+      if (schedule == null) return;
+      PingSchedule s = schedule;
+      for (int i = 0; i < s.size(); i++) s.stop(i);
+      s.done().whenComplete((v, e) -> s.close()); // close also ends its duplicate reports
+    }
+  }
+
+  private record SlotRun(Slot[] slots, int n) implements Run {
+    @Override
+    public long sent(int target) {
+      Objects.checkIndex(target, n);
+      int lo = 0, hi = slots.length - 1; // the last slot starting at or before target
+      while (lo < hi) {
+        int mid = (lo + hi + 1) >>> 1;
+        if (slots[mid].from <= target) lo = mid;
+        else hi = mid - 1;
       }
-    };
+      return slots[lo].sent(target - slots[lo].from);
+    }
+
+    @Override
+    public void stop() {
+      for (Slot s : slots) s.stop();
+    }
   }
 }

@@ -34,6 +34,33 @@ class ExporterHttpTest {
   }
 
   @Test
+  void everyTargetOfABlockGetsOneEchoPerInterval() throws Exception {
+    try (Running r = Running.start("-i", "200ms", "127.4.0.0/24")) { // 254 targets in 20 slots of the interval
+      long start = System.nanoTime();
+      String m = r.get("/metrics").body();
+      for (long end = start + 20_000_000_000L; System.nanoTime() < end; m = r.get("/metrics").body()) {
+        if (min(m, "smokeping_requests_total{") >= 3) break;
+        Thread.sleep(100);
+      }
+      double elapsedIntervals = (System.nanoTime() - start) / 200e6;
+      assertTrue(min(m, "smokeping_requests_total{") >= 3, "every target sent to: " + m);
+      assertTrue(max(m, "smokeping_requests_total{") <= elapsedIntervals + 2, "no target more than once per interval: " + m);
+      assertTrue(min(m, "smokeping_response_duration_seconds_count{") >= 2, "every target answered: " + m);
+      assertEquals(254, Running.value(m, "icmpecho_targets"));
+    }
+  }
+
+  private static double min(String metrics, String prefix) {
+    return metrics.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .min().orElse(Double.NaN);
+  }
+
+  private static double max(String metrics, String prefix) {
+    return metrics.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .max().orElse(Double.NaN);
+  }
+
+  @Test
   void probeAnswersAsBlackbox() throws Exception {
     try (Running r = Running.start("127.0.0.1")) {
       HttpResponse<String> p = r.get("/probe?target=127.0.0.1&module=icmp");

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PrometheusShardingTest {
   private static final int TARGETS = 1000;
   private static final int HASH_STRINGS = 10_000;
+  private static final int PROBE_TARGETS = 60;
 
   @TempDir Path dir;
 
@@ -61,6 +62,7 @@ class PrometheusShardingTest {
     Files.write(dir.resolve("hosts.txt"), hosts);
     Files.writeString(dir.resolve("exporter.yml"), "targets:\n- files: [hosts.txt]\n  interval: 1s\n");
     List<String> strings = hashStrings();
+    List<String> probeTargets = hosts.subList(0, PROBE_TARGETS);
     StringBuilder exposition = new StringBuilder("# TYPE hashmod_probe gauge\n");
     for (String s : strings) exposition.append("hashmod_probe{host=\"").append(s).append("\"} 1\n");
     Files.writeString(dir.resolve("strings.prom"), exposition);
@@ -70,8 +72,11 @@ class PrometheusShardingTest {
           scrape_timeout: 1s
         scrape_configs:
         - job_name: smokeping
+          scrape_interval: 2s        # a scrape of 500 targets' histograms can take over 1 s on a loaded machine
+          scrape_timeout: 2s
           static_configs:
           - targets: ['127.0.0.1:9374', '127.0.0.1:9375']
+        %s
         - job_name: strings
           static_configs:
           - targets: ['127.0.0.1:9376']
@@ -84,7 +89,14 @@ class PrometheusShardingTest {
             modulus: 7
             target_label: shard7
             action: hashmod
-        """);
+        """.formatted(blackboxJob(probeTargets, 0)));
+    Files.writeString(dir.resolve("prometheus-b.yml"), """
+        global:
+          scrape_interval: 1s
+          scrape_timeout: 1s
+        scrape_configs:
+        %s
+        """.formatted(blackboxJob(probeTargets, 1)));
 
     Process shard0 = java(ns, "org.icmpecho.exporter.ExporterCommand", "--config.file", dir.resolve("exporter.yml").toString(),
         "--shard", "0/2", "--web.listen-address", "127.0.0.1:9374");
@@ -93,6 +105,8 @@ class PrometheusShardingTest {
     java(ns, "org.icmpecho.exporter.StaticMetrics", dir.resolve("strings.prom").toString(), "9376");
     start(ns, "prometheus", List.of("prometheus", "--config.file=" + dir.resolve("prometheus.yml"),
         "--storage.tsdb.path=" + dir.resolve("tsdb"), "--web.listen-address=127.0.0.1:9090", "--log.level=warn"));
+    start(ns, "prometheus-b", List.of("prometheus", "--config.file=" + dir.resolve("prometheus-b.yml"),
+        "--storage.tsdb.path=" + dir.resolve("tsdb-b"), "--web.listen-address=127.0.0.1:9091", "--log.level=warn"));
 
     // every target exactly once, with requests sent, split between the two exporters
     awaitQuery(ns, "count(smokeping_requests_total > 0)", TARGETS, 45);
@@ -113,6 +127,15 @@ class PrometheusShardingTest {
       assertEquals(0, differ, "strings whose shard differs from Prometheus' hashmod modulo " + m);
     }
 
+    // blackbox mode behind two Prometheus servers that split the targets with hashmod: no overlap, nothing missing
+    for (int k = 0; k < 2; k++) {
+      int residue = k;
+      List<String> mine = probeTargets.stream().filter(h -> Hashmod.of(h, 2) == residue).sorted().toList();
+      awaitQuery(ns, 9090 + k, "count(probe_success == 1)", mine.size(), 20);
+      Map<String, String> probed = labels(query(ns, 9090 + k, "probe_success"), "instance", "job");
+      assertEquals(mine, probed.keySet().stream().sorted().toList(), "the targets Prometheus " + k + " probed");
+    }
+
     // promtool check metrics on both kinds of output
     promtool(get(ns, 9374, "/metrics"));
     promtool(get(ns, 9375, "/metrics"));
@@ -128,6 +151,23 @@ class PrometheusShardingTest {
     } while (series != TARGETS - 10 && System.nanoTime() < deadline);
     assertEquals(TARGETS - 10, series, "series after SIGHUP");
     assertTrue(shard0.isAlive(), "the exporter lives on after SIGHUP");
+  }
+
+  /** A blackbox-style job over {@code targets}, keeping those whose hashmod (modulus 2) of the address is {@code residue}. */
+  private static String blackboxJob(List<String> targets, int residue) {
+    return """
+        - job_name: blackbox
+          metrics_path: /probe
+          params: {module: [icmp]}
+          static_configs:
+          - targets: [%s]
+          relabel_configs:
+          - {source_labels: [__address__], modulus: 2, target_label: __tmp_hash, action: hashmod}
+          - {source_labels: [__tmp_hash], regex: '%d', action: keep}
+          - {source_labels: [__address__], target_label: __param_target}
+          - {source_labels: [__param_target], target_label: instance}
+          - {target_label: __address__, replacement: '127.0.0.1:9374'}
+        """.formatted(String.join(", ", targets), residue).strip();
   }
 
   /** 10,000 host strings of the shapes people use: names, IPv4, IPv6, ports, non-ASCII. */
@@ -167,12 +207,16 @@ class PrometheusShardingTest {
   }
 
   private void awaitQuery(Node ns, String promql, double want, int seconds) throws Exception {
+    awaitQuery(ns, 9090, promql, want, seconds);
+  }
+
+  private void awaitQuery(Node ns, int port, String promql, double want, int seconds) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     double got = Double.NaN;
     IOException error = null;
     do {
       try {
-        got = scalar(ns, promql);
+        got = scalar(ns, port, promql);
         if (got == want) return;
       } catch (IOException e) {
         error = e; // Prometheus still starting
@@ -193,24 +237,39 @@ class PrometheusShardingTest {
 
   /** The single value of an instant query, or -1 for an empty result. */
   private double scalar(Node ns, String promql) throws Exception {
-    Matcher m = Pattern.compile("\"value\":\\[[0-9.]+,\"([^\"]+)\"\\]").matcher(query(ns, promql));
+    return scalar(ns, 9090, promql);
+  }
+
+  private double scalar(Node ns, int port, String promql) throws Exception {
+    Matcher m = Pattern.compile("\"value\":\\[[0-9.]+,\"([^\"]+)\"\\]").matcher(query(ns, port, promql));
     return m.find() ? Double.parseDouble(m.group(1)) : -1;
   }
 
   private String query(Node ns, String promql) throws Exception {
-    String body = get(ns, 9090, "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
-    if (!body.startsWith("{\"status\":\"success\"")) throw new AssertionError("query " + promql + ": " + body);
+    return query(ns, 9090, promql);
+  }
+
+  private String query(Node ns, int port, String promql) throws Exception {
+    String body = get(ns, port, "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+    if (!body.startsWith("{\"status\":\"success\"")) throw new IOException("query " + promql + ": " + body); // 503 while starting
     return body;
   }
 
   /** host label -> value of {@code label} of each series in a query's JSON answer. */
   private static Map<String, Integer> labels(String json, String label) {
     Map<String, Integer> out = new HashMap<>();
+    labels(json, "host", label).forEach((k, v) -> out.put(k, Integer.parseInt(v)));
+    return out;
+  }
+
+  /** {@code key} label -> {@code value} label of each series in a query's JSON answer. */
+  private static Map<String, String> labels(String json, String key, String value) {
+    Map<String, String> out = new HashMap<>();
     Matcher m = Pattern.compile("\"metric\":\\{([^}]*)\\}").matcher(json);
     while (m.find()) {
-      Matcher host = Pattern.compile("\"host\":\"([^\"]*)\"").matcher(m.group(1));
-      Matcher value = Pattern.compile("\"" + label + "\":\"(\\d+)\"").matcher(m.group(1));
-      if (host.find() && value.find()) out.put(host.group(1), Integer.parseInt(value.group(1)));
+      Matcher k = Pattern.compile("\"" + key + "\":\"([^\"]*)\"").matcher(m.group(1));
+      Matcher v = Pattern.compile("\"" + value + "\":\"([^\"]*)\"").matcher(m.group(1));
+      if (k.find() && v.find()) out.put(k.group(1), v.group(1));
     }
     return out;
   }
