@@ -8,10 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.icmpecho.leakguard.LeakGuard;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The exporter over HTTP on loopback: smokeping series, /probe answers and refusals, health, reload. */
+@LeakGuard.Keeps(nativeBytes = 1 << 20,
+    because = "the JDK caches a temporary direct buffer per carrier thread for socket writes (sun.nio.ch.Util), "
+        + "as large as the largest HTTP write so far; the exporter's HTTP server and the test's client both write")
 class ExporterHttpTest {
   private static final String REQ_1 = "smokeping_requests_total{host=\"127.0.0.1\",ip=\"127.0.0.1\"}";
 

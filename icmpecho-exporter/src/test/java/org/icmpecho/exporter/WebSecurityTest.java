@@ -26,6 +26,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
+import org.icmpecho.leakguard.LeakGuard;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --web.config.file} in exporter-toolkit format, with certificates the test makes with the JDK's keytool:
  * TLS, client certificates checked against a CA, bcrypt basic auth (wrong password 401), and clear config errors.
  */
+@LeakGuard.Keeps(nativeBytes = 1 << 20,
+    because = "the JDK caches a temporary direct buffer per carrier thread for socket writes (sun.nio.ch.Util), "
+        + "as large as the largest HTTP write so far; the exporter's HTTP server and the test's client both write")
 class WebSecurityTest {
   private static final char[] PASS = "changeit".toCharArray();
 
