@@ -26,6 +26,8 @@ record EngineMetrics(IcmpClient client, IntSupplier targets) implements MultiCol
         counter("icmpecho_engine_foreign", "Packets that matched no request.", s.foreign()),
         counter("icmpecho_engine_corrupted", "Replies whose payload differed from what was sent.", s.corrupted()),
         counter("icmpecho_engine_bad_checksum", "Packets dropped for a wrong ICMP checksum.", s.badChecksum()),
+        counter("icmpecho_engine_receive_drops", "Packets the kernel dropped for the client's sockets (receive buffer full).",
+            s.receiveDrops()),
         gauge("icmpecho_engine_in_flight", "Echo requests sent and not yet completed.", s.inFlight()),
         gauge("icmpecho_targets", "Targets probed continuously by this exporter (its shard).", targets.getAsInt()));
   }
