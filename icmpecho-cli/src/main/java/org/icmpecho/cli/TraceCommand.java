@@ -137,11 +137,12 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
       } catch (IcmpException e) {
         throw new CliException(2, e.getMessage(), false);
       }
-      PrintWriter err = spec.commandLine().getErr();
       if (!json) {
-        err.println("traceroute to " + host + " (" + Addr.text(target) + "), " + maxHops + " hops max, "
+        // on stdout, where traceroute writes it: a script reading the hops reads the header first
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("traceroute to " + host + " (" + Addr.text(target) + "), " + maxHops + " hops max, "
             + (PAYLOAD + 8 + (v6 ? 40 : 20)) + " byte packets");
-        err.flush();
+        out.flush();
       }
       ExecutorService lookups = numeric
           ? null
@@ -277,9 +278,12 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
           names.put(from, lookups.submit(() -> env.resolver().reverse(from)));
         }
         boolean answered = from != null;
+        // The destination's reply or a refused send ends the trace at this hop. An unreachable answer ends it only
+        // when every probe of its hop was answered: one unreachable among silent probes is a rate-limited router
+        // (traceroute keeps probing past it), not the end of the path.
         boolean fin = d.result() instanceof EchoResult.Reply
             || d.result() instanceof EchoResult.SendFailed
-            || (d.result() instanceof EchoResult.IcmpError e && !IcmpText.isTransit(e));
+            || (anyFinalError(h) && allAnswered(h));
         if (d.result() instanceof EchoResult.Reply) reached = true;
         if (fin && h + 1 < stopHop) {
           stopHop = h + 1;
@@ -293,6 +297,16 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
           for (int hh = 0; hh < h; hh++) giveUp[hh] = Math.min(giveUp[hh], limit);
         }
       }
+    }
+
+    private boolean anyFinalError(int h) {
+      for (EchoResult r : result[h]) if (r instanceof EchoResult.IcmpError e && !IcmpText.isTransit(e)) return true;
+      return false;
+    }
+
+    private boolean allAnswered(int h) {
+      for (EchoResult r : result[h]) if (r == null || from(r) == null) return false;
+      return true;
     }
 
     /** Gives up waiting probes whose hop has a later answer long enough ago; returns when to look again. */

@@ -110,7 +110,8 @@ class LauncherTest {
     assertEquals("bad_name!: Name or service not known\n", r.err());
     r = run(60, "trace", "-n", "-q", "1", "127.0.0.1");
     assertEquals(0, r.status(), r.err());
-    assertTrue(r.out().matches(" 1  127\\.0\\.0\\.1  [\\d.]+ ms\n"), r.out());
+    assertTrue(r.out().matches("traceroute to 127\\.0\\.0\\.1 \\(127\\.0\\.0\\.1\\), 30 hops max, 60 byte packets\n"
+        + " 1  127\\.0\\.0\\.1  [\\d.]+ ms\n"), r.out());
     r = run(60, "trace", "-m", "0", "127.0.0.1");
     assertEquals(2, r.status());
     r = run(60, "ping", "--json", "-c", "1", "::1");

@@ -77,7 +77,7 @@ class NamespaceTest {
       Harness.Result r = Harness.real("trace", "--netns", ns, "-n", "-w", "3", a(t.target(f)));
       long ms = (System.nanoTime() - start) / 1_000_000;
       assertEquals(0, r.status(), r::toString);
-      List<String> l = r.outLines();
+      List<String> l = TraceCommandTest.hops(r);
       assertEquals(4, l.size(), r::toString);
       for (int i = 1; i <= 3; i++) {
         assertTrue(l.get(i - 1).matches(" " + i + "  " + a(t.routerAddress(i, f)) + "  [\\d.]+ ms  [\\d.]+ ms  [\\d.]+ ms"), r::toString);
@@ -88,11 +88,11 @@ class NamespaceTest {
     }
     Harness.Result r = Harness.real("trace", "--netns", ns, "-n", "-m", "2", "-q", "1", a(t.target(INET)));
     assertEquals(1, r.status(), r::toString);
-    assertEquals(2, r.outLines().size(), r::toString);
+    assertEquals(2, TraceCommandTest.hops(r).size(), r::toString);
 
     r = Harness.real("trace", "--netns", ns, "-n", "-q", "1", a(t.unreachable(INET)));
     assertEquals(1, r.status(), r::toString);
-    assertTrue(r.outLines().get(r.outLines().size() - 1).endsWith(" !H"), r::toString);
+    assertTrue(TraceCommandTest.hops(r).get(TraceCommandTest.hops(r).size() - 1).endsWith(" !H"), r::toString);
 
     r = Harness.real("trace", "--netns", ns, "--json", "-n", "-q", "1", a(t.target(INET)));
     assertEquals(0, r.status(), r::toString);
@@ -107,8 +107,8 @@ class NamespaceTest {
     r = Harness.real("trace", "--netns", ns, "-n", "-q", "1", "-w", "5", a(t.target(INET)));
     long ms = (System.nanoTime() - start) / 1_000_000;
     assertEquals(0, r.status(), r::toString);
-    assertEquals(" 2  *", r.outLines().get(1), r::toString);
-    assertEquals(4, r.outLines().size(), r::toString);
+    assertEquals(" 2  *", TraceCommandTest.hops(r).get(1), r::toString);
+    assertEquals(4, TraceCommandTest.hops(r).size(), r::toString);
     assertTrue(ms < 2000, "a silent hop before the answered target cost " + ms + " ms (-w 5)");
 
     // nothing answers beyond a blackhole: 10 silent hops take about one wait, not ten
@@ -116,8 +116,8 @@ class NamespaceTest {
     r = Harness.real("trace", "--netns", ns, "-n", "-q", "1", "-w", "1", "-m", "10", a(t.blackholed(INET)));
     ms = (System.nanoTime() - start) / 1_000_000;
     assertEquals(1, r.status(), r::toString);
-    assertEquals(10, r.outLines().size(), r::toString);
-    assertEquals("10  *", r.outLines().get(9), r::toString);
+    assertEquals(10, TraceCommandTest.hops(r).size(), r::toString);
+    assertEquals("10  *", TraceCommandTest.hops(r).get(9), r::toString);
     assertTrue(ms < 2500, "10 silent hops took " + ms + " ms");
   }
 

@@ -15,6 +15,12 @@ import org.junit.jupiter.api.Test;
 /** {@code icmpecho trace} against a scripted path of routers. */
 class TraceCommandTest {
 
+  /** The hop lines of a trace's stdout: without traceroute's header line (JSON output has none). */
+  static List<String> hops(Harness.Result r) {
+    List<String> l = r.outLines();
+    return !l.isEmpty() && l.get(0).startsWith("traceroute to ") ? l.subList(1, l.size()) : l;
+  }
+
   /** Router i (TTL i) is 10.0.(i-1).2; the target answers from TTL {@code hops}; TTLs in {@code silent} never answer. */
   static Harness path(int hops, int... silent) {
     return new Harness((r, s) -> {
@@ -29,14 +35,15 @@ class TraceCommandTest {
     Harness h = path(4);
     Harness.Result res = h.run("trace", "target.test");
     assertEquals(0, res.status(), res::toString);
-    assertEquals("traceroute to target.test (10.0.9.2), 30 hops max, 60 byte packets\n", res.err());
+    assertEquals("", res.err());
+    assertEquals("traceroute to target.test (10.0.9.2), 30 hops max, 60 byte packets", res.outLines().get(0)); // stdout, as traceroute
     assertEquals(List.of(
         " 1  r1.test (10.0.0.2)  0.500 ms  0.500 ms  0.500 ms",
         " 2  10.0.1.2 (10.0.1.2)  0.500 ms  0.500 ms  0.500 ms",
         " 3  10.0.2.2 (10.0.2.2)  0.500 ms  0.500 ms  0.500 ms",
-        " 4  target.test (10.0.9.2)  1.500 ms  1.500 ms  1.500 ms"), res.outLines());
+        " 4  target.test (10.0.9.2)  1.500 ms  1.500 ms  1.500 ms"), hops(res));
     res = h.run("trace", "-n", "-q", "1", "-f", "3", "target.test");
-    assertEquals(List.of(" 3  10.0.2.2  0.500 ms", " 4  10.0.9.2  1.500 ms"), res.outLines());
+    assertEquals(List.of(" 3  10.0.2.2  0.500 ms", " 4  10.0.9.2  1.500 ms"), hops(res));
     for (EchoRequest r : h.prober.requests) assertEquals(32, r.payloadSize());
   }
 
@@ -47,9 +54,9 @@ class TraceCommandTest {
     Harness.Result res = h.run("trace", "-n", "-w", "5", "10.0.9.2");
     long ms = (System.nanoTime() - start) / 1_000_000;
     assertEquals(0, res.status(), res::toString);
-    assertEquals(" 2  * * *", res.outLines().get(1));
-    assertEquals(" 3  * * *", res.outLines().get(2));
-    assertEquals(6, res.outLines().size());
+    assertEquals(" 2  * * *", hops(res).get(1));
+    assertEquals(" 3  * * *", hops(res).get(2));
+    assertEquals(6, hops(res).size());
     assertTrue(ms < 2500, "silent hops before an answered one are given up early: " + ms + " ms");
 
     Harness dark = path(99);
@@ -58,8 +65,8 @@ class TraceCommandTest {
     res = dark.run("trace", "-n", "-m", "8", "-w", "0.4", "10.0.9.2");
     ms = (System.nanoTime() - start) / 1_000_000;
     assertEquals(1, res.status(), res::toString);
-    assertEquals(8, res.outLines().size());
-    assertEquals(" 8  * * *", res.outLines().get(7));
+    assertEquals(8, hops(res).size());
+    assertEquals(" 8  * * *", hops(res).get(7));
     assertTrue(ms < 2000, "8 silent hops in parallel took " + ms + " ms");
     assertEquals(24, dark.prober.maxInFlight.get(), "all probes in flight at once");
   }
@@ -71,8 +78,8 @@ class TraceCommandTest {
         : icmpError(r, s, IpStatus.IP_DEST_HOST_UNREACHABLE, "10.0.2.2", 3, 1, 0));
     Harness.Result res = h.run("trace", "-n", "-q", "2", "10.9.1.1");
     assertEquals(1, res.status(), res::toString);
-    assertEquals(" 3  10.0.2.2  0.500 ms !H  0.500 ms !H", res.outLines().get(2));
-    assertEquals(3, res.outLines().size());
+    assertEquals(" 3  10.0.2.2  0.500 ms !H  0.500 ms !H", hops(res).get(2));
+    assertEquals(3, hops(res).size());
   }
 
   @Test
@@ -85,7 +92,7 @@ class TraceCommandTest {
             + "\"status_code\":11010,\"rtt_ms\":null}",
         "{\"type\":\"hop\",\"target\":\"10.0.9.2\",\"ttl\":2,\"probe\":1,\"from\":\"10.0.9.2\",\"status\":\"IP_SUCCESS\","
             + "\"status_code\":0,\"rtt_ms\":1.5}",
-        "{\"type\":\"summary\",\"target\":\"10.0.9.2\",\"host\":\"10.0.9.2\",\"reached\":true,\"hops\":2}"), res.outLines());
+        "{\"type\":\"summary\",\"target\":\"10.0.9.2\",\"host\":\"10.0.9.2\",\"reached\":true,\"hops\":2}"), hops(res));
     assertEquals("", res.err());
     h = path(3);
     res = h.run("trace", "--json", "-q", "1", "10.0.9.2");
