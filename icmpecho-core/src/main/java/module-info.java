@@ -2,6 +2,8 @@
  * icmpecho core: the ICMP echo engine and its idiomatic API ({@code org.icmpecho}). Everything under {@code
  * org.icmpecho.internal} is private to the project; the test lab gets it by a qualified export.
  */
+// "module": the test lab's module is not in this module's graph when it is compiled (it depends on this one).
+@SuppressWarnings("module")
 module org.icmpecho.core {
   exports org.icmpecho;
   exports org.icmpecho.internal.linux to org.icmpecho.testkit;

@@ -32,6 +32,8 @@ import java.util.Objects;
  * @param ipOptions IPv4 options sent with this echo ({@link IpOptions#NONE} for none; IPv4 targets only), as a
  *     per-message control message, so one socket carries echoes with and without options
  */
+// The payload array is copied in and out, and equals/hashCode/toString compare and show its contents (below).
+@SuppressWarnings("ArrayRecordComponent")
 public record EchoRequest(
     InetAddress target,
     byte[] payload,

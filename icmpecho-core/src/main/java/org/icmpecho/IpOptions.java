@@ -31,6 +31,7 @@ import java.util.Objects;
  *
  * @param bytes the option bytes, on-wire format, 0..40 bytes
  */
+@SuppressWarnings("ArrayRecordComponent") // copied in and out; equals and hashCode compare the contents (below)
 public record IpOptions(byte[] bytes) {
   /** The most option bytes an IPv4 header holds. */
   public static final int MAX_SIZE = 40;

@@ -165,7 +165,7 @@ public final class Driver {
         stop = true;
         return;
       }
-      client.echoAsync(requests[(int) (n % requests.length)]).whenComplete(this);
+      var _ = client.echoAsync(requests[(int) (n % requests.length)]).whenComplete(this);
     }
 
     @Override
@@ -244,7 +244,9 @@ public final class Driver {
         };
         long c0 = cpuNanos();
         long t0 = System.nanoTime();
-        for (EchoRequest r : reqs) client.echoAsync(r).whenComplete(cb);
+        for (EchoRequest r : reqs) {
+          var _ = client.echoAsync(r).whenComplete(cb);
+        }
         boolean all = latch.await(60, TimeUnit.SECONDS);
         long t1 = System.nanoTime();
         long c1 = cpuNanos();
@@ -322,7 +324,7 @@ public final class Driver {
       }
     };
     try {
-      long n = 0, lost = 0;
+      long lost = 0;
       long[] rtts = new long[1 << 20];
       long t0 = 0, c0 = 0, end = Long.MAX_VALUE;
       long warmEnd = System.nanoTime() + 1_000_000_000L;
@@ -353,7 +355,6 @@ public final class Driver {
           if (rt < rtts.length) rtts[(int) rt] = got[1] - sentAt;
           rt++;
         }
-        n++;
       }
       long t1 = System.nanoTime(), c1 = cpuNanos();
       double secs = (t1 - t0) / 1e9;
@@ -472,9 +473,9 @@ public final class Driver {
         final CompletableFuture<?> f = futures[k];
         final long deadline = (long) deadlineOf.get(f);
         deadlines[k] = deadline;
-        ((CompletableFuture<EchoResult>) f).whenComplete((r, t) -> {
+        var _ = f.whenComplete((r, t) -> {
           late[idx] = System.nanoTime() - deadline;
-          if (t == null && r.status() == IpStatus.IP_REQ_TIMED_OUT) timedOut.increment();
+          if (t == null && ((EchoResult) r).status() == IpStatus.IP_REQ_TIMED_OUT) timedOut.increment();
           else other.increment();
           latch.countDown();
         });
@@ -539,6 +540,7 @@ public final class Driver {
     return (double) (b - a) / n;
   }
 
+  @SuppressWarnings("FutureReturnValueIgnored") // a future is what one of the rows measures
   static void sizes() throws Throwable {
     Class<?> probe = Class.forName("org.icmpecho.internal.Probe");
     Class<?> templated4 = Class.forName("org.icmpecho.internal.Probe$Templated4");
@@ -548,10 +550,9 @@ public final class Driver {
     var mh4 = MethodHandles.privateLookupIn(templated4, MethodHandles.lookup()).findConstructor(templated4,
         java.lang.invoke.MethodType.methodType(void.class, EchoRequest.class, int.class))
         .asType(java.lang.invoke.MethodType.methodType(Object.class, EchoRequest.class, int.class));
-    EchoRequest req = EchoRequest.of(InetAddress.getByName("127.0.0.1"));
-    InetAddress from = InetAddress.getByName("127.0.0.1");
     byte[] ab = {127, 0, 0, 1};
-    CompletableFuture<EchoResult> done = new CompletableFuture<>();
+    InetAddress from = InetAddress.getByAddress(ab);
+    EchoRequest req = EchoRequest.of(from);
     result("sizes",
         "probe", bytesPer(k -> {
           try {

@@ -43,7 +43,8 @@ public class EchoPathBench {
   private EchoRequest one;
   private InetAddress[] targets;
   @SuppressWarnings("unchecked")
-  private final CompletableFuture<EchoResult>[] inFlight = new CompletableFuture[BATCH];
+  private final CompletableFuture<EchoResult>[] inFlight =
+      (CompletableFuture<EchoResult>[]) new CompletableFuture<?>[BATCH];
 
   @Setup(Level.Trial)
   public void open() throws Exception {

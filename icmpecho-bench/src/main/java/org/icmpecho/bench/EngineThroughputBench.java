@@ -81,7 +81,7 @@ public class EngineThroughputBench {
     requests = new EchoRequest[targets];
     for (int i = 0; i < targets; i++) requests[i] = EchoRequest.to(a[i]).timeout(Duration.ofSeconds(2)).build();
     client.echo(requests[0]); // opens the socket
-    ring = new CompletableFuture[window];
+    ring = (CompletableFuture<EchoResult>[]) new CompletableFuture<?>[window];
     for (int i = 0; i < window; i++) ring[i] = client.echoAsync(requests[next++ % targets]);
   }
 

@@ -115,7 +115,7 @@ public final class Soak {
         int ti = (int) ((p++ * 7919L) % n);
         EchoRequest req = EchoRequest.to(targets[ti]).payloadSize(16 + (int) (p % 48)).timeout(TIMEOUT).build();
         submitted.increment();
-        c.echoAsync(req, d -> {
+        var _ = c.echoAsync(req, d -> {
           if (!d.from().equals(req.target()) || kindOf[ti] != TargetKind.DUPLICATE) bad("duplicate for " + kindOf[ti] + ": " + d);
         }).whenComplete((res, err) -> {
           completed.increment();
@@ -203,7 +203,7 @@ public final class Soak {
 
   static String load() {
     try {
-      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+      return Files.readString(Path.of("/proc/loadavg")).split(" ", -1)[0];
     } catch (IOException e) {
       return "?";
     }

@@ -26,7 +26,7 @@ final class Svg {
     Map<String, List<Point>> series = new TreeMap<>();
     List<String> lines = Files.readAllLines(Path.of(in));
     for (String line : lines.subList(1, lines.size())) {
-      String[] f = line.trim().split("\t");
+      String[] f = line.trim().split("\t", -1);
       if (f.length < 4) continue;
       series.computeIfAbsent(f[1], k -> new ArrayList<>())
           .add(new Point(Double.parseDouble(f[0]), Double.parseDouble(f[2]), Double.parseDouble(f[3])));

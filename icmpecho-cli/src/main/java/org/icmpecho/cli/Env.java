@@ -5,8 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * What the commands take from the process: the engine, name resolution, stdin, Ctrl-C, the terminal and the
@@ -35,32 +33,11 @@ record Env(
   }
 
   static Env system() {
-    return new Env(Prober::icmp, Resolver.system(), () -> System.in, Env::onSigint, Env::stderrTty, Env::hasNetRaw);
-  }
-
-  /**
-   * SIGINT runs {@code action} (the command then prints its summary and exits with its own status); a second SIGINT
-   * while the first is still being handled ends the process at once with 130, as a shell would.
-   */
-  private static Runnable onSigint(Runnable action) {
-    Signal sig = new Signal("INT");
-    int[] count = {0};
-    SignalHandler old;
-    try {
-      old = Signal.handle(sig, s -> {
-        synchronized (count) {
-          if (++count[0] > 1) Runtime.getRuntime().halt(130);
-        }
-        action.run();
-      });
-    } catch (IllegalArgumentException e) {
-      return () -> {}; // SIGINT is not ours to handle (e.g. java -Xrs): the default applies
-    }
-    SignalHandler previous = old;
-    return () -> Signal.handle(sig, previous);
+    return new Env(Prober::icmp, Resolver.system(), () -> System.in, Sigint::onInterrupt, Env::stderrTty, Env::hasNetRaw);
   }
 
   /** Whether file descriptor 2 is a terminal: its /proc link names a tty ({@code System.console()} looks at 0 and 1). */
+  @SuppressWarnings("SystemConsoleNull") // null still with -Djdk.console=java.base and no terminal
   private static boolean stderrTty() {
     try {
       String t = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();

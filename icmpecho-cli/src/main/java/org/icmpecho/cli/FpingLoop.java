@@ -178,7 +178,7 @@ final class FpingLoop {
       f = CompletableFuture.failedFuture(e);
     }
     inFlight++;
-    f.whenComplete((r, e) -> offer(new Outcome(h, index, now, r != null ? r : failed(b, e), false)));
+    var _ = f.whenComplete((r, e) -> offer(new Outcome(h, index, now, r != null ? r : failed(b, e), false)));
   }
 
   private static EchoResult failed(EchoRequest.Builder b, Throwable e) {
@@ -251,6 +251,7 @@ final class FpingLoop {
     }
   }
 
+  @SuppressWarnings("NarrowCalculation") // fping's average: its C divides int64 nanoseconds as integers
   private void reply(int h, int index, EchoResult.Reply r) {
     long rtt = r.rtt().toNanos();
     recvTotal[h]++;
@@ -303,6 +304,7 @@ final class FpingLoop {
     }
   }
 
+  @SuppressWarnings("NarrowCalculation") // fping's average: its C divides int64 nanoseconds as integers
   private void timedOut(int h, int index) {
     sent[h]++;
     sentI[h]++;

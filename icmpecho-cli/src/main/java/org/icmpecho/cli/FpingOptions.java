@@ -231,6 +231,7 @@ final class FpingOptions {
   }
 
   /** fping's usage text; on stdout for -h (status 0), on stderr after a bad value (status 1). */
+  @SuppressWarnings("StringConcatToTextBlock") // fping's help, line for line as its C prints it
   Integer usage(PrintWriter w, int status) {
     String p = prog;
     w.print("Usage: " + p + " [options] [targets...]\n\n"

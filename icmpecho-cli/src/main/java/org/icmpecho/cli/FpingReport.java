@@ -3,6 +3,7 @@ package org.icmpecho.cli;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import org.icmpecho.EchoResult;
 
@@ -95,7 +96,7 @@ final class FpingReport {
           else sb.append(" -");
         }
       } else {
-        counts(sb, s.sent[h], s.recv[h], s.recvTotal[h]);
+        counts(sb, s.sent[h], s.recv[h]);
         if (s.recv[h] > 0) minAvgMax(sb, s.minReply[h], s.totalTime[h] / s.recv[h], s.maxReply[h]);
       }
       err.println(sb);
@@ -103,7 +104,7 @@ final class FpingReport {
     err.flush();
   }
 
-  private void counts(StringBuilder sb, int sent, int recv, int recvTotal) {
+  private void counts(StringBuilder sb, int sent, int recv) {
     if (recv <= sent) {
       sb.append(" xmt/rcv/%loss = ").append(sent).append('/').append(recv).append('/')
           .append(sent > 0 ? (sent - recv) * 100 / sent : 0).append('%');
@@ -123,12 +124,12 @@ final class FpingReport {
   /** A {@code -Q} report or a SIGQUIT snapshot: the interval's counts per target, on stderr; starts a new interval. */
   void splits() {
     if (o.verbose || o.perRecv) err.println();
-    err.println("[" + LocalTime.now().format(CLOCK) + "]");
+    err.println("[" + LocalTime.now(ZoneId.systemDefault()).format(CLOCK) + "]");
     StringBuilder sb = new StringBuilder(128);
     for (int h = 0; h < hosts.length; h++) {
       sb.setLength(0);
       padded(sb, h).append(" :");
-      counts(sb, s.sentI[h], s.recvI[h], s.recvI[h]);
+      counts(sb, s.sentI[h], s.recvI[h]);
       if (s.recvI[h] > 0) minAvgMax(sb, s.minI[h], s.totalI[h] / s.recvI[h], s.maxI[h]);
       err.println(sb);
       resetInterval(h);
@@ -185,6 +186,7 @@ final class FpingReport {
   }
 
   /** {@code -s}: fping's totals on stderr. */
+  @SuppressWarnings("NarrowCalculation") // fping's average: its C divides int64 nanoseconds as integers
   private void stats(int unreachable, long elapsedNanos) {
     err.println();
     err.printf(" %7d targets%n", hosts.length);

@@ -24,6 +24,8 @@ final class Getopt {
 
   /** A parse failure with the tool's message (without the program-name prefix). */
   static final class Failure extends Exception {
+    private static final long serialVersionUID = 1L;
+
     Failure(String message) {
       super(message);
     }

@@ -183,7 +183,7 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
     if (count != null && count < 1) {
       throw new CliException(2, "invalid argument: '" + count + "': out of range: 1 <= value <= 9223372036854775807", false);
     }
-    if (deadline != null && deadline.compareTo(interval) < 0 && deadline.getNano() != 0) {
+    if (deadline != null && deadline.compareTo(interval) < 0 && deadline.toNanosPart() != 0) {
       // iputils 20221126 takes whole seconds only; a fraction of a second is refused where it would end the run
       // before the second echo (below the interval); longer fractions are icmpecho's extension
       throw new CliException(2, "invalid argument: '" + seconds(deadline) + "'", false);
@@ -407,7 +407,7 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
       }
       pending.put(seq, f);
       sentAt.put(seq, System.nanoTime());
-      f.whenComplete((r, t) -> offer(new Done(seq, r, t)));
+      var _ = f.whenComplete((r, t) -> offer(new Done(seq, r, t))); // the callback only queues an event
     }
 
     /** Duplicates that arrived before their echo's outcome was reported. */

@@ -283,7 +283,7 @@ final class Sweep {
       due[t] = now + c.periodNanos();
       schedule.push(t);
     }
-    f.whenComplete(new Done(t, probe, now));
+    var _ = f.whenComplete(new Done(t, probe, now)); // the callback only records the outcome
   }
 
   /** The last template made, per family; the timeout changes only with -B backoff between retries. */

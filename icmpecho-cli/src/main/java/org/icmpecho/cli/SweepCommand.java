@@ -85,7 +85,7 @@ final class SweepCommand implements Callable<Integer>, Errors.Statuses {
       paramLabel = "MS",
       converter = Converters.Millis.class,
       description = "Period between echoes to one target in count mode (default 1000 ms).")
-  Duration period = Duration.ofMillis(1000);
+  Duration period = Duration.ofSeconds(1);
 
   @Option(
       names = "-i",

@@ -133,7 +133,7 @@ final class Targets {
             len = 0;
             skipRest = false;
           } else if (skipRest) {
-            continue;
+            // the rest of the line does not count
           } else if (c == 0 || c == ' ' || (c >= '\t' && c <= '\r')) { // sscanf's %s: C isspace, and NUL ends the string
             skipRest = len > 0 || c == 0;
           } else if (len < MAX_WORD) {

@@ -253,7 +253,7 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
       futures[h][p] = f;
       sentAt[h][p] = now;
       inFlight++;
-      f.whenComplete((res, t) -> {
+      var _ = f.whenComplete((res, t) -> { // the callback only queues an event
         events.add(new Done(h, p, res, t));
         LockSupport.unpark(owner);
       });

@@ -135,7 +135,7 @@ final class CallerLoop {
    */
   void close(boolean ownerDead) {
     stopping = true;
-    if (owner.closeIfFree() || ownerDead && owner.forceClose()) {
+    if (owner.closeIfFree() || (ownerDead && owner.forceClose())) {
       closeResources();
       return;
     }

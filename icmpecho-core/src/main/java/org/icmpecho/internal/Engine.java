@@ -28,7 +28,6 @@ import org.icmpecho.internal.transport.TransportException;
  * share with the engine is its {@link Admission}.
  */
 public final class Engine {
-  private static final System.Logger LOG = System.getLogger("org.icmpecho");
 
   private final EngineConfig config;
   private final IoThread[] loops;
@@ -102,6 +101,7 @@ public final class Engine {
   /** A thread's claim on a caller loop; {@code loop} is null when none was free (then ask again at {@code retryAt}). */
   private record CallerSlot(Thread thread, CallerLoop loop, long retryAt) {}
 
+  @SuppressWarnings("ThreadLocalUsage") // per client on purpose: a thread has a caller socket in each client
   private final ThreadLocal<CallerSlot> callerSlots = new ThreadLocal<>();
   /** Every caller loop handed out and not yet closed; guarded by itself. */
   private final java.util.List<CallerSlot> callerLoops = new java.util.ArrayList<>();
@@ -187,7 +187,7 @@ public final class Engine {
       return ch;
     } catch (IcmpException | InterruptedException e) {
       // Given up waiting (interrupted, or 30 s): the I/O thread may still open it, and then nobody else would close it.
-      opening.thenAccept(ch -> {
+      var _ = opening.thenAccept(ch -> { // closing is all there is to do: nothing waits for it
         if (ch != null) ch.close();
       });
       if (e instanceof InterruptedException ie) throw ie;
@@ -271,7 +271,7 @@ public final class Engine {
 
   /** An echo of a schedule, sent from its home loop; a refusal fails it at once (see {@link Probe.Scheduled}). */
   void submitScheduled(Probe.Scheduled p) {
-    submit(p);
+    var _ = submit(p); // the schedule follows its echo itself
   }
 
   /** Why the engine takes no more work: its failure (set before a loop reads as terminated), or "client closed". */

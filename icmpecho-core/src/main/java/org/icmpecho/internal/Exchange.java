@@ -169,7 +169,8 @@ final class Exchange {
     IpOptions io = r.ipOptions();
     byte[] ob = io.isEmpty() ? SendOptions.NO_IP_OPTIONS : io == optionsFrom ? options.ipOptions() : io.bytes();
     optionsFrom = io;
-    return options = SendOptions.of(r.ttl(), r.tos(), f, ob, options);
+    options = SendOptions.of(r.ttl(), r.tos(), f, ob, options);
+    return options;
   }
 
   long lastSendClock() {
@@ -356,7 +357,7 @@ final class Exchange {
   void expire(long now) {
     Probe p;
     while ((p = timers.peek()) != null && p.deadline - now <= 0) {
-      timers.poll();
+      var _ = timers.poll(); // p itself, peeked above
       InFlightTable.release(p.channel, p.sequence, ChannelState.EXPIRED);
       timeouts++;
       finish(p, new EchoResult.TimedOut(p.request(), p.request.timeout(), p.sequence));

@@ -21,6 +21,7 @@ import org.icmpecho.PingSchedule;
  */
 public final class ScheduleRun {
   /** Everything a schedule is built from (checked by the public builder). */
+  @SuppressWarnings("ArrayRecordComponent") // a holder of checked values, never compared
   public record Spec(
       InetAddress[] targets,
       EchoRequest template,
@@ -193,6 +194,7 @@ public final class ScheduleRun {
     return -1;
   }
 
+  @SuppressWarnings("NonAtomicVolatileUpdate") // sentTotal: only the home loop writes it; readers take a snapshot
   private void send(int t, long now) {
     long k = sent[t]++;
     sentTotal++;
@@ -311,6 +313,7 @@ public final class ScheduleRun {
     }
   }
 
+  @SuppressWarnings("UnnecessaryLambda") // one object for every batch (a method reference would allocate each time)
   private final Consumer<Object> doneMarker = failure -> {
     if (failure instanceof Throwable t) done.completeExceptionally(t);
     else done.complete(null);
@@ -441,7 +444,7 @@ public final class ScheduleRun {
     /** Earlier due first; equal dues by target number, so a round keeps the targets' order. */
     private boolean before(int a, int b) {
       long d = key[a] - key[b];
-      return d < 0 || d == 0 && a < b;
+      return d < 0 || (d == 0 && a < b);
     }
 
     private void up(int i) {

@@ -198,7 +198,7 @@ public final class LeakGuard implements BeforeAllCallback, AfterAllCallback {
     String inode = target.substring(8, target.length() - 1);
     try {
       for (String line : Files.readAllLines(Path.of("/proc/net/unix"))) {
-        String[] f = line.trim().split("\\s+");
+        String[] f = line.trim().split("\\s+", -1);
         if (f.length >= 8 && f[6].equals(inode)) return f[7].contains(".java_pid");
       }
     } catch (IOException e) {
@@ -210,7 +210,7 @@ public final class LeakGuard implements BeforeAllCallback, AfterAllCallback {
   private static boolean ignored(String target) {
     return target.endsWith(".jar") || target.endsWith(".jsa") || target.endsWith("/lib/modules")
         || target.equals("/dev/random") || target.equals("/dev/urandom") || target.startsWith("/proc/")
-        || target.contains("/jdk") && target.contains("/lib/");
+        || (target.contains("/jdk") && target.contains("/lib/"));
   }
 
   /** Live threads named {@code icmpecho...}, by id. */

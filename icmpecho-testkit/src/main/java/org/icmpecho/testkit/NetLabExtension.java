@@ -42,6 +42,9 @@ public final class NetLabExtension
   /** Pretends another uid; for the lab's own tests only. */
   static final String UID_PROPERTY = "icmpecho.testkit.uid";
 
+  /** Made by JUnit for {@link NetNs} tests. */
+  public NetLabExtension() {}
+
   @Override
   public void beforeEach(ExtensionContext context) {
     long uid = uid();
@@ -139,7 +142,7 @@ public final class NetLabExtension
     if (forced != null) return Long.parseLong(forced);
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("Uid:")) return Long.parseLong(line.substring(4).trim().split("\\s+")[0]);
+        if (line.startsWith("Uid:")) return Long.parseLong(line.substring(4).trim().split("\\s+", -1)[0]);
       }
     } catch (IOException | RuntimeException e) {
       // not Linux: treated as unprivileged

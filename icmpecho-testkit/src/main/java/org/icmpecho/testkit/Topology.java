@@ -176,8 +176,11 @@ public final class Topology {
     sc.add("route add local fd00:2::/64 dev lo");
     for (Map.Entry<Node, List<String>> e : cmds.entrySet()) e.getKey().ip(e.getValue().toArray(String[]::new));
 
-    StringBuilder nft = new StringBuilder("table inet icmpecho_lab {\n  chain forward_rejects {\n"
-        + "    type filter hook forward priority 0; policy accept;\n");
+    StringBuilder nft = new StringBuilder("""
+        table inet icmpecho_lab {
+          chain forward_rejects {
+            type filter hook forward priority 0; policy accept;
+        """);
     for (int code : REJECT_CODES_V4.stream().sorted().toList()) {
       nft.append("    ip daddr ").append(rejectAddress(StandardProtocolFamily.INET, code).getHostAddress())
           .append(" reject with icmp type ").append(NFT_V4.get(code)).append('\n');

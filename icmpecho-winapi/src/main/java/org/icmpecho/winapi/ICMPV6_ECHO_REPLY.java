@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  */
-@SuppressWarnings("unused")
+@SuppressWarnings({"unused", "restricted"}) // restricted: reinterpret, as jextract renders it
 public final class ICMPV6_ECHO_REPLY {
   private ICMPV6_ECHO_REPLY() {}
 

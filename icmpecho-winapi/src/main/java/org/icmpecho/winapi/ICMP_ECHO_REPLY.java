@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  */
-@SuppressWarnings("unused")
+@SuppressWarnings({"unused", "restricted"}) // restricted: reinterpret, as jextract renders it
 public final class ICMP_ECHO_REPLY {
   private ICMP_ECHO_REPLY() {}
 

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * int status = ICMP_ECHO_REPLY32.Status(r);
  * }</pre>
  */
-@SuppressWarnings("unused")
+@SuppressWarnings({"unused", "restricted"}) // restricted: reinterpret, as jextract renders it
 public final class ICMP_ECHO_REPLY32 {
   private ICMP_ECHO_REPLY32() {}
 

@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * }, arena);
  * }</pre>
  */
-@SuppressWarnings("unused")
+@SuppressWarnings({"unused", "restricted"}) // restricted: reinterpret, as jextract renders it
 public final class IO_STATUS_BLOCK {
   private IO_STATUS_BLOCK() {}
 

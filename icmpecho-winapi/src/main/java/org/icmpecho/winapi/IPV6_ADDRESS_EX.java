@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * InetAddress from = InetAddress.getByAddress(ip);
  * }</pre>
  */
-@SuppressWarnings("unused")
+@SuppressWarnings({"unused", "restricted"}) // restricted: reinterpret, as jextract renders it
 public final class IPV6_ADDRESS_EX {
   private IPV6_ADDRESS_EX() {}
 

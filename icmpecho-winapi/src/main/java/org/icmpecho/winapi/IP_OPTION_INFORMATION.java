@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  * IP_OPTION_INFORMATION.Flags(opts, (byte) IpExport.IP_FLAG_DF);
  * }</pre>
  */
-@SuppressWarnings("unused")
+@SuppressWarnings({"unused", "restricted"}) // restricted: reinterpret, as jextract renders it
 public final class IP_OPTION_INFORMATION {
   private IP_OPTION_INFORMATION() {}
 

@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * IP_OPTION_INFORMATION32.Ttl(opts, (byte) 64);
  * }</pre>
  */
-@SuppressWarnings("unused")
+@SuppressWarnings({"unused", "restricted"}) // restricted: reinterpret, as jextract renders it
 public final class IP_OPTION_INFORMATION32 {
   private IP_OPTION_INFORMATION32() {}
 

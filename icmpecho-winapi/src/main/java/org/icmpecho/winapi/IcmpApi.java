@@ -380,7 +380,7 @@ public final class IcmpApi {
       throw new Fail(errorOf(e));
     }
     if (c.async) {
-      future.whenComplete(c::complete);
+      var _ = future.whenComplete(c::complete); // the completion reports through the event / APC, not this future
       Kernel32.SetLastError(WinError.ERROR_IO_PENDING);
       return 0;
     }

@@ -291,6 +291,7 @@ public final class Kernel32 {
    *
    * @return {@link #WAIT_IO_COMPLETION} if APCs ran, else 0
    */
+  @SuppressWarnings("ThreadPriorityCheck") // SleepEx(0, FALSE) gives up the rest of the time slice, as yield does
   public static int SleepEx(int dwMilliseconds, boolean bAlertable) {
     if (dwMilliseconds == 0 && !bAlertable) {
       Apcs.flushWrites(Apcs.current());

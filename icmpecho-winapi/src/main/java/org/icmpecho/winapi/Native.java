@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * reply buffer holds, and the call of an APC routine through its address. Everything else reads and writes memory
  * only through bounds-checked segments.
  */
+@SuppressWarnings("restricted") // the native layer: calls APC routines through their address
 final class Native {
   private Native() {}
 

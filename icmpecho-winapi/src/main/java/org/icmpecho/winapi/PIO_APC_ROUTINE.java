@@ -31,6 +31,7 @@ import java.lang.invoke.MethodType;
  * }
  * }</pre>
  */
+@SuppressWarnings("restricted") // the native layer: an upcall stub and its pointer layout
 public final class PIO_APC_ROUTINE {
   private PIO_APC_ROUTINE() {}
 

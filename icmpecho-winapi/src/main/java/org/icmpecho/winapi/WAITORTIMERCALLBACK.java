@@ -23,6 +23,7 @@ import java.lang.invoke.MethodType;
  *     Kernel32.WT_EXECUTEONLYONCE);
  * }</pre>
  */
+@SuppressWarnings("restricted") // the native layer: an upcall stub
 public final class WAITORTIMERCALLBACK {
   private WAITORTIMERCALLBACK() {}
 

@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * MemorySegment src = sockaddr_in6.allocate(arena); // :: = any source
  * }</pre>
  */
-@SuppressWarnings("unused")
+@SuppressWarnings({"unused", "restricted"}) // restricted: reinterpret, as jextract renders it
 public final class sockaddr_in6 {
   private sockaddr_in6() {}
 

@@ -16,6 +16,7 @@ import java.lang.invoke.MethodHandle;
  * without errno) instead of fifteen. The wrappers keep the C types in their signatures; see {@link Native#downcall}
  * for why the wider shape is exact on Linux's x86-64 and aarch64 ABIs.
  */
+@SuppressWarnings("restricted") // the native layer: links C functions
 public final class LibC {
   private LibC() {}
 

@@ -134,7 +134,6 @@ final class LinuxChannel implements Channel {
     allocateReceiveSlots(SMALL_SLOT);
   }
 
-  /** (Re)builds the recvmmsg vector with buffers of {@code size} bytes each. */
   /** Receive headers [0, dirtyHeaders) may hold the kernel's sizes from the last receive instead of the buffers'. */
   private int dirtyHeaders;
 
@@ -154,6 +153,7 @@ final class LinuxChannel implements Channel {
   private final byte[] names = new byte[NAME_SIZE * BATCH];
   private final MemorySegment namesSegment = MemorySegment.ofArray(names);
 
+  /** (Re)builds the recvmmsg vector with buffers of {@code size} bytes each. */
   private void allocateReceiveSlots(int size) {
     slotSize = size;
     recvBufs = arena.allocate((long) size * BATCH, 8);
@@ -270,7 +270,7 @@ final class LinuxChannel implements Channel {
       } else {
         // ICMP_FILTER: a set bit blocks that type. Pass echo reply, unreachable, source quench, time exceeded and
         // parameter problem; our own echo requests on loopback and everything else stay in the kernel.
-        int pass = (1) | (1 << 3) | (1 << 4) | (1 << 11) | (1 << 12);
+        int pass = 1 | (1 << 3) | (1 << 4) | (1 << 11) | (1 << 12);
         setInt(tmp, err, fd, Sys.SOL_RAW, Sys.ICMP_FILTER, ~pass);
       }
       MemorySegment lenPtr = tmp.allocate(JAVA_INT);

@@ -15,6 +15,7 @@ import java.lang.invoke.VarHandle;
  * the JVM's own system calls may overwrite errno between a downcall and a later read, so errno is captured into a
  * segment the caller passes, one per thread (never one shared static segment).
  */
+@SuppressWarnings("restricted") // the native layer: links C functions
 public final class Native {
   private static final Linker LINKER = Linker.nativeLinker();
   private static final SymbolLookup LIBC = LINKER.defaultLookup();

@@ -11,6 +11,7 @@ package org.icmpecho.internal.transport;
  * @param ipOptions IPv4 options as sent (RFC 791 bytes, checked by whoever made them; at most 40), or {@link
  *     #NO_IP_OPTIONS}; not copied, never written
  */
+@SuppressWarnings("ArrayRecordComponent") // shared read-only bytes; of() compares their contents where it matters
 public record SendOptions(int ttl, int tos, Fragmentation fragmentation, byte[] ipOptions) {
   /** The system's value: no per-send setting. */
   public static final int SYSTEM_DEFAULT = -1;
@@ -53,7 +54,7 @@ public record SendOptions(int ttl, int tos, Fragmentation fragmentation, byte[] 
 
   /** True when nothing differs from the system's defaults. */
   public boolean plain() {
-    return this == PLAIN || ttl == SYSTEM_DEFAULT && tos == SYSTEM_DEFAULT && fragmentation == Fragmentation.DEFAULT
-        && ipOptions.length == 0;
+    return this == PLAIN || (ttl == SYSTEM_DEFAULT && tos == SYSTEM_DEFAULT && fragmentation == Fragmentation.DEFAULT
+        && ipOptions.length == 0);
   }
 }

@@ -96,7 +96,7 @@ public final class Cmd {
 
   private static String indent(String s) {
     StringBuilder sb = new StringBuilder();
-    String[] lines = s.split("\n");
+    String[] lines = s.lines().toArray(String[]::new);
     for (int i = 0; i < Math.min(lines.length, 40); i++) sb.append("    ").append(lines[i]).append('\n');
     if (lines.length > 40) sb.append("    ... (").append(lines.length - 40).append(" more lines)\n");
     return sb.toString();

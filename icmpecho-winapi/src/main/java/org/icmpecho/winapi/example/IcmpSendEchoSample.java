@@ -43,7 +43,7 @@ public final class IcmpSendEchoSample {
     String argv0 = IcmpSendEchoSample.class.getSimpleName();
     // Declare and initialize variables
     MemorySegment hIcmpFile;
-    int ipaddr = Ws2_32.INADDR_NONE;
+    int ipaddr; // = INADDR_NONE in the C sample; assigned below before it is read
     int dwRetVal = 0;
     byte[] sendData = new byte[32];
     byte[] text = "Data Buffer".getBytes(StandardCharsets.US_ASCII);
