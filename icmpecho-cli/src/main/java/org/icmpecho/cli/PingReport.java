@@ -118,13 +118,14 @@ final class PingReport {
   void sendFailed(long seq, EchoResult.SendFailed f) {
     if (json) {
       if (quiet) return;
-      json(event(seq, f.status(), null)
+      Json j = event(seq, f.status(), null)
           .putNull("rtt_ms")
           .putNull("ttl")
           .put("bytes", f.request().payloadSize() + 8)
           .put("errno", f.errno())
-          .put("message", f.message())
-          .put("mtu", f.mtu() > 0 ? f.mtu() : null));
+          .put("message", f.message());
+      // Not a ternary: "mtu > 0 ? mtu : null" is an Integer that put(String, long) unboxes, null included.
+      json(f.mtu() > 0 ? j.put("mtu", f.mtu()) : j.putNull("mtu"));
       return;
     }
     // iputils reports a refused send on stderr, whatever -q says.

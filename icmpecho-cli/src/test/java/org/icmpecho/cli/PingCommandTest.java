@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.icmpecho.EchoRequest;
+import org.icmpecho.EchoResult;
 import org.icmpecho.IcmpException;
 import org.icmpecho.IpStatus;
 import org.icmpecho.PathMtuDiscovery;
@@ -166,6 +167,20 @@ class PingCommandTest {
             + "\"rtt_avg_ms\":0\\.045,\"rtt_max_ms\":0\\.045,\"rtt_mdev_ms\":0\\}"), summary);
     assertEquals(5, l.size(), res::toString);
     assertEquals("", res.err());
+  }
+
+  @Test
+  void jsonSendFailureWithoutMtuHasNullMtu() {
+    // A failed send without a path MTU once threw a NullPointerException: the null went to put(String, long).
+    Harness h = new Harness((r, s) -> new Harness.Answer(s == 1
+        ? new EchoResult.SendFailed(r, IpStatus.IP_DEST_HOST_UNREACHABLE, "EHOSTUNREACH", "No route to host", s)
+        : new EchoResult.SendFailed(r, IpStatus.IP_PACKET_TOO_BIG, "EMSGSIZE", "Message too long", s, 1280),
+        1, 0, null));
+    Harness.Result res = h.run("ping", "--json", "-c", "2", "-i", "0.02", "-W", "0.05", "127.0.0.1");
+    assertEquals(1, res.status(), res::toString);
+    List<String> l = res.outLines();
+    assertTrue(l.get(0).contains("\"errno\":\"EHOSTUNREACH\"") && l.get(0).endsWith("\"mtu\":null}"), res::toString);
+    assertTrue(l.get(1).contains("\"errno\":\"EMSGSIZE\"") && l.get(1).endsWith("\"mtu\":1280}"), res::toString);
   }
 
   @Test
