@@ -56,12 +56,9 @@ final class Errors implements IParameterExceptionHandler, IExecutionExceptionHan
         stdout = f; // the command failed, and its output could not be written either: the write error is reported
       }
     }
-    if (stdout != null && stdout.brokenPipe()) return BROKEN_PIPE; // the reader is gone: nothing to say, as the C tools
+    if (stdout != null) return stdoutFailed(stdout, prefix(cl), statuses(cl).failureStatus(), err);
     int status;
-    if (stdout != null) {
-      err.println(prefix(cl) + "write error: " + oneLine(stdout.getMessage()));
-      status = statuses(cl).failureStatus();
-    } else if (ex instanceof CliException ce) {
+    if (ex instanceof CliException ce) {
       err.println(prefix(cl) + oneLine(ce.getMessage()));
       if (ce.usageHint()) err.println(hint(cl));
       status = ce.status();
@@ -72,6 +69,17 @@ final class Errors implements IParameterExceptionHandler, IExecutionExceptionHan
     if (parsed.originalArgs().contains("--stacktrace")) ex.printStackTrace(err);
     err.flush();
     return status;
+  }
+
+  /**
+   * The end of a command whose standard output failed: {@link #BROKEN_PIPE} and nothing said when the reader went away
+   * (as the C tools, killed by SIGPIPE), else {@code PREFIX write error: REASON} and {@code failureStatus}.
+   */
+  static int stdoutFailed(Stdout.Failed f, String prefix, int failureStatus, PrintWriter err) {
+    if (f.brokenPipe()) return BROKEN_PIPE;
+    err.println(prefix + "write error: " + oneLine(f.getMessage()));
+    err.flush();
+    return failureStatus;
   }
 
   @Override

@@ -84,7 +84,11 @@ public final class Main implements Callable<Integer> {
       java.util.List<String> rest = java.util.List.of(args).subList(1, args.length);
       switch (args[0]) {
         case "fping" -> {
-          return Fping.run("fping", rest, out, err, env);
+          try {
+            return Fping.run("fping", rest, out, err, env);
+          } catch (Stdout.Failed e) { // outside picocli, so outside Errors: the same rule, fping's words and status
+            return Errors.stdoutFailed(e, "fping: ", 4, err);
+          }
         }
         case "install-links" -> {
           return Links.install(rest, out, err);

@@ -164,7 +164,8 @@ class LauncherTest {
         "./icmpecho ping --json -i 0.2 127.0.0.1 | head -1" + status,
         "./icmpecho sweep -c 100000 -p 10 127.0.0.1 | head -1" + status,
         "./icmpecho ping -i 0.2 127.0.0.1 >/dev/full" + status,
-        "./icmpecho sweep -c 1 127.0.0.1 >/dev/full" + status);
+        "./icmpecho sweep -c 1 127.0.0.1 >/dev/full" + status,
+        "./icmpecho fping -c 100000 -p 20 127.0.0.1 | head -1" + status);
     // Closed pipe: the first line, then a silent end as by SIGPIPE (141).
     assertEquals(new Run(0, "PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.\n", "status 141\n"), r.get(0));
     assertTrue(r.get(1).out().startsWith("{\"type\":\"reply\",\"target\":\"127.0.0.1\""), r.get(1)::toString);
@@ -174,6 +175,8 @@ class LauncherTest {
     // Full device: one line saying so, and the command's failure status, endless run or not.
     assertEquals("ping: write error: No space left on device\nstatus 2\n", r.get(3).err());
     assertEquals("icmpecho sweep: write error: No space left on device\nstatus 4\n", r.get(4).err());
+    assertTrue(r.get(5).out().startsWith("127.0.0.1 : [0], 64 bytes, "), r.get(5)::toString); // the fping personality
+    assertEquals("status 141\n", r.get(5).err());
   }
 
   @Test

@@ -48,7 +48,7 @@ class OutputErrorTest {
     StringWriter err = new StringWriter();
     PrintWriter out = new PrintWriter(new OutputStreamWriter(new Stdout(stdout), StandardCharsets.UTF_8), false);
     int status = assertTimeoutPreemptively(Duration.ofSeconds(20), // bounded: the old code never ended these
-        () -> Main.commandLine(out, new PrintWriter(err, true), h.env()).execute(args));
+        () -> Main.run(args, out, new PrintWriter(err, true), h.env()));
     return new Harness.Result(status, "", err.toString());
   }
 
@@ -59,6 +59,7 @@ class OutputErrorTest {
         {"ping", "--json", "-i", "0.01", "127.0.0.1"},
         {"sweep", "-c", "100000", "-p", "10", "127.0.0.1"},
         {"sweep", "--json", "-c", "100000", "-p", "10", "127.0.0.1"},
+        {"fping", "-c", "100000", "-p", "10", "127.0.0.1"}, // the personality, outside picocli
         {"trace", "-n", "-q", "1", "127.0.0.1"}}) {
       Harness.Result r = run(new Failing(args[0].equals("trace") ? 0 : 100, "Broken pipe"), args); // trace: 1 short line
       assertEquals(141, r.status(), String.join(" ", args) + "\n" + r);
@@ -75,6 +76,10 @@ class OutputErrorTest {
 
     r = run(new Failing(0, "No space left on device"), "ping", "-c", "1", "127.0.0.1");
     assertEquals(2, r.status(), r::toString);
+
+    r = run(new Failing(0, "No space left on device"), "fping", "-c", "2", "-p", "20", "127.0.0.1");
+    assertEquals(4, r.status(), r::toString);
+    assertEquals("fping: write error: No space left on device\n", r.err());
 
     r = run(new Failing(0, "No space left on device"), "sweep", "-c", "2", "-p", "10", "127.0.0.1");
     assertEquals(4, r.status(), r::toString);
