@@ -119,7 +119,7 @@ class FaultInjectionTest {
     IcmpClient c = lab.register(t.clientBuilder(ClientAccess.DATAGRAM).receiveBufferSize(4096).build());
     InetAddress flood = t.responderAddress(StandardProtocolFamily.INET, 1);
     t.responder().script(flood, ResponderEffect.duplicate(200)); // 201 answers per echo, back to back
-    assertInstanceOf(EchoResult.Reply.class, c.echo(EchoRequest.of(t.target(StandardProtocolFamily.INET))));
+    answers(c, t.target(StandardProtocolFamily.INET));
     List<CompletableFuture<EchoResult>> fs = new ArrayList<>();
     for (int i = 0; i < 20; i++) fs.add(c.echoAsync(EchoRequest.to(flood).timeout(TIMEOUT).build(), d -> {}));
     assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
@@ -150,11 +150,7 @@ class FaultInjectionTest {
   private static Map<String, Integer> run(Topology t, IntConsumer fault) throws Exception {
     IcmpClient c = t.newClient(ClientAccess.DATAGRAM);
     InetAddress target = t.routerAddress(1, StandardProtocolFamily.INET);
-    EchoResult first = null;
-    for (int i = 0; i < 3 && !(first instanceof EchoResult.Reply); i++) { // neighbour resolved (patient: loaded machine)
-      first = c.echo(EchoRequest.to(target).timeout(Duration.ofSeconds(2)).build());
-    }
-    assertInstanceOf(EchoResult.Reply.class, first);
+    answers(c, target);
     List<CompletableFuture<EchoResult>> fs = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
       fault.accept(i);
@@ -173,6 +169,15 @@ class FaultInjectionTest {
     assertEquals(100, outcomes.getOrDefault("before Reply", 0), outcomes::toString);
     assertEquals(0, c.stats().inFlight());
     return outcomes;
+  }
+
+  /** Waits for a first answer from {@code target} (neighbour resolution; patient, for a loaded machine). */
+  private static void answers(IcmpClient c, InetAddress target) throws Exception {
+    EchoResult first = null;
+    for (int i = 0; i < 3 && !(first instanceof EchoResult.Reply); i++) {
+      first = c.echo(EchoRequest.to(target).timeout(Duration.ofSeconds(2)).build());
+    }
+    assertInstanceOf(EchoResult.Reply.class, first);
   }
 
   /** RLIMIT_NOFILE on Linux. */
