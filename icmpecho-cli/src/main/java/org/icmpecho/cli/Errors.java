@@ -10,8 +10,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The one place where failures become a message and an exit status: one clear line on stderr ({@code "icmpecho ping:
- * unknown iface: eth9"}), the usage hint, and each command's own status (ping and trace 2, sweep 3 for arguments and
+ * The one place where failures become a message and an exit status: one clear line on stderr ({@code "ping:
+ * unknown iface: eth9"}), the usage hint, and each command's own status (ping and trace 2, sweep 1 for arguments and
  * 4 for the system, as fping). The stack trace only with {@code --stacktrace}. Standard output that cannot be written
  * ({@link Stdout}) ends a command with {@link #BROKEN_PIPE} and no message when the reader went away, else with
  * {@code write error: REASON} and the command's failure status.

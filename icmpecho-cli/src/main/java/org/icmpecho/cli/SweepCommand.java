@@ -50,9 +50,8 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit status (as fping):%n",
     exitCodeList = {
       "0:all targets alive",
-      "1:some targets unreachable",
+      "1:some targets unreachable, or invalid arguments (as fping really exits)",
       "2:a name did not resolve",
-      "3:invalid arguments",
       "4:system failure (no privilege, socket error)"
     })
 final class SweepCommand implements Callable<Integer>, Errors.Statuses {
@@ -148,9 +147,10 @@ final class SweepCommand implements Callable<Integer>, Errors.Statuses {
     this.env = env;
   }
 
+  /** fping exits 1 on an invalid argument (its man page says 3); API-CONTRACT §3 pins 1 since 2026-12-07. */
   @Override
   public int usageStatus() {
-    return 3;
+    return 1;
   }
 
   @Override
