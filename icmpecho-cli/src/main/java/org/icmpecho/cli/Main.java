@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
     name = "icmpecho",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    synopsisSubcommandLabel = "(ping | sweep | trace | exporter | help | generate-completion)",
+    synopsisSubcommandLabel = "(ping | sweep | trace | fping | exporter | install-links | help | generate-completion)",
     description = "ICMP echo (ping) for Linux, without root where the kernel allows ping sockets.",
     subcommands = {
       PingCommand.class,
@@ -45,6 +45,8 @@ import picocli.CommandLine.Spec;
       "  icmpecho sweep -g 127.0.0.0/29 -a",
       "  icmpecho trace -n ::1",
       "  icmpecho exporter --config.file smokeping_prober.yml",
+      "  icmpecho fping -c 3 -p 200 127.0.0.1 ::1  # as fping 5.1: its flags, texts and statuses",
+      "  icmpecho install-links ~/bin              # links ~/bin/fping and ~/bin/ping to the launcher",
       "  source <(icmpecho generate-completion)    # bash/zsh completion"
     },
     exitCodeListHeading = "%nExit status:%n",
