@@ -52,6 +52,8 @@ final class Exchange {
   private SendOptions options = SendOptions.PLAIN;
   /** The IPv4 options object {@link #options} was made from. */
   private IpOptions optionsFrom = IpOptions.NONE;
+  /** The probe being sent, until its send returns. */
+  private Probe sending;
   /** MTU of the last local error reported apart from its send (a too-big echo), 0 when none. */
   private int localErrorMtu;
   /** The poller clock at the last send (a caller loop's once-a-second slot sweep goes by it). */
@@ -83,6 +85,12 @@ final class Exchange {
 
   /** Sends {@code p} (opening a socket when needed); its outcome, if already known, is recorded. */
   void start(Probe p) {
+    sending = p; // a transport that throws ends the loop: its shutdown fails this probe too (failAll)
+    send(p);
+    sending = null;
+  }
+
+  private void send(Probe p) {
     EchoRequest r = p.request;
     inFlight++;
     int serial = matcher.nextSerial();
@@ -425,12 +433,16 @@ final class Exchange {
 
   /** A probe that was never counted in flight (still queued, or deferred) fails with {@code cause}. */
   void failUnsent(Probe p, IcmpException cause) {
+    if (p.finished) return;
     inFlight++;
     finish(p, cause);
   }
 
   /** Fails every probe in flight or deferred with {@code cause} (the loop ends). */
   void failAll(IcmpException cause) {
+    Probe s = sending;
+    sending = null;
+    if (s != null) fail(s, cause);
     for (Probe p : timers.drain()) finish(p, cause);
     for (Probe p : deferred) failUnsent(p, cause); // counted out when it was deferred
     deferred.clear();

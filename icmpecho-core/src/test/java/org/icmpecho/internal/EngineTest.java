@@ -542,6 +542,18 @@ class EngineTest {
   }
 
   @Test
+  void aTransportThatThrowsWhileSendingFailsTheEchoInsteadOfLosingIt() throws Exception {
+    fake.onSend = n -> {
+      throw new IllegalStateException("transport bug");
+    };
+    CompletableFuture<EchoResult> f = client.echoAsync(request());
+    ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+    IcmpException cause = assertInstanceOf(IcmpException.class, e.getCause());
+    assertTrue(cause.getMessage().contains("transport bug"), cause.getMessage());
+    assertEquals(0, client.stats().inFlight());
+  }
+
+  @Test
   void fatalIoErrorFailsEveryPendingEchoWithTheCause() throws Exception {
     CompletableFuture<EchoResult> f = client.echoAsync(request());
     fake.awaitSent(1);
