@@ -101,8 +101,19 @@ public final class Engine {
   /** A thread's claim on a caller loop; {@code loop} is null when none was free (then ask again at {@code retryAt}). */
   private record CallerSlot(Thread thread, CallerLoop loop, long retryAt) {}
 
+  /**
+   * What a thread keeps of its claim: the loop only weakly, because the thread may outlive the client (the loop is
+   * held by {@link #callerLoops} while it is in use), and its stale entry stays in the thread's map until it is
+   * cleaned out, long after the client closed.
+   */
+  private record CallerClaim(java.lang.ref.WeakReference<CallerLoop> loop, long retryAt) {
+    CallerLoop get() {
+      return loop == null ? null : loop.get();
+    }
+  }
+
   @SuppressWarnings("ThreadLocalUsage") // per client on purpose: a thread has a caller socket in each client
-  private final ThreadLocal<CallerSlot> callerSlots = new ThreadLocal<>();
+  private final ThreadLocal<CallerClaim> callerSlots = new ThreadLocal<>();
   /** Every caller loop handed out and not yet closed; guarded by itself. */
   private final java.util.List<CallerSlot> callerLoops = new java.util.ArrayList<>();
   /** Counters of caller loops already closed, so that {@link #stats()} never goes backwards; guarded by callerLoops. */
@@ -127,13 +138,14 @@ public final class Engine {
     if (t.isVirtual()) return null;
     boolean v6 = r.isIpv6();
     if (noCallerSocket[v6 ? 1 : 0]) return null;
-    CallerSlot slot = callerSlots.get();
-    CallerLoop l = slot == null ? null : slot.loop();
+    CallerClaim claim = callerSlots.get();
+    CallerLoop l = claim == null ? null : claim.get();
     if (l == null || l.terminated) {
-      if (slot != null && l == null && System.nanoTime() - slot.retryAt() < 0) return null;
-      slot = claimCallerLoop(t);
-      callerSlots.set(slot);
-      if ((l = slot.loop()) == null) return null;
+      if (claim != null && claim.loop() == null && System.nanoTime() - claim.retryAt() < 0) return null;
+      CallerSlot slot = claimCallerLoop(t);
+      l = slot.loop();
+      callerSlots.set(new CallerClaim(l == null ? null : new java.lang.ref.WeakReference<>(l), slot.retryAt()));
+      if (l == null) return null;
     }
     if (!l.has(v6)) {
       Channel ch = openCallerChannel(v6);

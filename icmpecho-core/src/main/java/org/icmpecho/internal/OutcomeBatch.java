@@ -18,23 +18,25 @@ final class OutcomeBatch {
   private final Executor executor;
   private final CompletionThread completions;
 
-  private Object[] targets = new Object[256];
-  private Object[] values = new Object[256];
+  private Object[] targets;
+  private Object[] values;
   private int size;
 
-  private OutcomeBatch(Executor executor, CompletionThread completions) {
+  private OutcomeBatch(Executor executor, CompletionThread completions, int capacity) {
     this.executor = executor;
     this.completions = completions;
+    targets = new Object[capacity];
+    values = new Object[capacity];
   }
 
   /** For an I/O thread: the client's executor, or a completion thread of its own named {@code threadName}. */
   static OutcomeBatch forIoThread(Executor executor, String threadName) {
-    return new OutcomeBatch(executor, executor == null ? new CompletionThread(threadName) : null);
+    return new OutcomeBatch(executor, executor == null ? new CompletionThread(threadName) : null, 256);
   }
 
-  /** For a caller loop: completed by the caller itself. */
+  /** For a caller loop: completed by the caller itself (its blocking probes complete at once: rarely used). */
   static OutcomeBatch inline() {
-    return new OutcomeBatch(null, null);
+    return new OutcomeBatch(null, null, 4);
   }
 
   void add(Object target, Object value) {
