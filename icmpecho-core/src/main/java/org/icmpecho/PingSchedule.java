@@ -95,6 +95,15 @@ public final class PingSchedule implements AutoCloseable {
     return run.done().copy();
   }
 
+  /**
+   * A future that completes once nothing more will be sent (every target had its last echo, or the schedule was
+   * closed), before the outcomes of the last echoes are in: where {@code ping -c} starts waiting for its last answers.
+   * Exceptionally as {@link #done()}. A new dependent future per call.
+   */
+  public CompletableFuture<Void> allSent() {
+    return run.allSent().copy();
+  }
+
   /** Echoes sent to {@code target} so far (exact once {@link #done()} has completed). */
   public long sent(int target) {
     Objects.checkIndex(target, run.size());

@@ -8,6 +8,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import org.icmpecho.IcmpClient;
 import org.icmpecho.IcmpPermissionException;
 import org.icmpecho.SocketMode;
 
@@ -101,10 +102,10 @@ final class Fping {
     int window = 16_384;
     int sockets = hosts.size() > 1024 && Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
     Prober.Options po = new Prober.Options(o.netns, o.raw ? SocketMode.RAW : SocketMode.AUTO, window + 64, sockets);
-    try (Prober prober = env.probers().open(po)) {
+    try (IcmpClient client = env.probers().open(po)) {
       try {
-        if (v4) prober.open(StandardProtocolFamily.INET);
-        if (v6) prober.open(StandardProtocolFamily.INET6);
+        if (v4) client.socketMode(StandardProtocolFamily.INET);
+        if (v6) client.socketMode(StandardProtocolFamily.INET6);
       } catch (IcmpPermissionException e) {
         if (o.verbose) err.println(o.prog + ": can't create socket (must run as root?)");
         err.flush();
@@ -112,7 +113,7 @@ final class Fping {
       } catch (IOException e) {
         throw new CliException(4, e.getMessage(), false);
       }
-      return new FpingLoop(o, hosts, noAddress[0], prober, out, err, env).run();
+      return new FpingLoop(o, hosts, noAddress[0], client, out, err, env).run();
     }
   }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
+import org.icmpecho.IcmpClient;
 import org.icmpecho.PathMtuDiscovery;
 
 /**
@@ -38,7 +39,7 @@ final class FpingLoop {
   private final int n;
   private final Host[] hosts;
   private final int width;
-  private final Prober prober;
+  private final IcmpClient client;
   private final PrintWriter out, err;
   private final Env env;
   private final FpingReport report;
@@ -65,14 +66,14 @@ final class FpingLoop {
   private final Thread owner = Thread.currentThread();
   private final AtomicBoolean finishRequested = new AtomicBoolean(), snapshot = new AtomicBoolean();
 
-  FpingLoop(FpingOptions o, List<Host> list, int unknown, Prober prober, PrintWriter out, PrintWriter err, Env env) {
+  FpingLoop(FpingOptions o, List<Host> list, int unknown, IcmpClient client, PrintWriter out, PrintWriter err, Env env) {
     this.o = o;
     this.n = list.size();
     this.hosts = list.toArray(Host[]::new);
     int w = 0;
     for (Host h : hosts) w = Math.max(w, h.label().length());
     this.width = w;
-    this.prober = prober;
+    this.client = client;
     this.out = out;
     this.err = err;
     this.env = env;
@@ -173,7 +174,7 @@ final class FpingLoop {
     if (resp != null && index < resp[h].length) resp[h][index] = WAITING;
     CompletableFuture<EchoResult> f;
     try {
-      f = prober.echo(b.build(), dup -> offer(new Outcome(h, index, now, dup, true)));
+      f = client.echoAsync(b.build(), dup -> offer(new Outcome(h, index, now, dup, true)));
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }

@@ -7,22 +7,21 @@ import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.Enumeration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.CancellationException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.icmpecho.EchoRequest;
 import org.icmpecho.IpOptions;
 import org.icmpecho.EchoResult;
+import org.icmpecho.IcmpClient;
 import org.icmpecho.IcmpException;
 import org.icmpecho.PathMtuDiscovery;
+import org.icmpecho.PingSchedule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -242,14 +241,14 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
         target,
         names ? env.resolver()::reverse : null);
 
-    try (Prober prober = env.probers().open(engine.prober(MAX_PENDING + 16))) {
+    try (IcmpClient client = env.probers().open(engine.prober(MAX_PENDING + 16))) {
       try {
-        prober.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        client.socketMode(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
       } catch (IcmpException e) {
         throw new CliException(2, e.getMessage(), false);
       }
       report.header(request.payloadSize(), request.ipOptions().length(), payload == null ? null : new Converters.HexPattern().convert(pattern), from);
-      return new Run(prober, request, report).loop();
+      return new Run(client, request, report).loop();
     }
   }
 
@@ -315,156 +314,153 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
     return java.math.BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString();
   }
 
-  /** Outcome of one echo, handed from the engine's thread to the command's. */
-  private record Done(long seq, EchoResult result, Throwable failure) {}
-
-  /** A further reply to an echo already answered. */
-  private record Dup(long seq, EchoResult.Reply reply) {}
-
-  /** One run of the send/receive loop; all state is confined to the command's thread. */
-  private final class Run {
-    private final Prober prober;
+  /**
+   * One run: the schedule of echoes to the target and what came back. The schedule sends (absolute schedule, or
+   * flood pacing for -i 0) and ends at the -w deadline; its outcomes arrive on the engine's callback thread, one at
+   * a time, in {@link #onResult}; the command's thread waits for the end and prints the statistics.
+   */
+  private final class Run implements PingSchedule.Listener {
+    private final IcmpClient client;
     private final EchoRequest request;
     private final PingReport report;
-    private final Queue<Object> events = new ConcurrentLinkedQueue<>();
-    private final Map<Long, CompletableFuture<EchoResult>> pending = new HashMap<>();
-    private final Map<Long, Long> sentAt = new HashMap<>();
+    // Guarded by this: written by the listener, read by the command's thread at the end.
     private final RttStats rtt = new RttStats();
-    private final Thread owner = Thread.currentThread();
-    private final AtomicBoolean interrupted = new AtomicBoolean();
-    private long sent, received, duplicates, corrupted, errors;
-    private Throwable fatal;
+    /** Echo numbers (from 0) whose outcome was reported; those sent but not in here were still pending at the end. */
+    private final BitSet reported = new BitSet();
+    private long received, duplicates, corrupted, errors;
+    private RuntimeException listenerFailure;
+    private boolean over;
+    private PingSchedule schedule;
 
-    Run(Prober prober, EchoRequest request, PingReport report) {
-      this.prober = prober;
+    Run(IcmpClient client, EchoRequest request, PingReport report) {
+      this.client = client;
       this.request = request;
       this.report = report;
     }
 
     int loop() throws Exception {
-      long start = System.nanoTime();
       long step = interval.toNanos();
-      long deadlineAt = deadline == null ? Long.MAX_VALUE : start + deadline.toNanos();
-      long nextSend = start;
-      long lastSend = start;
-      Runnable restore = env.signals().onInterrupt(() -> {
-        interrupted.set(true);
-        LockSupport.unpark(owner);
-      });
+      // -i 0: the next echo as soon as the last is back, or after FLOOD_GAP. -c without -w counts sends; with -w it
+      // counts replies, so the schedule runs on until the listener has them.
+      PingSchedule.Builder b = PingSchedule.of(List.of(request))
+          .period(Duration.ofNanos(step == 0 ? FLOOD_GAP_NANOS : step))
+          .adaptive(step == 0)
+          .count(count != null && deadline == null ? count : 0)
+          .maxInFlight(MAX_PENDING)
+          .listener(this);
+      if (deadline != null) b.deadline(deadline);
+      long start = System.nanoTime();
+      synchronized (this) {
+        schedule = client.schedule(b);
+      }
+      Runnable restore = env.signals().onInterrupt(schedule::close);
+      Throwable failure;
       try {
-        while (true) {
-          drain();
-          if (fatal != null) break;
-          long now = System.nanoTime();
-          if (interrupted.get() || now >= deadlineAt) break;
-          long wake;
-          boolean sentAll = count != null && (deadline == null ? sent >= count : received >= count);
-          if (sentAll) {
-            if (deadline != null || pending.isEmpty()) break;
-            // Waiting for the last answers: as iputils, twice the slowest round trip once something answered.
-            long linger = received > 0
-                ? Math.min(timeout.toNanos(), Math.max(2 * rtt.max(), LINGER_FLOOR_NANOS))
-                : timeout.toNanos();
-            if (now - lastSend >= linger) break;
-            wake = lastSend + linger;
-          } else {
-            boolean due = step == 0 ? pending.isEmpty() || now - lastSend >= FLOOD_GAP_NANOS : now >= nextSend;
-            if (due && pending.size() < MAX_PENDING) {
-              send(++sent);
-              lastSend = now;
-              if (step > 0) {
-                nextSend += step; // the absolute schedule
-                if (nextSend <= now) nextSend = now + step; // more than a step late: start again from now, no burst
-              }
-              continue;
-            }
-            wake = step == 0 ? lastSend + FLOOD_GAP_NANOS : nextSend;
-          }
-          long wait = Math.min(wake, deadlineAt) - System.nanoTime();
-          if (wait > 0 && events.isEmpty()) LockSupport.parkNanos(this, wait);
-        }
+        failure = await();
       } finally {
+        schedule.close();
         restore.run();
       }
       long end = System.nanoTime();
       long elapsedMs = (end - start) / 1_000_000;
-      drain(); // answers that arrived up to the end still count
-      pending.values().forEach(f -> f.cancel(false));
-      if (fatal != null) throw failure(fatal);
-      // Echoes still unanswered at the end are lost: say so (JSON gets an event for every echo sent).
-      pending.keySet().stream().sorted().forEach(seq ->
-          report.timeout(seq, new EchoResult.TimedOut(request, Duration.ofNanos(end - sentAt.get(seq)), -1)));
-      report.summary(sent, received, duplicates, corrupted, errors, elapsedMs, rtt);
-      return received > 0 ? 0 : 1;
-    }
-
-    private void send(long seq) {
-      CompletableFuture<EchoResult> f;
       try {
-        f = prober.echo(request, dup -> offer(new Dup(seq, dup)));
-      } catch (RuntimeException e) {
-        f = CompletableFuture.failedFuture(e);
+        schedule.done().get(10, TimeUnit.SECONDS); // closed: no listener call after this
+      } catch (ExecutionException | TimeoutException e) {
+        if (failure == null) failure = e instanceof ExecutionException ee ? ee.getCause() : e;
       }
-      pending.put(seq, f);
-      sentAt.put(seq, System.nanoTime());
-      var _ = f.whenComplete((r, t) -> offer(new Done(seq, r, t))); // the callback only queues an event
+      synchronized (this) {
+        over = true;
+        if (listenerFailure != null) throw listenerFailure;
+        if (failure != null) throw failure(failure);
+        // Echoes still unanswered at the end are lost: say so (JSON gets an event for every echo sent).
+        long sent = schedule.sent(0);
+        for (int k = reported.nextClearBit(0); k < sent; k = reported.nextClearBit(k + 1)) {
+          report.timeout(k + 1, new EchoResult.TimedOut(request, Duration.ofNanos(end - start), -1));
+        }
+        report.summary(sent, received, duplicates, corrupted, errors, elapsedMs, rtt);
+        return received > 0 ? 0 : 1;
+      }
     }
 
-    /** Duplicates that arrived before their echo's outcome was reported. */
-    private final java.util.List<Dup> early = new java.util.ArrayList<>();
-
-    private void offer(Object event) {
-      events.add(event);
-      LockSupport.unpark(owner);
-    }
-
-    private void drain() {
-      Object ev;
-      while ((ev = events.poll()) != null) {
-        if (ev instanceof Dup d) {
-          if (pending.containsKey(d.seq())) {
-            // The duplicate overtook its own echo's outcome (the future completed before whenComplete was
-            // attached): print it after the reply, as ping does.
-            early.add(d);
-            continue;
+    /** Waits for the end: the schedule's (deadline, Ctrl-C, -c replies with -w), or -c's last answers; the failure. */
+    private Throwable await() throws InterruptedException {
+      CompletableFuture<Void> done = schedule.done();
+      try {
+        if (count == null || deadline != null) {
+          done.get();
+          return null;
+        }
+        schedule.allSent().get();
+        long lastSend = System.nanoTime();
+        // Waiting for the last answers: as iputils, twice the slowest round trip once something answered.
+        while (!done.isDone()) {
+          long linger;
+          synchronized (this) {
+            linger = received > 0 ? Math.min(timeout.toNanos(), Math.max(2 * rtt.max(), LINGER_FLOOR_NANOS))
+                : timeout.toNanos();
           }
-          duplicates++;
-          report.reply(d.seq(), d.reply(), true);
-          continue;
+          long left = lastSend + linger - System.nanoTime();
+          if (left <= 0) break;
+          try {
+            done.get(left, TimeUnit.NANOSECONDS);
+          } catch (TimeoutException e) {
+            // the linger may have changed meanwhile: look again
+          }
         }
-        Done d = (Done) ev;
-        if (pending.remove(d.seq()) == null) continue; // given up at the end already
-        if (!early.isEmpty()) {
-          // Re-queue duplicates held for this echo so they follow its reply line.
-          early.removeIf(x -> x.seq() == d.seq() && events.add(x));
-        }
-        sentAt.remove(d.seq());
-        if (d.failure() != null) {
-          Throwable t = d.failure() instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : d.failure();
-          if (!(t instanceof CancellationException) && fatal == null) fatal = t;
-          continue;
-        }
-        switch (d.result()) {
+        if (done.isCompletedExceptionally()) done.get();
+        return null;
+      } catch (ExecutionException e) {
+        return e.getCause();
+      }
+    }
+
+    @Override
+    public synchronized void onResult(int target, long probe, EchoResult result) {
+      if (over) return;
+      try {
+        reported.set((int) probe);
+        long seq = probe + 1;
+        switch (result) {
           case EchoResult.Reply r -> {
             received++;
             rtt.add(r.rtt().toNanos());
-            report.reply(d.seq(), r, false);
+            report.reply(seq, r, false);
           }
           case EchoResult.IcmpError e -> {
             errors++;
-            report.error(d.seq(), e);
+            report.error(seq, e);
           }
-          case EchoResult.TimedOut t -> report.timeout(d.seq(), t);
+          case EchoResult.TimedOut t -> report.timeout(seq, t);
           case EchoResult.SendFailed f -> {
             errors++;
-            report.sendFailed(d.seq(), f);
+            report.sendFailed(seq, f);
           }
           case EchoResult.Corrupted c -> {
             corrupted++;
-            report.corrupted(d.seq(), c);
+            report.corrupted(seq, c);
           }
         }
+        if (count != null && deadline != null && received >= count) schedule.close();
+      } catch (RuntimeException e) {
+        failed(e);
       }
+    }
+
+    @Override
+    public synchronized void onDuplicate(int target, long probe, EchoResult.Reply reply) {
+      if (over) return;
+      try {
+        duplicates++;
+        report.reply(probe + 1, reply, true);
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    }
+
+    /** The listener could not print (standard output failed): the run stops and the command reports it. */
+    private void failed(RuntimeException e) {
+      if (listenerFailure == null) listenerFailure = e;
+      schedule.close();
     }
 
     private CliException failure(Throwable t) {

@@ -3,35 +3,32 @@ package org.icmpecho.cli;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
+import org.icmpecho.IcmpClient;
 import org.icmpecho.IcmpException;
+import org.icmpecho.PingSchedule;
 
 /**
- * One sweep over many targets: the pacing loop, per-target state in primitive arrays, and fping's output.
+ * One sweep over many targets: fping's modes on a {@link PingSchedule}, per-target state in primitive arrays, and
+ * fping's output.
  *
- * <p>Threads: everything runs on the thread that calls {@link #run}; the engine's callbacks only queue the outcome
- * and unpark that thread. Sends follow an absolute schedule (send {@code k} is due at {@code start + k * step});
- * after a late wake-up the loop sends what fell due at once (at most four sends' worth of backlog), so the average rate holds
- * without a sleep per send. Retries and next probes wait in a heap keyed by due time.
+ * <p>Threads: the schedule sends from the engine's I/O thread (pacing, window, retries with backoff, count mode);
+ * its outcomes reach {@link #onResult} on the engine's callback thread, one at a time, which counts and prints them.
+ * The command's thread only starts the schedule, waits for it (flushing output and drawing the progress line
+ * meanwhile) and prints the end.
  */
-final class Sweep {
-  /**
-   * How much lateness the schedule makes up for in a burst after a late wake-up: four sends' worth, at least 1 ms,
-   * at most 100 ms. Enough that a loaded machine still keeps the average rate, never a long burst after a stall.
-   */
-  private final long maxBacklogNanos;
+final class Sweep implements PingSchedule.Listener {
   private static final long PROGRESS_AFTER_NANOS = 1_000_000_000L;
   private static final long PROGRESS_EVERY_NANOS = 200_000_000L;
+  /** How often the waiting command thread flushes what the listener printed. */
+  private static final long FLUSH_EVERY_NANOS = 20_000_000L;
 
   /**
    * @param count probes per target (count mode), or 0 for fping's default "is it alive" mode
@@ -60,13 +57,12 @@ final class Sweep {
   private final String[] label;
   private final InetAddress[] address;
   private final int width;
-  private final Prober prober;
   private final PrintWriter out;
   private final PrintWriter err;
   private final int unknown;
+  private final EchoRequest template;
 
-  // per target
-  private final int[] sent;
+  // per target (guarded by this, as everything the listener touches)
   private final int[] completed;
   private final int[] received;
   private final int[] dups;
@@ -76,59 +72,29 @@ final class Sweep {
   private final double[] rttMean;
   private final double[] rttM2;
   private final byte[] state;
-  private final long[] due;
-  private final IntHeap schedule;
 
   // totals
-  private int finished, alive, cursor, inFlight;
-  private long totalSent, totalReplies, totalTimeouts, totalOther;
+  private int finished, alive;
+  private long outcomes, totalReplies, totalTimeouts, totalOther;
   private final RttStats allRtt = new RttStats();
 
-  private final Queue<Object> events = new ConcurrentLinkedQueue<>();
-  private final Thread owner = Thread.currentThread();
   private static final long STRAGGLER_GRACE_NANOS = 10_000_000L;
-  private final AtomicBoolean interrupted = new AtomicBoolean();
+  private volatile boolean interrupted;
   private final boolean progress;
   private boolean progressShown;
-  private Throwable fatal;
-
-  /**
-   * One echo's outcome, and the callback that delivers it: the object given to {@code whenComplete} is the event
-   * itself, so an answer costs one object here, not a callback and an event.
-   */
-  private final class Done implements java.util.function.BiConsumer<EchoResult, Throwable> {
-    final int target;
-    final int probe;
-    final long sentAt;
-    EchoResult result; // written by the completing thread before offer(), read by the owner after poll()
-    Throwable failure;
-
-    Done(int target, int probe, long sentAt) {
-      this.target = target;
-      this.probe = probe;
-      this.sentAt = sentAt;
-    }
-
-    @Override
-    public void accept(EchoResult r, Throwable e) {
-      result = r;
-      failure = e;
-      offer(this);
-    }
-  }
-
-  private record Dup(int target, int probe, EchoResult.Reply reply) {}
+  /** A failure in the listener (output that cannot be written): the command ends with it. */
+  private RuntimeException listenerFailure;
+  /** Set once the command prints its end: later listener calls (duplicates) are ignored. */
+  private boolean over;
+  private PingSchedule schedule;
 
   /**
    * @param unknown how many names did not resolve (for -s)
    * @param terminal whether stderr is a terminal (the live progress line)
    */
-  Sweep(Config config, List<Targets.Target> targets, int unknown, Prober prober, PrintWriter out, PrintWriter err,
-      boolean terminal) {
+  Sweep(Config config, List<Targets.Target> targets, int unknown, PrintWriter out, PrintWriter err, boolean terminal) {
     this.c = config;
     this.unknown = unknown;
-    this.maxBacklogNanos = Math.clamp(4 * config.stepNanos(), 1_000_000L, 100_000_000L);
-    this.wakeBatch = Math.clamp(config.window() / 4, 1, 256);
     this.n = targets.size();
     this.label = new String[n];
     this.address = new InetAddress[n];
@@ -139,10 +105,8 @@ final class Sweep {
       w = Math.max(w, label[i].length());
     }
     this.width = w;
-    this.prober = prober;
     this.out = out;
     this.err = err;
-    this.sent = new int[n];
     this.completed = new int[n];
     this.received = new int[n];
     this.dups = new int[n];
@@ -152,202 +116,107 @@ final class Sweep {
     this.rttMean = new double[n];
     this.rttM2 = new double[n];
     this.state = new byte[n];
-    this.due = new long[n];
-    this.schedule = new IntHeap(due, Math.min(n, 1024));
     this.progress = terminal;
-    // The first template now, before the clock starts (it is reused for every target of its family).
-    if (n > 0 && c.quiet() && !c.json()) template(address[0], c.timeoutNanos());
+    // One request for every target (the engine's template path); the schedule makes retries' longer timeouts.
+    this.template = EchoRequest.to(address[0]).payloadSize(c.payloadSize()).timeout(Duration.ofNanos(c.timeoutNanos()))
+        .build();
   }
 
   /** Runs the sweep to the end (or Ctrl-C) and prints the final output; returns how many targets are alive. */
-  int run(Env.Signals signals) throws Exception {
+  int run(IcmpClient client, Env.Signals signals) throws Exception {
+    PingSchedule.Builder b = PingSchedule.to(Arrays.asList(address), template)
+        .interval(Duration.ofNanos(c.stepNanos()))
+        .maxInFlight(c.window())
+        .listener(this);
+    if (c.count() > 0) b.count(c.count()).period(Duration.ofNanos(c.periodNanos()));
+    else b.untilReply(c.retries(), c.backoff());
     long start = System.nanoTime();
-    nextSlot = start;
-    long nextProgress = start + PROGRESS_AFTER_NANOS;
+    Throwable failure = null;
+    synchronized (this) {
+      schedule = client.schedule(b);
+    }
     Runnable restore = signals.onInterrupt(() -> {
-      interrupted.set(true);
-      LockSupport.unpark(owner);
+      interrupted = true;
+      schedule.close();
     });
     try {
-      while (finished < n && fatal == null && !interrupted.get()) {
-        drain();
-        long now = System.nanoTime();
-        // Sends go in chunks, each a call: this method runs once, so a loop of its own over every send would run
-        // interpreted until the JIT compiled it on the stack (OSR, near the end of a /16), while a method called
-        // every 64 sends is compiled early (or taken compiled from the launcher's AOT cache).
-        int chunks = 0;
-        while (sendChunk(now)) {
-          if ((++chunks & 3) == 0) { // keep answers flowing during long bursts
-            drain();
-            now = System.nanoTime();
-          }
-        }
-        drain();
-        if (finished >= n || fatal != null || interrupted.get()) break;
-        now = System.nanoTime();
-        long wake = Long.MAX_VALUE;
-        if (inFlight < c.window()) {
-          if (cursor < n) wake = nextSlot;
-          else if (!schedule.isEmpty()) wake = Math.max(nextSlot, due[schedule.peek()]);
-        }
-        if (progress) {
-          if (now >= nextProgress) {
-            showProgress();
-            nextProgress = now + PROGRESS_EVERY_NANOS;
-          }
-          wake = Math.min(wake, nextProgress);
-        }
-        if (events.isEmpty() && wake > now) {
-          // Wake for a batch of answers, not for each: with the window full, waking per answer meant a futex wake
-          // and two context switches every few echoes (measured: 7,000-12,000 parks and 37,000 unparks in a /16).
-          // Never more than are in flight, so the last answers, and a lone echo's, still wake us at once.
-          wakeAfter = inFlight > 0 ? Math.min(wakeBatch, inFlight) : 1;
-          ownerParked = true;
-          if (pending.get() < wakeAfter) {
-            LockSupport.parkNanos(this, wake == Long.MAX_VALUE ? 1_000_000_000L : wake - now);
-          }
-          ownerParked = false;
-        }
-      }
+      failure = await(schedule.done(), start);
       // A duplicate follows the answer it duplicates, so the last answers' duplicates may still be on their way:
-      // give them a short grace before the summary (10 ms, bounded; nothing is sent meanwhile). Only where they
-      // are reported: -q without --json prints no duplicate (and its template echoes listen for none).
-      boolean reportsDuplicates = !c.quiet() || c.json();
-      long graceEnd = System.nanoTime() + STRAGGLER_GRACE_NANOS;
-      while (reportsDuplicates && fatal == null && !interrupted.get() && System.nanoTime() - graceEnd < 0) {
-        drain();
-        LockSupport.parkNanos(this, 1_000_000L);
-      }
-      drain();
+      // give them a short grace before the summary (10 ms; nothing is sent meanwhile). Only where they are
+      // reported: -q without --json prints no duplicate.
+      if (failure == null && !interrupted && (!c.quiet() || c.json())) Thread.sleep(STRAGGLER_GRACE_NANOS / 1_000_000);
     } finally {
+      schedule.close();
       restore.run();
     }
-    clearProgress();
-    if (fatal != null) {
-      throw fatal instanceof IcmpException ie ? new CliException(4, ie.getMessage(), false)
-          : new CliException(4, "echo failed: " + fatal, fatal);
+    long elapsed = System.nanoTime() - start;
+    synchronized (this) {
+      over = true;
+      clearProgress();
+      if (listenerFailure != null) throw listenerFailure;
+      if (failure != null) {
+        throw failure instanceof IcmpException ie ? new CliException(4, ie.getMessage(), false)
+            : new CliException(4, "echo failed: " + failure, failure);
+      }
+      finish(elapsed);
     }
-    finish(System.nanoTime() - start);
     return alive;
   }
 
-  /** When the next send is due (the absolute schedule); owner thread only. */
-  private long nextSlot;
-
-  private static final int SEND_CHUNK = 64;
-
-  /** Sends up to {@link #SEND_CHUNK} echoes that are due and fit the window; true when it sent them all. */
-  private boolean sendChunk(long now) {
-    for (int i = 0; i < SEND_CHUNK; i++) {
-      if (inFlight >= c.window() || nextSlot > now || fatal != null || !sendNext(now)) return false;
-    }
-    return true;
-  }
-
-  /** Sends to the next due target and advances the schedule; false when no target is due. */
-  private boolean sendNext(long now) {
-    int t = nextDue(now);
-    if (t < 0) return false;
-    send(t, now);
-    nextSlot += c.stepNanos();
-    if (nextSlot < now - maxBacklogNanos) nextSlot = now - maxBacklogNanos;
-    return true;
-  }
-
-  /** The next target to send to: a scheduled retry or next probe that is due, else the next fresh target. */
-  private int nextDue(long now) {
-    if (!schedule.isEmpty() && due[schedule.peek()] <= now) return schedule.pop();
-    if (cursor < n) return cursor++;
-    return -1;
-  }
-
-  private void send(int t, long now) {
-    int probe = sent[t]++;
-    totalSent++;
-    inFlight++;
-    long timeout = c.count() > 0 ? c.timeoutNanos() : (long) (c.timeoutNanos() * Math.pow(c.backoff(), probe));
-    CompletableFuture<EchoResult> f;
-    try {
-      if (c.json() || !c.quiet()) {
-        EchoRequest r = EchoRequest.to(address[t]).payloadSize(c.payloadSize()).timeout(Duration.ofNanos(timeout))
-            .build();
-        f = prober.echo(r, dup -> offer(new Dup(t, probe, dup)));
-      } else {
-        // Quiet: duplicates are only counted, so one template per timeout serves every target.
-        f = prober.echo(address[t], template(address[t], timeout));
+  /** Waits for the schedule, flushing output and drawing the progress line; returns the failure, if any. */
+  private Throwable await(CompletableFuture<Void> done, long start) throws InterruptedException {
+    long nextProgress = start + PROGRESS_AFTER_NANOS;
+    while (true) {
+      try {
+        done.get(FLUSH_EVERY_NANOS, TimeUnit.NANOSECONDS);
+        return null;
+      } catch (ExecutionException e) {
+        return e.getCause();
+      } catch (TimeoutException e) {
+        synchronized (this) {
+          if (!c.json()) {
+            out.flush();
+            err.flush();
+          }
+          long now = System.nanoTime();
+          if (progress && now - nextProgress >= 0) {
+            showProgress();
+            nextProgress = now + PROGRESS_EVERY_NANOS;
+          }
+        }
       }
+    }
+  }
+
+  @Override
+  public synchronized void onResult(int t, long probe, EchoResult result) {
+    if (over) return;
+    try {
+      outcome(t, (int) probe, result);
     } catch (RuntimeException e) {
-      f = CompletableFuture.failedFuture(e);
-    }
-    if (c.count() > 0 && sent[t] < c.count()) { // count mode: the next probe is due a period after this one
-      due[t] = now + c.periodNanos();
-      schedule.push(t);
-    }
-    var _ = f.whenComplete(new Done(t, probe, now)); // the callback only records the outcome
-  }
-
-  /** The last template made, per family; the timeout changes only with -B backoff between retries. */
-  private final EchoRequest[] templates = new EchoRequest[2];
-
-  private EchoRequest template(InetAddress target, long timeoutNanos) {
-    int fam = target instanceof java.net.Inet6Address ? 1 : 0;
-    EchoRequest t = templates[fam];
-    if (t == null || t.timeout().toNanos() != timeoutNanos) {
-      t = templates[fam] = EchoRequest.to(target).payloadSize(c.payloadSize()).timeout(Duration.ofNanos(timeoutNanos))
-          .build();
-    }
-    return t;
-  }
-
-  private void offer(Object event) {
-    events.add(event);
-    // unpark costs a mutex and a condition signal even when the owner is running: only the event that completes
-    // the batch a parked owner waits for wakes it, once (pending only grows while the owner is parked). The owner
-    // re-checks the count after publishing "parked", so events counted before that write are never missed.
-    if (pending.incrementAndGet() == wakeAfter && ownerParked) LockSupport.unpark(owner);
-  }
-
-  /** True while the owner thread is (about to be) parked waiting for events or its next send slot. */
-  private volatile boolean ownerParked;
-  /** Events offered and not yet drained. */
-  private final AtomicInteger pending = new AtomicInteger();
-  /** How many pending events wake the parked owner; written before {@link #ownerParked}. */
-  private volatile int wakeAfter = 1;
-  /** The batch a full window waits for: a quarter of the window, at most 256 (the window stays at least 3/4 full). */
-  private final int wakeBatch;
-
-  private void drain() {
-    Object ev;
-    int drained = 0;
-    while ((ev = events.poll()) != null) {
-      drained++;
-      handle(ev);
-    }
-    if (drained == 0) return;
-    pending.addAndGet(-drained);
-    if (!c.json()) {
-      out.flush();
-      err.flush();
+      failed(e);
     }
   }
 
-  private void handle(Object ev) {
-    if (ev instanceof Dup d) {
-      duplicate(d);
-      return;
+  @Override
+  public synchronized void onDuplicate(int t, long probe, EchoResult.Reply reply) {
+    if (over) return;
+    try {
+      duplicate(t, (int) probe, reply);
+    } catch (RuntimeException e) {
+      failed(e);
     }
-    Done d = (Done) ev;
-    inFlight--;
-    if (d.failure != null) {
-      Throwable t = d.failure instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : d.failure;
-      if (!(t instanceof CancellationException) && fatal == null) fatal = t;
-      return;
-    }
-    outcome(d.target, d.probe, d.sentAt, d.result);
   }
 
-  private void outcome(int t, int probe, long sentAt, EchoResult result) {
+  /** The listener could not do its work (standard output failed): the sweep stops and the command reports it. */
+  private void failed(RuntimeException e) {
+    if (listenerFailure == null) listenerFailure = e;
+    schedule.close();
+  }
+
+  private void outcome(int t, int probe, EchoResult result) {
     completed[t]++;
+    outcomes++;
     boolean reply = false;
     switch (result) {
       case EchoResult.Reply r -> {
@@ -386,15 +255,9 @@ final class Sweep {
       return;
     }
     if (state[t] != PENDING) return;
-    if (reply) {
-      finish(t, ALIVE);
-    } else if (probe < c.retries()) {
-      long timeout = (long) (c.timeoutNanos() * Math.pow(c.backoff(), probe));
-      due[t] = sentAt + timeout; // fping: the next try when this one's time is up, even if an error came early
-      schedule.push(t);
-    } else {
-      finish(t, UNREACHABLE);
-    }
+    // The schedule sends the retries (when this try's time is up, fping's rule); here only the verdict.
+    if (reply) finish(t, ALIVE);
+    else if (probe >= c.retries()) finish(t, UNREACHABLE);
   }
 
   private void addRtt(int t, long ns) {
@@ -423,19 +286,15 @@ final class Sweep {
     }
   }
 
-  private void duplicate(Dup d) {
-    int t = d.target();
+  private void duplicate(int t, int probe, EchoResult.Reply r) {
     dups[t]++;
     if (c.json()) {
-      if (!c.quiet()) {
-        EchoResult.Reply r = d.reply();
-        event(t, d.probe(), r, r.rtt().toNanos(), r.ttl(), r.bytes(), true);
-      }
+      if (!c.quiet()) event(t, probe, r, r.rtt().toNanos(), r.ttl(), r.bytes(), true);
       return;
     }
     if (!c.quiet()) {
-      line(err, pad(label[t]) + " : duplicate for [" + d.probe() + "], " + d.reply().bytes() + " bytes, "
-          + Fmt.fpingMs(d.reply().rtt().toNanos()) + " ms");
+      line(err, pad(label[t]) + " : duplicate for [" + probe + "], " + r.bytes() + " bytes, "
+          + Fmt.fpingMs(r.rtt().toNanos()) + " ms");
     }
   }
 
@@ -485,8 +344,8 @@ final class Sweep {
         if (!shown(t)) continue;
         Json j = new Json().put("type", "summary").put("target", Addr.text(address[t]));
         if (!label[t].equals(Addr.text(address[t]))) j.put("host", label[t]);
-        j.put("sent", sent[t]).put("received", received[t]).put("duplicates", dups[t]).put("errors", errors[t]);
-        j.put("loss_pct", Fmt.pct(sent[t] - received[t], sent[t])).put("alive", state[t] == ALIVE);
+        j.put("sent", sent(t)).put("received", received[t]).put("duplicates", dups[t]).put("errors", errors[t]);
+        j.put("loss_pct", Fmt.pct(sent(t) - received[t], sent(t))).put("alive", state[t] == ALIVE);
         if (received[t] == 0) {
           j.putNull("rtt_min_ms").putNull("rtt_avg_ms").putNull("rtt_max_ms").putNull("rtt_mdev_ms");
         } else {
@@ -540,14 +399,19 @@ final class Sweep {
     sb.append(label[t]);
     if (c.count() > 0) for (int i = label[t].length(); i < width; i++) sb.append(' ');
     sb.append(" : xmt/rcv/%loss = ");
-    sb.append(sent[t]).append('/').append(received[t]).append('/');
-    sb.append(sent[t] == 0 ? 0 : (sent[t] - received[t]) * 100L / sent[t]).append('%');
+    sb.append(sent(t)).append('/').append(received[t]).append('/');
+    sb.append(sent(t) == 0 ? 0 : (sent(t) - received[t]) * 100L / sent(t)).append('%');
     if (received[t] > 0) {
       Fmt.fpingMs(sb.append(", min/avg/max = "), rttMin[t]).append('/');
       Fmt.fpingMs(sb, rttMean[t]).append('/');
       Fmt.fpingMs(sb, rttMax[t]);
     }
     return sb;
+  }
+
+  /** Echoes sent to target {@code t} (exact once the schedule is done). */
+  private long sent(int t) {
+    return schedule.sent(t);
   }
 
   /** fping's {@code -s} block, on stderr. */
@@ -559,7 +423,7 @@ final class Sweep {
     err.printf(" %7d unknown addresses%n", unknown);
     err.println();
     err.printf(" %7d timeouts (waiting for response)%n", totalTimeouts);
-    err.printf(" %7d ICMP Echos sent%n", totalSent);
+    err.printf(" %7d ICMP Echos sent%n", schedule.sent());
     err.printf(" %7d ICMP Echo Replies received%n", totalReplies);
     err.printf(" %7d other ICMP received%n", totalOther);
     err.println();
@@ -583,8 +447,9 @@ final class Sweep {
 
   private void showProgress() {
     out.flush();
-    err.print("\r" + totalSent + " sent, " + finished + "/" + n + " done, " + alive + " alive, " + (finished - alive)
-        + " unreachable, " + inFlight + " in flight\033[K");
+    long sent = schedule.sent();
+    err.print("\r" + sent + " sent, " + finished + "/" + n + " done, " + alive + " alive, " + (finished - alive)
+        + " unreachable, " + Math.max(0, sent - outcomes) + " in flight\033[K");
     err.flush();
     progressShown = true;
   }

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.icmpecho.IcmpClient;
 import org.icmpecho.IcmpException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -213,15 +214,15 @@ final class SweepCommand implements Callable<Integer>, Errors.Statuses {
     // machine with two or more cores (measured: +40-55 % answers/s on 2 cores). Small ones stay on one socket.
     int sockets = this.sockets != null ? this.sockets
         : list.size() > 1024 && Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
-    try (Prober prober = env.probers().open(engine.prober(window + 64, sockets))) {
+    try (IcmpClient client = env.probers().open(engine.prober(window + 64, sockets))) {
       try {
-        if (v4) prober.open(StandardProtocolFamily.INET);
-        if (v6) prober.open(StandardProtocolFamily.INET6);
+        if (v4) client.socketMode(StandardProtocolFamily.INET);
+        if (v6) client.socketMode(StandardProtocolFamily.INET6);
       } catch (IcmpException e) {
         throw new CliException(4, e.getMessage(), false);
       }
-      Sweep sweep = new Sweep(config, list, unknown, prober, out, err, env.stderrIsTerminal().getAsBoolean());
-      int alive = sweep.run(env.signals());
+      Sweep sweep = new Sweep(config, list, unknown, out, err, env.stderrIsTerminal().getAsBoolean());
+      int alive = sweep.run(client, env.signals());
       if (unknown > 0) return 2;
       return alive == list.size() ? 0 : 1;
     }

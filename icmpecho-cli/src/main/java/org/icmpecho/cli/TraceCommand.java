@@ -6,23 +6,22 @@ import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
+import org.icmpecho.IcmpClient;
 import org.icmpecho.IcmpException;
+import org.icmpecho.PingSchedule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -131,9 +130,9 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
     boolean v6 = target instanceof Inet6Address;
     int hops = maxHops - firstTtl + 1;
     int window = simultaneous == null ? hops * probes : simultaneous;
-    try (Prober prober = env.probers().open(engine.prober(window + 16))) {
+    try (IcmpClient client = env.probers().open(engine.prober(window + 16))) {
       try {
-        prober.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        client.socketMode(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
       } catch (IcmpException e) {
         throw new CliException(2, e.getMessage(), false);
       }
@@ -148,7 +147,7 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
           ? null
           : Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().name("icmpecho-rdns-", 0).factory());
       try {
-        return new Trace(prober, target, hops, window, lookups).run();
+        return new Trace(client, target, hops, window, lookups).run();
       } finally {
         if (lookups != null) lookups.shutdownNow();
       }
@@ -159,144 +158,149 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
     return new ParameterException(spec.commandLine(), message);
   }
 
-  private record Done(int hop, int probe, EchoResult result, Throwable failure) {}
-
-  /** One trace: the probes, their outcomes, and the printing of complete hops in order. */
-  private final class Trace {
-    private final Prober prober;
+  /**
+   * One trace: a schedule of one echo per hop and probe (probe-major: every hop's first probe, then every hop's
+   * second ...), their outcomes, and the printing of complete hops in order. The listener (the engine's callback
+   * thread) records outcomes; the command's thread prints hops as they complete and gives up, NEAR-style, on probes
+   * of hops before an answered one, waiting on this object between the two.
+   */
+  private final class Trace implements PingSchedule.Listener {
+    private final IcmpClient client;
     private final InetAddress target;
     private final int hops;
     private final int window;
     private final ExecutorService lookups;
+    // Guarded by this.
     private final EchoResult[][] result;
     private final boolean[][] done;
-    private final long[][] sentAt;
     private final long[] giveUp;
-    private final CompletableFuture<?>[][] futures;
     private final Map<InetAddress, Future<String>> names = new HashMap<>();
-    private final Queue<Done> events = new ConcurrentLinkedQueue<>();
-    private final Thread owner = Thread.currentThread();
-    private final AtomicBoolean interrupted = new AtomicBoolean();
     private final PrintWriter out = spec.commandLine().getOut();
     private int stopHop; // hops at or beyond this index are not needed: an earlier hop was final
-    private int nextSend, inFlight, nextPrint;
+    private int nextPrint;
     private boolean reached;
-    private Throwable fatal;
+    private boolean interrupted;
+    private PingSchedule schedule;
+    /** When this thread first saw each probe sent (0: not yet); a give-up waits at least NEAR_FLOOR_MS past it. */
+    private final long[][] seenSent;
 
-    Trace(Prober prober, InetAddress target, int hops, int window, ExecutorService lookups) {
-      this.prober = prober;
+    Trace(IcmpClient client, InetAddress target, int hops, int window, ExecutorService lookups) {
+      this.client = client;
       this.target = target;
       this.hops = hops;
       this.window = window;
       this.lookups = lookups;
       this.result = new EchoResult[hops][probes];
       this.done = new boolean[hops][probes];
-      this.sentAt = new long[hops][probes];
       this.giveUp = new long[hops];
-      this.futures = new CompletableFuture<?>[hops][probes];
+      this.seenSent = new long[hops][probes];
       java.util.Arrays.fill(giveUp, Long.MAX_VALUE);
       this.stopHop = hops;
     }
 
+    /** Target number of probe {@code p} of hop {@code h} in the schedule. */
+    private int index(int h, int p) {
+      return p * hops + h;
+    }
+
     int run() throws Exception {
+      List<EchoRequest> requests = new ArrayList<>(hops * probes);
+      for (int i = 0; i < hops * probes; i++) {
+        requests.add(EchoRequest.to(target).payloadSize(PAYLOAD).ttl(i % hops + firstTtl).timeout(wait).build());
+      }
+      PingSchedule.Builder b = PingSchedule.of(requests).maxInFlight(window).listener(this);
+      Throwable failure;
+      synchronized (this) {
+        schedule = client.schedule(b);
+      }
       Runnable restore = env.signals().onInterrupt(() -> {
-        interrupted.set(true);
-        LockSupport.unpark(owner);
+        synchronized (this) {
+          interrupted = true;
+          notifyAll();
+        }
+      });
+      CompletableFuture<Void> finished = schedule.done();
+      finished.whenComplete((v, t) -> {
+        synchronized (this) {
+          notifyAll();
+        }
       });
       try {
-        while (nextPrint < stopHop && fatal == null && !interrupted.get()) {
-          drain();
-          long now = System.nanoTime();
-          // Probe-major order (every hop's first probe, then every hop's second ...) spreads each router's share.
-          while (inFlight < window && nextSend < hops * probes) {
-            int p = nextSend / hops, h = nextSend % hops;
-            nextSend++;
-            if (h >= stopHop) continue;
-            send(h, p, now);
+        synchronized (this) {
+          while (nextPrint < stopHop && !interrupted && !finished.isCompletedExceptionally()) {
+            long wake = expire(System.nanoTime());
+            printComplete();
+            if (nextPrint >= stopHop) break;
+            long delay = wake - System.nanoTime();
+            if (delay > 0) TimeUnit.NANOSECONDS.timedWait(this, delay);
           }
-          long wake = expire(now);
-          printComplete();
-          if (nextPrint >= stopHop || fatal != null) break;
-          long delay = wake - System.nanoTime();
-          if (events.isEmpty() && delay > 0) LockSupport.parkNanos(this, Math.min(delay, 1_000_000_000L));
         }
       } finally {
+        schedule.close();
         restore.run();
       }
-      for (CompletableFuture<?>[] row : futures) {
-        for (CompletableFuture<?> f : row) if (f != null) f.cancel(false);
-      }
-      if (fatal != null) {
-        throw fatal instanceof IcmpException ie ? new CliException(2, ie.getMessage(), false)
-            : new CliException(2, "echo failed: " + fatal, fatal);
-      }
-      if (json) {
-        out.println(new Json()
-            .put("type", "summary")
-            .put("target", Addr.text(target))
-            .put("host", host)
-            .put("reached", reached)
-            .put("hops", Math.min(nextPrint, stopHop) + firstTtl - 1));
-      }
-      out.flush();
-      return reached ? 0 : 1;
-    }
-
-    private void send(int h, int p, long now) {
-      EchoRequest r = EchoRequest.to(target).payloadSize(PAYLOAD).ttl(h + firstTtl).timeout(wait).build();
-      CompletableFuture<EchoResult> f;
       try {
-        f = prober.echo(r, null);
-      } catch (RuntimeException e) {
-        f = CompletableFuture.failedFuture(e);
+        finished.get(10, TimeUnit.SECONDS);
+        failure = null;
+      } catch (ExecutionException e) {
+        failure = e.getCause();
       }
-      futures[h][p] = f;
-      sentAt[h][p] = now;
-      inFlight++;
-      var _ = f.whenComplete((res, t) -> { // the callback only queues an event
-        events.add(new Done(h, p, res, t));
-        LockSupport.unpark(owner);
-      });
+      synchronized (this) {
+        if (failure != null) {
+          throw failure instanceof IcmpException ie ? new CliException(2, ie.getMessage(), false)
+              : new CliException(2, "echo failed: " + failure, failure);
+        }
+        if (json) {
+          out.println(new Json()
+              .put("type", "summary")
+              .put("target", Addr.text(target))
+              .put("host", host)
+              .put("reached", reached)
+              .put("hops", Math.min(nextPrint, stopHop) + firstTtl - 1));
+        }
+        out.flush();
+        return reached ? 0 : 1;
+      }
     }
 
-    private void drain() {
-      Done d;
-      while ((d = events.poll()) != null) {
-        int h = d.hop(), p = d.probe();
-        inFlight--;
-        if (done[h][p]) continue; // given up already
-        if (d.failure() != null) {
-          Throwable t = d.failure() instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : d.failure();
-          if (t instanceof CancellationException) continue;
-          if (fatal == null) fatal = t;
-          continue;
-        }
-        done[h][p] = true;
-        result[h][p] = d.result();
-        InetAddress from = from(d.result());
-        if (from != null && lookups != null && !names.containsKey(from)) {
-          names.put(from, lookups.submit(() -> env.resolver().reverse(from)));
-        }
-        boolean answered = from != null;
-        // The destination's reply or a refused send ends the trace at this hop. An unreachable answer ends it only
-        // when every probe of its hop was answered: one unreachable among silent probes is a rate-limited router
-        // (traceroute keeps probing past it), not the end of the path.
-        boolean fin = d.result() instanceof EchoResult.Reply
-            || d.result() instanceof EchoResult.SendFailed
-            || (anyFinalError(h) && allAnswered(h));
-        if (d.result() instanceof EchoResult.Reply) reached = true;
-        if (fin && h + 1 < stopHop) {
-          stopHop = h + 1;
-          for (int hh = stopHop; hh < hops; hh++) {
-            for (int pp = 0; pp < probes; pp++) if (futures[hh][pp] != null) futures[hh][pp].cancel(false);
-          }
-        }
-        if (answered) {
-          long rtt = rtt(d.result());
-          long limit = System.nanoTime() + Math.max(NEAR_FACTOR * rtt, NEAR_FLOOR_MS * 1_000_000L);
-          for (int hh = 0; hh < h; hh++) giveUp[hh] = Math.min(giveUp[hh], limit);
-        }
+    @Override
+    public synchronized void onResult(int index, long probe, EchoResult r) {
+      int h = index % hops, p = index / hops;
+      if (done[h][p]) return; // given up already
+      done[h][p] = true;
+      result[h][p] = r;
+      InetAddress from = from(r);
+      if (from != null && lookups != null && !names.containsKey(from)) {
+        names.put(from, lookups.submit(() -> env.resolver().reverse(from)));
       }
+      // The destination's reply or a refused send ends the trace at this hop. An unreachable answer ends it only
+      // when every probe of its hop was answered: one unreachable among silent probes is a rate-limited router
+      // (traceroute keeps probing past it), not the end of the path.
+      boolean fin = r instanceof EchoResult.Reply
+          || r instanceof EchoResult.SendFailed
+          || (anyFinalError(h) && allAnswered(h));
+      if (r instanceof EchoResult.Reply) reached = true;
+      if (fin && h + 1 < stopHop) {
+        for (int hh = h + 1; hh < stopHop; hh++) {
+          for (int pp = 0; pp < probes; pp++) schedule.cancel(index(hh, pp));
+        }
+        stopHop = h + 1;
+      }
+      if (from != null) {
+        long limit = System.nanoTime() + Math.max(NEAR_FACTOR * rtt(r), NEAR_FLOOR_MS * 1_000_000L);
+        for (int hh = 0; hh < h; hh++) giveUp[hh] = Math.min(giveUp[hh], limit);
+      }
+      notifyAll();
+    }
+
+    private boolean anyFinalError(int h) {
+      for (EchoResult r : result[h]) if (r instanceof EchoResult.IcmpError e && !IcmpText.isTransit(e)) return true;
+      return false;
+    }
+
+    private boolean allAnswered(int h) {
+      for (EchoResult r : result[h]) if (r == null || from(r) == null) return false;
+      return true;
     }
 
     private boolean anyFinalError(int h) {
@@ -313,13 +317,16 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
     private long expire(long now) {
       long next = now + 1_000_000_000L;
       for (int h = nextPrint; h < Math.min(stopHop, hops); h++) {
+        for (int p = 0; p < probes; p++) {
+          if (seenSent[h][p] == 0 && schedule.sent(index(h, p)) > 0) seenSent[h][p] = now; // woken by outcomes: soon
+        }
         if (giveUp[h] == Long.MAX_VALUE) continue;
         for (int p = 0; p < probes; p++) {
-          if (done[h][p] || futures[h][p] == null) continue;
-          long at = Math.max(giveUp[h], sentAt[h][p] + NEAR_FLOOR_MS * 1_000_000L);
+          if (done[h][p] || seenSent[h][p] == 0) continue;
+          long at = Math.max(giveUp[h], seenSent[h][p] + NEAR_FLOOR_MS * 1_000_000L);
           if (now >= at) {
             done[h][p] = true;
-            futures[h][p].cancel(false);
+            schedule.cancel(index(h, p));
           } else {
             next = Math.min(next, at);
           }

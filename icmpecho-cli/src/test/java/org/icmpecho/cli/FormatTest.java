@@ -150,14 +150,4 @@ class FormatTest {
     assertEquals("0.092", Fmt.ms3(s.mdev()));
     assertEquals("{\"rtt_min_ms\":null,\"rtt_avg_ms\":null,\"rtt_max_ms\":null,\"rtt_mdev_ms\":null}", new RttStats().putTo(new Json()).toString());
   }
-
-  @Test
-  void heapPopsInDueOrder() {
-    long[] due = {50, 10, 40, 20, 30, 10};
-    IntHeap h = new IntHeap(due, 2);
-    for (int i = 0; i < due.length; i++) h.push(i);
-    StringBuilder order = new StringBuilder();
-    while (!h.isEmpty()) order.append(due[h.pop()]).append(' ');
-    assertEquals("10 10 20 30 40 50 ", order.toString());
-  }
 }

@@ -4,25 +4,20 @@ import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
-import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
-import java.util.function.Consumer;
 import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
+import org.icmpecho.IcmpClient;
+import org.icmpecho.IcmpException;
 import org.icmpecho.IcmpPermissionException;
 import org.icmpecho.IpStatus;
+import org.icmpecho.testkit.ScriptedNetwork;
 
 /** Runs commands in-process (the {@link Main#commandLine} factory) with a scripted engine, resolver and Ctrl-C. */
 final class Harness {
@@ -39,8 +34,8 @@ final class Harness {
     }
   }
 
-  /** One scripted answer: the outcome (null = never answers), after how long, how many duplicates, or a failure. */
-  record Answer(EchoResult result, long delayMillis, int duplicates, Throwable failure) {}
+  /** One scripted answer: the outcome (null = never answers), after how long, how many duplicates. */
+  record Answer(EchoResult result, long delayMillis, int duplicates) {}
 
   /** Ctrl-C under the test's control. */
   static final class ManualSignals implements Env.Signals {
@@ -58,88 +53,55 @@ final class Harness {
     }
   }
 
-  /** An engine whose answers come from a script; records every request. */
-  static final class FakeProber implements Prober {
-    final List<EchoRequest> requests = Collections.synchronizedList(new ArrayList<>());
-    final List<Long> sendTimes = Collections.synchronizedList(new ArrayList<>());
-    final AtomicInteger maxInFlight = new AtomicInteger();
-    final AtomicInteger inFlight = new AtomicInteger();
-    final BiFunction<EchoRequest, Integer, Answer> script;
-    private final ScheduledExecutorService timer;
-    volatile Exception openFailure;
+  /**
+   * The engine over a scripted network ({@link ScriptedNetwork}): a real {@code IcmpClient}, its schedules and
+   * timeouts, whose answers come from the script; records every request the commands' echoes carried.
+   */
+  static final class FakeProber {
+    final ScriptedNetwork network;
+    final List<EchoRequest> requests;
+    final List<Long> sendTimes;
+    final AtomicInteger maxInFlight;
+    /** Opening a socket fails with this (e.g. {@link #noPermission()}). */
+    volatile IcmpException openFailure;
+    /** Opening a socket bound to a source address or interface fails with this. */
+    volatile IcmpException boundOpenFailure;
     volatile Prober.Options options;
-    private final AtomicInteger seq = new AtomicInteger();
 
-    /** @param threads how many threads complete the echoes (the real engine: one per socket) */
-    FakeProber(BiFunction<EchoRequest, Integer, Answer> script, int threads) {
-      this.script = script;
-      this.timer = Executors.newScheduledThreadPool(threads, r -> {
-        Thread t = new Thread(r, "fake-engine");
-        t.setDaemon(true);
-        return t;
+    FakeProber(BiFunction<EchoRequest, Integer, Answer> script) {
+      this.network = new ScriptedNetwork((r, n) -> {
+        Answer a = script.apply(r, n);
+        return new ScriptedNetwork.Answer(a.result(), a.delayMillis(), a.duplicates());
       });
+      this.requests = network.requests;
+      this.sendTimes = network.sendTimes;
+      this.maxInFlight = network.maxInFlight;
     }
 
-    @Override
-    public CompletableFuture<EchoResult> echo(EchoRequest request, Consumer<EchoResult.Reply> onDuplicate) {
-      int s = seq.incrementAndGet();
-      requests.add(request);
-      sendTimes.add(System.nanoTime());
-      maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-      Answer a = script.apply(request, s);
-      CompletableFuture<EchoResult> f = new CompletableFuture<>();
-      if (a.failure() != null) {
-        timer.schedule(() -> {
-          inFlight.decrementAndGet();
-          f.completeExceptionally(a.failure());
-        }, a.delayMillis(), TimeUnit.MILLISECONDS);
-        return f;
-      }
-      EchoResult r = a.result() != null ? a.result() : new EchoResult.TimedOut(request, request.timeout(), s);
-      long delay = a.result() != null ? a.delayMillis() : request.timeout().toMillis();
-      timer.schedule(() -> {
-        inFlight.decrementAndGet(); // before completing: the command may send the next one at once
-        f.complete(r);
-        if (r instanceof EchoResult.Reply reply && onDuplicate != null) {
-          for (int i = 0; i < a.duplicates(); i++) onDuplicate.accept(reply);
-        }
-      }, delay, TimeUnit.MILLISECONDS);
-      return f;
-    }
-
-    @Override
-    public void open(StandardProtocolFamily family) throws java.io.IOException {
-      if (openFailure instanceof java.io.IOException io) throw io;
-    }
-
-    final AtomicInteger closed = new AtomicInteger();
-
-    @Override
-    public void close() {
-      closed.incrementAndGet(); // the timer (a daemon thread) lives on: one harness may run several commands
+    IcmpClient open(Prober.Options o) {
+      options = o;
+      network.openFailure = openFailure;
+      network.boundOpenFailure = boundOpenFailure;
+      return network.configure(o.builder()).build();
     }
   }
 
   // --- answers
 
   static Answer reply(EchoRequest r, int seq, double rttMs) {
-    return new Answer(new EchoResult.Reply(r, r.target(), ms(rttMs), 64, 0, r.payloadSize() + 8, seq), 1, 0, null);
+    return new Answer(new EchoResult.Reply(r, r.target(), ms(rttMs), 64, 0, r.payloadSize() + 8, seq), 0, 0);
   }
 
   static Answer replyWithDuplicates(EchoRequest r, int seq, double rttMs, int dups) {
-    return new Answer(new EchoResult.Reply(r, r.target(), ms(rttMs), 64, 0, r.payloadSize() + 8, seq), 1, dups, null);
+    return new Answer(new EchoResult.Reply(r, r.target(), ms(rttMs), 64, 0, r.payloadSize() + 8, seq), 0, dups);
   }
 
   static Answer icmpError(EchoRequest r, int seq, IpStatus status, String from, int type, int code, int info) {
-    return new Answer(new EchoResult.IcmpError(r, status, addr(from), ms(0.5), type, code, info, seq), 1, 0, null);
+    return new Answer(new EchoResult.IcmpError(r, status, addr(from), ms(0.5), type, code, info, seq), 0, 0);
   }
 
   static Answer silence() {
-    return new Answer(null, 0, 0, null);
-  }
-
-  static Answer failure(Throwable t) {
-    return new Answer(null, 0, 0, t);
+    return new Answer(null, 0, 0);
   }
 
   static Duration ms(double ms) {
@@ -163,11 +125,7 @@ final class Harness {
   }
 
   Harness(BiFunction<EchoRequest, Integer, Answer> script, Map<String, String> names) {
-    this(script, names, 1);
-  }
-
-  Harness(BiFunction<EchoRequest, Integer, Answer> script, Map<String, String> names, int engineThreads) {
-    this.prober = new FakeProber(script, engineThreads);
+    this.prober = new FakeProber(script);
     this.names = names;
   }
 
@@ -189,10 +147,7 @@ final class Harness {
       }
     };
     return new Env(
-        o -> {
-          prober.options = o;
-          return prober;
-        },
+        prober::open,
         fake,
         () -> new ByteArrayInputStream(stdin.getBytes()),
         signals,

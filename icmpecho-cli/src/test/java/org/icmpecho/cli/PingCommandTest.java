@@ -354,7 +354,8 @@ class PingCommandTest {
     assertEquals("ping: " + Harness.noPermission().getMessage() + "\n", res.err());
     assertEquals("", res.out());
 
-    Harness bind = new Harness((r, s) -> Harness.failure(new IcmpException("bind failed", "bind", "EADDRNOTAVAIL")));
+    Harness bind = new Harness((r, s) -> reply(r, s, 0.1));
+    bind.prober.boundOpenFailure = new IcmpException("bind failed", "bind", "EADDRNOTAVAIL");
     res = bind.run("ping", "-c", "1", "--netns", "x", "-I", "10.9.9.9", "127.0.0.1");
     assertEquals(2, res.status(), res::toString);
     assertTrue(res.err().startsWith("ping: -I 10.9.9.9: Cannot assign requested address\n"), res::toString);

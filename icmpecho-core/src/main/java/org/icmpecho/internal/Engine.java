@@ -248,6 +248,7 @@ public final class Engine {
       return submit(new Probe(request, true)); // fails it with the right exception
     }
     Probe p = new Probe(request, true);
+    if (config.submitted() != null) config.submitted().accept(request);
     IoThread loop = loopFor(p);
     if (!loop.tryRunDirect(p)) loop.submit(p);
     return p;
@@ -265,6 +266,7 @@ public final class Engine {
           "more than " + config.maxInFlight() + " echoes in flight (IcmpClient.Builder.maxInFlight)"));
       return p;
     }
+    if (config.submitted() != null) config.submitted().accept(p.request());
     loopFor(p).submit(p);
     return p;
   }
@@ -273,7 +275,7 @@ public final class Engine {
   public ScheduleRun schedule(ScheduleRun.Spec spec) {
     IoThread home = loops[Math.floorMod(nextHome++, loops.length)];
     ScheduleRun run = new ScheduleRun(spec, this, home);
-    if (admission.failure() != null || closed) run.done().completeExceptionally(failureOrClosed());
+    if (admission.failure() != null || closed) run.failEarly(failureOrClosed());
     else run.start();
     return run;
   }

@@ -3,6 +3,7 @@ package org.icmpecho.internal;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import org.icmpecho.EchoRequest;
 import org.icmpecho.SocketMode;
 import org.icmpecho.internal.transport.TransportFactory;
 
@@ -20,6 +21,7 @@ public final class EngineConfig implements Cloneable {
   private Duration duplicateWindow = Duration.ofSeconds(10);
   private TransportFactory transportFactory;
   private Runnable ioThreadSetup;
+  private Consumer<EchoRequest> submitted;
   private int callerSockets = Integer.getInteger("icmpecho.callerSockets", 16);
 
   private EngineConfig() {}
@@ -52,6 +54,8 @@ public final class EngineConfig implements Cloneable {
   public TransportFactory transportFactory() { return transportFactory; }
   /** Run first on each I/O thread, before it opens anything (tests drop capabilities with it); or null. */
   public Runnable ioThreadSetup() { return ioThreadSetup; }
+  /** Told each echo's request as it is handed to a loop (the test lab records what a program sent); or null. */
+  public Consumer<EchoRequest> submitted() { return submitted; }
   /**
    * How many platform threads may have a ping socket of their own for blocking echoes (system property {@code
    * icmpecho.callerSockets}, default 16; 0 turns them off).
@@ -67,6 +71,7 @@ public final class EngineConfig implements Cloneable {
   public EngineConfig withDuplicateWindow(Duration v) { return with(c -> c.duplicateWindow = v); }
   public EngineConfig withTransportFactory(TransportFactory v) { return with(c -> c.transportFactory = v); }
   public EngineConfig withIoThreadSetup(Runnable v) { return with(c -> c.ioThreadSetup = v); }
+  public EngineConfig withSubmitted(Consumer<EchoRequest> v) { return with(c -> c.submitted = v); }
   public EngineConfig withCallerSockets(int v) { return with(c -> c.callerSockets = v); }
 
   @Override

@@ -53,6 +53,8 @@ public final class ScheduleRun {
   private final Engine engine;
   private final IoThread home;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
+  private final CompletableFuture<Void> allSent = new CompletableFuture<>();
+  private boolean allSentTold;
 
   // Per target, written by the home loop only.
   private final long[] due;
@@ -71,8 +73,8 @@ public final class ScheduleRun {
   private boolean started;
   /** Nothing more will be sent; {@link #done} is decided. */
   private boolean closed;
-  /** Closed by the caller or a failure: duplicates that still come are not reported either. */
-  private boolean silent;
+  /** Closed by the caller or a failure: duplicates that still come are not reported either. Read by callbacks. */
+  private volatile boolean silent;
   private long nextSlot;
   private long deadlineAt;
   private final long maxBacklog;
@@ -113,6 +115,10 @@ public final class ScheduleRun {
     return done;
   }
 
+  public CompletableFuture<Void> allSent() {
+    return allSent;
+  }
+
   public long sent(int target) {
     return sent[target];
   }
@@ -134,7 +140,13 @@ public final class ScheduleRun {
   /** Registers with the home loop; fails at once when the engine has already stopped. */
   void start() {
     home.execute(() -> home.schedules().add(this));
-    if (home.terminated) done.completeExceptionally(engine.failureOrClosed());
+    if (home.terminated) failEarly(engine.failureOrClosed());
+  }
+
+  /** The engine stopped before the schedule could start: nothing ran, nothing will. */
+  void failEarly(Throwable failure) {
+    allSent.completeExceptionally(failure);
+    done.completeExceptionally(failure);
   }
 
   // ---------------------------------------------------------------- the home loop
@@ -241,6 +253,17 @@ public final class ScheduleRun {
     state[t] = FINISHED;
     heap.remove(t);
     finishedTargets++;
+    if (finishedTargets == n) tellAllSent(null);
+  }
+
+  /** Nothing more will be sent (the last send, a close or a failure): {@link #allSent} completes, in order. */
+  private void tellAllSent(Throwable failure) {
+    if (allSentTold) return;
+    allSentTold = true;
+    home.addBatch((Consumer<Object>) f -> {
+      if (f instanceof Throwable t) allSent.completeExceptionally(t);
+      else allSent.complete(null);
+    }, failure);
   }
 
   /** An echo of this schedule has an outcome, recorded on {@code loop}. */
@@ -254,8 +277,16 @@ public final class ScheduleRun {
     }
   }
 
-  /** A further reply to an answered echo, on the callback thread of the loop that read it. */
+  /**
+   * A further reply to an answered echo, on the callback thread of the loop that read it. From the home loop that
+   * thread is the one the listener hears everything on, after the echo's result: the call is made at once. From
+   * another loop it goes home first, to keep one thread and one order.
+   */
   void duplicate(Probe.Scheduled p, EchoResult.Reply reply) {
+    if (p.loop == home) {
+      if (!silent) spec.listener().onDuplicate(p.index, p.number, reply);
+      return;
+    }
     returns.add(new Dup(p, reply));
     wakeHome();
   }
@@ -283,6 +314,7 @@ public final class ScheduleRun {
   private void onReturn(Probe.Scheduled p) {
     if (p.liveIndex < 0) return; // withdrawn meanwhile
     removeLive(p);
+    home.schedules().poke(); // room in the window, or a retry due: the loop turns again before it sleeps
     int t = p.index;
     inFlight[t]--;
     if (p.outcome instanceof Throwable failure) {
@@ -346,6 +378,7 @@ public final class ScheduleRun {
     if (closed) return;
     closed = true;
     for (int i = liveCount - 1; i >= 0; i--) withdraw(live[i]);
+    tellAllSent(failure);
     home.addBatch(doneMarker, failure);
   }
 

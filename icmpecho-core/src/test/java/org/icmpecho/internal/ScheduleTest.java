@@ -111,6 +111,7 @@ class ScheduleTest {
     fake.awaitSent(3);
     settle();
     assertEquals(3, fake.allSent().size(), "the second round waits for its period");
+    assertFalse(s.allSent().isDone());
     replyAll(fake.allSent());
     for (int i = 0; i < 3; i++) {
       Call c = rec.next();
@@ -125,6 +126,8 @@ class ScheduleTest {
       assertEquals(start + (i / 3) * S, all.get(i).sentAt(), "send " + i);
       assertEquals(t.get(i % 3), all.get(i).target(), "targets keep their order in each round");
     }
+    s.allSent().get(5, TimeUnit.SECONDS); // the last echoes are out, not yet answered
+    assertFalse(s.done().isDone());
     replyAll(all.subList(3, 6));
     for (int i = 0; i < 3; i++) assertEquals(1, rec.next().probe());
     s.done().get(5, TimeUnit.SECONDS);
@@ -165,10 +168,14 @@ class ScheduleTest {
     fake.awaitSent(2);
     replyAll(fake.allSent().subList(1, 2)); // the second target answers its first try
     assertEquals(1, rec.next().target());
+    long real = System.nanoTime();
     fake.advance(100 * MS); // the first target's try times out; its retry goes now
     Call c = rec.next();
     assertInstanceOf(EchoResult.TimedOut.class, c.result());
     fake.awaitSent(3);
+    // The timeout is found after the turn's schedule step: the loop must turn again rather than sleep (the fake's
+    // poller would wake it after 2 s of real time at the latest, which hid a missing wake-up once).
+    assertTrue(System.nanoTime() - real < 1_500 * MS, "the retry waited for the poller's safety net");
     FakeTransport.Sent retry = fake.allSent().get(2);
     assertEquals(start + 100 * MS, retry.sentAt());
     fake.advance(200 * MS);
