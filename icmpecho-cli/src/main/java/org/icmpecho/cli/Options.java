@@ -13,6 +13,12 @@ final class Options {
     boolean stacktrace;
   }
 
+  /** {@code -n}: no reverse lookups ({@code ping} and {@code trace}). */
+  static final class Numeric {
+    @Option(names = "-n", description = "Numeric output: no reverse lookups.")
+    boolean numeric;
+  }
+
   /** Where and how the echoes go out: {@code -4}/{@code -6}, a network namespace, raw sockets. */
   static final class Engine {
     @Option(names = "-4", description = "Use IPv4 only.")

@@ -141,8 +141,7 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
   @Option(names = "-q", description = "Quiet: only the header and the statistics.")
   boolean quiet;
 
-  @Option(names = "-n", description = "Numeric output: no reverse lookups.")
-  boolean numeric;
+  @Mixin Options.Numeric numeric;
 
   @Option(names = "-D", description = "Print [epoch.micros] before each line.")
   boolean timestamps;
@@ -229,7 +228,7 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
       throw usage(e.getMessage());
     }
 
-    boolean names = !numeric && !Resolver.isLiteral(host);
+    boolean names = !numeric.numeric && !Resolver.isLiteral(host);
     PingReport report = new PingReport(
         spec.commandLine().getOut(),
         spec.commandLine().getErr(),

@@ -153,6 +153,8 @@ final class Sweep implements PingSchedule.Listener {
     synchronized (this) {
       over = true;
       clearProgress();
+      out.flush(); // what the listener printed goes out before the end's lines, as it came
+      err.flush();
       if (listenerFailure != null) throw listenerFailure;
       if (failure != null) {
         throw failure instanceof IcmpException ie ? new CliException(4, ie.getMessage(), false)

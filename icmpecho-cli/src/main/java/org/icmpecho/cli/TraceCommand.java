@@ -90,8 +90,7 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
   @Option(names = "-f", paramLabel = "FIRSTTTL", description = "The TTL to start with (default 1).")
   int firstTtl = 1;
 
-  @Option(names = "-n", description = "Numeric output: no reverse lookups.")
-  boolean numeric;
+  @Mixin Options.Numeric numeric;
 
   @Option(names = "-N", paramLabel = "PROBES", description = "At most PROBES probes in flight (default: all of them).")
   Integer simultaneous;
@@ -143,7 +142,7 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
             + (PAYLOAD + 8 + (v6 ? 40 : 20)) + " byte packets");
         out.flush();
       }
-      ExecutorService lookups = numeric
+      ExecutorService lookups = numeric.numeric
           ? null
           : Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().name("icmpecho-rdns-", 0).factory());
       try {
