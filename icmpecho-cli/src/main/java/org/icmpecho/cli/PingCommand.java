@@ -318,7 +318,7 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
    * flood pacing for -i 0) and ends at the -w deadline; its outcomes arrive on the engine's callback thread, one at
    * a time, in {@link #onResult}; the command's thread waits for the end and prints the statistics.
    */
-  private final class Run implements PingSchedule.Listener {
+  private final class Run extends PrintingListener {
     private final IcmpClient client;
     private final EchoRequest request;
     private final PingReport report;
@@ -327,9 +327,6 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
     /** Echo numbers (from 0) whose outcome was reported; those sent but not in here were still pending at the end. */
     private final BitSet reported = new BitSet();
     private long received, duplicates, corrupted, errors;
-    private RuntimeException listenerFailure;
-    private boolean over;
-    private PingSchedule schedule;
 
     Run(IcmpClient client, EchoRequest request, PingReport report) {
       this.client = client;
@@ -368,8 +365,7 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
         if (failure == null) failure = e instanceof ExecutionException ee ? ee.getCause() : e;
       }
       synchronized (this) {
-        over = true;
-        if (listenerFailure != null) throw listenerFailure;
+        end();
         if (failure != null) throw failure(failure);
         // Echoes still unanswered at the end are lost: say so (JSON gets an event for every echo sent).
         long sent = schedule.sent(0);
@@ -414,52 +410,36 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
     }
 
     @Override
-    public synchronized void onResult(int target, long probe, EchoResult result) {
-      if (over) return;
-      try {
-        reported.set((int) probe);
-        long seq = probe + 1;
-        switch (result) {
-          case EchoResult.Reply r -> {
-            received++;
-            rtt.add(r.rtt().toNanos());
-            report.reply(seq, r, false);
-          }
-          case EchoResult.IcmpError e -> {
-            errors++;
-            report.error(seq, e);
-          }
-          case EchoResult.TimedOut t -> report.timeout(seq, t);
-          case EchoResult.SendFailed f -> {
-            errors++;
-            report.sendFailed(seq, f);
-          }
-          case EchoResult.Corrupted c -> {
-            corrupted++;
-            report.corrupted(seq, c);
-          }
+    void result(int target, long probe, EchoResult result) {
+      reported.set((int) probe);
+      long seq = probe + 1;
+      switch (result) {
+        case EchoResult.Reply r -> {
+          received++;
+          rtt.add(r.rtt().toNanos());
+          report.reply(seq, r, false);
         }
-        if (count != null && deadline != null && received >= count) schedule.close();
-      } catch (RuntimeException e) {
-        failed(e);
+        case EchoResult.IcmpError e -> {
+          errors++;
+          report.error(seq, e);
+        }
+        case EchoResult.TimedOut t -> report.timeout(seq, t);
+        case EchoResult.SendFailed f -> {
+          errors++;
+          report.sendFailed(seq, f);
+        }
+        case EchoResult.Corrupted c -> {
+          corrupted++;
+          report.corrupted(seq, c);
+        }
       }
+      if (count != null && deadline != null && received >= count) schedule.close();
     }
 
     @Override
-    public synchronized void onDuplicate(int target, long probe, EchoResult.Reply reply) {
-      if (over) return;
-      try {
-        duplicates++;
-        report.reply(probe + 1, reply, true);
-      } catch (RuntimeException e) {
-        failed(e);
-      }
-    }
-
-    /** The listener could not print (standard output failed): the run stops and the command reports it. */
-    private void failed(RuntimeException e) {
-      if (listenerFailure == null) listenerFailure = e;
-      schedule.close();
+    void duplicate(int target, long probe, EchoResult.Reply reply) {
+      duplicates++;
+      report.reply(probe + 1, reply, true);
     }
 
     private CliException failure(Throwable t) {

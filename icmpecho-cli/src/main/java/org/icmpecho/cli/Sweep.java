@@ -24,7 +24,7 @@ import org.icmpecho.PingSchedule;
  * The command's thread only starts the schedule, waits for it (flushing output and drawing the progress line
  * meanwhile) and prints the end.
  */
-final class Sweep implements PingSchedule.Listener {
+final class Sweep extends PrintingListener {
   private static final long PROGRESS_AFTER_NANOS = 1_000_000_000L;
   private static final long PROGRESS_EVERY_NANOS = 200_000_000L;
   /** How often the waiting command thread flushes what the listener printed. */
@@ -82,11 +82,6 @@ final class Sweep implements PingSchedule.Listener {
   private volatile boolean interrupted;
   private final boolean progress;
   private boolean progressShown;
-  /** A failure in the listener (output that cannot be written): the command ends with it. */
-  private RuntimeException listenerFailure;
-  /** Set once the command prints its end: later listener calls (duplicates) are ignored. */
-  private boolean over;
-  private PingSchedule schedule;
 
   /**
    * @param unknown how many names did not resolve (for -s)
@@ -151,11 +146,10 @@ final class Sweep implements PingSchedule.Listener {
     }
     long elapsed = System.nanoTime() - start;
     synchronized (this) {
-      over = true;
       clearProgress();
       out.flush(); // what the listener printed goes out before the end's lines, as it came
       err.flush();
-      if (listenerFailure != null) throw listenerFailure;
+      end();
       if (failure != null) {
         throw failure instanceof IcmpException ie ? new CliException(4, ie.getMessage(), false)
             : new CliException(4, "echo failed: " + failure, failure);
@@ -191,29 +185,13 @@ final class Sweep implements PingSchedule.Listener {
   }
 
   @Override
-  public synchronized void onResult(int t, long probe, EchoResult result) {
-    if (over) return;
-    try {
-      outcome(t, (int) probe, result);
-    } catch (RuntimeException e) {
-      failed(e);
-    }
+  void result(int t, long probe, EchoResult result) {
+    outcome(t, (int) probe, result);
   }
 
   @Override
-  public synchronized void onDuplicate(int t, long probe, EchoResult.Reply reply) {
-    if (over) return;
-    try {
-      duplicate(t, (int) probe, reply);
-    } catch (RuntimeException e) {
-      failed(e);
-    }
-  }
-
-  /** The listener could not do its work (standard output failed): the sweep stops and the command reports it. */
-  private void failed(RuntimeException e) {
-    if (listenerFailure == null) listenerFailure = e;
-    schedule.close();
+  void duplicate(int t, long probe, EchoResult.Reply reply) {
+    printDuplicate(t, (int) probe, reply);
   }
 
   private void outcome(int t, int probe, EchoResult result) {
@@ -288,7 +266,7 @@ final class Sweep implements PingSchedule.Listener {
     }
   }
 
-  private void duplicate(int t, int probe, EchoResult.Reply r) {
+  private void printDuplicate(int t, int probe, EchoResult.Reply r) {
     dups[t]++;
     if (c.json()) {
       if (!c.quiet()) event(t, probe, r, r.rtt().toNanos(), r.ttl(), r.bytes(), true);
