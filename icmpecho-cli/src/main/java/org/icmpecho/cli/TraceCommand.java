@@ -219,7 +219,7 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
         }
       });
       CompletableFuture<Void> finished = schedule.done();
-      finished.whenComplete((v, t) -> {
+      var _ = finished.whenComplete((v, t) -> { // only wakes this thread, which reads the outcome itself
         synchronized (this) {
           notifyAll();
         }
@@ -290,16 +290,6 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
         for (int hh = 0; hh < h; hh++) giveUp[hh] = Math.min(giveUp[hh], limit);
       }
       notifyAll();
-    }
-
-    private boolean anyFinalError(int h) {
-      for (EchoResult r : result[h]) if (r instanceof EchoResult.IcmpError e && !IcmpText.isTransit(e)) return true;
-      return false;
-    }
-
-    private boolean allAnswered(int h) {
-      for (EchoResult r : result[h]) if (r == null || from(r) == null) return false;
-      return true;
     }
 
     private boolean anyFinalError(int h) {

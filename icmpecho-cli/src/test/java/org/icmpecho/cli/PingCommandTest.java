@@ -175,7 +175,7 @@ class PingCommandTest {
     Harness h = new Harness((r, s) -> new Harness.Answer(s == 1
         ? new EchoResult.SendFailed(r, IpStatus.IP_DEST_HOST_UNREACHABLE, "EHOSTUNREACH", "No route to host", s)
         : new EchoResult.SendFailed(r, IpStatus.IP_PACKET_TOO_BIG, "EMSGSIZE", "Message too long", s, 1280),
-        1, 0, null));
+        1, 0));
     Harness.Result res = h.run("ping", "--json", "-c", "2", "-i", "0.02", "-W", "0.05", "127.0.0.1");
     assertEquals(1, res.status(), res::toString);
     List<String> l = res.outLines();

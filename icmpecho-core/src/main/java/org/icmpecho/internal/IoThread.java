@@ -171,7 +171,7 @@ final class IoThread implements Runnable {
       x.batch.flush();
       long timeout;
       if (sentNow > 0) lastBusy = now;
-      boolean scheduleDue = scheduled != Long.MAX_VALUE && scheduled - now <= 0 || schedules.poked();
+      boolean scheduleDue = (scheduled != Long.MAX_VALUE && scheduled - now <= 0) || schedules.poked();
       if (!queue.isEmpty() || !tasks.isEmpty() || scheduleDue || spinForWork(now)) {
         timeout = 0;
         busySent += sentNow;

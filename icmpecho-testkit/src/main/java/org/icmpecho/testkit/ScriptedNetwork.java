@@ -37,9 +37,9 @@ public final class ScriptedNetwork {
   /**
    * What comes back for one echo.
    *
-   * @param result a {@link EchoResult.Reply} (its RTT, TTL, TOS, byte count and source are used) or an {@link
-   *     EchoResult.IcmpError} (source, type, code, info, RTT: the engine derives the status itself), or null for
-   *     silence
+   * @param result a {@link EchoResult.Reply} (its RTT, TTL, TOS, byte count and source are used), an {@link
+   *     EchoResult.IcmpError} (source, type, code, info, RTT: the engine derives the status itself), a {@link
+   *     EchoResult.SendFailed} (the send fails with its errno name, message and MTU), or null for silence
    * @param delayMillis real time before the answer is readable (the reported RTT is the result's own)
    * @param duplicates further copies of a reply
    */
@@ -197,6 +197,14 @@ public final class ScriptedNetwork {
     private final java.util.ArrayDeque<Packet> inbox = new java.util.ArrayDeque<>();
     private int token;
     private long lastSend;
+    /** Failure codes handed out (code = index + 1): what {@link #failureName} and the rest describe. */
+    private final List<EchoResult.SendFailed> failures = new ArrayList<>();
+    /** The last send that failed: the engine sends it again a few times before it believes the failure. */
+    private InetAddress failedTarget;
+    private int failedSequence = -1;
+    private int failedCode;
+    /** The path MTU of the last failure, read as a local error report right after it (then 0). */
+    private int pendingMtu;
 
     ScriptedChannel(boolean ipv6, SocketKind kind) {
       this.ipv6 = ipv6;
@@ -221,6 +229,8 @@ public final class ScriptedNetwork {
     @Override
     public int send(SendOptions options, InetAddress target, int address4, int sequence, byte[] payload, int length) {
       if (target == null) target = v4(address4);
+      if (sequence == failedSequence && target.equals(failedTarget)) return failedCode; // the engine's retry
+      failedSequence = -1;
       EchoRequest actual = sentRequest(target, options);
       long now = System.nanoTime();
       lastSend = now;
@@ -230,8 +240,17 @@ public final class ScriptedNetwork {
       EchoResult r = a == null ? null : a.result();
       long timeoutMs = actual.timeout().toMillis();
       if (r == null) {
-        timer.schedule(inFlight::decrementAndGet, timeoutMs, TimeUnit.MILLISECONDS);
+        var _ = timer.schedule(inFlight::decrementAndGet, timeoutMs, TimeUnit.MILLISECONDS); // a counter, nothing to fail
         return 0;
+      }
+      if (r instanceof EchoResult.SendFailed f) {
+        inFlight.decrementAndGet();
+        failures.add(f);
+        failedTarget = target;
+        failedSequence = sequence;
+        failedCode = failures.size();
+        pendingMtu = f.mtu();
+        return failedCode;
       }
       byte[] data = java.util.Arrays.copyOf(payload, length);
       List<Packet> answers = new ArrayList<>();
@@ -246,7 +265,9 @@ public final class ScriptedNetwork {
       };
       long delay = Math.min(a.delayMillis(), timeoutMs + 1);
       if (delay <= 0) deliver.run();
-      else timer.schedule(deliver, delay, TimeUnit.MILLISECONDS);
+      else {
+        var _ = timer.schedule(deliver, delay, TimeUnit.MILLISECONDS); // queues packets, nothing to fail
+      }
       return 0;
     }
 
@@ -307,6 +328,16 @@ public final class ScriptedNetwork {
     @Override
     public int receive(PacketSink sink, int max, boolean errorQueue) {
       int n = 0;
+      if (errorQueue && pendingMtu > 0) { // the detail of a failed send: its path MTU, for no echo in particular
+        Packet p = new Packet();
+        p.clear();
+        p.kind = Packet.LOCAL_ERROR;
+        p.ipv6 = ipv6;
+        p.info = pendingMtu;
+        pendingMtu = 0;
+        sink.accept(this, p);
+        n++;
+      }
       while (n < max) {
         Packet p;
         synchronized (lock) {
@@ -321,17 +352,17 @@ public final class ScriptedNetwork {
 
     @Override
     public boolean reportsFailureDetail(int code) {
-      return false;
+      return failures.get(code - 1).mtu() > 0;
     }
 
     @Override
     public String failureName(int code) {
-      return "error " + code;
+      return failures.get(code - 1).errno();
     }
 
     @Override
     public String failureMessage(int code) {
-      return "scripted failure " + code;
+      return failures.get(code - 1).message();
     }
 
     @Override
