@@ -1,17 +1,30 @@
 package org.icmpecho.leakguard;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.management.JMException;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -19,9 +32,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Fails a test class that leaves resources behind (after okhttp's leak-checking rule): after the class's last test,
  * the open file descriptors ({@code /proc/self/fd}), the live threads whose names start with {@code icmpecho} and
- * the native memory Java code allocated (the engine's FFM arenas: Native Memory Tracking's
- * "Other" category) must be back at what they were before its first test. Threads and sockets that close asynchronously get
- * a grace period of {@link #GRACE_MILLIS}, with garbage collections (GC-managed arenas) meanwhile.
+ * the native memory Java code allocated (the engine's FFM arenas: Native Memory Tracking's "Other" category) must be
+ * back at what they were before its first test. Threads and sockets that close asynchronously get a grace period of
+ * {@link #GRACE_MILLIS}, with garbage collections (GC-managed arenas) meanwhile.
  *
  * <p>Registered for every test class by JUnit's extension autodetection (this jar's {@code META-INF/services} entry,
  * {@code junit.jupiter.extensions.autodetection.enabled=true}); a class that must keep something on purpose (a
@@ -40,8 +53,8 @@ public final class LeakGuard implements BeforeAllCallback, AfterAllCallback {
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LeakGuard.class);
 
   /** What a class may leave running: threads whose names start with one of {@link #threads()}. */
-  @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
-  @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE)
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.TYPE)
   public @interface Keeps {
     /** Thread name prefixes this class may leave alive. */
     String[] threads() default {};
@@ -80,17 +93,17 @@ public final class LeakGuard implements BeforeAllCallback, AfterAllCallback {
     warm = true;
     // The JDK keeps one socket for the life of the process after its first NIO channel (the descriptor that
     // asynchronous closes dup2 onto): made now, it is part of every baseline.
-    try (java.nio.channels.DatagramChannel c = java.nio.channels.DatagramChannel.open()) {
+    try (DatagramChannel c = DatagramChannel.open()) {
       c.isOpen();
     } catch (IOException e) {
       // no such socket here: nothing to warm
     }
     // Virtual threads that block on a socket start the JDK's pollers (an epoll descriptor and a thread each), which
     // then live as long as the process: started now by one virtual thread waiting for a loopback connection.
-    try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open()) {
-      server.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+    try (ServerSocketChannel server = ServerSocketChannel.open()) {
+      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       Thread v = Thread.ofVirtual().start(() -> {
-        try (java.nio.channels.SocketChannel accepted = server.accept()) {
+        try (SocketChannel accepted = server.accept()) {
           accepted.isOpen();
         } catch (IOException e) {
           // warm-up only
@@ -98,7 +111,7 @@ public final class LeakGuard implements BeforeAllCallback, AfterAllCallback {
       });
       long until = System.nanoTime() + 2_000_000_000L;
       while (v.getState() != Thread.State.WAITING && System.nanoTime() < until) Thread.sleep(5); // parked in accept
-      try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(server.getLocalAddress())) {
+      try (SocketChannel c = SocketChannel.open(server.getLocalAddress())) {
         c.isOpen();
       }
       v.join(5_000);
@@ -107,7 +120,7 @@ public final class LeakGuard implements BeforeAllCallback, AfterAllCallback {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (Warmup w : java.util.ServiceLoader.load(Warmup.class)) {
+    for (Warmup w : ServiceLoader.load(Warmup.class)) {
       try {
         w.run();
       } catch (Exception e) {
@@ -184,7 +197,7 @@ public final class LeakGuard implements BeforeAllCallback, AfterAllCallback {
         byTarget.merge(kind, 1, Integer::sum);
       }
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
     return byTarget;
   }
@@ -230,20 +243,15 @@ public final class LeakGuard implements BeforeAllCallback, AfterAllCallback {
   static long nativeBytes() {
     try {
       String summary = (String) ManagementFactory.getPlatformMBeanServer().invoke(
-          new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
+          new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
           new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
-      java.util.regex.Matcher m = OTHER.matcher(summary);
+      Matcher m = OTHER.matcher(summary);
       return m.find() ? Long.parseLong(m.group(1)) * 1024 : 0;
-    } catch (javax.management.JMException | RuntimeException e) {
+    } catch (JMException | RuntimeException e) {
       return 0;
     }
   }
 
-  private static final java.util.regex.Pattern OTHER =
-      java.util.regex.Pattern.compile("-\\s+Other \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
-
-  /** For tests of the guard: the leaks between two snapshots. */
-  static Set<String> leakKinds(Snapshot before, Snapshot after) {
-    return new HashSet<>(leaks(before, after, null));
-  }
+  private static final Pattern OTHER =
+      Pattern.compile("-\\s+Other \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
 }
