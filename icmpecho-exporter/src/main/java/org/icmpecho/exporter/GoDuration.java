@@ -63,6 +63,7 @@ final class GoDuration {
   /** The Go spelling of {@code d} ({@code 1s}, {@code 1m30s}, {@code 250ms}), for logs and help. */
   static String format(Duration d) {
     if (d.isZero()) return "0s";
+    if (d.isNegative()) return "-" + format(d.negated()); // as Go: -1m5s, not 1m-5s nor -5s
     long n = d.toNanos();
     if (n % 1_000_000_000L != 0 && n < 1_000_000_000L) {
       return n % 1_000_000L == 0 ? n / 1_000_000L + "ms" : n % 1_000L == 0 ? n / 1_000L + "µs" : n + "ns";

@@ -182,6 +182,10 @@ class ConfigParserTest {
     assertEquals("1m30s", GoDuration.format(Duration.ofSeconds(90)));
     assertEquals("250ms", GoDuration.format(Duration.ofMillis(250)));
     assertEquals("1.5s", GoDuration.format(Duration.ofMillis(1500)));
+    // Found by ExporterConfigFuzzTest.goDuration: a negative duration lost its minutes ("-5s" for -1m5s).
+    assertEquals("-1m5s", GoDuration.format(Duration.ofSeconds(-65)));
+    assertEquals(Duration.ofSeconds(-65), GoDuration.parse(GoDuration.format(Duration.ofSeconds(-65))));
+    assertEquals("-250ms", GoDuration.format(Duration.ofMillis(-250)));
   }
 
   static TargetGroup cliGroup() {
