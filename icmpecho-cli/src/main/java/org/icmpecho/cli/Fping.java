@@ -99,7 +99,7 @@ final class Fping {
       if (h.address() instanceof Inet4Address) v4 = true;
       else v6 = true;
     }
-    int window = 16_384;
+    int window = FpingLoop.WINDOW;
     int sockets = hosts.size() > 1024 && Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
     Prober.Options po = new Prober.Options(o.netns, o.raw ? SocketMode.RAW : SocketMode.AUTO, window + 64, sockets);
     try (IcmpClient client = env.probers().open(po)) {

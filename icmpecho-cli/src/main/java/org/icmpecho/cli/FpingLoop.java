@@ -15,12 +15,14 @@ import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
 import org.icmpecho.IcmpClient;
 import org.icmpecho.PathMtuDiscovery;
+import org.icmpecho.PingSchedule;
 
 /**
- * fping's probing on the engine, with fping's schedule and fping's words. One thread (the caller's) runs fping's main
- * loop: a queue of due probes ({@code -p} apart per target in count and loop modes), at most one send per {@code -i}
- * in all, {@code -Q} reports when due; the engine times each echo out after the target's current timeout (grown by
- * {@code -B} between the retries of the default mode) and its callbacks only queue the outcome and wake this thread.
+ * fping's probing on the engine's {@link PingSchedule}, in fping's words. The schedule sends, from the engine's I/O
+ * thread, what fping's main loop sends: fping's default mode as {@code untilReply(-r, -B)} (each retry when the
+ * previous try's timeout is over, the timeout grown by the backoff), count mode as {@code count(-c)} every {@code -p},
+ * loop mode without an end; at most one send per {@code -i} in all. Its listener only queues each outcome and wakes
+ * the command's thread, which prints, counts, and makes the {@code -Q} reports and SIGQUIT snapshots when due.
  *
  * <p>Counting follows fping: an echo counts as sent when its outcome is known (answer or timeout) or its send
  * failed, so a loss percentage never counts echoes still on their way; a reply later than the timeout is dropped by
@@ -48,7 +50,6 @@ final class FpingLoop {
   // fping's per-host counters; *I are the -Q interval's
   final int[] sent, sentI, recv, recvI, recvTotal;
   final long[] minReply, maxReply, totalTime, minI, maxI, totalI;
-  private final long[] timeout;
   final long[][] resp; // per probe (count mode): RTT ns, or WAITING / TIMEOUT / ERROR
   static final long WAITING = -1, TIMEOUT = -4, ERROR = -3;
 
@@ -56,12 +57,9 @@ final class FpingLoop {
   int alive, timeouts, pingsSent, pingsReceived, otherIcmp, unknown;
   long allMin, allMax, allSum, allCount;
 
-  private final PriorityQueue<Due> pings = new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at)
-      : Long.compare(a.order, b.order));
   private final PriorityQueue<Due> lateTimeouts = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
   private long order;
-  private int inFlight;
-  private long lastSend = Long.MIN_VALUE / 2;
+  private PingSchedule schedule;
   private final Queue<Outcome> events = new ConcurrentLinkedQueue<>();
   private final Thread owner = Thread.currentThread();
   private final AtomicBoolean finishRequested = new AtomicBoolean(), snapshot = new AtomicBoolean();
@@ -89,8 +87,6 @@ final class FpingLoop {
     minI = new long[n];
     maxI = new long[n];
     totalI = new long[n];
-    timeout = new long[n];
-    java.util.Arrays.fill(timeout, o.timeoutNs);
     int trials = Math.max(o.count, o.retry + 1);
     resp = o.loop ? null : new long[n][];
     if (resp != null) for (int i = 0; i < n; i++) resp[i] = new long[trials];
@@ -110,7 +106,6 @@ final class FpingLoop {
   /** Runs until every probe is answered or timed out (never, with -l, until SIGINT); prints the end; the status. */
   int run() {
     long start = System.nanoTime();
-    for (int h = 0; h < n; h++) pings.add(new Due(start, order++, h, 0));
     long nextReport = o.reportNs > 0 ? start + o.reportNs : Long.MAX_VALUE;
     Runnable restoreInt = env.signals().onInterrupt(() -> {
       finishRequested.set(true);
@@ -121,6 +116,9 @@ final class FpingLoop {
       LockSupport.unpark(owner);
     });
     try {
+      schedule = client.schedule(schedule());
+      CompletableFuture<Void> done = schedule.done();
+      var _ = done.whenComplete((v, e) -> LockSupport.unpark(owner));
       while (!finishRequested.get()) {
         drain();
         if (o.fastReachable && alive >= o.minReachable) break;
@@ -135,56 +133,69 @@ final class FpingLoop {
           Due d = lateTimeouts.poll();
           timedOut(d.host, d.index);
         }
-        Due next = pings.peek();
-        if (next != null && next.at <= now && now - lastSend >= o.intervalNs) {
-          pings.poll();
-          send(next.host, next.index, now);
-          if (o.loop || (o.countMode && next.index + 1 < o.count)) {
-            pings.add(new Due(next.at + o.periodNs, order++, next.host, next.index + 1));
-          }
-          continue;
-        }
-        if (pings.isEmpty() && inFlight == 0 && lateTimeouts.isEmpty()) break;
+        if (done.isDone() && events.isEmpty() && lateTimeouts.isEmpty()) break;
         long wake = Long.MAX_VALUE;
-        if (next != null) wake = Math.max(next.at, lastSend + o.intervalNs);
-        if (!lateTimeouts.isEmpty()) wake = Math.min(wake, lateTimeouts.peek().at);
+        if (!lateTimeouts.isEmpty()) wake = lateTimeouts.peek().at;
         if (o.reportNs > 0 && (o.loop || o.countMode)) wake = Math.min(wake, nextReport);
-        if (events.isEmpty()) LockSupport.parkNanos(this, wake == Long.MAX_VALUE ? 100_000_000L : Math.max(0, wake - now));
+        if (events.isEmpty() && !done.isDone()) {
+          LockSupport.parkNanos(this, wake == Long.MAX_VALUE ? 100_000_000L : Math.max(0, wake - now));
+        }
       }
+      schedule.close(); // Ctrl-C or -X: what is still in flight is withdrawn, as fping stops waiting for it
       drain();
+      failure(done);
     } finally {
       restoreInt.run();
       restoreQuit.run();
     }
+    pingsSent = (int) schedule.sent();
     return report.finish(System.nanoTime() - start);
   }
 
-  private void send(int h, int index, long now) {
-    lastSend = now;
-    pingsSent++;
-    EchoRequest.Builder b = EchoRequest.to(hosts[h].address()).timeout(Duration.ofNanos(Math.max(timeout[h], 1_000L)));
+  /** fping's modes as a schedule: one request per target (its own family's source address, -R's payload). */
+  private PingSchedule.Builder schedule() {
+    List<EchoRequest> requests = new java.util.ArrayList<>(n);
+    for (Host h : hosts) requests.add(request(h.address()));
+    PingSchedule.Builder b = PingSchedule.of(requests).interval(Duration.ofNanos(o.intervalNs))
+        .period(Duration.ofNanos(o.periodNs)).maxInFlight(WINDOW)
+        .listener(new PingSchedule.Listener() {
+          @Override
+          public void onResult(int target, long probe, EchoResult result) {
+            offer(new Outcome(target, (int) probe, System.nanoTime(), result, false));
+          }
+
+          @Override
+          public void onDuplicate(int target, long probe, EchoResult.Reply reply) {
+            offer(new Outcome(target, (int) probe, System.nanoTime(), reply, true));
+          }
+        });
+    if (o.loop) b.count(0);
+    else if (o.countMode) b.count(o.count);
+    else b.untilReply(o.retry, o.backoffOn ? o.backoff : 1.0);
+    return b;
+  }
+
+  /** The most echoes in flight at once: what the client was opened for (see {@link Fping}). */
+  static final int WINDOW = 16_384;
+
+  private EchoRequest request(InetAddress target) {
+    EchoRequest.Builder b = EchoRequest.to(target).timeout(Duration.ofNanos(Math.max(o.timeoutNs, 1_000L)));
     if (randomPayload != null) b.payload(randomPayload);
     else b.payloadSize(o.size);
     if (o.ttl > 0) b.ttl(o.ttl);
     if (o.tos >= 0 && o.tos <= 255) b.tos(o.tos);
     if (o.dontFrag) b.pathMtuDiscovery(PathMtuDiscovery.DO);
-    InetAddress src = hosts[h].address() instanceof java.net.Inet4Address ? o.src4 : o.src6;
+    InetAddress src = target instanceof java.net.Inet4Address ? o.src4 : o.src6;
     if (src != null) b.source(src);
     if (o.iface != null) b.interfaceName(o.iface);
-    if (resp != null && index < resp[h].length) resp[h][index] = WAITING;
-    CompletableFuture<EchoResult> f;
-    try {
-      f = client.echoAsync(b.build(), dup -> offer(new Outcome(h, index, now, dup, true)));
-    } catch (RuntimeException e) {
-      f = CompletableFuture.failedFuture(e);
-    }
-    inFlight++;
-    var _ = f.whenComplete((r, e) -> offer(new Outcome(h, index, now, r != null ? r : failed(b, e), false)));
+    return b.build();
   }
 
-  private static EchoResult failed(EchoRequest.Builder b, Throwable e) {
-    Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-    return new EchoResult.SendFailed(b.build(), org.icmpecho.IpStatus.IP_GENERAL_FAILURE, null, String.valueOf(t.getMessage()), 0);
+  /** A failure of the engine itself (not of an echo) ends the command with fping's system-failure status. */
+  private static void failure(CompletableFuture<Void> done) {
+    if (!done.isCompletedExceptionally()) return;
+    Throwable t = done.exceptionNow();
+    throw new CliException(4, t instanceof org.icmpecho.IcmpException ? t.getMessage() : "echo failed: " + t, false);
   }
 
   private void offer(Outcome ev) {
@@ -197,7 +208,6 @@ final class FpingLoop {
     boolean any = false;
     while ((ev = events.poll()) != null) {
       any = true;
-      if (!ev.duplicate) inFlight--;
       handle(ev);
     }
     if (any) {
@@ -232,7 +242,7 @@ final class FpingLoop {
           err.println(IcmpText.fping(e) + " from " + Addr.text(e.from()) + " for ICMP Echo sent to " + hosts[h].label());
         }
         report.json(h, ev.index, e, false);
-        lateTimeouts.add(new Due(ev.sentAt + timeout[h], order++, h, ev.index));
+        lateTimeouts.add(new Due(ev.sentAt + tryTimeout(ev.index), order++, h, ev.index));
       }
       case EchoResult.SendFailed f -> {
         if (o.verbose) err.println(hosts[h].label() + ": error while sending ping: " + f.message());
@@ -247,7 +257,7 @@ final class FpingLoop {
           err.println(hosts[h].label() + ": corrupted reply from " + Addr.text(c.from()) + ": " + c.reason());
         }
         report.json(h, ev.index, c, false);
-        lateTimeouts.add(new Due(ev.sentAt + timeout[h], order++, h, ev.index));
+        lateTimeouts.add(new Due(ev.sentAt + tryTimeout(ev.index), order++, h, ev.index));
       }
     }
   }
@@ -272,7 +282,6 @@ final class FpingLoop {
     if (allMin == 0 || rtt < allMin) allMin = rtt;
     allSum += rtt;
     allCount++;
-    timeout[h] = o.timeoutNs; // the next try starts from the initial timeout again
     report.json(h, index, r, false);
     if (recv[h] == 1) {
       alive++;
@@ -305,6 +314,11 @@ final class FpingLoop {
     }
   }
 
+  /** The timeout of try {@code index}: grown by the backoff between the default mode's tries, as the schedule does. */
+  private long tryTimeout(int index) {
+    return o.loop || o.countMode || !o.backoffOn ? o.timeoutNs : (long) (o.timeoutNs * Math.pow(o.backoff, index));
+  }
+
   @SuppressWarnings("NarrowCalculation") // fping's average: its C divides int64 nanoseconds as integers
   private void timedOut(int h, int index) {
     sent[h]++;
@@ -319,10 +333,6 @@ final class FpingLoop {
       else sb.append("NaN avg, ");
       report.lossOrReturn(sb, h).append(')');
       out.println(sb);
-    }
-    if (!o.loop && !o.countMode && sent[h] < o.retry + 1) { // the default mode's retry, at once
-      if (o.backoffOn) timeout[h] = (long) (timeout[h] * o.backoff);
-      send(h, index, System.nanoTime());
     }
   }
 }
