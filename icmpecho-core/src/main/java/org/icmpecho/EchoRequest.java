@@ -63,6 +63,7 @@ public record EchoRequest(
     this(target, payload, payloadSize, ttl, tos, pathMtuDiscovery, source, interfaceName, timeout, IpOptions.NONE);
   }
 
+  /** Validates and copies (the payload); see the builder, {@link #to}, for the usual way to make one. */
   public EchoRequest {
     Objects.requireNonNull(target, "target");
     if (ipOptions == null) ipOptions = IpOptions.NONE;
@@ -250,6 +251,7 @@ public record EchoRequest(
       return this;
     }
 
+    /** The don't-fragment policy, as {@code ping -M}: {@link PathMtuDiscovery#DO}, {@code DONT} or {@code WANT}. */
     public Builder pathMtuDiscovery(PathMtuDiscovery mode) {
       this.pmtu = Objects.requireNonNull(mode, "pathMtuDiscovery");
       return this;
@@ -267,6 +269,7 @@ public record EchoRequest(
       return this;
     }
 
+    /** How long to wait for an answer after the send (zero: only what is already there); must not be negative. */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
       return this;
@@ -281,6 +284,7 @@ public record EchoRequest(
       return this;
     }
 
+    /** The request, validated (an {@link IllegalArgumentException} names the first bad value). */
     public EchoRequest build() {
       return new EchoRequest(target, payload, payloadSize, ttl, tos, pmtu, source, interfaceName, timeout,
           ipOptions);

@@ -237,6 +237,7 @@ public final class IcmpClient implements AutoCloseable {
       return this;
     }
 
+    /** A new client with this configuration (its sockets open at the first echo of each family). */
     public IcmpClient build() {
       return new IcmpClient(config);
     }

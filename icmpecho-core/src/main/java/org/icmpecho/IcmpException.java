@@ -9,10 +9,14 @@ import java.io.IOException;
 public class IcmpException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /** The symbolic errno, or null. */
   private final String errno;
+  /** The failing system call, or null. */
   private final String syscall;
 
   /**
+   * A failure of a system call.
+   *
    * @param message what failed, with the hint to fix it
    * @param syscall the failing system call, or null
    * @param errno the symbolic errno (e.g. {@code "EACCES"}), or null
@@ -23,6 +27,7 @@ public class IcmpException extends IOException {
     this.errno = errno;
   }
 
+  /** A failure with an underlying cause (no system call of its own). */
   public IcmpException(String message, Throwable cause) {
     super(message, cause);
     this.syscall = null;

@@ -8,6 +8,7 @@ package org.icmpecho;
 public final class IcmpPermissionException extends IcmpException {
   private static final long serialVersionUID = 1L;
 
+  /** As {@link IcmpException#IcmpException(String, String, String)}. */
   public IcmpPermissionException(String message, String syscall, String errno) {
     super(message, syscall, errno);
   }

@@ -8,6 +8,7 @@ package org.icmpecho;
 public final class IcmpSaturatedException extends IcmpException {
   private static final long serialVersionUID = 1L;
 
+  /** The limit that was reached, in {@code message}. */
   public IcmpSaturatedException(String message) {
     super(message, null, null);
   }

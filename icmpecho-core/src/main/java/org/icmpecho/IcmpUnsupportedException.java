@@ -4,6 +4,7 @@ package org.icmpecho;
 public final class IcmpUnsupportedException extends IcmpException {
   private static final long serialVersionUID = 1L;
 
+  /** As {@link IcmpException#IcmpException(String, String, String)}. */
   public IcmpUnsupportedException(String message, String syscall, String errno) {
     super(message, syscall, errno);
   }

@@ -15,7 +15,10 @@ package org.icmpecho;
  * </ul>
  */
 public enum SocketMode {
+  /** A ping socket, else a raw socket. */
   AUTO,
+  /** A ping socket only ({@code SOCK_DGRAM}, {@code IPPROTO_ICMP}/{@code IPPROTO_ICMPV6}). */
   DATAGRAM,
+  /** A raw socket only ({@code SOCK_RAW}, needs {@code CAP_NET_RAW}). */
   RAW
 }
