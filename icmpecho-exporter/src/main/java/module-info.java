@@ -2,6 +2,7 @@
  * icmpecho's Prometheus exporter ({@code icmpecho exporter}): smokeping_prober and blackbox_exporter (ICMP)
  * compatible, built on the engine's public API. The command is the only public type.
  */
+@SuppressWarnings("requires-automatic") // the Prometheus client's jars and bcrypt name their modules in the manifest
 module org.icmpecho.exporter {
   requires org.icmpecho.core;
   requires info.picocli;

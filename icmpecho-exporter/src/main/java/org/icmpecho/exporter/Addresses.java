@@ -92,7 +92,7 @@ final class Addresses {
   }
 
   /** A CIDR block to test addresses against ({@code --probe.allowed-targets}). */
-  record Block(byte[] network, int prefix) {
+  record Block(InetAddress network, int prefix) {
     static Block parse(String cidr) {
       String s = cidr.strip();
       int slash = s.indexOf('/');
@@ -101,7 +101,7 @@ final class Addresses {
         int bits = base.getAddress().length * 8;
         int prefix = slash < 0 ? bits : Integer.parseInt(s.substring(slash + 1));
         if (prefix < 0 || prefix > bits) throw new IllegalArgumentException();
-        return new Block(base.getAddress(), prefix);
+        return new Block(base, prefix);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("'" + cidr + "' is not an address or CIDR block");
       }
@@ -109,6 +109,7 @@ final class Addresses {
 
     boolean contains(InetAddress a) {
       byte[] b = a.getAddress();
+      byte[] network = this.network.getAddress();
       if (b.length != network.length) return false;
       int full = prefix / 8, rest = prefix % 8;
       for (int i = 0; i < full; i++) if (b[i] != network[i]) return false;
@@ -119,11 +120,7 @@ final class Addresses {
 
     @Override
     public String toString() {
-      try {
-        return InetAddress.getByAddress(network).getHostAddress() + "/" + prefix;
-      } catch (UnknownHostException e) {
-        throw new IllegalStateException(e);
-      }
+      return network.getHostAddress() + "/" + prefix;
     }
   }
 

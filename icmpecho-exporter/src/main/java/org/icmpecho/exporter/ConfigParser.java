@@ -65,12 +65,14 @@ final class ConfigParser {
     Map<String, Node> top = y.mapping(root.get(), "");
     y.known(top, TOP, "");
     List<TargetGroup> groups = new ArrayList<>();
-    if (top.get("targets") instanceof Node t && !y.isNull(t)) {
+    Node t = top.get("targets");
+    if (t != null && !y.isNull(t)) {
       List<Node> items = y.sequence(t, "targets");
       for (int i = 0; i < items.size(); i++) groups.add(group(items.get(i), "targets[" + i + "]"));
     }
     Map<String, ProbeModule> modules = new LinkedHashMap<>();
-    if (top.get("modules") instanceof Node m && !y.isNull(m)) {
+    Node m = top.get("modules");
+    if (m != null && !y.isNull(m)) {
       for (Map.Entry<String, Node> e : y.mapping(m, "modules").entrySet()) {
         modules.put(e.getKey(), module(e.getKey(), e.getValue(), "modules." + e.getKey()));
       }
@@ -82,10 +84,12 @@ final class ConfigParser {
     Map<String, Node> g = y.mapping(node, where);
     y.known(g, GROUP, where);
     List<Host> hosts = new ArrayList<>();
-    if (g.get("hosts") instanceof Node h && !y.isNull(h)) {
+    Node h = g.get("hosts");
+    if (h != null && !y.isNull(h)) {
       for (Node n : y.sequence(h, where + ".hosts")) hosts.add(new Host(y.scalar(n, where + ".hosts"), file, y.line(n)));
     }
-    if (g.get("files") instanceof Node f && !y.isNull(f)) {
+    Node f = g.get("files");
+    if (f != null && !y.isNull(f)) {
       for (Node n : y.sequence(f, where + ".files")) readHostFile(y.scalar(n, where + ".files"), n, where + ".files", hosts);
     }
     Duration interval = y.duration(g.get("interval"), where + ".interval", Duration.ofSeconds(1));
@@ -132,7 +136,8 @@ final class ConfigParser {
     Duration timeout = y.duration(m.get("timeout"), where + ".timeout", Duration.ZERO);
     if (timeout.isNegative()) throw y.error(m.get("timeout"), where + ".timeout", "must not be negative");
     ProbeModule d = ProbeModule.DEFAULT;
-    if (!prober.equals("icmp") || !(m.get("icmp") instanceof Node icmpNode) || y.isNull(icmpNode)) {
+    Node icmpNode = m.get("icmp");
+    if (!prober.equals("icmp") || icmpNode == null || y.isNull(icmpNode)) {
       return new ProbeModule(name, prober, timeout, d.preferIpv6(), d.fallback(), null, 0, false, d.ttl());
     }
     String w = where + ".icmp";

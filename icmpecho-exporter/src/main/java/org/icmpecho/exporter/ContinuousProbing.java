@@ -26,7 +26,7 @@ final class ContinuousProbing implements AutoCloseable {
   private final Map<String, Slot> slots = new HashMap<>();
   private final List<PeriodicProber.Run> runs = new ArrayList<>();
 
-  ContinuousProbing(PeriodicProber prober, PrometheusRegistry registry, double[] buckets) {
+  ContinuousProbing(PeriodicProber prober, PrometheusRegistry registry, List<Double> buckets) {
     this.prober = prober;
     this.metrics = new SmokepingMetrics(registry, buckets, this::requestsSent);
   }
@@ -110,7 +110,13 @@ final class ContinuousProbing implements AutoCloseable {
     runs.clear();
   }
 
-  private record Listener(Slot[] slots) implements PeriodicProber.Listener {
+  private static final class Listener implements PeriodicProber.Listener {
+    private final Slot[] slots;
+
+    Listener(Slot[] slots) {
+      this.slots = slots;
+    }
+
     @Override
     public void outcome(int target, EchoResult result) {
       slots[target].series.outcome(result);

@@ -17,7 +17,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
 
 /**
  * {@code icmpecho exporter}: a Prometheus exporter that is a drop-in for smokeping_prober 0.6.1 (continuous probing,
@@ -100,6 +99,9 @@ public final class ExporterCommand implements Callable<Integer> {
   @Parameters(paramLabel = "HOST", arity = "0..*", description = "Hosts to probe continuously (names, addresses, CIDR blocks).")
   List<String> hosts = new ArrayList<>();
 
+  /** A command with every option at its default, as picocli makes it. */
+  public ExporterCommand() {}
+
   /** Runs the exporter on its own, without the rest of the {@code icmpecho} command line. */
   public static void main(String[] args) {
     System.exit(new CommandLine(new ExporterCommand()).execute(args));
@@ -128,13 +130,13 @@ public final class ExporterCommand implements Callable<Integer> {
         log.error("error loading config", "err", e.getMessage());
         return 1;
       }
-      Signal.handle(new Signal("HUP"), s -> Thread.ofVirtual().start(() -> {
+      Hangup.onHangup(() -> {
         try {
           exporter.reload();
         } catch (ConfigException e) {
           // logged by reload; the running config stays
         }
-      }));
+      });
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "icmpecho-exporter-stop"));
       stop.await();
       log.info("Shutting down");

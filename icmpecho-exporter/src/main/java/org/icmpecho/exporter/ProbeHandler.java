@@ -142,7 +142,7 @@ final class ProbeHandler implements HttpHandler {
   static Map<String, String> query(String raw) {
     Map<String, String> out = new HashMap<>();
     if (raw == null || raw.isEmpty()) return out;
-    for (String pair : raw.split("&")) {
+    for (String pair : raw.split("&", -1)) {
       if (pair.isEmpty()) continue;
       int eq = pair.indexOf('=');
       String k, v;

@@ -54,7 +54,7 @@ final class ScheduleProber implements PeriodicProber {
           });
       all[s] = new Slot(from, b);
       long offset = period.toNanos() * s / slots;
-      CompletableFuture.runAsync(all[s]::begin, CompletableFuture.delayedExecutor(offset, TimeUnit.NANOSECONDS));
+      all[s].start = CompletableFuture.runAsync(all[s]::begin, CompletableFuture.delayedExecutor(offset, TimeUnit.NANOSECONDS));
     }
     return new SlotRun(all, n);
   }
@@ -65,6 +65,7 @@ final class ScheduleProber implements PeriodicProber {
     private PingSchedule.Builder builder;
     private PingSchedule schedule;
     private boolean stopped;
+    volatile CompletableFuture<Void> start;
 
     Slot(int from, PingSchedule.Builder builder) {
       this.from = from;
@@ -84,14 +85,24 @@ final class ScheduleProber implements PeriodicProber {
     /** Nothing more is sent; echoes in flight still report (a reload must not turn them into losses). */
     synchronized void stop() {
       stopped = true;
+      CompletableFuture<Void> pending = start;
+      if (pending != null) pending.cancel(false); // not started yet: never will
       if (schedule == null) return;
       PingSchedule s = schedule;
       for (int i = 0; i < s.size(); i++) s.stop(i);
-      s.done().whenComplete((v, e) -> s.close()); // close also ends its duplicate reports
+      CompletableFuture<Void> _ = s.done().whenComplete((v, e) -> s.close()); // close ends its duplicate reports
     }
   }
 
-  private record SlotRun(Slot[] slots, int n) implements Run {
+  private static final class SlotRun implements Run {
+    private final Slot[] slots;
+    private final int n;
+
+    SlotRun(Slot[] slots, int n) {
+      this.slots = slots;
+      this.n = n;
+    }
+
     @Override
     public long sent(int target) {
       Objects.checkIndex(target, n);

@@ -22,7 +22,7 @@ record Settings(
     Shard shard,
     List<String> listen,
     String telemetryPath,
-    double[] buckets,
+    List<Double> buckets,
     Path webConfigFile,
     List<Addresses.Block> allowed,
     double probeRate,
@@ -31,6 +31,6 @@ record Settings(
     hosts = List.copyOf(hosts);
     listen = List.copyOf(listen);
     allowed = List.copyOf(allowed);
-    buckets = buckets.clone();
+    buckets = List.copyOf(buckets);
   }
 }

@@ -8,6 +8,8 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.icmpecho.EchoResult;
@@ -24,20 +26,18 @@ final class SmokepingMetrics {
       "5e-05,0.0001,0.0002,0.0004,0.0008,0.0016,0.0032,0.0064,0.0128,0.0256,0.0512,0.1024,0.2048,0.4096,0.8192,"
           + "1.6384,3.2768,6.5536,13.1072,26.2144";
 
-  private static final IpStatus[] STATUSES = IpStatus.values();
-
   private final Histogram durations;
   private final Counter duplicates;
   private final Gauge ttl;
   private final Counter responses;
 
   /** {@code requests} reports each target's echoes sent at scrape time, as smokeping_prober's collector does. */
-  SmokepingMetrics(PrometheusRegistry registry, double[] buckets, Consumer<CounterWithCallback.Callback> requestsSent) {
+  SmokepingMetrics(PrometheusRegistry registry, List<Double> buckets, Consumer<CounterWithCallback.Callback> requestsSent) {
     CounterWithCallback.builder().name("smokeping_requests_total").help("Number of ping requests sent")
         .labelNames("host", "ip").callback(requestsSent).register(registry);
     durations = Histogram.builder().name("smokeping_response_duration_seconds")
         .help("A histogram of latencies for ping responses.").labelNames("host", "ip")
-        .classicOnly().classicUpperBounds(buckets).withoutExemplars().register(registry);
+        .classicOnly().classicUpperBounds(buckets.stream().mapToDouble(Double::doubleValue).toArray()).withoutExemplars().register(registry);
     duplicates = Counter.builder().name("smokeping_response_duplicates_total")
         .help("The number of duplicated response packets.").labelNames("host", "ip").withoutExemplars().register(registry);
     ttl = Gauge.builder().name("smokeping_response_ttl").help("The last response Time To Live (TTL).")
@@ -48,8 +48,8 @@ final class SmokepingMetrics {
   }
 
   /** Parses {@code --buckets}: ascending, comma-separated seconds. */
-  static double[] parseBuckets(String text) {
-    String[] parts = text.split(",");
+  static List<Double> parseBuckets(String text) {
+    String[] parts = text.split(",", -1);
     double[] out = new double[parts.length];
     for (int i = 0; i < parts.length; i++) {
       try {
@@ -59,7 +59,7 @@ final class SmokepingMetrics {
       }
       if (i > 0 && out[i] <= out[i - 1]) throw new IllegalArgumentException("--buckets: values must be ascending");
     }
-    return out;
+    return java.util.Arrays.stream(out).boxed().toList();
   }
 
   /** The data points of one target, all at zero as smokeping_prober starts them. */
@@ -84,7 +84,7 @@ final class SmokepingMetrics {
     private final DistributionDataPoint durationPoint;
     private final CounterDataPoint duplicatesPoint;
     private final GaugeDataPoint ttlPoint;
-    private final CounterDataPoint[] byStatus = new CounterDataPoint[STATUSES.length];
+    private final EnumMap<IpStatus, CounterDataPoint> byStatus = new EnumMap<>(IpStatus.class);
 
     private Series(String host, String ip) {
       this.host = host;
@@ -107,13 +107,8 @@ final class SmokepingMetrics {
       duplicatesPoint.inc();
     }
 
-    private CounterDataPoint status(IpStatus s) {
-      CounterDataPoint p = byStatus[s.ordinal()];
-      if (p == null) { // racy but idempotent: labelValues returns the same point
-        p = responses.labelValues(host, ip, s.name());
-        byStatus[s.ordinal()] = p;
-      }
-      return p;
+    private synchronized CounterDataPoint status(IpStatus s) { // uncontended: outcomes come on one thread
+      return byStatus.computeIfAbsent(s, k -> responses.labelValues(host, ip, k.name()));
     }
   }
 }

@@ -68,7 +68,7 @@ final class TargetList {
       }
       for (InetAddress a : block) {
         String host = Addresses.text(a);
-        if (!familyFits(a, g.network())) throw where(h, "'" + spec + "' is not of network " + g.network().name().toLowerCase());
+        if (!familyFits(a, g.network())) throw where(h, "'" + spec + "' is not of network " + g.network().name().toLowerCase(java.util.Locale.ROOT));
         if (shard.keeps(host)) put(new Target(host, a, g), h, out);
       }
       return;

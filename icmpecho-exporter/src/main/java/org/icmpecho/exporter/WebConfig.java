@@ -56,7 +56,8 @@ record WebConfig(HttpsConfigurator tls, Map<String, String> users) {
     y.known(top, TOP, "");
     Path dir = file.toAbsolutePath().getParent();
     Map<String, String> users = new LinkedHashMap<>();
-    if (top.get("basic_auth_users") instanceof Node u && !y.isNull(u)) {
+    Node u = top.get("basic_auth_users");
+    if (u != null && !y.isNull(u)) {
       for (Map.Entry<String, Node> e : y.mapping(u, "basic_auth_users").entrySet()) {
         String hash = y.text(e.getValue(), "basic_auth_users." + e.getKey(), "");
         if (!hash.matches("\\$2[abyx]?\\$\\d\\d\\$.{53}")) {
@@ -66,7 +67,8 @@ record WebConfig(HttpsConfigurator tls, Map<String, String> users) {
       }
     }
     HttpsConfigurator tls = null;
-    if (top.get("tls_server_config") instanceof Node t && !y.isNull(t)) tls = tls(y, t, dir);
+    Node t = top.get("tls_server_config");
+    if (t != null && !y.isNull(t)) tls = tls(y, t, dir);
     return new WebConfig(tls, users);
   }
 

@@ -34,7 +34,7 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
 final class YamlReader {
   private final String file;
   /** Each mapping value's key node, so that an unknown key's error points at the key's own line. */
-  private final Map<Node, Node> keyOf = new IdentityHashMap<>();
+  private final IdentityHashMap<Node, Node> keyOf = new IdentityHashMap<>();
 
   YamlReader(String file) {
     this.file = file;

@@ -180,7 +180,7 @@ class ExporterHttpTest {
 
   /** The status of a request the JDK's HTTP client would refuse to send. */
   private static int rawStatus(Running r, String pathAndQuery) throws Exception {
-    try (java.net.Socket s = new java.net.Socket("127.0.0.1", r.exporter.addresses().get(0).getPort())) {
+    try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), r.exporter.addresses().get(0).getPort())) {
       s.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       String status = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
       return Integer.parseInt(status.substring(9, 12));

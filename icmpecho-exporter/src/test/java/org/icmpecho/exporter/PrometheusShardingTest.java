@@ -187,7 +187,7 @@ class PrometheusShardingTest {
 
   private static int count(String metrics) {
     int n = 0;
-    for (String line : metrics.split("\n")) if (line.startsWith("smokeping_requests_total{")) n++;
+    for (String line : metrics.split("\n", -1)) if (line.startsWith("smokeping_requests_total{")) n++;
     return n;
   }
 

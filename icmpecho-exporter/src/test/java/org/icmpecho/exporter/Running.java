@@ -61,7 +61,7 @@ final class Running implements AutoCloseable {
 
   /** The value of the sample line starting with {@code prefix} in {@code text}, or NaN. */
   static double value(String text, String prefix) {
-    for (String line : text.split("\n")) {
+    for (String line : text.split("\n", -1)) {
       if (line.startsWith(prefix + " ")) return Double.parseDouble(line.substring(prefix.length() + 1).trim());
     }
     return Double.NaN;

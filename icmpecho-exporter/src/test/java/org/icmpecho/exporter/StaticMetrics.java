@@ -11,7 +11,7 @@ public final class StaticMetrics {
 
   public static void main(String[] args) throws Exception {
     byte[] body = Files.readAllBytes(Path.of(args[0]));
-    HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[1])), 16);
+    HttpServer s = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), Integer.parseInt(args[1])), 16);
     s.createContext("/metrics", ex -> {
       ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
       ex.sendResponseHeaders(200, body.length);

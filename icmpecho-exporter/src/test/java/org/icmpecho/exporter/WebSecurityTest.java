@@ -119,7 +119,7 @@ class WebSecurityTest {
   // ---- certificates made with the JDK's keytool, written as the PEM files an operator would have
 
   private static KeyStore keypair(String alias, String dname, String ext) throws Exception {
-    String id = alias + "-" + Math.abs((dname + ext).hashCode());
+    String id = alias + "-" + Integer.toHexString((dname + ext).hashCode());
     KeyStore made = MADE.get(id);
     if (made != null) return made;
     Path store = keys.resolve(id + ".p12");
@@ -166,7 +166,7 @@ class WebSecurityTest {
   private static int length(byte[] der, int at) {
     if ((der[at] & 0x80) == 0) return der[at];
     int n = der[at] & 0x7f, len = 0;
-    for (int k = 1; k <= n; k++) len = len << 8 | der[at + k] & 0xff;
+    for (int k = 1; k <= n; k++) len = (len << 8) | (der[at + k] & 0xff);
     return len;
   }
 
