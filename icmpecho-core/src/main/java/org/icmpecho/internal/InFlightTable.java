@@ -10,6 +10,7 @@ import org.icmpecho.internal.packet.IcmpCodec;
 import org.icmpecho.internal.transport.Channel;
 import org.icmpecho.internal.transport.ChannelKey;
 import org.icmpecho.internal.transport.Poller;
+import org.icmpecho.internal.transport.Preload;
 import org.icmpecho.internal.transport.SocketKind;
 import org.icmpecho.internal.transport.TransportException;
 import org.icmpecho.internal.transport.TransportFactory;

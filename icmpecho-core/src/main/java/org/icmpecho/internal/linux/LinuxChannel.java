@@ -8,7 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
-import org.icmpecho.internal.Preload;
+import org.icmpecho.internal.transport.Preload;
 import org.icmpecho.internal.packet.IcmpCodec;
 import org.icmpecho.internal.packet.Packet;
 import org.icmpecho.internal.transport.Channel;
