@@ -128,8 +128,8 @@ public final class PingSchedule implements AutoCloseable {
   }
 
   /**
-   * Stops the schedule: nothing more is sent, echoes in flight are withdrawn (not reported), and {@link #done()}
-   * completes after the listener calls already under way. Idempotent.
+   * Stops the schedule: nothing more is sent, echoes in flight are withdrawn, and no listener call starts once this
+   * method has returned (one already running may finish); {@link #done()} completes soon after. Idempotent.
    */
   @Override
   public void close() {

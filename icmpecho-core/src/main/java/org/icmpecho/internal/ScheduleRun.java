@@ -134,6 +134,7 @@ public final class ScheduleRun {
   }
 
   public void close() {
+    silent = true; // at once: no listener call starts after close() returns
     home.execute(this::closeNow);
   }
 
@@ -305,8 +306,9 @@ public final class ScheduleRun {
         onReturn(p);
       } else if (!silent) {
         Dup d = (Dup) o;
-        home.addBatch((Consumer<Object>) x -> spec.listener().onDuplicate(d.probe().index, d.probe().number, d.reply()),
-            null);
+        home.addBatch((Consumer<Object>) x -> {
+          if (!silent) spec.listener().onDuplicate(d.probe().index, d.probe().number, d.reply());
+        }, null);
       }
     }
   }
@@ -407,7 +409,7 @@ public final class ScheduleRun {
 
   /** The listener's call for one outcome (callback executor). */
   void deliver(Probe.Scheduled p, EchoResult result) {
-    spec.listener().onResult(p.index, p.number, result);
+    if (!silent) spec.listener().onResult(p.index, p.number, result);
   }
 
   InetAddress target(int t) {
@@ -426,87 +428,5 @@ public final class ScheduleRun {
   @Override
   public String toString() {
     return n + " targets, " + sentTotal + " sent";
-  }
-
-  /** A binary min-heap of target numbers by their due time, with each target's position for removal. */
-  private static final class DueHeap {
-    private final long[] key;
-    private int[] heap = new int[16];
-    private int[] pos; // 1 + position, 0 when not in the heap
-    private int size;
-
-    DueHeap(long[] key) {
-      this.key = key;
-      this.pos = new int[key.length];
-    }
-
-    boolean isEmpty() {
-      return size == 0;
-    }
-
-    int peek() {
-      return heap[0];
-    }
-
-    int pop() {
-      int t = heap[0];
-      remove(t);
-      return t;
-    }
-
-    void push(int t) {
-      if (pos[t] != 0) remove(t);
-      if (size == heap.length) heap = Arrays.copyOf(heap, size * 2);
-      heap[size] = t;
-      pos[t] = size + 1;
-      up(size++);
-    }
-
-    void remove(int t) {
-      int i = pos[t] - 1;
-      if (i < 0) return;
-      pos[t] = 0;
-      int last = heap[--size];
-      if (i == size) return;
-      heap[i] = last;
-      pos[last] = i + 1;
-      down(i);
-      up(pos[last] - 1);
-    }
-
-    /** Earlier due first; equal dues by target number, so a round keeps the targets' order. */
-    private boolean before(int a, int b) {
-      long d = key[a] - key[b];
-      return d < 0 || (d == 0 && a < b);
-    }
-
-    private void up(int i) {
-      int t = heap[i];
-      while (i > 0) {
-        int parent = (i - 1) >>> 1;
-        int q = heap[parent];
-        if (!before(t, q)) break;
-        heap[i] = q;
-        pos[q] = i + 1;
-        i = parent;
-      }
-      heap[i] = t;
-      pos[t] = i + 1;
-    }
-
-    private void down(int i) {
-      int t = heap[i];
-      int half = size >>> 1;
-      while (i < half) {
-        int c = 2 * i + 1;
-        if (c + 1 < size && before(heap[c + 1], heap[c])) c++;
-        if (!before(heap[c], t)) break;
-        heap[i] = heap[c];
-        pos[heap[i]] = i + 1;
-        i = c;
-      }
-      heap[i] = t;
-      pos[t] = i + 1;
-    }
   }
 }
