@@ -120,12 +120,45 @@ final class Addresses {
 
     @Override
     public String toString() {
-      return network.getHostAddress() + "/" + prefix;
+      return text(network) + "/" + prefix;
     }
   }
 
-  /** The canonical text of an address, as the {@code ip} label shows it. */
+  /**
+   * The text of an address as Go prints it, which is what smokeping_prober's {@code ip} label holds: dotted IPv4, and
+   * IPv6 in RFC 5952's short form ({@code ::1}, {@code 2001:db8::a}), where Java would write {@code 0:0:0:0:0:0:0:1}.
+   */
   static String text(InetAddress a) {
-    return a.getHostAddress();
+    if (!(a instanceof Inet6Address v6)) return a.getHostAddress();
+    byte[] b = v6.getAddress();
+    int[] g = new int[8];
+    for (int i = 0; i < 8; i++) g[i] = (b[2 * i] & 0xff) << 8 | (b[2 * i + 1] & 0xff);
+    int bestStart = -1, bestLen = 1; // the longest run of two or more zero groups, the first of equals
+    for (int i = 0; i < 8; ) {
+      if (g[i] != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && g[j] == 0) j++;
+      if (j - i > bestLen) {
+        bestStart = i;
+        bestLen = j - i;
+      }
+      i = j;
+    }
+    StringBuilder sb = new StringBuilder(39);
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        sb.append("::");
+        i += bestLen - 1;
+        continue;
+      }
+      if (!sb.isEmpty() && sb.charAt(sb.length() - 1) != ':') sb.append(':');
+      sb.append(Integer.toHexString(g[i]));
+    }
+    String zone = v6.getScopedInterface() != null ? v6.getScopedInterface().getName()
+        : v6.getScopeId() != 0 ? Integer.toString(v6.getScopeId()) : null;
+    return zone == null ? sb.toString() : sb + "%" + zone;
   }
 }

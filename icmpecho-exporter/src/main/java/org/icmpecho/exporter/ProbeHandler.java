@@ -84,9 +84,9 @@ final class ProbeHandler implements HttpHandler {
       }
       BlackboxProbe.Resolved resolved = BlackboxProbe.resolve(target, module);
       if (resolved.address() != null && !allowed(resolved)) {
-        log.warn("Probe target outside --probe.allowed-targets", "target", target, "ip", resolved.address().getHostAddress(),
+        log.warn("Probe target outside --probe.allowed-targets", "target", target, "ip", Addresses.text(resolved.address()),
             "client", ex.getRemoteAddress().getAddress().getHostAddress());
-        Http.text(ex, 403, "Target " + target + " (" + resolved.address().getHostAddress() + ") is not in --probe.allowed-targets");
+        Http.text(ex, 403, "Target " + target + " (" + Addresses.text(resolved.address()) + ") is not in --probe.allowed-targets");
         return;
       }
       if (resolved.error() != null) log.debug("Error resolving address", "target", target, "err", resolved.error());

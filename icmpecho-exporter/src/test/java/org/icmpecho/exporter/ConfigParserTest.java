@@ -162,6 +162,20 @@ class ConfigParserTest {
   }
 
   @Test
+  void ipv6IsWrittenAsGoWritesIt() throws Exception {
+    // smokeping_prober's ip label is Go's net.IP.String(): RFC 5952's short form, not Java's 0:0:0:0:0:0:0:1
+    assertEquals("::1", Addresses.text(Addresses.literal("0:0:0:0:0:0:0:1")));
+    assertEquals("::", Addresses.text(Addresses.literal("::")));
+    assertEquals("2001:db8::1:0:0:1", Addresses.text(Addresses.literal("2001:db8:0:0:1:0:0:1")));
+    assertEquals("2001:db8:0:1:1:1:1:1", Addresses.text(Addresses.literal("2001:db8:0:1:1:1:1:1")));
+    assertEquals("fd00:0:0:1::", Addresses.text(Addresses.literal("fd00:0:0:1:0:0:0:0")));
+    assertEquals("127.0.0.1", Addresses.text(Addresses.literal("127.0.0.1")));
+    ExporterConfig c = ConfigParser.parse("targets:\n- hosts: ['fd00::/126', '::1']\n", "f");
+    assertEquals(List.of("fd00::", "fd00::1", "fd00::2", "fd00::3", "::1"),
+        TargetList.build(c, List.of(), cliGroup(), Shard.ALL).stream().map(TargetList.Target::ip).toList());
+  }
+
+  @Test
   void shardSpecs() {
     assertEquals(new Shard(1, 4), Shard.parse("1/4"));
     assertThrows(IllegalArgumentException.class, () -> Shard.parse("4/4"));
