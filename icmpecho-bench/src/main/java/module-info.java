@@ -1,8 +1,9 @@
 /**
- * icmpecho's benchmarks: JMH micro-benchmarks and the Java driver of {@code bench/run}. Reads the exported API and
- * one declared internal hook: the transport seam ({@code org.icmpecho.internal.transport} with its packet type,
- * {@code org.icmpecho.internal.packet}) and {@code InternalAccess} to plug a transport in, which core exports to
- * this module by name. Runs from the class path (JMH forks), where this descriptor only checks the compile.
+ * icmpecho's benchmarks: JMH micro-benchmarks and the Java driver of {@code bench/run}. Reads the
+ * exported API and one declared internal hook: the transport seam ({@code
+ * org.icmpecho.internal.transport} with its packet type, {@code org.icmpecho.internal.packet}) and
+ * {@code InternalAccess} to plug a transport in, which core exports to this module by name. Runs
+ * from the class path (JMH forks), where this descriptor only checks the compile.
  */
 @SuppressWarnings("requires-automatic") // JMH ships no module descriptor
 module org.icmpecho.bench {

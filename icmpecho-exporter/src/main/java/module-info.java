@@ -1,8 +1,11 @@
 /**
- * icmpecho's Prometheus exporter ({@code icmpecho exporter}): smokeping_prober and blackbox_exporter (ICMP)
- * compatible, built on the engine's public API. The command is the only public type.
+ * icmpecho's Prometheus exporter ({@code icmpecho exporter}): smokeping_prober and
+ * blackbox_exporter (ICMP) compatible, built on the engine's public API. The command is the only
+ * public type.
  */
-@SuppressWarnings("requires-automatic") // the Prometheus client's jars and bcrypt name their modules in the manifest
+@SuppressWarnings(
+    "requires-automatic") // the Prometheus client's jars and bcrypt name their modules in the
+// manifest
 module org.icmpecho.exporter {
   requires org.icmpecho.core;
   requires info.picocli;
@@ -17,5 +20,7 @@ module org.icmpecho.exporter {
   requires bcrypt;
 
   exports org.icmpecho.exporter;
-  opens org.icmpecho.exporter to info.picocli;
+
+  opens org.icmpecho.exporter to
+      info.picocli;
 }

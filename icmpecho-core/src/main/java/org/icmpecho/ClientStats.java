@@ -1,7 +1,8 @@
 package org.icmpecho;
 
 /**
- * Counters of one {@link IcmpClient} since it was built: a consistent snapshot taken by the engine's I/O thread.
+ * Counters of one {@link IcmpClient} since it was built: a consistent snapshot taken by the
+ * engine's I/O thread.
  *
  * @param sent echo requests handed to the kernel
  * @param replies echo replies attributed to a request (duplicates not included)
@@ -10,13 +11,15 @@ package org.icmpecho;
  * @param sendFailures requests the kernel refused to send
  * @param duplicates further replies to a request that was already answered
  * @param late answers to a request that had already timed out (never attributed)
- * @param foreign packets that matched no request of this client (other processes' traffic, stray sequences)
+ * @param foreign packets that matched no request of this client (other processes' traffic, stray
+ *     sequences)
  * @param corrupted matched replies whose payload differed from what was sent
  * @param badChecksum packets dropped for a wrong ICMP checksum
  * @param inFlight requests submitted and not yet completed
- * @param receiveDrops packets the kernel dropped for this client's open sockets, nearly always because a receive
- *     queue was full (Linux {@code SO_MEMINFO}): answers lost before the engine could read them, whose echoes then
- *     end as timeouts; a larger {@link IcmpClient.Builder#receiveBufferSize} or fewer echoes in flight avoid them
+ * @param receiveDrops packets the kernel dropped for this client's open sockets, nearly always
+ *     because a receive queue was full (Linux {@code SO_MEMINFO}): answers lost before the engine
+ *     could read them, whose echoes then end as timeouts; a larger {@link
+ *     IcmpClient.Builder#receiveBufferSize} or fewer echoes in flight avoid them
  */
 public record ClientStats(
     long sent,
@@ -33,8 +36,30 @@ public record ClientStats(
     long receiveDrops) {
 
   /** Counters without the receive drops (the record before they were counted). */
-  public ClientStats(long sent, long replies, long errors, long timeouts, long sendFailures, long duplicates, long late,
-      long foreign, long corrupted, long badChecksum, long inFlight) {
-    this(sent, replies, errors, timeouts, sendFailures, duplicates, late, foreign, corrupted, badChecksum, inFlight, 0);
+  public ClientStats(
+      long sent,
+      long replies,
+      long errors,
+      long timeouts,
+      long sendFailures,
+      long duplicates,
+      long late,
+      long foreign,
+      long corrupted,
+      long badChecksum,
+      long inFlight) {
+    this(
+        sent,
+        replies,
+        errors,
+        timeouts,
+        sendFailures,
+        duplicates,
+        late,
+        foreign,
+        corrupted,
+        badChecksum,
+        inFlight,
+        0);
   }
 }

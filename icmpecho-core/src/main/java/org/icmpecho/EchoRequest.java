@@ -8,12 +8,13 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One ICMP echo request: where to, what to carry and with which IP options. Immutable and validated when built, so
- * a bad argument fails at once in the caller's thread, never later on the engine's.
+ * One ICMP echo request: where to, what to carry and with which IP options. Immutable and validated
+ * when built, so a bad argument fails at once in the caller's thread, never later on the engine's.
  *
- * <p>The payload is either explicit bytes ({@link Builder#payload(byte[])}), echoed back and compared byte for byte,
- * or, by default, {@code payloadSize} bytes that the client fills itself: an 8-byte random cookie of that client
- * followed by a counting pattern. The cookie lets a raw socket reject echo replies that belong to someone else.
+ * <p>The payload is either explicit bytes ({@link Builder#payload(byte[])}), echoed back and
+ * compared byte for byte, or, by default, {@code payloadSize} bytes that the client fills itself:
+ * an 8-byte random cookie of that client followed by a counting pattern. The cookie lets a raw
+ * socket reject echo replies that belong to someone else.
  *
  * <pre>{@code
  * EchoRequest r = EchoRequest.to(InetAddress.getByName("127.0.0.1"))
@@ -21,18 +22,22 @@ import java.util.Objects;
  * }</pre>
  *
  * @param target the address to ping (never null)
- * @param payload explicit payload bytes, or null for the client's own pattern of {@code payloadSize} bytes
+ * @param payload explicit payload bytes, or null for the client's own pattern of {@code
+ *     payloadSize} bytes
  * @param payloadSize bytes after the 8-byte ICMP header: 0..65507 for IPv4, 0..65527 for IPv6
  * @param ttl TTL / hop limit 1..255, or {@link #SYSTEM_DEFAULT}
  * @param tos IPv4 TOS / IPv6 traffic class 0..255, or {@link #SYSTEM_DEFAULT}
  * @param pathMtuDiscovery the don't-fragment policy
  * @param source the source address to send from, or null for the kernel's choice
  * @param interfaceName the interface to send through ({@code SO_BINDTODEVICE}), or null
- * @param timeout how long to wait for an answer after the send; zero means "only what is already there"
- * @param ipOptions IPv4 options sent with this echo ({@link IpOptions#NONE} for none; IPv4 targets only), as a
- *     per-message control message, so one socket carries echoes with and without options
+ * @param timeout how long to wait for an answer after the send; zero means "only what is already
+ *     there"
+ * @param ipOptions IPv4 options sent with this echo ({@link IpOptions#NONE} for none; IPv4 targets
+ *     only), as a per-message control message, so one socket carries echoes with and without
+ *     options
  */
-// The payload array is copied in and out, and equals/hashCode/toString compare and show its contents (below).
+// The payload array is copied in and out, and equals/hashCode/toString compare and show its
+// contents (below).
 @SuppressWarnings("ArrayRecordComponent")
 public record EchoRequest(
     InetAddress target,
@@ -48,27 +53,56 @@ public record EchoRequest(
 
   /** The value of {@link #ttl()} and {@link #tos()} that leaves the kernel's default in place. */
   public static final int SYSTEM_DEFAULT = -1;
+
   /** The default payload size, as iputils' {@code ping}: 56 bytes, 64 with the ICMP header. */
   public static final int DEFAULT_PAYLOAD_SIZE = 56;
+
   /** The default timeout: one second. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+
   /** The largest IPv4 payload: 65535 - 20 (IP header) - 8 (ICMP header). */
   public static final int MAX_PAYLOAD_V4 = 65507;
-  /** The largest IPv6 payload: 65535 - 8 (ICMPv6 header); the IPv6 header is not counted in the length field. */
+
+  /**
+   * The largest IPv6 payload: 65535 - 8 (ICMPv6 header); the IPv6 header is not counted in the
+   * length field.
+   */
   public static final int MAX_PAYLOAD_V6 = 65527;
 
   /** An echo without IP options (the constructor of the record before options existed). */
-  public EchoRequest(InetAddress target, byte[] payload, int payloadSize, int ttl, int tos,
-      PathMtuDiscovery pathMtuDiscovery, InetAddress source, String interfaceName, Duration timeout) {
-    this(target, payload, payloadSize, ttl, tos, pathMtuDiscovery, source, interfaceName, timeout, IpOptions.NONE);
+  public EchoRequest(
+      InetAddress target,
+      byte[] payload,
+      int payloadSize,
+      int ttl,
+      int tos,
+      PathMtuDiscovery pathMtuDiscovery,
+      InetAddress source,
+      String interfaceName,
+      Duration timeout) {
+    this(
+        target,
+        payload,
+        payloadSize,
+        ttl,
+        tos,
+        pathMtuDiscovery,
+        source,
+        interfaceName,
+        timeout,
+        IpOptions.NONE);
   }
 
-  /** Validates and copies (the payload); see the builder, {@link #to}, for the usual way to make one. */
+  /**
+   * Validates and copies (the payload); see the builder, {@link #to}, for the usual way to make
+   * one.
+   */
   public EchoRequest {
     Objects.requireNonNull(target, "target");
     if (ipOptions == null) ipOptions = IpOptions.NONE;
     if (!ipOptions.isEmpty() && target instanceof Inet6Address) {
-      throw new IllegalArgumentException("IPv4 options cannot go to the IPv6 target " + target.getHostAddress());
+      throw new IllegalArgumentException(
+          "IPv4 options cannot go to the IPv6 target " + target.getHostAddress());
     }
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(pathMtuDiscovery, "pathMtuDiscovery");
@@ -79,7 +113,12 @@ public record EchoRequest(
     }
     if (payloadSize < 0 || payloadSize > max) {
       throw new IllegalArgumentException(
-          "payload of " + payloadSize + " bytes is out of range 0.." + max + " for " + family(target));
+          "payload of "
+              + payloadSize
+              + " bytes is out of range 0.."
+              + max
+              + " for "
+              + family(target));
     }
     if (ttl != SYSTEM_DEFAULT) checkTtl(ttl);
     if (tos != SYSTEM_DEFAULT) checkTos(tos);
@@ -88,10 +127,15 @@ public record EchoRequest(
     }
     if (source != null && (source instanceof Inet6Address) != (target instanceof Inet6Address)) {
       throw new IllegalArgumentException(
-          "source " + source.getHostAddress() + " is not of the target's family (" + family(target) + ")");
+          "source "
+              + source.getHostAddress()
+              + " is not of the target's family ("
+              + family(target)
+              + ")");
     }
     if (interfaceName != null && (interfaceName.isEmpty() || interfaceName.length() > 15)) {
-      throw new IllegalArgumentException("interface name '" + interfaceName + "' must be 1..15 characters");
+      throw new IllegalArgumentException(
+          "interface name '" + interfaceName + "' must be 1..15 characters");
     }
   }
 
@@ -106,11 +150,21 @@ public record EchoRequest(
   }
 
   /**
-   * This request sent to another target, every other setting kept; validated again, as limits depend on the family.
-   * {@link IcmpClient#echoAsync(InetAddress, EchoRequest)} uses a request this way as a template.
+   * This request sent to another target, every other setting kept; validated again, as limits
+   * depend on the family. {@link IcmpClient#echoAsync(InetAddress, EchoRequest)} uses a request
+   * this way as a template.
    */
   public EchoRequest withTarget(InetAddress target) {
-    return new EchoRequest(target, payload, payloadSize, ttl, tos, pathMtuDiscovery, source, interfaceName, timeout,
+    return new EchoRequest(
+        target,
+        payload,
+        payloadSize,
+        ttl,
+        tos,
+        pathMtuDiscovery,
+        source,
+        interfaceName,
+        timeout,
         ipOptions);
   }
 
@@ -145,7 +199,10 @@ public record EchoRequest(
     return payload != null;
   }
 
-  /** Copies the explicit payload into {@code dst} at {@code offset}; does nothing for the client's pattern. */
+  /**
+   * Copies the explicit payload into {@code dst} at {@code offset}; does nothing for the client's
+   * pattern.
+   */
   public void copyPayloadTo(byte[] dst, int offset) {
     if (payload != null) {
       System.arraycopy(payload, 0, dst, offset, payload.length);
@@ -176,8 +233,17 @@ public record EchoRequest(
 
   @Override
   public int hashCode() {
-    return Objects.hash(target, Arrays.hashCode(payload), payloadSize, ttl, tos, pathMtuDiscovery, source,
-        interfaceName, timeout, ipOptions);
+    return Objects.hash(
+        target,
+        Arrays.hashCode(payload),
+        payloadSize,
+        ttl,
+        tos,
+        pathMtuDiscovery,
+        source,
+        interfaceName,
+        timeout,
+        ipOptions);
   }
 
   @Override
@@ -193,13 +259,16 @@ public record EchoRequest(
     return sb.append(", timeout=").append(timeout).append(']').toString();
   }
 
-  // The one place each range is checked: the builder's setters (to fail at once) and the constructor call these.
+  // The one place each range is checked: the builder's setters (to fail at once) and the
+  // constructor call these.
   private static void checkTtl(int ttl) {
-    if (ttl < 1 || ttl > 255) throw new IllegalArgumentException("ttl " + ttl + " is out of range 1..255");
+    if (ttl < 1 || ttl > 255)
+      throw new IllegalArgumentException("ttl " + ttl + " is out of range 1..255");
   }
 
   private static void checkTos(int tos) {
-    if (tos < 0 || tos > 255) throw new IllegalArgumentException("tos " + tos + " is out of range 0..255");
+    if (tos < 0 || tos > 255)
+      throw new IllegalArgumentException("tos " + tos + " is out of range 0..255");
   }
 
   private static String family(InetAddress a) {
@@ -251,13 +320,19 @@ public record EchoRequest(
       return this;
     }
 
-    /** The don't-fragment policy, as {@code ping -M}: {@link PathMtuDiscovery#DO}, {@code DONT} or {@code WANT}. */
+    /**
+     * The don't-fragment policy, as {@code ping -M}: {@link PathMtuDiscovery#DO}, {@code DONT} or
+     * {@code WANT}.
+     */
     public Builder pathMtuDiscovery(PathMtuDiscovery mode) {
       this.pmtu = Objects.requireNonNull(mode, "pathMtuDiscovery");
       return this;
     }
 
-    /** Sends from this local address; the echo fails with an {@link IcmpException} if it is not local. */
+    /**
+     * Sends from this local address; the echo fails with an {@link IcmpException} if it is not
+     * local.
+     */
     public Builder source(InetAddress source) {
       this.source = source;
       return this;
@@ -269,15 +344,18 @@ public record EchoRequest(
       return this;
     }
 
-    /** How long to wait for an answer after the send (zero: only what is already there); must not be negative. */
+    /**
+     * How long to wait for an answer after the send (zero: only what is already there); must not be
+     * negative.
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
     /**
-     * IPv4 options to send ({@link IpOptions#recordRoute()}, {@link IpOptions#timestampsOnly()}, {@link IpOptions#of}
-     * ...); {@link IpOptions#NONE} or null for none.
+     * IPv4 options to send ({@link IpOptions#recordRoute()}, {@link IpOptions#timestampsOnly()},
+     * {@link IpOptions#of} ...); {@link IpOptions#NONE} or null for none.
      */
     public Builder ipOptions(IpOptions options) {
       this.ipOptions = options == null ? IpOptions.NONE : options;
@@ -286,8 +364,8 @@ public record EchoRequest(
 
     /** The request, validated (an {@link IllegalArgumentException} names the first bad value). */
     public EchoRequest build() {
-      return new EchoRequest(target, payload, payloadSize, ttl, tos, pmtu, source, interfaceName, timeout,
-          ipOptions);
+      return new EchoRequest(
+          target, payload, payloadSize, ttl, tos, pmtu, source, interfaceName, timeout, ipOptions);
     }
   }
 }

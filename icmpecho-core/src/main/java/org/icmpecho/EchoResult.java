@@ -16,9 +16,10 @@ import java.time.Duration;
  * }
  * }</pre>
  *
- * <p>{@link #status()} gives the Windows {@code IP_STATUS} of every outcome, so code ported from {@code
- * IcmpSendEcho} can keep its switch over numbers. RTTs are nanosecond {@link Duration}s from the kernel's receive
- * timestamp ({@code SO_TIMESTAMPNS}) minus a timestamp taken right before {@code sendmsg}.
+ * <p>{@link #status()} gives the Windows {@code IP_STATUS} of every outcome, so code ported from
+ * {@code IcmpSendEcho} can keep its switch over numbers. RTTs are nanosecond {@link Duration}s from
+ * the kernel's receive timestamp ({@code SO_TIMESTAMPNS}) minus a timestamp taken right before
+ * {@code sendmsg}.
  */
 public sealed interface EchoResult {
 
@@ -43,20 +44,39 @@ public sealed interface EchoResult {
    * @param rtt the round-trip time
    * @param ttl the reply's TTL / hop limit, or -1 when the kernel did not report it
    * @param tos the reply's TOS / traffic class, or -1 when the kernel did not report it
-   * @param bytes the ICMP message length (8-byte header + payload), as {@code ping}'s "64 bytes from"
-   * @param ipOptions the reply's IPv4 options ({@link IpOptions#NONE} when it had none, and always for IPv6): from
-   *     the IP header with a raw socket, from {@code IP_RECVOPTS} with a ping socket
-   * @param ipFlags the top three bits of the reply's IPv4 flags/fragment word ({@link #IP_FLAG_DF} = don't
-   *     fragment), or -1 where the socket cannot see them (ping sockets, IPv6)
+   * @param bytes the ICMP message length (8-byte header + payload), as {@code ping}'s "64 bytes
+   *     from"
+   * @param ipOptions the reply's IPv4 options ({@link IpOptions#NONE} when it had none, and always
+   *     for IPv6): from the IP header with a raw socket, from {@code IP_RECVOPTS} with a ping
+   *     socket
+   * @param ipFlags the top three bits of the reply's IPv4 flags/fragment word ({@link #IP_FLAG_DF}
+   *     = don't fragment), or -1 where the socket cannot see them (ping sockets, IPv6)
    */
-  record Reply(EchoRequest request, InetAddress from, Duration rtt, int ttl, int tos, int bytes, int sequence,
-      IpOptions ipOptions, int ipFlags)
+  record Reply(
+      EchoRequest request,
+      InetAddress from,
+      Duration rtt,
+      int ttl,
+      int tos,
+      int bytes,
+      int sequence,
+      IpOptions ipOptions,
+      int ipFlags)
       implements EchoResult {
     /** The don't-fragment bit of {@link #ipFlags()}. */
     public static final int IP_FLAG_DF = 0x2;
 
-    /** A reply without options and with unknown IP flags (the constructor before options existed). */
-    public Reply(EchoRequest request, InetAddress from, Duration rtt, int ttl, int tos, int bytes, int sequence) {
+    /**
+     * A reply without options and with unknown IP flags (the constructor before options existed).
+     */
+    public Reply(
+        EchoRequest request,
+        InetAddress from,
+        Duration rtt,
+        int ttl,
+        int tos,
+        int bytes,
+        int sequence) {
       this(request, from, rtt, ttl, tos, bytes, sequence, IpOptions.NONE, -1);
     }
 
@@ -71,16 +91,18 @@ public sealed interface EchoResult {
   }
 
   /**
-   * An ICMP error answer about this echo (time exceeded, destination unreachable, packet too big, parameter
-   * problem, source quench), sent by a router or by the target.
+   * An ICMP error answer about this echo (time exceeded, destination unreachable, packet too big,
+   * parameter problem, source quench), sent by a router or by the target.
    *
    * @param status the mapped {@code IP_STATUS} (ICMPAPI.md section 7)
    * @param from the address that reported the error (the router for a TTL expiry)
    * @param rtt the time from the send to the error's arrival
    * @param icmpType the ICMP (v4) or ICMPv6 type
    * @param icmpCode the ICMP code
-   * @param info the MTU for "fragmentation needed" / "packet too big", the pointer for "parameter problem", else 0
-   * @param ttl the TTL / hop limit of the error message as it arrived, or -1 where the socket did not report it
+   * @param info the MTU for "fragmentation needed" / "packet too big", the pointer for "parameter
+   *     problem", else 0
+   * @param ttl the TTL / hop limit of the error message as it arrived, or -1 where the socket did
+   *     not report it
    */
   record IcmpError(
       EchoRequest request,
@@ -94,8 +116,15 @@ public sealed interface EchoResult {
       int ttl)
       implements EchoResult {
     /** An error whose TTL is unknown (the constructor before the TTL was reported). */
-    public IcmpError(EchoRequest request, IpStatus status, InetAddress from, Duration rtt, int icmpType, int icmpCode,
-        int info, int sequence) {
+    public IcmpError(
+        EchoRequest request,
+        IpStatus status,
+        InetAddress from,
+        Duration rtt,
+        int icmpType,
+        int icmpCode,
+        int info,
+        int sequence) {
       this(request, status, from, rtt, icmpType, icmpCode, info, sequence, -1);
     }
   }
@@ -113,27 +142,31 @@ public sealed interface EchoResult {
   }
 
   /**
-   * The kernel refused to send the echo ({@code sendmsg} failed): {@code EMSGSIZE} after a learned path MTU is
-   * {@link IpStatus#IP_PACKET_TOO_BIG}, {@code EHOSTUNREACH} {@link IpStatus#IP_DEST_HOST_UNREACHABLE}, {@code
-   * ENETUNREACH} {@link IpStatus#IP_DEST_NET_UNREACHABLE}, anything else {@link IpStatus#IP_GENERAL_FAILURE}.
+   * The kernel refused to send the echo ({@code sendmsg} failed): {@code EMSGSIZE} after a learned
+   * path MTU is {@link IpStatus#IP_PACKET_TOO_BIG}, {@code EHOSTUNREACH} {@link
+   * IpStatus#IP_DEST_HOST_UNREACHABLE}, {@code ENETUNREACH} {@link
+   * IpStatus#IP_DEST_NET_UNREACHABLE}, anything else {@link IpStatus#IP_GENERAL_FAILURE}.
    *
    * @param errno the symbolic errno, e.g. {@code "EMSGSIZE"}
    * @param message the C library's text for it
-   * @param mtu the path MTU the kernel reported with an {@code EMSGSIZE} (the largest packet that fits; ping sockets
-   *     read it from the error queue), else 0 (also with raw sockets)
+   * @param mtu the path MTU the kernel reported with an {@code EMSGSIZE} (the largest packet that
+   *     fits; ping sockets read it from the error queue), else 0 (also with raw sockets)
    */
-  record SendFailed(EchoRequest request, IpStatus status, String errno, String message, int sequence, int mtu)
+  record SendFailed(
+      EchoRequest request, IpStatus status, String errno, String message, int sequence, int mtu)
       implements EchoResult {
     /** A failure without an MTU (the constructor before the MTU was reported). */
-    public SendFailed(EchoRequest request, IpStatus status, String errno, String message, int sequence) {
+    public SendFailed(
+        EchoRequest request, IpStatus status, String errno, String message, int sequence) {
       this(request, status, errno, message, sequence, 0);
     }
   }
 
   /**
-   * An echo reply that matched this request but whose payload differs from what was sent. It is never a success
-   * ({@link IpStatus#IP_GENERAL_FAILURE}). Replies with a bad ICMP checksum are never matched at all: their
-   * identifier and sequence cannot be trusted; they are only counted in {@link ClientStats#badChecksum()}.
+   * An echo reply that matched this request but whose payload differs from what was sent. It is
+   * never a success ({@link IpStatus#IP_GENERAL_FAILURE}). Replies with a bad ICMP checksum are
+   * never matched at all: their identifier and sequence cannot be trusted; they are only counted in
+   * {@link ClientStats#badChecksum()}.
    *
    * @param from the replying host
    * @param rtt the round-trip time

@@ -3,14 +3,16 @@ package org.icmpecho;
 import java.io.IOException;
 
 /**
- * A system failure of the ICMP engine: a socket that cannot be opened or configured, a namespace that cannot be
- * entered, an I/O thread that died. The failure of a single echo is an {@link EchoResult}, not this.
+ * A system failure of the ICMP engine: a socket that cannot be opened or configured, a namespace
+ * that cannot be entered, an I/O thread that died. The failure of a single echo is an {@link
+ * EchoResult}, not this.
  */
 public class IcmpException extends IOException {
   private static final long serialVersionUID = 1L;
 
   /** The symbolic errno, or null. */
   private final String errno;
+
   /** The failing system call, or null. */
   private final String syscall;
 

@@ -1,6 +1,9 @@
 package org.icmpecho;
 
-/** The system cannot do what was asked: no IPv6, not Linux, an unknown network namespace or interface. */
+/**
+ * The system cannot do what was asked: no IPv6, not Linux, an unknown network namespace or
+ * interface.
+ */
 public final class IcmpUnsupportedException extends IcmpException {
   private static final long serialVersionUID = 1L;
 

@@ -10,12 +10,13 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * IPv4 options (RFC 791) as raw bytes: what an echo request carries and what came back in a reply's IP header.
- * At most {@link #MAX_SIZE} bytes. Options for a request are checked when made: every option's length and pointer
- * must be well formed, else {@link IllegalArgumentException}. Options of a reply are taken as the kernel gave them.
+ * IPv4 options (RFC 791) as raw bytes: what an echo request carries and what came back in a reply's
+ * IP header. At most {@link #MAX_SIZE} bytes. Options for a request are checked when made: every
+ * option's length and pointer must be well formed, else {@link IllegalArgumentException}. Options
+ * of a reply are taken as the kernel gave them.
  *
- * <p>Helpers make the options iputils' {@code ping -R} and {@code -T} send; {@link #recordedRoute()} and {@link
- * #timestamps()} decode what a reply carries:
+ * <p>Helpers make the options iputils' {@code ping -R} and {@code -T} send; {@link
+ * #recordedRoute()} and {@link #timestamps()} decode what a reply carries:
  *
  * <pre>{@code
  * EchoRequest r = EchoRequest.to(target).ipOptions(IpOptions.recordRoute()).build();
@@ -24,29 +25,37 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>Source routes ({@link #LSRR}, {@link #SSRR}) are given as Linux and Windows take them from a program: the
- * full route with the pointer at 4, first hop first; the kernel sends the echo to that first hop and moves it out
- * of the option (the target goes in the last slot). IPv6 has no such options: a request with options must have an
- * IPv4 target.
+ * <p>Source routes ({@link #LSRR}, {@link #SSRR}) are given as Linux and Windows take them from a
+ * program: the full route with the pointer at 4, first hop first; the kernel sends the echo to that
+ * first hop and moves it out of the option (the target goes in the last slot). IPv6 has no such
+ * options: a request with options must have an IPv4 target.
  *
  * @param bytes the option bytes, on-wire format, 0..40 bytes
  */
-@SuppressWarnings("ArrayRecordComponent") // copied in and out; equals and hashCode compare the contents (below)
+@SuppressWarnings(
+    "ArrayRecordComponent") // copied in and out; equals and hashCode compare the contents (below)
 public record IpOptions(byte[] bytes) {
   /** The most option bytes an IPv4 header holds. */
   public static final int MAX_SIZE = 40;
+
   /** End of option list. */
   public static final int EOL = 0x00;
+
   /** No operation (padding). */
   public static final int NOP = 0x01;
+
   /** Record route. */
   public static final int RR = 0x07;
+
   /** Internet timestamp. */
   public static final int TS = 0x44;
+
   /** Loose source and record route. */
   public static final int LSRR = 0x83;
+
   /** Strict source and record route. */
   public static final int SSRR = 0x89;
+
   /** Timestamp flags: timestamps only, address and timestamp, prespecified addresses. */
   public static final int TS_ONLY = 0, TS_AND_ADDRESS = 1, TS_PRESPECIFIED = 3;
 
@@ -56,13 +65,15 @@ public record IpOptions(byte[] bytes) {
   public IpOptions {
     Objects.requireNonNull(bytes, "bytes");
     if (bytes.length > MAX_SIZE) {
-      throw new IllegalArgumentException(bytes.length + " bytes of IPv4 options, at most " + MAX_SIZE + " fit");
+      throw new IllegalArgumentException(
+          bytes.length + " bytes of IPv4 options, at most " + MAX_SIZE + " fit");
     }
     bytes = bytes.clone();
   }
 
   /**
-   * Options for a request: {@code raw} checked option by option (type, length, pointer, timestamp flags).
+   * Options for a request: {@code raw} checked option by option (type, length, pointer, timestamp
+   * flags).
    *
    * @throws IllegalArgumentException naming the first malformed option
    */
@@ -80,7 +91,8 @@ public record IpOptions(byte[] bytes) {
 
   /** Record route with {@code slots} empty address slots, 1..9. */
   public static IpOptions recordRoute(int slots) {
-    if (slots < 1 || slots > 9) throw new IllegalArgumentException("record route slots " + slots + " not in 1..9");
+    if (slots < 1 || slots > 9)
+      throw new IllegalArgumentException("record route slots " + slots + " not in 1..9");
     byte[] b = new byte[3 + 4 * slots];
     b[0] = (byte) RR;
     b[1] = (byte) b.length;
@@ -93,7 +105,10 @@ public record IpOptions(byte[] bytes) {
     return timestamp(TS_ONLY, 9, List.of());
   }
 
-  /** Address and timestamp pairs, 4 slots (36 bytes, then 4 EOL: 40 as iputils sends), as {@code ping -T tsandaddr}. */
+  /**
+   * Address and timestamp pairs, 4 slots (36 bytes, then 4 EOL: 40 as iputils sends), as {@code
+   * ping -T tsandaddr}.
+   */
   public static IpOptions timestampsAndAddresses() {
     return new IpOptions(Arrays.copyOf(timestamp(TS_AND_ADDRESS, 4, List.of()).bytes, MAX_SIZE));
   }
@@ -113,7 +128,8 @@ public record IpOptions(byte[] bytes) {
     b[1] = (byte) b.length;
     b[2] = 5;
     b[3] = (byte) flag;
-    for (int i = 0; i < hops.size(); i++) System.arraycopy(hops.get(i).getAddress(), 0, b, 4 + 8 * i, 4);
+    for (int i = 0; i < hops.size(); i++)
+      System.arraycopy(hops.get(i).getAddress(), 0, b, 4 + 8 * i, 4);
     return padded(b);
   }
 
@@ -139,8 +155,8 @@ public record IpOptions(byte[] bytes) {
   }
 
   /**
-   * The addresses a record-route option holds (those the pointer has passed), in order; empty without one. For a
-   * source route, the addresses recorded so far.
+   * The addresses a record-route option holds (those the pointer has passed), in order; empty
+   * without one. For a source route, the addresses recorded so far.
    */
   public List<Inet4Address> recordedRoute() {
     int at = find(RR);
@@ -156,9 +172,10 @@ public record IpOptions(byte[] bytes) {
   /**
    * One entry of a timestamp option.
    *
-   * @param address the hop that stamped ({@code tsandaddr}, {@code tsprespec}), or null ({@code tsonly})
-   * @param millis milliseconds since midnight UT; with the high bit set (see {@link #standard()}) any value the
-   *     hop chose
+   * @param address the hop that stamped ({@code tsandaddr}, {@code tsprespec}), or null ({@code
+   *     tsonly})
+   * @param millis milliseconds since midnight UT; with the high bit set (see {@link #standard()})
+   *     any value the hop chose
    */
   public record Timestamp(Inet4Address address, long millis) {
     /** False when the hop set the high bit: its time is not milliseconds since midnight UT. */
@@ -225,14 +242,20 @@ public record IpOptions(byte[] bytes) {
       }
       if (i + 1 >= bytes.length) return "option 0x" + hex(t) + " at " + i + " has no length";
       int len = bytes[i + 1] & 0xFF;
-      if (len < 2 || i + len > bytes.length) return "option 0x" + hex(t) + " at " + i + " has length " + len;
-      String bad = switch (t) {
-        case RR -> len < 7 || (len - 3) % 4 != 0 ? "length " + len : pointer(i, len, 4, 4);
-        case LSRR, SSRR -> len < 7 || (len - 3) % 4 != 0 ? "length " + len
-            : (bytes[i + 2] & 0xFF) != 4 ? "pointer " + (bytes[i + 2] & 0xFF) + " (a route to send starts at 4)" : null;
-        case TS -> timestampProblem(i, len);
-        default -> null;
-      };
+      if (len < 2 || i + len > bytes.length)
+        return "option 0x" + hex(t) + " at " + i + " has length " + len;
+      String bad =
+          switch (t) {
+            case RR -> len < 7 || (len - 3) % 4 != 0 ? "length " + len : pointer(i, len, 4, 4);
+            case LSRR, SSRR ->
+                len < 7 || (len - 3) % 4 != 0
+                    ? "length " + len
+                    : (bytes[i + 2] & 0xFF) != 4
+                        ? "pointer " + (bytes[i + 2] & 0xFF) + " (a route to send starts at 4)"
+                        : null;
+            case TS -> timestampProblem(i, len);
+            default -> null;
+          };
       if (bad != null) return "option 0x" + hex(t) + " at " + i + ": " + bad;
       i += len;
     }
@@ -264,7 +287,9 @@ public record IpOptions(byte[] bytes) {
   }
 
   private long u32(int at) {
-    return ((bytes[at] & 0xFFL) << 24) | ((bytes[at + 1] & 0xFFL) << 16) | ((bytes[at + 2] & 0xFFL) << 8)
+    return ((bytes[at] & 0xFFL) << 24)
+        | ((bytes[at + 1] & 0xFFL) << 16)
+        | ((bytes[at + 2] & 0xFFL) << 8)
         | (bytes[at + 3] & 0xFFL);
   }
 

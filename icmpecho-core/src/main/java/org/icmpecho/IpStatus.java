@@ -1,23 +1,29 @@
 package org.icmpecho;
 
 /**
- * The outcome of one echo, with the numbers of the Windows {@code IP_STATUS} codes ({@code ipexport.h},
- * {@code IP_STATUS_BASE} = 11000).
+ * The outcome of one echo, with the numbers of the Windows {@code IP_STATUS} codes ({@code
+ * ipexport.h}, {@code IP_STATUS_BASE} = 11000).
  *
- * <p>The constant names are the Windows names on purpose: they are what scripts, logs, the JSON output of the
- * command line and code ported from Windows already use. Where Windows has an IPv6 alias for the same number
- * ({@code IP_DEST_NO_ROUTE} for {@link #IP_DEST_NET_UNREACHABLE}, {@code IP_HOP_LIMIT_EXCEEDED} for
- * {@link #IP_TTL_EXPIRED_TRANSIT} ...), the alias is a static field naming the same constant, so the IPv4 name is
- * the one printed for both families.
+ * <p>The constant names are the Windows names on purpose: they are what scripts, logs, the JSON
+ * output of the command line and code ported from Windows already use. Where Windows has an IPv6
+ * alias for the same number ({@code IP_DEST_NO_ROUTE} for {@link #IP_DEST_NET_UNREACHABLE}, {@code
+ * IP_HOP_LIMIT_EXCEEDED} for {@link #IP_TTL_EXPIRED_TRANSIT} ...), the alias is a static field
+ * naming the same constant, so the IPv4 name is the one printed for both families.
  */
 public enum IpStatus {
   /** The echo was answered. */
   IP_SUCCESS(0),
   /** The reply buffer is too small (the Windows layer's reply buffers). */
   IP_BUF_TOO_SMALL(11001),
-  /** Destination network unreachable (ICMP 3/0, 3/6, 3/9, 3/11; ICMPv6 1/0; a local {@code ENETUNREACH}). */
+  /**
+   * Destination network unreachable (ICMP 3/0, 3/6, 3/9, 3/11; ICMPv6 1/0; a local {@code
+   * ENETUNREACH}).
+   */
   IP_DEST_NET_UNREACHABLE(11002),
-  /** Destination host unreachable (ICMP 3/1, 3/7, 3/8, 3/10, 3/12-3/15; ICMPv6 1/3; a local {@code EHOSTUNREACH}). */
+  /**
+   * Destination host unreachable (ICMP 3/1, 3/7, 3/8, 3/10, 3/12-3/15; ICMPv6 1/3; a local {@code
+   * EHOSTUNREACH}).
+   */
   IP_DEST_HOST_UNREACHABLE(11003),
   /** Destination protocol unreachable (ICMP 3/2; ICMPv6 1/1, administratively prohibited). */
   IP_DEST_PROT_UNREACHABLE(11004),
@@ -61,21 +67,29 @@ public enum IpStatus {
   IP_ICMP_ERROR(11044),
   /** Destination beyond the scope of the source address (ICMPv6 1/2). */
   IP_DEST_SCOPE_MISMATCH(11045),
-  /** A general failure; here also an answer whose payload differs from the echo's ({@link EchoResult.Corrupted}). */
+  /**
+   * A general failure; here also an answer whose payload differs from the echo's ({@link
+   * EchoResult.Corrupted}).
+   */
   IP_GENERAL_FAILURE(11050),
   /** An asynchronous request still in progress (the Windows layer). */
   IP_PENDING(11255);
 
   /** IPv6 alias of {@link #IP_DEST_NET_UNREACHABLE} (11002). */
   public static final IpStatus IP_DEST_NO_ROUTE = IP_DEST_NET_UNREACHABLE;
+
   /** IPv6 alias of {@link #IP_DEST_HOST_UNREACHABLE} (11003). */
   public static final IpStatus IP_DEST_ADDR_UNREACHABLE = IP_DEST_HOST_UNREACHABLE;
+
   /** IPv6 alias of {@link #IP_DEST_PROT_UNREACHABLE} (11004). */
   public static final IpStatus IP_DEST_PROHIBITED = IP_DEST_PROT_UNREACHABLE;
+
   /** IPv6 alias of {@link #IP_TTL_EXPIRED_TRANSIT} (11013). */
   public static final IpStatus IP_HOP_LIMIT_EXCEEDED = IP_TTL_EXPIRED_TRANSIT;
+
   /** IPv6 alias of {@link #IP_TTL_EXPIRED_REASSEM} (11014). */
   public static final IpStatus IP_REASSEMBLY_TIME_EXCEEDED = IP_TTL_EXPIRED_REASSEM;
+
   /** IPv6 alias of {@link #IP_PARAM_PROBLEM} (11015). */
   public static final IpStatus IP_PARAMETER_PROBLEM = IP_PARAM_PROBLEM;
 

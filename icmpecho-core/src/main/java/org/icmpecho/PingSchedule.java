@@ -8,10 +8,11 @@ import java.util.concurrent.CompletableFuture;
 import org.icmpecho.internal.ScheduleRun;
 
 /**
- * Echoes to one or many targets on a schedule, run by the client's own I/O thread: periodic echoes (a count per
- * target, or unbounded), fping's "until it answers" tries with backoff, a global gap between any two sends, a bound
- * on the echoes in flight and a deadline. No thread, timer or future per target: the schedule keeps its targets in
- * arrays (about 30 bytes each besides the caller's addresses), so a million targets cost megabytes, not gigabytes.
+ * Echoes to one or many targets on a schedule, run by the client's own I/O thread: periodic echoes
+ * (a count per target, or unbounded), fping's "until it answers" tries with backoff, a global gap
+ * between any two sends, a bound on the echoes in flight and a deadline. No thread, timer or future
+ * per target: the schedule keeps its targets in arrays (about 30 bytes each besides the caller's
+ * addresses), so a million targets cost megabytes, not gigabytes.
  *
  * <pre>{@code
  * PingSchedule s = client.schedule(PingSchedule.to(targets, EchoRequest.to(targets.get(0)).build())
@@ -20,17 +21,19 @@ import org.icmpecho.internal.ScheduleRun;
  * s.done().join();
  * }</pre>
  *
- * <p><b>Threads.</b> The listener runs on the client's {@linkplain IcmpClient.Builder#callbackExecutor callback
- * executor}, never on the I/O thread. Its calls for one schedule are made in the order the I/O thread recorded the
- * outcomes, one after the other when the executor runs its tasks in order (the default executor does), and {@link
- * #done()} completes after the last of them. Every method of this class may be called from any thread, the
- * listener included.
+ * <p><b>Threads.</b> The listener runs on the client's {@linkplain
+ * IcmpClient.Builder#callbackExecutor callback executor}, never on the I/O thread. Its calls for
+ * one schedule are made in the order the I/O thread recorded the outcomes, one after the other when
+ * the executor runs its tasks in order (the default executor does), and {@link #done()} completes
+ * after the last of them. Every method of this class may be called from any thread, the listener
+ * included.
  *
- * <p><b>Outcomes.</b> Every echo sent is reported exactly once by {@link Listener#onResult} (reply, ICMP error,
- * timeout, send failure, corrupted reply), unless it is withdrawn by {@link #close()}, {@link #cancel(int)} or the
- * deadline. Further replies to an answered echo go to {@link Listener#onDuplicate}, after its
- * result, also after {@link #done()} (within the client's duplicate window) until {@link #close()}. A failure of the client itself
- * (no permission, client closed) completes {@link #done()} exceptionally.
+ * <p><b>Outcomes.</b> Every echo sent is reported exactly once by {@link Listener#onResult} (reply,
+ * ICMP error, timeout, send failure, corrupted reply), unless it is withdrawn by {@link #close()},
+ * {@link #cancel(int)} or the deadline. Further replies to an answered echo go to {@link
+ * Listener#onDuplicate}, after its result, also after {@link #done()} (within the client's
+ * duplicate window) until {@link #close()}. A failure of the client itself (no permission, client
+ * closed) completes {@link #done()} exceptionally.
  */
 public final class PingSchedule implements AutoCloseable {
   private final ScheduleRun run;
@@ -43,20 +46,25 @@ public final class PingSchedule implements AutoCloseable {
   @FunctionalInterface
   public interface Listener {
     /**
-     * The outcome of echo number {@code probe} (0, 1, ... per target) to target number {@code target} (its index in
-     * the list the schedule was built from).
+     * The outcome of echo number {@code probe} (0, 1, ... per target) to target number {@code
+     * target} (its index in the list the schedule was built from).
      */
     void onResult(int target, long probe, EchoResult result);
 
-    /** A further reply to echo {@code probe} of {@code target}, after its first (see {@link IcmpClient#echoAsync}). */
+    /**
+     * A further reply to echo {@code probe} of {@code target}, after its first (see {@link
+     * IcmpClient#echoAsync}).
+     */
     default void onDuplicate(int target, long probe, EchoResult.Reply reply) {}
   }
 
   /**
-   * A schedule of echoes to {@code targets}, each with the settings of {@code template} (whose own target is
-   * ignored): the sweep's shape, one request for all, nothing per echo but the echo itself.
+   * A schedule of echoes to {@code targets}, each with the settings of {@code template} (whose own
+   * target is ignored): the sweep's shape, one request for all, nothing per echo but the echo
+   * itself.
    *
-   * @throws IllegalArgumentException if the template does not fit a target's family (payload size, source)
+   * @throws IllegalArgumentException if the template does not fit a target's family (payload size,
+   *     source)
    */
   public static Builder to(List<? extends InetAddress> targets, EchoRequest template) {
     Objects.requireNonNull(template, "template");
@@ -72,7 +80,10 @@ public final class PingSchedule implements AutoCloseable {
     return new Builder(a, template, own);
   }
 
-  /** A schedule of echoes with a request of their own each (e.g. one TTL per target, as a traceroute has). */
+  /**
+   * A schedule of echoes with a request of their own each (e.g. one TTL per target, as a traceroute
+   * has).
+   */
   public static Builder of(List<EchoRequest> requests) {
     EchoRequest[] r = requests.toArray(new EchoRequest[0]);
     InetAddress[] a = new InetAddress[r.length];
@@ -86,19 +97,21 @@ public final class PingSchedule implements AutoCloseable {
   }
 
   /**
-   * A future that completes once nothing more will be reported: every target had its echoes and their outcomes
-   * (count reached, or answered or out of tries), or the deadline passed, or {@link #close()} was called. It
-   * completes exceptionally with an {@link IcmpException} if the client fails or is closed first. Each call returns a
-   * new dependent future, so completing it does not affect the schedule.
+   * A future that completes once nothing more will be reported: every target had its echoes and
+   * their outcomes (count reached, or answered or out of tries), or the deadline passed, or {@link
+   * #close()} was called. It completes exceptionally with an {@link IcmpException} if the client
+   * fails or is closed first. Each call returns a new dependent future, so completing it does not
+   * affect the schedule.
    */
   public CompletableFuture<Void> done() {
     return run.done().copy();
   }
 
   /**
-   * A future that completes once nothing more will be sent (every target had its last echo, or the schedule was
-   * closed), before the outcomes of the last echoes are in: where {@code ping -c} starts waiting for its last answers.
-   * Exceptionally as {@link #done()}. A new dependent future per call.
+   * A future that completes once nothing more will be sent (every target had its last echo, or the
+   * schedule was closed), before the outcomes of the last echoes are in: where {@code ping -c}
+   * starts waiting for its last answers. Exceptionally as {@link #done()}. A new dependent future
+   * per call.
    */
   public CompletableFuture<Void> allSent() {
     return run.allSent().copy();
@@ -121,15 +134,19 @@ public final class PingSchedule implements AutoCloseable {
     run.stop(target, false);
   }
 
-  /** Sends nothing more to {@code target} and withdraws its echoes in flight, which are then not reported. */
+  /**
+   * Sends nothing more to {@code target} and withdraws its echoes in flight, which are then not
+   * reported.
+   */
   public void cancel(int target) {
     Objects.checkIndex(target, run.size());
     run.stop(target, true);
   }
 
   /**
-   * Stops the schedule: nothing more is sent, echoes in flight are withdrawn, and no listener call starts once this
-   * method has returned (one already running may finish); {@link #done()} completes soon after. Idempotent.
+   * Stops the schedule: nothing more is sent, echoes in flight are withdrawn, and no listener call
+   * starts once this method has returned (one already running may finish); {@link #done()}
+   * completes soon after. Idempotent.
    */
   @Override
   public void close() {
@@ -142,8 +159,8 @@ public final class PingSchedule implements AutoCloseable {
   }
 
   /**
-   * Describes a schedule; {@link IcmpClient#schedule} starts it. Values are checked when set. Not thread-safe; a
-   * builder may start several schedules.
+   * Describes a schedule; {@link IcmpClient#schedule} starts it. Values are checked when set. Not
+   * thread-safe; a builder may start several schedules.
    */
   public static final class Builder {
     final InetAddress[] targets;
@@ -165,7 +182,10 @@ public final class PingSchedule implements AutoCloseable {
       this.requests = requests;
     }
 
-    /** Echoes per target (default 1); 0 for no end (until {@link PingSchedule#close()} or the deadline). */
+    /**
+     * Echoes per target (default 1); 0 for no end (until {@link PingSchedule#close()} or the
+     * deadline).
+     */
     public Builder count(long count) {
       if (count < 0) throw new IllegalArgumentException("count " + count + " is negative");
       this.count = count;
@@ -174,9 +194,10 @@ public final class PingSchedule implements AutoCloseable {
     }
 
     /**
-     * fping's default mode instead of a count: a target gets one echo, and while no reply has come, up to {@code
-     * retries} more, each sent when the previous one's timeout is over, the timeout growing by {@code backoff} per
-     * try ({@code timeout * backoff^k} for try {@code k}). A target is done at its first reply.
+     * fping's default mode instead of a count: a target gets one echo, and while no reply has come,
+     * up to {@code retries} more, each sent when the previous one's timeout is over, the timeout
+     * growing by {@code backoff} per try ({@code timeout * backoff^k} for try {@code k}). A target
+     * is done at its first reply.
      */
     public Builder untilReply(int retries, double backoff) {
       if (retries < 0) throw new IllegalArgumentException("retries " + retries + " is negative");
@@ -189,9 +210,10 @@ public final class PingSchedule implements AutoCloseable {
     }
 
     /**
-     * Time between two echoes to one target (default 1 s), kept on an absolute schedule (echo {@code k} is due at
-     * the first one's time plus {@code k} periods; a target that fell more than a period behind starts again from
-     * now instead of sending a burst). Zero sends a target's echoes as fast as the other limits allow.
+     * Time between two echoes to one target (default 1 s), kept on an absolute schedule (echo
+     * {@code k} is due at the first one's time plus {@code k} periods; a target that fell more than
+     * a period behind starts again from now instead of sending a burst). Zero sends a target's
+     * echoes as fast as the other limits allow.
      */
     public Builder period(Duration period) {
       this.periodNanos = nonNegative("period", period);
@@ -199,9 +221,9 @@ public final class PingSchedule implements AutoCloseable {
     }
 
     /**
-     * The least time between any two sends of this schedule (fping's {@code -i}; default 0, no gap). After a late
-     * wake-up the schedule sends what fell due at once, up to four gaps' worth (at least 1 ms, at most 100 ms), so
-     * the average rate holds without a burst after a stall.
+     * The least time between any two sends of this schedule (fping's {@code -i}; default 0, no
+     * gap). After a late wake-up the schedule sends what fell due at once, up to four gaps' worth
+     * (at least 1 ms, at most 100 ms), so the average rate holds without a burst after a stall.
      */
     public Builder interval(Duration interval) {
       this.intervalNanos = nonNegative("interval", interval);
@@ -215,7 +237,10 @@ public final class PingSchedule implements AutoCloseable {
       return this;
     }
 
-    /** Stops the schedule this long after it started, as {@link PingSchedule#close()} would; default: none. */
+    /**
+     * Stops the schedule this long after it started, as {@link PingSchedule#close()} would;
+     * default: none.
+     */
     public Builder deadline(Duration deadline) {
       long d = nonNegative("deadline", deadline);
       if (d == 0) throw new IllegalArgumentException("deadline must be more than 0");
@@ -224,8 +249,9 @@ public final class PingSchedule implements AutoCloseable {
     }
 
     /**
-     * Also sends a target's next echo as soon as none of its echoes is in flight, when that comes before its period
-     * (iputils {@code ping -i 0}'s flood pacing, with the period as the longest wait).
+     * Also sends a target's next echo as soon as none of its echoes is in flight, when that comes
+     * before its period (iputils {@code ping -i 0}'s flood pacing, with the period as the longest
+     * wait).
      */
     public Builder adaptive(boolean adaptive) {
       this.adaptive = adaptive;
@@ -240,8 +266,19 @@ public final class PingSchedule implements AutoCloseable {
 
     ScheduleRun.Spec spec() {
       if (listener == null) throw new IllegalStateException("a schedule needs a listener");
-      return new ScheduleRun.Spec(targets, template, requests, count, periodNanos, intervalNanos, retries, backoff,
-          maxInFlight, deadlineNanos, adaptive, listener);
+      return new ScheduleRun.Spec(
+          targets,
+          template,
+          requests,
+          count,
+          periodNanos,
+          intervalNanos,
+          retries,
+          backoff,
+          maxInFlight,
+          deadlineNanos,
+          adaptive,
+          listener);
     }
 
     private static long nonNegative(String what, Duration d) {

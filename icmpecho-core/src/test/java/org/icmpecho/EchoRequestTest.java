@@ -10,7 +10,10 @@ import java.net.InetAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Bad arguments fail at once, in the caller's thread, with a message that names the value and the range. */
+/**
+ * Bad arguments fail at once, in the caller's thread, with a message that names the value and the
+ * range.
+ */
 class EchoRequestTest {
   final InetAddress v4 = InetAddress.getLoopbackAddress();
   final InetAddress v6;
@@ -21,7 +24,8 @@ class EchoRequestTest {
 
   @Test
   void ttlOutsideOneTo255IsRejected() {
-    assertEquals("ttl 0 is out of range 1..255",
+    assertEquals(
+        "ttl 0 is out of range 1..255",
         assertThrows(IllegalArgumentException.class, () -> EchoRequest.to(v4).ttl(0)).getMessage());
     assertThrows(IllegalArgumentException.class, () -> EchoRequest.to(v4).ttl(256));
     assertEquals(255, EchoRequest.to(v4).ttl(255).build().ttl());
@@ -30,18 +34,22 @@ class EchoRequestTest {
   @Test
   void payloadLimitsDependOnTheFamily() {
     assertEquals(65507, EchoRequest.to(v4).payloadSize(65507).build().payloadSize());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> EchoRequest.to(v4).payloadSize(65508).build());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> EchoRequest.to(v4).payloadSize(65508).build());
     assertEquals("payload of 65508 bytes is out of range 0..65507 for IPv4", e.getMessage());
     assertEquals(65527, EchoRequest.to(v6).payloadSize(65527).build().payloadSize());
-    assertThrows(IllegalArgumentException.class, () -> EchoRequest.to(v6).payloadSize(65528).build());
+    assertThrows(
+        IllegalArgumentException.class, () -> EchoRequest.to(v6).payloadSize(65528).build());
     assertThrows(IllegalArgumentException.class, () -> EchoRequest.to(v4).payloadSize(-1).build());
   }
 
   @Test
   void nullsAndNegativeTimeoutsAreRejected() {
     assertThrows(NullPointerException.class, () -> EchoRequest.to(null));
-    assertThrows(IllegalArgumentException.class, () -> EchoRequest.to(v4).timeout(Duration.ofMillis(-1)).build());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> EchoRequest.to(v4).timeout(Duration.ofMillis(-1)).build());
     assertEquals(Duration.ZERO, EchoRequest.to(v4).timeout(Duration.ZERO).build().timeout());
     assertThrows(IllegalArgumentException.class, () -> EchoRequest.to(v4).tos(256));
   }
@@ -49,7 +57,9 @@ class EchoRequestTest {
   @Test
   void sourceMustBeOfTheTargetsFamily() {
     assertThrows(IllegalArgumentException.class, () -> EchoRequest.to(v4).source(v6).build());
-    assertThrows(IllegalArgumentException.class, () -> EchoRequest.to(v4).interfaceName("a-name-longer-than-15").build());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> EchoRequest.to(v4).interfaceName("a-name-longer-than-15").build());
   }
 
   @Test

@@ -15,20 +15,24 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where native code may live, checked over the main sources of every module of the build: {@code java.lang.foreign}
- * only in the allowed places, and the Linux layer and the transport seam know nothing of the public API (the
- * engine translates between them).
+ * Where native code may live, checked over the main sources of every module of the build: {@code
+ * java.lang.foreign} only in the allowed places, and the Linux layer and the transport seam know
+ * nothing of the public API (the engine translates between them).
  */
 class NativeConfinementTest {
-  /** Folders (every file directly inside) and single files that may use {@code java.lang.foreign}. */
-  private static final List<String> FOREIGN_ALLOWED = List.of(
-      "icmpecho-core/src/main/java/org/icmpecho/internal/linux/",
-      // The Windows ICMP Helper API rendered over native memory: the layer is its structs and calls.
-      "icmpecho-winapi/src/main/java/org/icmpecho/winapi/",
-      "icmpecho-winapi/src/main/java/org/icmpecho/winapi/example/IcmpSendEchoSample.java",
-      // The test lab's raw-socket responder and its system calls.
-      "icmpecho-testkit/src/main/java/org/icmpecho/testkit/ScriptedResponder.java",
-      "icmpecho-testkit/src/main/java/org/icmpecho/testkit/internal/Sys.java");
+  /**
+   * Folders (every file directly inside) and single files that may use {@code java.lang.foreign}.
+   */
+  private static final List<String> FOREIGN_ALLOWED =
+      List.of(
+          "icmpecho-core/src/main/java/org/icmpecho/internal/linux/",
+          // The Windows ICMP Helper API rendered over native memory: the layer is its structs and
+          // calls.
+          "icmpecho-winapi/src/main/java/org/icmpecho/winapi/",
+          "icmpecho-winapi/src/main/java/org/icmpecho/winapi/example/IcmpSendEchoSample.java",
+          // The test lab's raw-socket responder and its system calls.
+          "icmpecho-testkit/src/main/java/org/icmpecho/testkit/ScriptedResponder.java",
+          "icmpecho-testkit/src/main/java/org/icmpecho/testkit/internal/Sys.java");
 
   /**
    * A use of a type of the public package {@code org.icmpecho} or of the engine's package {@code
@@ -44,11 +48,19 @@ class NativeConfinementTest {
 
   private static List<Path> mainSources(Path root) throws IOException {
     try (Stream<Path> files = Files.walk(root, 1)) {
-      List<Path> modules = files.filter(m -> Files.isDirectory(m.resolve("src/main/java"))).toList();
+      List<Path> modules =
+          files.filter(m -> Files.isDirectory(m.resolve("src/main/java"))).toList();
       Set<String> names = new TreeSet<>();
       for (Path m : modules) names.add(m.getFileName().toString());
-      assertTrue(names.containsAll(Set.of("icmpecho-core", "icmpecho-winapi", "icmpecho-cli", "icmpecho-testkit",
-          "icmpecho-bench")), "modules found under " + root + ": " + names);
+      assertTrue(
+          names.containsAll(
+              Set.of(
+                  "icmpecho-core",
+                  "icmpecho-winapi",
+                  "icmpecho-cli",
+                  "icmpecho-testkit",
+                  "icmpecho-bench")),
+          "modules found under " + root + ": " + names);
       return modules.stream().flatMap(m -> walk(m.resolve("src/main/java"))).toList();
     }
   }
@@ -71,7 +83,8 @@ class NativeConfinementTest {
 
   private static boolean allowed(String rel) {
     for (String a : FOREIGN_ALLOWED) {
-      if (a.endsWith("/") ? rel.startsWith(a) && rel.indexOf('/', a.length()) < 0 : rel.equals(a)) return true;
+      if (a.endsWith("/") ? rel.startsWith(a) && rel.indexOf('/', a.length()) < 0 : rel.equals(a))
+        return true;
     }
     return false;
   }
@@ -79,11 +92,12 @@ class NativeConfinementTest {
   @Test
   void onlyTheAllowedPlacesOfAnyModuleUseJavaLangForeign() throws IOException {
     Path root = root();
-    List<String> offenders = mainSources(root).stream()
-        .map(p -> root.relativize(p).toString().replace('\\', '/'))
-        .filter(rel -> !allowed(rel))
-        .filter(rel -> read(root.resolve(rel)).contains("java.lang.foreign"))
-        .toList();
+    List<String> offenders =
+        mainSources(root).stream()
+            .map(p -> root.relativize(p).toString().replace('\\', '/'))
+            .filter(rel -> !allowed(rel))
+            .filter(rel -> read(root.resolve(rel)).contains("java.lang.foreign"))
+            .toList();
     assertEquals(List.of(), offenders);
   }
 
@@ -91,12 +105,15 @@ class NativeConfinementTest {
   void theLinuxLayerAndTheTransportSeamUseNothingOfThePublicApiNorOfTheEngine() throws IOException {
     Path root = root();
     Path internal = root.resolve("icmpecho-core/src/main/java/org/icmpecho/internal");
-    List<Path> sources = Stream.concat(walk(internal.resolve("linux")), walk(internal.resolve("transport"))).toList();
+    List<Path> sources =
+        Stream.concat(walk(internal.resolve("linux")), walk(internal.resolve("transport")))
+            .toList();
     assertTrue(sources.size() > 10, "sources read: " + sources);
-    List<String> offenders = sources.stream()
-        .filter(p -> ABOVE.matcher(read(p)).find())
-        .map(p -> root.relativize(p).toString())
-        .toList();
+    List<String> offenders =
+        sources.stream()
+            .filter(p -> ABOVE.matcher(read(p)).find())
+            .map(p -> root.relativize(p).toString())
+            .toList();
     assertEquals(List.of(), offenders);
   }
 }

@@ -14,7 +14,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** RFC 1071 checksum of an ICMP message: the default echo (64 bytes), an Ethernet MTU, the largest message. */
+/**
+ * RFC 1071 checksum of an ICMP message: the default echo (64 bytes), an Ethernet MTU, the largest
+ * message.
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

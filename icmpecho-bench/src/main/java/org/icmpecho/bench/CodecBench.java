@@ -16,9 +16,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The codec on the hot path, per echo of the default size (56-byte payload): writing a request (with and without
- * the checksum a raw IPv4 socket needs) and parsing a reply as a ping socket (ICMP only) and as a raw socket (IPv4
- * header first, checksum verified) receive it. Run with {@code -prof gc}: every one must show ~0 B/op.
+ * The codec on the hot path, per echo of the default size (56-byte payload): writing a request
+ * (with and without the checksum a raw IPv4 socket needs) and parsing a reply as a ping socket
+ * (ICMP only) and as a raw socket (IPv4 header first, checksum verified) receive it. Run with
+ * {@code -prof gc}: every one must show ~0 B/op.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -37,7 +38,9 @@ public class CodecBench {
   @Setup
   public void setup() {
     for (int i = 0; i < payload.length; i++) payload[i] = (byte) i;
-    int len = IcmpCodec.writeEchoRequest(icmpReply, 0, false, 0x1234, 7, payload, 0, payload.length, true);
+    int len =
+        IcmpCodec.writeEchoRequest(
+            icmpReply, 0, false, 0x1234, 7, payload, 0, payload.length, true);
     icmpReply[0] = 0; // echo reply
     icmpReply[2] = 0;
     icmpReply[3] = 0;
@@ -62,12 +65,14 @@ public class CodecBench {
 
   @Benchmark
   public int writeEchoRequestDatagram() {
-    return IcmpCodec.writeEchoRequest(out, 0, false, 0x1234, ++sequence, payload, 0, payload.length, false);
+    return IcmpCodec.writeEchoRequest(
+        out, 0, false, 0x1234, ++sequence, payload, 0, payload.length, false);
   }
 
   @Benchmark
   public int writeEchoRequestRawWithChecksum() {
-    return IcmpCodec.writeEchoRequest(out, 0, false, 0x1234, ++sequence, payload, 0, payload.length, true);
+    return IcmpCodec.writeEchoRequest(
+        out, 0, false, 0x1234, ++sequence, payload, 0, payload.length, true);
   }
 
   @Benchmark

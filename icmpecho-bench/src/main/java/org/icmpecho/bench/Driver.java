@@ -30,10 +30,11 @@ import org.icmpecho.internal.transport.SendOptions;
 import org.icmpecho.internal.transport.SocketKind;
 
 /**
- * The Java side of {@code bench/run}: drives an {@link IcmpClient} (the public API only, plus the transport seam
- * for the spin prototype) and prints one {@code RESULT key=value ...} line per measurement for the script to
- * collect. Every loop is bounded by a count and by time. Targets are loopback or the bench namespace's own ranges,
- * which the script passes in; nothing here picks an address by itself.
+ * The Java side of {@code bench/run}: drives an {@link IcmpClient} (the public API only, plus the
+ * transport seam for the spin prototype) and prints one {@code RESULT key=value ...} line per
+ * measurement for the script to collect. Every loop is bounded by a count and by time. Targets are
+ * loopback or the bench namespace's own ranges, which the script passes in; nothing here picks an
+ * address by itself.
  *
  * <pre>
  * window  --base A --targets N --window W [--sockets S] [--seconds T] [--warmup T] [--max C] [--executor direct]
@@ -60,12 +61,14 @@ public final class Driver {
 
   public static void main(String[] args) throws Throwable {
     if (args.length == 0) {
-      System.err.println("usage: Driver window|sweep|sync|direct|rtt|million|alloc|plot --key value ...");
+      System.err.println(
+          "usage: Driver window|sweep|sync|direct|rtt|million|alloc|plot --key value ...");
       System.exit(2);
     }
     Map<String, String> o = new HashMap<>();
     for (int i = 1; i + 1 < args.length; i += 2) {
-      if (!args[i].startsWith("--")) throw new IllegalArgumentException("expected --key, got " + args[i]);
+      if (!args[i].startsWith("--"))
+        throw new IllegalArgumentException("expected --key, got " + args[i]);
       o.put(args[i].substring(2), args[i + 1]);
     }
     switch (args[0]) {
@@ -105,15 +108,18 @@ public final class Driver {
     InetAddress[] a = new InetAddress[count];
     for (int k = 0; k < count; k++) {
       int x = v + k;
-      a[k] = Inet4Address.getByAddress(new byte[] {(byte) (x >>> 24), (byte) (x >>> 16), (byte) (x >>> 8), (byte) x});
+      a[k] =
+          Inet4Address.getByAddress(
+              new byte[] {(byte) (x >>> 24), (byte) (x >>> 16), (byte) (x >>> 8), (byte) x});
     }
     return a;
   }
 
   static IcmpClient client(Map<String, String> o) {
-    IcmpClient.Builder b = IcmpClient.newBuilder()
-        .socketMode(SocketMode.valueOf(s(o, "mode", "auto").toUpperCase(Locale.ROOT)))
-        .socketsPerFamily(i(o, "sockets", 1));
+    IcmpClient.Builder b =
+        IcmpClient.newBuilder()
+            .socketMode(SocketMode.valueOf(s(o, "mode", "auto").toUpperCase(Locale.ROOT)))
+            .socketsPerFamily(i(o, "sockets", 1));
     if (o.containsKey("rcvbuf")) b.receiveBufferSize(i(o, "rcvbuf", 4 << 20));
     if ("direct".equals(s(o, "executor", "default"))) b.callbackExecutor(Runnable::run);
     return b.build();
@@ -131,16 +137,20 @@ public final class Driver {
     StringBuilder sb = new StringBuilder("RESULT mode=").append(mode);
     for (int k = 0; k + 1 < kv.length; k += 2) {
       Object v = kv[k + 1];
-      String text = v instanceof Double x ? String.format(Locale.ROOT, "%.3f", x) : String.valueOf(v);
+      String text =
+          v instanceof Double x ? String.format(Locale.ROOT, "%.3f", x) : String.valueOf(v);
       sb.append(' ').append(kv[k]).append('=').append(text);
     }
     sb.append(" load=").append(load());
     System.out.println(sb);
   }
 
-  // ---------------------------------------------------------------- window: W in flight, refilled from callbacks
+  // ---------------------------------------------------------------- window: W in flight, refilled
+  // from callbacks
 
-  /** Keeps a window of echoes in flight: each completion submits the next echo, until told to stop. */
+  /**
+   * Keeps a window of echoes in flight: each completion submits the next echo, until told to stop.
+   */
   static final class Pump implements BiConsumer<EchoResult, Throwable> {
     final IcmpClient client;
     final EchoRequest[] requests;
@@ -214,11 +224,32 @@ public final class Driver {
       while (pump.inFlight() > 0 && System.nanoTime() < until) Thread.sleep(5);
       double secs = (t1 - t0) / 1e9;
       long rt = r1 - r0;
-      result("window", "targets", targets, "window", window, "sockets", i(o, "sockets", 1),
-          "executor", s(o, "executor", "default"),
-          "rate", Math.round(rt / secs), "cpu_us_per_rt", rt == 0 ? 0.0 : (c1 - c0) / 1e3 / rt,
-          "cpu_cores", (c1 - c0) / 1e9 / secs, "replies", rt, "not_replies", o1 - o0,
-          "failures", pump.failures.sum(), "secs", secs, "stats", client.stats().toString().replace(' ', '_'));
+      result(
+          "window",
+          "targets",
+          targets,
+          "window",
+          window,
+          "sockets",
+          i(o, "sockets", 1),
+          "executor",
+          s(o, "executor", "default"),
+          "rate",
+          Math.round(rt / secs),
+          "cpu_us_per_rt",
+          rt == 0 ? 0.0 : (c1 - c0) / 1e3 / rt,
+          "cpu_cores",
+          (c1 - c0) / 1e9 / secs,
+          "replies",
+          rt,
+          "not_replies",
+          o1 - o0,
+          "failures",
+          pump.failures.sum(),
+          "secs",
+          secs,
+          "stats",
+          client.stats().toString().replace(' ', '_'));
     }
   }
 
@@ -238,10 +269,11 @@ public final class Driver {
       for (int rep = 1; rep <= reps; rep++) {
         LongAdder ok = new LongAdder();
         CountDownLatch latch = new CountDownLatch(targets);
-        BiConsumer<EchoResult, Throwable> cb = (r, t) -> {
-          if (t == null && r.isSuccess()) ok.increment();
-          latch.countDown();
-        };
+        BiConsumer<EchoResult, Throwable> cb =
+            (r, t) -> {
+              if (t == null && r.isSuccess()) ok.increment();
+              latch.countDown();
+            };
         long c0 = cpuNanos();
         long t0 = System.nanoTime();
         for (EchoRequest r : reqs) {
@@ -251,9 +283,26 @@ public final class Driver {
         long t1 = System.nanoTime();
         long c1 = cpuNanos();
         double secs = (t1 - t0) / 1e9;
-        result("sweep", "rep", rep, "targets", targets, "sockets", i(o, "sockets", 1), "answers", ok.sum(),
-            "secs", secs, "rate", Math.round(ok.sum() / secs), "cpu_us_per_rt", (c1 - c0) / 1e3 / Math.max(1, ok.sum()),
-            "complete", all, "since_jvm_start_ms", System.currentTimeMillis() - jvmStart);
+        result(
+            "sweep",
+            "rep",
+            rep,
+            "targets",
+            targets,
+            "sockets",
+            i(o, "sockets", 1),
+            "answers",
+            ok.sum(),
+            "secs",
+            secs,
+            "rate",
+            Math.round(ok.sum() / secs),
+            "cpu_us_per_rt",
+            (c1 - c0) / 1e3 / Math.max(1, ok.sum()),
+            "complete",
+            all,
+            "since_jvm_start_ms",
+            System.currentTimeMillis() - jvmStart);
       }
     }
   }
@@ -285,9 +334,24 @@ public final class Driver {
       double secs = (t1 - t0) / 1e9;
       long[] s = Arrays.copyOf(rtts, (int) Math.min(ok, rtts.length));
       Arrays.sort(s);
-      result("sync", "variant", variant, "executor", s(o, "executor", "default"), "rate", Math.round(ok / secs), "us_per_rt", secs * 1e6 / Math.max(1, ok),
-          "cpu_us_per_rt", (c1 - c0) / 1e3 / Math.max(1, ok), "rtt_median_us", s.length == 0 ? 0.0 : s[s.length / 2] / 1e3,
-          "replies", ok, "sent", n);
+      result(
+          "sync",
+          "variant",
+          variant,
+          "executor",
+          s(o, "executor", "default"),
+          "rate",
+          Math.round(ok / secs),
+          "us_per_rt",
+          secs * 1e6 / Math.max(1, ok),
+          "cpu_us_per_rt",
+          (c1 - c0) / 1e3 / Math.max(1, ok),
+          "rtt_median_us",
+          s.length == 0 ? 0.0 : s[s.length / 2] / 1e3,
+          "replies",
+          ok,
+          "sent",
+          n);
     }
   }
 
@@ -300,29 +364,35 @@ public final class Driver {
     return f.get(5, TimeUnit.SECONDS);
   }
 
-  // ---------------------------------------------------------------- PROTOTYPE: caller-runs, no I/O thread
+  // ---------------------------------------------------------------- PROTOTYPE: caller-runs, no I/O
+  // thread
 
   /**
-   * The engine's own {@link Channel} (socket, FFM send, {@code recvmmsg}, codec) driven by the calling thread:
-   * the cost of one round trip when no hand-off happens at all. This is the ceiling of a caller-runs fast path
-   * in {@code IcmpClient.echo()}.
+   * The engine's own {@link Channel} (socket, FFM send, {@code recvmmsg}, codec) driven by the
+   * calling thread: the cost of one round trip when no hand-off happens at all. This is the ceiling
+   * of a caller-runs fast path in {@code IcmpClient.echo()}.
    */
   static void direct(Map<String, String> o) throws Exception {
     double seconds = d(o, "seconds", 3);
     long max = Long.parseLong(s(o, "max", "2000000"));
     EchoRequest req = requests(o, 1)[0];
-    Channel ch = InternalAccess.systemTransport().open(new ChannelKey(false, null, null, 0),
-        SocketKind.valueOf(s(o, "mode", "auto").toUpperCase(Locale.ROOT)), 4 << 20);
+    Channel ch =
+        InternalAccess.systemTransport()
+            .open(
+                new ChannelKey(false, null, null, 0),
+                SocketKind.valueOf(s(o, "mode", "auto").toUpperCase(Locale.ROOT)),
+                4 << 20);
     byte[] payload = new byte[req.payloadSize()];
     for (int k = 0; k < payload.length; k++) payload[k] = (byte) k;
     long[] got = new long[2]; // [0] = replies seen, [1] = last rx time
     int[] wantSeq = new int[1];
-    Channel.PacketSink sink = (c, p) -> {
-      if (p.kind == Packet.ECHO_REPLY && p.sequence == wantSeq[0]) {
-        got[0]++;
-        got[1] = p.rxTime;
-      }
-    };
+    Channel.PacketSink sink =
+        (c, p) -> {
+          if (p.kind == Packet.ECHO_REPLY && p.sequence == wantSeq[0]) {
+            got[0]++;
+            got[1] = p.rxTime;
+          }
+        };
     try {
       long lost = 0;
       long[] rtts = new long[1 << 20];
@@ -341,7 +411,8 @@ public final class Driver {
         int seq = (int) (k & 0xffff);
         wantSeq[0] = seq;
         long before = got[0];
-        if (ch.send(SendOptions.PLAIN, req.target(), 0, seq, payload, payload.length) != Channel.SENT) {
+        if (ch.send(SendOptions.PLAIN, req.target(), 0, seq, payload, payload.length)
+            != Channel.SENT) {
           throw new IllegalStateException("send failed");
         }
         long sentAt = ch.lastSendTime();
@@ -360,9 +431,22 @@ public final class Driver {
       double secs = (t1 - t0) / 1e9;
       long[] s = Arrays.copyOf(rtts, (int) Math.min(rt, rtts.length));
       Arrays.sort(s);
-      result("direct", "rate", Math.round(rt / secs), "us_per_rt", secs * 1e6 / Math.max(1, rt),
-          "cpu_us_per_rt", (c1 - c0) / 1e3 / Math.max(1, rt), "rtt_median_us", s.length == 0 ? 0.0 : s[s.length / 2] / 1e3,
-          "replies", rt, "lost", lost, "socket", ch.kind());
+      result(
+          "direct",
+          "rate",
+          Math.round(rt / secs),
+          "us_per_rt",
+          secs * 1e6 / Math.max(1, rt),
+          "cpu_us_per_rt",
+          (c1 - c0) / 1e3 / Math.max(1, rt),
+          "rtt_median_us",
+          s.length == 0 ? 0.0 : s[s.length / 2] / 1e3,
+          "replies",
+          rt,
+          "lost",
+          lost,
+          "socket",
+          ch.kind());
     } finally {
       ch.close();
     }
@@ -378,7 +462,8 @@ public final class Driver {
     int ok = 0;
     try (IcmpClient client = client(o)) {
       client.socketMode(java.net.StandardProtocolFamily.INET);
-      // Warm the path until the JIT has compiled it (an interpreted send path puts tens of µs between the
+      // Warm the path until the JIT has compiled it (an interpreted send path puts tens of µs
+      // between the
       // clock read and sendmsg): back to back for ~2 s, bounded by count. Not measured.
       long warmEnd = System.nanoTime() + (long) (d(o, "warmup", 2) * 1e9);
       for (int k = 0; k < 400_000 && System.nanoTime() < warmEnd; k++) client.echo(req);
@@ -393,10 +478,19 @@ public final class Driver {
     long[] s = Arrays.copyOf(rtts, ok);
     Arrays.sort(s);
     StringBuilder all = new StringBuilder();
-    for (int k = 0; k < ok; k++) all.append(k == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.3f", rtts[k] / 1e3));
+    for (int k = 0; k < ok; k++)
+      all.append(k == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.3f", rtts[k] / 1e3));
     System.out.println("RTTS_US " + all);
-    result("rtt", "count", ok, "median_us", ok == 0 ? 0.0 : s[ok / 2] / 1e3, "p10_us", ok == 0 ? 0.0 : s[ok / 10] / 1e3,
-        "p90_us", ok == 0 ? 0.0 : s[ok * 9 / 10] / 1e3);
+    result(
+        "rtt",
+        "count",
+        ok,
+        "median_us",
+        ok == 0 ? 0.0 : s[ok / 2] / 1e3,
+        "p10_us",
+        ok == 0 ? 0.0 : s[ok / 10] / 1e3,
+        "p90_us",
+        ok == 0 ? 0.0 : s[ok * 9 / 10] / 1e3);
   }
 
   // ---------------------------------------------------------------- a million in flight
@@ -414,7 +508,8 @@ public final class Driver {
 
   static void million(Map<String, String> o) throws Exception {
     long h0 = heapAfterGc();
-    runMillion(o); // in its own frame, so nothing of the run (client, arrays) stays reachable from here
+    runMillion(
+        o); // in its own frame, so nothing of the run (client, arrays) stays reachable from here
     long h4 = heapAfterGc();
     result("million_closed", "heap_before_mb", h0 / 1e6, "heap_after_close_mb", h4 / 1e6);
   }
@@ -424,16 +519,20 @@ public final class Driver {
     int timeoutMs = i(o, "timeout-ms", 20_000);
     VarHandle deadlineOf = probeDeadline();
     long[] late = new long[count]; // allocated before the baseline: the measurement's own storage
-    long[] deadlines = new long[count]; // likewise: when each was due, to place the late ones in time
+    long[] deadlines =
+        new long[count]; // likewise: when each was due, to place the late ones in time
     CompletableFuture<?>[] futures = new CompletableFuture<?>[count];
     InetAddress base = InetAddress.getByName(s(o, "base", "10.128.0.1"));
     Duration timeout = Duration.ofMillis(timeoutMs);
     try (IcmpClient client = client(o)) {
       client.socketMode(java.net.StandardProtocolFamily.INET);
       long h0 = heapAfterGc();
-      // --template true: one EchoRequest for all and echoAsync(target, template) with each address made just for
-      // the call, as a scanner walking a range does (the engine keeps an IPv4 target as an int, so the caller's
-      // address is garbage at once); otherwise one EchoRequest per target, all built before the baseline h1.
+      // --template true: one EchoRequest for all and echoAsync(target, template) with each address
+      // made just for
+      // the call, as a scanner walking a range does (the engine keeps an IPv4 target as an int, so
+      // the caller's
+      // address is garbage at once); otherwise one EchoRequest per target, all built before the
+      // baseline h1.
       boolean template = Boolean.parseBoolean(s(o, "template", "false"));
       EchoRequest[] reqs = template ? null : new EchoRequest[count];
       EchoRequest shared = EchoRequest.to(base).timeout(timeout).build();
@@ -473,12 +572,15 @@ public final class Driver {
         final CompletableFuture<?> f = futures[k];
         final long deadline = (long) deadlineOf.get(f);
         deadlines[k] = deadline;
-        var _ = f.whenComplete((r, t) -> {
-          late[idx] = System.nanoTime() - deadline;
-          if (t == null && ((EchoResult) r).status() == IpStatus.IP_REQ_TIMED_OUT) timedOut.increment();
-          else other.increment();
-          latch.countDown();
-        });
+        var _ =
+            f.whenComplete(
+                (r, t) -> {
+                  late[idx] = System.nanoTime() - deadline;
+                  if (t == null && ((EchoResult) r).status() == IpStatus.IP_REQ_TIMED_OUT)
+                    timedOut.increment();
+                  else other.increment();
+                  latch.countDown();
+                });
       }
       boolean all = latch.await(timeoutMs + 120_000L, TimeUnit.MILLISECONDS);
       long tEnd = System.nanoTime();
@@ -488,48 +590,101 @@ public final class Driver {
       long[] s = Arrays.copyOf(late, count);
       Arrays.sort(s);
       long within = Arrays.stream(s).filter(x -> Math.abs(x) <= 10_000_000L).count();
-      // Where the completions more than 10 ms late fall, in ms after the first deadline (warm-up, or spread?).
+      // Where the completions more than 10 ms late fall, in ms after the first deadline (warm-up,
+      // or spread?).
       long firstDue = Arrays.stream(deadlines).min().orElse(0);
       StringBuilder outliers = new StringBuilder();
       int shown = 0;
       for (int k = 0; k < count && shown < 20; k++) {
         if (Math.abs(late[k]) > 10_000_000L) {
-          outliers.append(outliers.isEmpty() ? "" : ",").append((deadlines[k] - firstDue) / 1_000_000)
-              .append(':').append(late[k] / 1_000_000);
+          outliers
+              .append(outliers.isEmpty() ? "" : ",")
+              .append((deadlines[k] - firstDue) / 1_000_000)
+              .append(':')
+              .append(late[k] / 1_000_000);
           shown++;
         }
       }
       double callerBytes = (double) (h1 - h0) / count;
-      // The futures array (and late[], deadlines[]) exist before h0: filling them costs nothing, so nothing is
+      // The futures array (and late[], deadlines[]) exist before h0: filling them costs nothing, so
+      // nothing is
       // subtracted (earlier versions subtracted 4 B for the futures slot, wrongly).
       double engineBytes = (double) (h2 - h1) / count;
-      result("million", "count", count, "template", template, "timeout_ms", timeoutMs, "submit_ms", (submitted - t0) / 1e6,
-          "send_all_ms", (allSent - t0) / 1e6, "in_flight_at_peak", mid.inFlight, "sent", mid.sent,
-          "caller_bytes_per_request", callerBytes, "engine_bytes_per_probe", engineBytes,
-          "total_bytes_per_probe", callerBytes + engineBytes,
-          "heap_base_mb", h0 / 1e6, "heap_peak_mb", h2 / 1e6, "heap_after_mb", h3 / 1e6,
-          "threads_before", threads0, "threads_peak", threadsPeak, "timed_out", timedOut.sum(), "other", other.sum(),
-          "all_done", all, "late_min_ms", s[0] / 1e6, "late_p50_ms", s[count / 2] / 1e6,
-          "late_p99_ms", s[(int) (count * 0.99)] / 1e6, "late_max_ms", s[count - 1] / 1e6,
-          "within_10ms_pct", 100.0 * within / count, "total_s", (tEnd - t0) / 1e9,
-          "outliers_due_ms_late_ms", outliers.isEmpty() ? "none" : outliers.toString());
+      result(
+          "million",
+          "count",
+          count,
+          "template",
+          template,
+          "timeout_ms",
+          timeoutMs,
+          "submit_ms",
+          (submitted - t0) / 1e6,
+          "send_all_ms",
+          (allSent - t0) / 1e6,
+          "in_flight_at_peak",
+          mid.inFlight,
+          "sent",
+          mid.sent,
+          "caller_bytes_per_request",
+          callerBytes,
+          "engine_bytes_per_probe",
+          engineBytes,
+          "total_bytes_per_probe",
+          callerBytes + engineBytes,
+          "heap_base_mb",
+          h0 / 1e6,
+          "heap_peak_mb",
+          h2 / 1e6,
+          "heap_after_mb",
+          h3 / 1e6,
+          "threads_before",
+          threads0,
+          "threads_peak",
+          threadsPeak,
+          "timed_out",
+          timedOut.sum(),
+          "other",
+          other.sum(),
+          "all_done",
+          all,
+          "late_min_ms",
+          s[0] / 1e6,
+          "late_p50_ms",
+          s[count / 2] / 1e6,
+          "late_p99_ms",
+          s[(int) (count * 0.99)] / 1e6,
+          "late_max_ms",
+          s[count - 1] / 1e6,
+          "within_10ms_pct",
+          100.0 * within / count,
+          "total_s",
+          (tEnd - t0) / 1e9,
+          "outliers_due_ms_late_ms",
+          outliers.isEmpty() ? "none" : outliers.toString());
     }
   }
 
   record ClientStats0(long inFlight, long sent) {}
 
-  /** The engine's deadline field of a probe (the future it returns), read for the lateness measurement only. */
+  /**
+   * The engine's deadline field of a probe (the future it returns), read for the lateness
+   * measurement only.
+   */
   static VarHandle probeDeadline() throws ReflectiveOperationException {
     Class<?> probe = Class.forName("org.icmpecho.internal.Probe");
-    return MethodHandles.privateLookupIn(probe, MethodHandles.lookup()).findVarHandle(probe, "deadline", long.class);
+    return MethodHandles.privateLookupIn(probe, MethodHandles.lookup())
+        .findVarHandle(probe, "deadline", long.class);
   }
-
 
   // ---------------------------------------------------------------- object sizes, measured
 
   static Object sink;
 
-  /** Bytes allocated per call of {@code make}, measured over many calls on this thread (TLAB accounting). */
+  /**
+   * Bytes allocated per call of {@code make}, measured over many calls on this thread (TLAB
+   * accounting).
+   */
   static double bytesPer(java.util.function.IntFunction<Object> make) {
     for (int k = 0; k < 200_000; k++) sink = make.apply(k); // JIT first
     long tid = Thread.currentThread().threadId();
@@ -544,46 +699,71 @@ public final class Driver {
   static void sizes() throws Throwable {
     Class<?> probe = Class.forName("org.icmpecho.internal.Probe");
     Class<?> templated4 = Class.forName("org.icmpecho.internal.Probe$Templated4");
-    var mh = MethodHandles.privateLookupIn(probe, MethodHandles.lookup()).findConstructor(probe,
-        java.lang.invoke.MethodType.methodType(void.class, EchoRequest.class, boolean.class))
-        .asType(java.lang.invoke.MethodType.methodType(Object.class, EchoRequest.class, boolean.class));
-    var mh4 = MethodHandles.privateLookupIn(templated4, MethodHandles.lookup()).findConstructor(templated4,
-        java.lang.invoke.MethodType.methodType(void.class, EchoRequest.class, int.class))
-        .asType(java.lang.invoke.MethodType.methodType(Object.class, EchoRequest.class, int.class));
+    var mh =
+        MethodHandles.privateLookupIn(probe, MethodHandles.lookup())
+            .findConstructor(
+                probe,
+                java.lang.invoke.MethodType.methodType(
+                    void.class, EchoRequest.class, boolean.class))
+            .asType(
+                java.lang.invoke.MethodType.methodType(
+                    Object.class, EchoRequest.class, boolean.class));
+    var mh4 =
+        MethodHandles.privateLookupIn(templated4, MethodHandles.lookup())
+            .findConstructor(
+                templated4,
+                java.lang.invoke.MethodType.methodType(void.class, EchoRequest.class, int.class))
+            .asType(
+                java.lang.invoke.MethodType.methodType(Object.class, EchoRequest.class, int.class));
     byte[] ab = {127, 0, 0, 1};
     InetAddress from = InetAddress.getByAddress(ab);
     EchoRequest req = EchoRequest.of(from);
-    result("sizes",
-        "probe", bytesPer(k -> {
-          try {
-            return (Object) mh.invokeExact(req, false);
-          } catch (Throwable t) {
-            throw new IllegalStateException(t);
-          }
-        }),
-        "probe_template4", bytesPer(k -> {
-          try {
-            return (Object) mh4.invokeExact(req, k);
-          } catch (Throwable t) {
-            throw new IllegalStateException(t);
-          }
-        }),
-        "reply", bytesPer(k -> new EchoResult.Reply(req, from, null, 64, 0, 64, k)),
-        "duration", bytesPer(k -> Duration.ofNanos(1_000_000_007L + k)),
-        "inet4address", bytesPer(k -> {
-          try {
-            return InetAddress.getByAddress(ab);
-          } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-          }
-        }),
-        "echo_request", bytesPer(k -> new EchoRequest(from, null, 56, -1, -1, req.pathMtuDiscovery(), null, null,
-            req.timeout())),
-        "timed_out", bytesPer(k -> new EchoResult.TimedOut(req, req.timeout(), k)),
-        "when_complete_node", bytesPer(k -> new CompletableFuture<EchoResult>().whenComplete((r, t) -> {})) );
+    result(
+        "sizes",
+        "probe",
+        bytesPer(
+            k -> {
+              try {
+                return (Object) mh.invokeExact(req, false);
+              } catch (Throwable t) {
+                throw new IllegalStateException(t);
+              }
+            }),
+        "probe_template4",
+        bytesPer(
+            k -> {
+              try {
+                return (Object) mh4.invokeExact(req, k);
+              } catch (Throwable t) {
+                throw new IllegalStateException(t);
+              }
+            }),
+        "reply",
+        bytesPer(k -> new EchoResult.Reply(req, from, null, 64, 0, 64, k)),
+        "duration",
+        bytesPer(k -> Duration.ofNanos(1_000_000_007L + k)),
+        "inet4address",
+        bytesPer(
+            k -> {
+              try {
+                return InetAddress.getByAddress(ab);
+              } catch (UnknownHostException e) {
+                throw new IllegalStateException(e);
+              }
+            }),
+        "echo_request",
+        bytesPer(
+            k ->
+                new EchoRequest(
+                    from, null, 56, -1, -1, req.pathMtuDiscovery(), null, null, req.timeout())),
+        "timed_out",
+        bytesPer(k -> new EchoResult.TimedOut(req, req.timeout(), k)),
+        "when_complete_node",
+        bytesPer(k -> new CompletableFuture<EchoResult>().whenComplete((r, t) -> {})));
   }
 
-  // ---------------------------------------------------------------- allocation per round trip, by thread
+  // ---------------------------------------------------------------- allocation per round trip, by
+  // thread
 
   static void alloc(Map<String, String> o) throws Exception {
     int window = i(o, "window", 64);
@@ -591,8 +771,11 @@ public final class Driver {
     EchoRequest[] reqs = requests(o, i(o, "targets", 1));
     try (IcmpClient client = client(o)) {
       client.socketMode(java.net.StandardProtocolFamily.INET);
-      Thread io = Thread.getAllStackTraces().keySet().stream()
-          .filter(t -> t.getName().equals("icmpecho-io")).findFirst().orElseThrow();
+      Thread io =
+          Thread.getAllStackTraces().keySet().stream()
+              .filter(t -> t.getName().equals("icmpecho-io"))
+              .findFirst()
+              .orElseThrow();
       // Warm up (JIT), then measure a fresh pump of `count` round trips.
       for (int pass = 0; pass < 2; pass++) {
         long n = pass == 0 ? Math.min(count, 300_000) : count;
@@ -608,10 +791,20 @@ public final class Driver {
         long allB = THREADS.getTotalThreadAllocatedBytes();
         long done = pump.completed();
         if (pass == 1) {
-          result("alloc", "window", window, "executor", s(o, "executor", "default"), "round_trips", done,
-              "io_thread_bytes_per_rt", (double) (ioB - ioA) / done,
-              "all_threads_bytes_per_rt", (double) (allB - allA) / done,
-              "rate", Math.round(done / ((t1 - t0) / 1e9)));
+          result(
+              "alloc",
+              "window",
+              window,
+              "executor",
+              s(o, "executor", "default"),
+              "round_trips",
+              done,
+              "io_thread_bytes_per_rt",
+              (double) (ioB - ioA) / done,
+              "all_threads_bytes_per_rt",
+              (double) (allB - allA) / done,
+              "rate",
+              Math.round(done / ((t1 - t0) / 1e9)));
         }
       }
     }

@@ -23,11 +23,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The engine's own cost per echo, with a transport that answers in memory ({@link ReflectingTransport}): guards the
- * shapes of the hot paths (ENGINE-NOTES §11). {@code sweep}: 1,024 template echoes to distinct IPv4 targets in
- * flight at once, the path of a sweep (queue, chunked sends, slot, payload, match, batch, completion); run with
- * {@code -prof gc}, its bytes per operation are the probe and its result and nothing else. {@code echo}: one
- * blocking echo at a time, the caller-runs path of {@code echo()} on the shared loop.
+ * The engine's own cost per echo, with a transport that answers in memory ({@link
+ * ReflectingTransport}): guards the shapes of the hot paths (ENGINE-NOTES §11). {@code sweep}:
+ * 1,024 template echoes to distinct IPv4 targets in flight at once, the path of a sweep (queue,
+ * chunked sends, slot, payload, match, batch, completion); run with {@code -prof gc}, its bytes per
+ * operation are the probe and its result and nothing else. {@code echo}: one blocking echo at a
+ * time, the caller-runs path of {@code echo()} on the shared loop.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,6 +43,7 @@ public class EchoPathBench {
   private EchoRequest template;
   private EchoRequest one;
   private InetAddress[] targets;
+
   @SuppressWarnings("unchecked")
   private final CompletableFuture<EchoResult>[] inFlight =
       (CompletableFuture<EchoResult>[]) new CompletableFuture<?>[BATCH];
@@ -51,7 +53,8 @@ public class EchoPathBench {
     IcmpClient.Builder b = IcmpClient.newBuilder().callbackExecutor(Runnable::run);
     InternalAccess.configure(b, c -> c.withTransportFactory(new ReflectingTransport()));
     client = b.build();
-    template = EchoRequest.to(InetAddress.getByName("198.18.0.1")).timeout(Duration.ofSeconds(5)).build();
+    template =
+        EchoRequest.to(InetAddress.getByName("198.18.0.1")).timeout(Duration.ofSeconds(5)).build();
     one = template;
     targets = Driver.addresses("198.18.0.1", BATCH);
   }

@@ -24,21 +24,24 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Round trips through a real {@link IcmpClient} on loopback: one operation = one echo submitted while {@code
- * window - 1} others are in flight (a ring of futures: wait for the oldest, submit a new one in its place), so
- * ops/s = round trips/s at that window. Targets are consecutive addresses from {@code -Dicmpecho.bench.base}
- * (default 127.0.0.1: all of 127/8 answers in any namespace; the bench script runs it inside its own namespace).
+ * Round trips through a real {@link IcmpClient} on loopback: one operation = one echo submitted
+ * while {@code window - 1} others are in flight (a ring of futures: wait for the oldest, submit a
+ * new one in its place), so ops/s = round trips/s at that window. Targets are consecutive addresses
+ * from {@code -Dicmpecho.bench.base} (default 127.0.0.1: all of 127/8 answers in any namespace; the
+ * bench script runs it inside its own namespace).
  *
- * <p>{@code -prof gc} gives B/op for everything a round trip allocates on every thread: the probe (the future the
- * caller gets), the result, the completion hand-off, and the engine's own work. {@code Driver alloc} splits it
- * by thread.
+ * <p>{@code -prof gc} gives B/op for everything a round trip allocates on every thread: the probe
+ * (the future the caller gets), the result, the completion hand-off, and the engine's own work.
+ * {@code Driver alloc} splits it by thread.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
 public class EngineThroughputBench {
   @Param({"1", "100", "10000"})
   int targets;
@@ -46,7 +49,9 @@ public class EngineThroughputBench {
   @Param({"1", "64"})
   int window;
 
-  /** "default" (virtual thread per batch of completions) or "direct" (complete on the I/O thread). */
+  /**
+   * "default" (virtual thread per batch of completions) or "direct" (complete on the I/O thread).
+   */
   @Param({"default"})
   String executor;
 
@@ -77,9 +82,11 @@ public class EngineThroughputBench {
     IcmpClient.Builder b = IcmpClient.newBuilder();
     if ("direct".equals(executor)) b.callbackExecutor(Runnable::run);
     client = b.build();
-    InetAddress[] a = Driver.addresses(System.getProperty("icmpecho.bench.base", "127.0.0.1"), targets);
+    InetAddress[] a =
+        Driver.addresses(System.getProperty("icmpecho.bench.base", "127.0.0.1"), targets);
     requests = new EchoRequest[targets];
-    for (int i = 0; i < targets; i++) requests[i] = EchoRequest.to(a[i]).timeout(Duration.ofSeconds(2)).build();
+    for (int i = 0; i < targets; i++)
+      requests[i] = EchoRequest.to(a[i]).timeout(Duration.ofSeconds(2)).build();
     client.echo(requests[0]); // opens the socket
     ring = (CompletableFuture<EchoResult>[]) new CompletableFuture<?>[window];
     for (int i = 0; i < window; i++) ring[i] = client.echoAsync(requests[next++ % targets]);

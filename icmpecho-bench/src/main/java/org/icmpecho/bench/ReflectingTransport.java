@@ -11,9 +11,10 @@ import org.icmpecho.internal.transport.SocketKind;
 import org.icmpecho.internal.transport.TransportFactory;
 
 /**
- * A transport whose every echo is answered at once, in memory: each send queues the matching reply, the next read
- * returns it. With it a benchmark measures the engine's own work per echo (queue, slot, payload, match, outcome,
- * completion) without a kernel. Allocates nothing per echo: replies live in a ring of reused packets.
+ * A transport whose every echo is answered at once, in memory: each send queues the matching reply,
+ * the next read returns it. With it a benchmark measures the engine's own work per echo (queue,
+ * slot, payload, match, outcome, completion) without a kernel. Allocates nothing per echo: replies
+ * live in a ring of reused packets.
  */
 final class ReflectingTransport implements TransportFactory {
   @Override
@@ -29,7 +30,10 @@ final class ReflectingTransport implements TransportFactory {
     return new Mirror(key.ipv6());
   }
 
-  /** Sleeps until woken or the timeout passes; reports no readiness (the engine reads what it sent on). */
+  /**
+   * Sleeps until woken or the timeout passes; reports no readiness (the engine reads what it sent
+   * on).
+   */
   private static final class IdlePoller implements Poller {
     private volatile Thread waiter;
     private volatile boolean woken;
@@ -45,7 +49,8 @@ final class ReflectingTransport implements TransportFactory {
       if (timeoutNanos == 0) return 0;
       waiter = Thread.currentThread();
       long end = System.nanoTime() + (timeoutNanos < 0 ? Long.MAX_VALUE / 2 : timeoutNanos);
-      while (!woken && System.nanoTime() - end < 0) LockSupport.parkNanos(Math.min(end - System.nanoTime(), 1_000_000L));
+      while (!woken && System.nanoTime() - end < 0)
+        LockSupport.parkNanos(Math.min(end - System.nanoTime(), 1_000_000L));
       woken = false;
       waiter = null;
       return 0;
@@ -77,8 +82,13 @@ final class ReflectingTransport implements TransportFactory {
     private int head;
     private int tail;
     private long lastSend;
-    /** The last target given as an object, and its bytes (a blocking echo repeats its request's target). */
+
+    /**
+     * The last target given as an object, and its bytes (a blocking echo repeats its request's
+     * target).
+     */
     private InetAddress lastTarget;
+
     private byte[] lastTargetBytes;
 
     Mirror(boolean ipv6) {
@@ -106,7 +116,13 @@ final class ReflectingTransport implements TransportFactory {
     }
 
     @Override
-    public int send(SendOptions options, InetAddress target, int address4, int sequence, byte[] payload, int length) {
+    public int send(
+        SendOptions options,
+        InetAddress target,
+        int address4,
+        int sequence,
+        byte[] payload,
+        int length) {
       if (tail - head == RING) return BUFFER_FULL;
       int i = tail++ & (RING - 1);
       Packet p = ring[i];

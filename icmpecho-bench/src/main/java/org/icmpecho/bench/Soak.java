@@ -23,14 +23,17 @@ import org.icmpecho.testkit.TargetKind;
 import org.icmpecho.testkit.Topology;
 
 /**
- * {@code bench/soak --minutes N}: one client in the lab's client namespace, for N minutes, with asynchronous windows
- * and blocking {@code echo()} threads at once, against answering, silent, erroring and hostile targets (the testkit's
- * scripted responder: duplicates, reordering, corrupted payloads and checksums, wrong identifiers and sequences,
- * answers from elsewhere, late answers). Every outcome is checked against what its target may give; each minute it
- * prints submitted and completed echoes (each completes exactly once), mis-attributed outcomes, RSS, file descriptors
- * and threads. Exit status 0 when, at the end, every echo completed exactly once and nothing was mis-attributed.
+ * {@code bench/soak --minutes N}: one client in the lab's client namespace, for N minutes, with
+ * asynchronous windows and blocking {@code echo()} threads at once, against answering, silent,
+ * erroring and hostile targets (the testkit's scripted responder: duplicates, reordering, corrupted
+ * payloads and checksums, wrong identifiers and sequences, answers from elsewhere, late answers).
+ * Every outcome is checked against what its target may give; each minute it prints submitted and
+ * completed echoes (each completes exactly once), mis-attributed outcomes, RSS, file descriptors
+ * and threads. Exit status 0 when, at the end, every echo completed exactly once and nothing was
+ * mis-attributed.
  *
- * <p>Packets stay inside the namespaces the lab creates (and deletes at the end); sends are paced ({@code --rate}).
+ * <p>Packets stay inside the namespaces the lab creates (and deletes at the end); sends are paced
+ * ({@code --rate}).
  */
 public final class Soak {
   static final Duration TIMEOUT = Duration.ofMillis(250);
@@ -56,7 +59,8 @@ public final class Soak {
         case "--rate" -> rate = Integer.parseInt(args[++i]);
         case "--raw" -> access = ClientAccess.RAW;
         default -> {
-          System.err.println("usage: soak [--minutes N] [--window N] [--threads N] [--rate PPS] [--raw]");
+          System.err.println(
+              "usage: soak [--minutes N] [--window N] [--threads N] [--rate PPS] [--raw]");
           System.exit(2);
         }
       }
@@ -64,7 +68,8 @@ public final class Soak {
     System.exit(new Soak().run(minutes, window, threads, rate, targetsPerKind, access) ? 0 : 1);
   }
 
-  boolean run(double minutes, int window, int threads, int rate, int perKind, ClientAccess access) throws Exception {
+  boolean run(double minutes, int window, int threads, int rate, int perKind, ClientAccess access)
+      throws Exception {
     try (NetLab lab = NetLab.create()) {
       Topology t = lab.chain(1);
       IcmpClient c = lab.register(t.clientBuilder(access).receiveBufferSize(8 << 20).build());
@@ -74,12 +79,17 @@ public final class Soak {
       InetAddress[] targets = new InetAddress[n];
       TargetKind[] kindOf = new TargetKind[n];
       for (int i = 0; i < n; i++) {
-        StandardProtocolFamily f = (i / kinds.length) % 2 == 0 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+        StandardProtocolFamily f =
+            (i / kinds.length) % 2 == 0
+                ? StandardProtocolFamily.INET
+                : StandardProtocolFamily.INET6;
         targets[i] = t.responderAddress(f, i);
         kindOf[i] = kinds[i % kinds.length];
         r.script(targets[i], kindOf[i].effect(t, f, i, TIMEOUT));
       }
-      c.echo(EchoRequest.of(t.target(StandardProtocolFamily.INET))); // neighbour discovery, both families
+      c.echo(
+          EchoRequest.of(
+              t.target(StandardProtocolFamily.INET))); // neighbour discovery, both families
       c.echo(EchoRequest.of(t.target(StandardProtocolFamily.INET6)));
 
       long start = System.nanoTime();
@@ -88,13 +98,18 @@ public final class Soak {
       List<Thread> workers = new ArrayList<>();
       for (int w = 0; w < threads; w++) {
         int seed = w;
-        workers.add(Thread.ofPlatform().name("soak-blocking-" + w).start(() -> blockingLoop(c, targets, kindOf, seed, stop)));
+        workers.add(
+            Thread.ofPlatform()
+                .name("soak-blocking-" + w)
+                .start(() -> blockingLoop(c, targets, kindOf, seed, stop)));
       }
-      System.out.printf("soak: %s client, %d targets (%d kinds, both families), window %d, %d blocking threads,"
-          + " %d echoes/s asynchronous, timeout %d ms, %.1f min; load %s%n", access, n, kinds.length, window, threads,
-          rate, TIMEOUT.toMillis(), minutes, load());
-      System.out.println(" min  submitted  completed  in-flight  mis-attr  lost  send-failed  exceptions  blocking   rss-MB  fds"
-          + "  threads  load");
+      System.out.printf(
+          "soak: %s client, %d targets (%d kinds, both families), window %d, %d blocking threads,"
+              + " %d echoes/s asynchronous, timeout %d ms, %.1f min; load %s%n",
+          access, n, kinds.length, window, threads, rate, TIMEOUT.toMillis(), minutes, load());
+      System.out.println(
+          " min  submitted  completed  in-flight  mis-attr  lost  send-failed  exceptions  blocking   rss-MB  fds"
+              + "  threads  load");
       Semaphore inFlight = new Semaphore(window);
       long step = 1_000_000_000L / rate;
       long next = start, nextReport = start + 60_000_000_000L;
@@ -113,39 +128,59 @@ public final class Soak {
         next += step;
         if (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) continue;
         int ti = (int) ((p++ * 7919L) % n);
-        EchoRequest req = EchoRequest.to(targets[ti]).payloadSize(16 + (int) (p % 48)).timeout(TIMEOUT).build();
+        EchoRequest req =
+            EchoRequest.to(targets[ti]).payloadSize(16 + (int) (p % 48)).timeout(TIMEOUT).build();
         submitted.increment();
-        var _ = c.echoAsync(req, d -> {
-          if (!d.from().equals(req.target()) || kindOf[ti] != TargetKind.DUPLICATE) bad("duplicate for " + kindOf[ti] + ": " + d);
-        }).whenComplete((res, err) -> {
-          completed.increment();
-          inFlight.release();
-          if (err != null) {
-            exceptions.increment();
-            example("exception: " + err);
-          } else {
-            judge(kindOf[ti], req, res);
-          }
-        });
+        var _ =
+            c.echoAsync(
+                    req,
+                    d -> {
+                      if (!d.from().equals(req.target()) || kindOf[ti] != TargetKind.DUPLICATE)
+                        bad("duplicate for " + kindOf[ti] + ": " + d);
+                    })
+                .whenComplete(
+                    (res, err) -> {
+                      completed.increment();
+                      inFlight.release();
+                      if (err != null) {
+                        exceptions.increment();
+                        example("exception: " + err);
+                      } else {
+                        judge(kindOf[ti], req, res);
+                      }
+                    });
       }
       stop.set(true);
       for (Thread w : workers) w.join(10_000);
       inFlight.tryAcquire(window, 10, TimeUnit.SECONDS); // the last echoes time out within 250 ms
       report(minute + 1);
       long s = submitted.sum(), done = completed.sum();
-      // A future completes once at most: completed == submitted says each completed exactly once, none lost.
+      // A future completes once at most: completed == submitted says each completed exactly once,
+      // none lost.
       boolean ok = s == done && misattributed.sum() == 0 && exceptions.sum() == 0;
-      System.out.printf("soak %s: %,d asynchronous echoes submitted, %,d completed, %,d blocking echoes,"
-          + " %d mis-attributed, %d exceptions; %d lost and %d refused by the kernel (load, not attribution);"
-          + " client stats %s%n", ok ? "PASSED" : "FAILED", s, done, blocking.sum(), misattributed.sum(),
-          exceptions.sum(), lost.sum(), sendFailed.sum(), c.stats());
+      System.out.printf(
+          "soak %s: %,d asynchronous echoes submitted, %,d completed, %,d blocking echoes,"
+              + " %d mis-attributed, %d exceptions; %d lost and %d refused by the kernel (load, not attribution);"
+              + " client stats %s%n",
+          ok ? "PASSED" : "FAILED",
+          s,
+          done,
+          blocking.sum(),
+          misattributed.sum(),
+          exceptions.sum(),
+          lost.sum(),
+          sendFailed.sum(),
+          c.stats());
       examples.forEach(e -> System.out.println("  " + e));
       return ok;
     }
   }
 
-  /** A platform thread's blocking echoes (its own caller socket), over the targets of every kind. */
-  private void blockingLoop(IcmpClient c, InetAddress[] targets, TargetKind[] kindOf, int seed, AtomicBoolean stop) {
+  /**
+   * A platform thread's blocking echoes (its own caller socket), over the targets of every kind.
+   */
+  private void blockingLoop(
+      IcmpClient c, InetAddress[] targets, TargetKind[] kindOf, int seed, AtomicBoolean stop) {
     long i = seed;
     while (!stop.get()) {
       int ti = (int) ((i++ * 104_729L) % targets.length);
@@ -163,7 +198,9 @@ public final class Soak {
     }
   }
 
-  /** Counts {@code res} as fine, lost (an answer was due; the machine dropped it) or mis-attributed. */
+  /**
+   * Counts {@code res} as fine, lost (an answer was due; the machine dropped it) or mis-attributed.
+   */
   private void judge(TargetKind k, EchoRequest req, EchoResult res) {
     String wrong = res.request() != req ? "result for another request" : k.judge(res, req.target());
     if (wrong == null) return;
@@ -183,8 +220,20 @@ public final class Soak {
 
   private void report(int minute) throws IOException {
     long s = submitted.sum(), d = completed.sum();
-    System.out.printf("%4d %10d %10d %10d %9d %5d %12d %11d %9d %8.1f %4d %8d  %s%n", minute, s, d, s - d,
-        misattributed.sum(), lost.sum(), sendFailed.sum(), exceptions.sum(), blocking.sum(), rssKb() / 1024.0, fds(), ManagementFactory.getThreadMXBean().getThreadCount(),
+    System.out.printf(
+        "%4d %10d %10d %10d %9d %5d %12d %11d %9d %8.1f %4d %8d  %s%n",
+        minute,
+        s,
+        d,
+        s - d,
+        misattributed.sum(),
+        lost.sum(),
+        sendFailed.sum(),
+        exceptions.sum(),
+        blocking.sum(),
+        rssKb() / 1024.0,
+        fds(),
+        ManagementFactory.getThreadMXBean().getThreadCount(),
         load());
   }
 

@@ -3,7 +3,10 @@ package org.icmpecho.cli;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 
-/** Address text as the tools print it: dotted IPv4, and IPv6 in RFC 5952's short form ({@code ::1}, not Java's long one). */
+/**
+ * Address text as the tools print it: dotted IPv4, and IPv6 in RFC 5952's short form ({@code ::1},
+ * not Java's long one).
+ */
 final class Addr {
   private Addr() {}
 

@@ -1,8 +1,8 @@
 package org.icmpecho.cli;
 
 /**
- * An expected failure of a command, with the exit status it ends in and the one line to print (no stack trace unless
- * {@code --stacktrace}).
+ * An expected failure of a command, with the exit status it ends in and the one line to print (no
+ * stack trace unless {@code --stacktrace}).
  */
 final class CliException extends RuntimeException {
   private static final long serialVersionUID = 1L;

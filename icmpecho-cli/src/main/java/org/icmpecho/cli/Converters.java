@@ -8,7 +8,10 @@ import org.icmpecho.PathMtuDiscovery;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** picocli converters for the command line's value types: decimal seconds and milliseconds, TOS, -p, -M. */
+/**
+ * picocli converters for the command line's value types: decimal seconds and milliseconds, TOS, -p,
+ * -M.
+ */
 final class Converters {
   private Converters() {}
 
@@ -19,7 +22,8 @@ final class Converters {
     if (!DECIMAL.matcher(t).matches()) {
       throw new TypeConversionException("'" + s + "' is not a number of " + unit);
     }
-    BigDecimal nanos = new BigDecimal(t.startsWith(".") ? "0" + t : t).multiply(BigDecimal.valueOf(unitNanos));
+    BigDecimal nanos =
+        new BigDecimal(t.startsWith(".") ? "0" + t : t).multiply(BigDecimal.valueOf(unitNanos));
     return Duration.ofNanos(nanos.longValue());
   }
 
@@ -45,16 +49,22 @@ final class Converters {
     public Integer convert(String s) {
       int v;
       try {
-        v = s.regionMatches(true, 0, "0x", 0, 2) ? Integer.parseInt(s.substring(2), 16) : Integer.parseInt(s);
+        v =
+            s.regionMatches(true, 0, "0x", 0, 2)
+                ? Integer.parseInt(s.substring(2), 16)
+                : Integer.parseInt(s);
       } catch (NumberFormatException e) {
         throw new TypeConversionException("'" + s + "' is not a TOS value (decimal or 0x hex)");
       }
-      if (v < 0 || v > 255) throw new TypeConversionException("TOS " + s + " is out of range 0..255");
+      if (v < 0 || v > 255)
+        throw new TypeConversionException("TOS " + s + " is out of range 0..255");
       return v;
     }
   }
 
-  /** iputils' {@code -p}: up to 16 bytes given as hex digits, read in pairs ({@code ff0} is ff 00). */
+  /**
+   * iputils' {@code -p}: up to 16 bytes given as hex digits, read in pairs ({@code ff0} is ff 00).
+   */
   static final class HexPattern implements ITypeConverter<byte[]> {
     @Override
     public byte[] convert(String s) {

@@ -10,13 +10,15 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The one place where failures become a message and an exit status: one clear line on stderr ({@code "ping:
- * unknown iface: eth9"}), the usage hint, and each command's own status (ping and trace 2, sweep 1 for arguments and
- * 4 for the system, as fping). The stack trace only with {@code --stacktrace}. Standard output that cannot be written
- * ({@link Stdout}) ends a command with {@link #BROKEN_PIPE} and no message when the reader went away, else with
- * {@code write error: REASON} and the command's failure status.
+ * The one place where failures become a message and an exit status: one clear line on stderr
+ * ({@code "ping: unknown iface: eth9"}), the usage hint, and each command's own status (ping and
+ * trace 2, sweep 1 for arguments and 4 for the system, as fping). The stack trace only with {@code
+ * --stacktrace}. Standard output that cannot be written ({@link Stdout}) ends a command with {@link
+ * #BROKEN_PIPE} and no message when the reader went away, else with {@code write error: REASON} and
+ * the command's failure status.
  */
-final class Errors implements IParameterExceptionHandler, IExecutionExceptionHandler, IExitCodeExceptionMapper {
+final class Errors
+    implements IParameterExceptionHandler, IExecutionExceptionHandler, IExitCodeExceptionMapper {
 
   /** The statuses a command ends in when it cannot run. */
   interface Statuses {
@@ -42,7 +44,10 @@ final class Errors implements IParameterExceptionHandler, IExecutionExceptionHan
     return statuses(cl).usageStatus();
   }
 
-  /** The exit status after standard output closed under us (EPIPE): what a shell reports for a death by SIGPIPE. */
+  /**
+   * The exit status after standard output closed under us (EPIPE): what a shell reports for a death
+   * by SIGPIPE.
+   */
   static final int BROKEN_PIPE = 128 + 13;
 
   @Override
@@ -53,7 +58,9 @@ final class Errors implements IParameterExceptionHandler, IExecutionExceptionHan
       try {
         cl.getOut().flush();
       } catch (Stdout.Failed f) {
-        stdout = f; // the command failed, and its output could not be written either: the write error is reported
+        stdout =
+            f; // the command failed, and its output could not be written either: the write error is
+        // reported
       }
     }
     if (stdout != null) return stdoutFailed(stdout, prefix(cl), statuses(cl).failureStatus(), err);
@@ -72,8 +79,9 @@ final class Errors implements IParameterExceptionHandler, IExecutionExceptionHan
   }
 
   /**
-   * The end of a command whose standard output failed: {@link #BROKEN_PIPE} and nothing said when the reader went away
-   * (as the C tools, killed by SIGPIPE), else {@code PREFIX write error: REASON} and {@code failureStatus}.
+   * The end of a command whose standard output failed: {@link #BROKEN_PIPE} and nothing said when
+   * the reader went away (as the C tools, killed by SIGPIPE), else {@code PREFIX write error:
+   * REASON} and {@code failureStatus}.
    */
   static int stdoutFailed(Stdout.Failed f, String prefix, int failureStatus, PrintWriter err) {
     if (f.brokenPipe()) return BROKEN_PIPE;
@@ -87,7 +95,10 @@ final class Errors implements IParameterExceptionHandler, IExecutionExceptionHan
     return t instanceof CliException ce ? ce.status() : 2;
   }
 
-  /** The program-name prefix: {@code ping: } for ping, which is iputils' ping (API-CONTRACT §3.1), else the command. */
+  /**
+   * The program-name prefix: {@code ping: } for ping, which is iputils' ping (API-CONTRACT §3.1),
+   * else the command.
+   */
   static String prefix(CommandLine cl) {
     if (cl.getCommandSpec().name().equals("ping")) return "ping: ";
     return cl.getCommandSpec().qualifiedName() + ": ";
@@ -98,17 +109,19 @@ final class Errors implements IParameterExceptionHandler, IExecutionExceptionHan
   }
 
   private static Statuses statuses(CommandLine cl) {
-    return cl.getCommand() instanceof Statuses s ? s : new Statuses() {
-      @Override
-      public int usageStatus() {
-        return 2;
-      }
+    return cl.getCommand() instanceof Statuses s
+        ? s
+        : new Statuses() {
+          @Override
+          public int usageStatus() {
+            return 2;
+          }
 
-      @Override
-      public int failureStatus() {
-        return 2;
-      }
-    };
+          @Override
+          public int failureStatus() {
+            return 2;
+          }
+        };
   }
 
   private static String oneLine(String s) {

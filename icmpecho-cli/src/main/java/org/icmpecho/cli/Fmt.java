@@ -5,13 +5,16 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.time.Instant;
 
-/** Number formats of the tools the command line imitates (iputils ping, fping, traceroute) and of its JSON. */
+/**
+ * Number formats of the tools the command line imitates (iputils ping, fping, traceroute) and of
+ * its JSON.
+ */
 final class Fmt {
   private Fmt() {}
 
   /**
-   * The {@code time=} of an iputils reply line: 3 decimals below 1 ms, 2 below 10 ms, 1 below 100 ms, whole
-   * milliseconds above ({@code 0.045}, {@code 1.23}, {@code 12.3}, {@code 123}).
+   * The {@code time=} of an iputils reply line: 3 decimals below 1 ms, 2 below 10 ms, 1 below 100
+   * ms, whole milliseconds above ({@code 0.045}, {@code 1.23}, {@code 12.3}, {@code 123}).
    */
   static String pingTime(long nanos) {
     long us = Math.max(0, (nanos + 500) / 1000);
@@ -37,7 +40,10 @@ final class Fmt {
     return fpingMs(new StringBuilder(12), nanos).toString();
   }
 
-  /** As {@link #fpingMs(double)}, appended to {@code sb} (a sweep's summary formats 196,602 of them for a /16). */
+  /**
+   * As {@link #fpingMs(double)}, appended to {@code sb} (a sweep's summary formats 196,602 of them
+   * for a /16).
+   */
   static StringBuilder fpingMs(StringBuilder sb, double nanos) {
     double ms = nanos / 1e6;
     if (ms < 1.0) return fixed(sb, ms, 3);
@@ -46,12 +52,18 @@ final class Fmt {
     return fixed(sb, ms, 0);
   }
 
-  /** A JSON number of milliseconds with nanosecond precision and no trailing zeros ({@code 0.045123}). */
+  /**
+   * A JSON number of milliseconds with nanosecond precision and no trailing zeros ({@code
+   * 0.045123}).
+   */
   static String jsonMs(double nanos) {
     return BigDecimal.valueOf(Math.round(nanos), 6).stripTrailingZeros().toPlainString();
   }
 
-  /** C's {@code %g}: six significant digits, trailing zeros dropped ({@code 0}, {@code 25}, {@code 33.3333}). */
+  /**
+   * C's {@code %g}: six significant digits, trailing zeros dropped ({@code 0}, {@code 25}, {@code
+   * 33.3333}).
+   */
   static String cg(double v) {
     if (v == 0 || !Double.isFinite(v)) return v == 0 ? "0" : Double.toString(v);
     BigDecimal bd = new BigDecimal(v).round(new MathContext(6, RoundingMode.HALF_EVEN));
@@ -85,12 +97,16 @@ final class Fmt {
 
   /** As {@link #fixed(double, int)}, appended to {@code sb}. */
   static StringBuilder fixed(StringBuilder sb, double v, int decimals) {
-    // A sweep's summary formats three of these per target (196,602 for a /16): BigDecimal costs ~1 us each there.
-    // Long arithmetic gives the same text unless the value lies next to a rounding tie, where the decimal
-    // representation (what BigDecimal.valueOf rounds) and the binary one can disagree: those take the exact way.
+    // A sweep's summary formats three of these per target (196,602 for a /16): BigDecimal costs ~1
+    // us each there.
+    // Long arithmetic gives the same text unless the value lies next to a rounding tie, where the
+    // decimal
+    // representation (what BigDecimal.valueOf rounds) and the binary one can disagree: those take
+    // the exact way.
     if (decimals >= 0 && decimals < POW10.length && Math.abs(v) < 1e6) {
       long p = POW10[decimals];
-      double scaled = Math.abs(v) * p; // < 1e12: a double still holds the fraction to better than 1e-3
+      double scaled =
+          Math.abs(v) * p; // < 1e12: a double still holds the fraction to better than 1e-3
       double frac = scaled - Math.floor(scaled);
       if (Math.abs(frac - 0.5) > 1e-3) {
         long r = Math.round(scaled);
@@ -99,13 +115,15 @@ final class Fmt {
         if (decimals > 0) {
           long f = r % p;
           sb.append('.');
-          for (long d = p / 10; d > 1 && f < d; d /= 10) sb.append('0'); // leading zeros of the fraction
+          for (long d = p / 10; d > 1 && f < d; d /= 10)
+            sb.append('0'); // leading zeros of the fraction
           sb.append(f);
         }
         return sb;
       }
     }
-    return sb.append(BigDecimal.valueOf(v).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString());
+    return sb.append(
+        BigDecimal.valueOf(v).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString());
   }
 
   private static final long[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000};

@@ -13,13 +13,14 @@ import org.icmpecho.IcmpPermissionException;
 import org.icmpecho.SocketMode;
 
 /**
- * The fping personality: {@code fping ARGS} (a link to the launcher named {@code fping}), {@code icmpecho fping ARGS},
- * and {@code icmpecho sweep ARGS} (the same under its own name). fping 5.1's options, texts, streams and exit
- * statuses ({@link FpingOptions}), its targets (arguments, {@code -f}, stdin when none, {@code -g} range or CIDR,
- * IPv4 only), and the probing on the icmpecho engine ({@link FpingLoop}).
+ * The fping personality: {@code fping ARGS} (a link to the launcher named {@code fping}), {@code
+ * icmpecho fping ARGS}, and {@code icmpecho sweep ARGS} (the same under its own name). fping 5.1's
+ * options, texts, streams and exit statuses ({@link FpingOptions}), its targets (arguments, {@code
+ * -f}, stdin when none, {@code -g} range or CIDR, IPv4 only), and the probing on the icmpecho
+ * engine ({@link FpingLoop}).
  *
- * <p>Exit statuses, as fping really exits: 0 all alive (or {@code -x} satisfied), 1 some unreachable or an invalid
- * argument, 2 a name did not resolve, 4 a system failure.
+ * <p>Exit statuses, as fping really exits: 0 all alive (or {@code -x} satisfied), 1 some
+ * unreachable or an invalid argument, 2 a name did not resolve, 4 a system failure.
  */
 final class Fping {
   private static final int MAX_GENERATE = 100_000; // fping's cap on a -g range
@@ -51,9 +52,12 @@ final class Fping {
     }
   }
 
-  private static int probe(FpingOptions o, PrintWriter out, PrintWriter err, Env env) throws InterruptedException {
-    // fping binds its sockets to -I's interface while it reads the options, and to -S's address once it has its
-    // targets; here the engine does that per echo, so the same failures are found first, in fping's words (not inside
+  private static int probe(FpingOptions o, PrintWriter out, PrintWriter err, Env env)
+      throws InterruptedException {
+    // fping binds its sockets to -I's interface while it reads the options, and to -S's address
+    // once it has its
+    // targets; here the engine does that per echo, so the same failures are found first, in fping's
+    // words (not inside
     // another namespace, whose interfaces and addresses are not ours to look at)
     if (o.iface != null && o.netns == null && !localInterface(o.iface)) {
       err.println("binding to specific interface (SO_BINTODEVICE): No such device");
@@ -63,7 +67,9 @@ final class Fping {
     List<String> names = new ArrayList<>();
     List<String> ops = o.operands;
     String file = o.file;
-    if ((!ops.isEmpty() && file != null) || (file != null && o.generate) || (o.generate && ops.isEmpty())) {
+    if ((!ops.isEmpty() && file != null)
+        || (file != null && o.generate)
+        || (o.generate && ops.isEmpty())) {
       return o.usage(err, 1);
     }
     if (ops.isEmpty() && file == null && !o.generate) file = "-";
@@ -101,7 +107,8 @@ final class Fping {
     }
     int window = FpingLoop.WINDOW;
     int sockets = hosts.size() > 1024 && Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
-    Prober.Options po = new Prober.Options(o.netns, o.raw ? SocketMode.RAW : SocketMode.AUTO, window + 64, sockets);
+    Prober.Options po =
+        new Prober.Options(o.netns, o.raw ? SocketMode.RAW : SocketMode.AUTO, window + 64, sockets);
     try (IcmpClient client = env.probers().open(po)) {
       try {
         if (v4) client.socketMode(StandardProtocolFamily.INET);
@@ -118,7 +125,8 @@ final class Fping {
   }
 
   /** -g: one operand is a CIDR block, two are a START END range; IPv4 only, as fping. */
-  private static Integer generate(FpingOptions o, List<String> ops, List<String> names, PrintWriter err) {
+  private static Integer generate(
+      FpingOptions o, List<String> ops, List<String> names, PrintWriter err) {
     long first, last;
     if (ops.size() == 1) {
       String spec = ops.get(0);
@@ -126,10 +134,18 @@ final class Fping {
       if (slash < 0) return o.usage(err, 1);
       String maskText = spec.substring(slash + 1);
       InetAddress a = numeric(spec.substring(0, slash));
-      if (a == null) return fail(err, o.prog + ", can't parse address " + spec.substring(0, slash) + ": Name or service not known");
-      if (!(a instanceof Inet4Address)) return fail(err, o.prog + ": -g works only with IPv4 addresses");
+      if (a == null)
+        return fail(
+            err,
+            o.prog
+                + ", can't parse address "
+                + spec.substring(0, slash)
+                + ": Name or service not known");
+      if (!(a instanceof Inet4Address))
+        return fail(err, o.prog + ": -g works only with IPv4 addresses");
       long mask = Getopt.atoi(maskText);
-      if (mask < 1 || mask > 32) return fail(err, o.prog + ": netmask must be between 1 and 32 (is: " + maskText + ")");
+      if (mask < 1 || mask > 32)
+        return fail(err, o.prog + ": netmask must be between 1 and 32 (is: " + maskText + ")");
       long bits = (0xFFFF_FFFFL << (32 - mask)) & 0xFFFF_FFFFL;
       first = v4(a) & bits;
       last = first + (1L << (32 - mask)) - 1;
@@ -137,17 +153,22 @@ final class Fping {
         first++;
         last--;
       }
-      if (last - first >= Targets.MAX) return fail(err, o.prog + ": -g parameter generates too many addresses");
+      if (last - first >= Targets.MAX)
+        return fail(err, o.prog + ": -g parameter generates too many addresses");
     } else if (ops.size() == 2) {
       InetAddress a = numeric(ops.get(0)), b = numeric(ops.get(1));
       for (int i = 0; i < 2; i++) {
         InetAddress x = i == 0 ? a : b;
-        if (x == null) return fail(err, o.prog + ": can't parse address " + ops.get(i) + ": Name or service not known");
-        if (!(x instanceof Inet4Address)) return fail(err, o.prog + ": -g works only with IPv4 addresses");
+        if (x == null)
+          return fail(
+              err, o.prog + ": can't parse address " + ops.get(i) + ": Name or service not known");
+        if (!(x instanceof Inet4Address))
+          return fail(err, o.prog + ": -g works only with IPv4 addresses");
       }
       first = v4(a);
       last = v4(b);
-      if (last > first + MAX_GENERATE) return fail(err, o.prog + ": -g parameter generates too many addresses");
+      if (last > first + MAX_GENERATE)
+        return fail(err, o.prog + ": -g parameter generates too many addresses");
     } else {
       return o.usage(err, 1);
     }
@@ -158,7 +179,12 @@ final class Fping {
   }
 
   /** fping's add_name: resolve, label (-A, -n, -d), one address or all of them (-m). */
-  private static void add(FpingOptions o, Resolver r, String name, List<FpingLoop.Host> hosts, int[] noAddress,
+  private static void add(
+      FpingOptions o,
+      Resolver r,
+      String name,
+      List<FpingLoop.Host> hosts,
+      int[] noAddress,
       PrintWriter err) {
     List<InetAddress> all;
     try {
@@ -176,7 +202,8 @@ final class Fping {
       if (o.addr) label = (o.name || o.rdns) ? print + " (" + Addr.text(a) + ")" : Addr.text(a);
       String chart = o.netdata ? name.replaceAll("[^A-Za-z0-9]", "_") : name;
       hosts.add(new FpingLoop.Host(label, chart, a));
-      if (hosts.size() > Targets.MAX) throw new CliException(1, "more than " + Targets.MAX + " targets", false);
+      if (hosts.size() > Targets.MAX)
+        throw new CliException(1, "more than " + Targets.MAX + " targets", false);
     }
   }
 

@@ -18,16 +18,18 @@ import org.icmpecho.PathMtuDiscovery;
 import org.icmpecho.PingSchedule;
 
 /**
- * fping's probing on the engine's {@link PingSchedule}, in fping's words. The schedule sends, from the engine's I/O
- * thread, what fping's main loop sends: fping's default mode as {@code untilReply(-r, -B)} (each retry when the
- * previous try's timeout is over, the timeout grown by the backoff), count mode as {@code count(-c)} every {@code -p},
- * loop mode without an end; at most one send per {@code -i} in all. Its listener only queues each outcome and wakes
- * the command's thread, which prints, counts, and makes the {@code -Q} reports and SIGQUIT snapshots when due.
+ * fping's probing on the engine's {@link PingSchedule}, in fping's words. The schedule sends, from
+ * the engine's I/O thread, what fping's main loop sends: fping's default mode as {@code
+ * untilReply(-r, -B)} (each retry when the previous try's timeout is over, the timeout grown by the
+ * backoff), count mode as {@code count(-c)} every {@code -p}, loop mode without an end; at most one
+ * send per {@code -i} in all. Its listener only queues each outcome and wakes the command's thread,
+ * which prints, counts, and makes the {@code -Q} reports and SIGQUIT snapshots when due.
  *
- * <p>Counting follows fping: an echo counts as sent when its outcome is known (answer or timeout) or its send
- * failed, so a loss percentage never counts echoes still on their way; a reply later than the timeout is dropped by
- * the engine as fping drops it. Output goes where fping writes it: per-echo lines and "is alive" on stdout, summaries,
- * {@code -s}, {@code -Q} reports, warnings on stderr.
+ * <p>Counting follows fping: an echo counts as sent when its outcome is known (answer or timeout)
+ * or its send failed, so a loss percentage never counts echoes still on their way; a reply later
+ * than the timeout is dropped by the engine as fping drops it. Output goes where fping writes it:
+ * per-echo lines and "is alive" on stdout, summaries, {@code -s}, {@code -Q} reports, warnings on
+ * stderr.
  */
 final class FpingLoop {
   /** A target: what to print, the name for netdata charts, where to send. */
@@ -57,14 +59,22 @@ final class FpingLoop {
   int alive, timeouts, pingsSent, pingsReceived, otherIcmp, unknown;
   long allMin, allMax, allSum, allCount;
 
-  private final PriorityQueue<Due> lateTimeouts = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
+  private final PriorityQueue<Due> lateTimeouts =
+      new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
   private long order;
   private PingSchedule schedule;
   private final Queue<Outcome> events = new ConcurrentLinkedQueue<>();
   private final Thread owner = Thread.currentThread();
   private final AtomicBoolean finishRequested = new AtomicBoolean(), snapshot = new AtomicBoolean();
 
-  FpingLoop(FpingOptions o, List<Host> list, int unknown, IcmpClient client, PrintWriter out, PrintWriter err, Env env) {
+  FpingLoop(
+      FpingOptions o,
+      List<Host> list,
+      int unknown,
+      IcmpClient client,
+      PrintWriter out,
+      PrintWriter err,
+      Env env) {
     this.o = o;
     this.n = list.size();
     this.hosts = list.toArray(Host[]::new);
@@ -103,18 +113,26 @@ final class FpingLoop {
     return hosts[h].label();
   }
 
-  /** Runs until every probe is answered or timed out (never, with -l, until SIGINT); prints the end; the status. */
+  /**
+   * Runs until every probe is answered or timed out (never, with -l, until SIGINT); prints the end;
+   * the status.
+   */
   int run() {
     long start = System.nanoTime();
     long nextReport = o.reportNs > 0 ? start + o.reportNs : Long.MAX_VALUE;
-    Runnable restoreInt = env.signals().onInterrupt(() -> {
-      finishRequested.set(true);
-      LockSupport.unpark(owner);
-    });
-    Runnable restoreQuit = FpingSignals.onQuit(() -> {
-      snapshot.set(true);
-      LockSupport.unpark(owner);
-    });
+    Runnable restoreInt =
+        env.signals()
+            .onInterrupt(
+                () -> {
+                  finishRequested.set(true);
+                  LockSupport.unpark(owner);
+                });
+    Runnable restoreQuit =
+        FpingSignals.onQuit(
+            () -> {
+              snapshot.set(true);
+              LockSupport.unpark(owner);
+            });
     try {
       schedule = client.schedule(schedule());
       CompletableFuture<Void> done = schedule.done();
@@ -138,10 +156,13 @@ final class FpingLoop {
         if (!lateTimeouts.isEmpty()) wake = lateTimeouts.peek().at;
         if (o.reportNs > 0 && (o.loop || o.countMode)) wake = Math.min(wake, nextReport);
         if (events.isEmpty() && !done.isDone()) {
-          LockSupport.parkNanos(this, wake == Long.MAX_VALUE ? 100_000_000L : Math.max(0, wake - now));
+          LockSupport.parkNanos(
+              this, wake == Long.MAX_VALUE ? 100_000_000L : Math.max(0, wake - now));
         }
       }
-      schedule.close(); // Ctrl-C or -X: what is still in flight is withdrawn, as fping stops waiting for it
+      schedule
+          .close(); // Ctrl-C or -X: what is still in flight is withdrawn, as fping stops waiting
+      // for it
       drain();
       failure(done);
     } finally {
@@ -152,23 +173,30 @@ final class FpingLoop {
     return report.finish(System.nanoTime() - start);
   }
 
-  /** fping's modes as a schedule: one request per target (its own family's source address, -R's payload). */
+  /**
+   * fping's modes as a schedule: one request per target (its own family's source address, -R's
+   * payload).
+   */
   private PingSchedule.Builder schedule() {
     List<EchoRequest> requests = new java.util.ArrayList<>(n);
     for (Host h : hosts) requests.add(request(h.address()));
-    PingSchedule.Builder b = PingSchedule.of(requests).interval(Duration.ofNanos(o.intervalNs))
-        .period(Duration.ofNanos(o.periodNs)).maxInFlight(WINDOW)
-        .listener(new PingSchedule.Listener() {
-          @Override
-          public void onResult(int target, long probe, EchoResult result) {
-            offer(new Outcome(target, (int) probe, System.nanoTime(), result, false));
-          }
+    PingSchedule.Builder b =
+        PingSchedule.of(requests)
+            .interval(Duration.ofNanos(o.intervalNs))
+            .period(Duration.ofNanos(o.periodNs))
+            .maxInFlight(WINDOW)
+            .listener(
+                new PingSchedule.Listener() {
+                  @Override
+                  public void onResult(int target, long probe, EchoResult result) {
+                    offer(new Outcome(target, (int) probe, System.nanoTime(), result, false));
+                  }
 
-          @Override
-          public void onDuplicate(int target, long probe, EchoResult.Reply reply) {
-            offer(new Outcome(target, (int) probe, System.nanoTime(), reply, true));
-          }
-        });
+                  @Override
+                  public void onDuplicate(int target, long probe, EchoResult.Reply reply) {
+                    offer(new Outcome(target, (int) probe, System.nanoTime(), reply, true));
+                  }
+                });
     if (o.loop) b.count(0);
     else if (o.countMode) b.count(o.count);
     else b.untilReply(o.retry, o.backoffOn ? o.backoff : 1.0);
@@ -179,7 +207,8 @@ final class FpingLoop {
   static final int WINDOW = 16_384;
 
   private EchoRequest request(InetAddress target) {
-    EchoRequest.Builder b = EchoRequest.to(target).timeout(Duration.ofNanos(Math.max(o.timeoutNs, 1_000L)));
+    EchoRequest.Builder b =
+        EchoRequest.to(target).timeout(Duration.ofNanos(Math.max(o.timeoutNs, 1_000L)));
     if (randomPayload != null) b.payload(randomPayload);
     else b.payloadSize(o.size);
     if (o.ttl > 0) b.ttl(o.ttl);
@@ -191,11 +220,15 @@ final class FpingLoop {
     return b.build();
   }
 
-  /** A failure of the engine itself (not of an echo) ends the command with fping's system-failure status. */
+  /**
+   * A failure of the engine itself (not of an echo) ends the command with fping's system-failure
+   * status.
+   */
   private static void failure(CompletableFuture<Void> done) {
     if (!done.isCompletedExceptionally()) return;
     Throwable t = done.exceptionNow();
-    throw new CliException(4, t instanceof org.icmpecho.IcmpException ? t.getMessage() : "echo failed: " + t, false);
+    throw new CliException(
+        4, t instanceof org.icmpecho.IcmpException ? t.getMessage() : "echo failed: " + t, false);
   }
 
   private void offer(Outcome ev) {
@@ -223,8 +256,15 @@ final class FpingLoop {
         recvTotal[h]++;
         pingsReceived++;
         if (!o.perRecv && !o.json) {
-          err.print(hosts[h].label() + " : duplicate for [" + ev.index + "], " + r.bytes() + " bytes, "
-              + Fmt.fpingMs(r.rtt().toNanos()) + " ms");
+          err.print(
+              hosts[h].label()
+                  + " : duplicate for ["
+                  + ev.index
+                  + "], "
+                  + r.bytes()
+                  + " bytes, "
+                  + Fmt.fpingMs(r.rtt().toNanos())
+                  + " ms");
           if (!r.from().equals(hosts[h].address())) err.print(" [<- " + Addr.text(r.from()) + "]");
           err.println();
         }
@@ -239,7 +279,12 @@ final class FpingLoop {
         // fping prints the ICMP error when it comes and still waits for the echo's timeout
         otherIcmp++;
         if (!o.quiet && !o.json) {
-          err.println(IcmpText.fping(e) + " from " + Addr.text(e.from()) + " for ICMP Echo sent to " + hosts[h].label());
+          err.println(
+              IcmpText.fping(e)
+                  + " from "
+                  + Addr.text(e.from())
+                  + " for ICMP Echo sent to "
+                  + hosts[h].label());
         }
         report.json(h, ev.index, e, false);
         lateTimeouts.add(new Due(ev.sentAt + tryTimeout(ev.index), order++, h, ev.index));
@@ -252,9 +297,15 @@ final class FpingLoop {
         if (resp != null && ev.index < resp[h].length) resp[h][ev.index] = ERROR;
       }
       case EchoResult.Corrupted c -> {
-        // a reply whose payload differs: fping would count it; we report it and let the probe time out
+        // a reply whose payload differs: fping would count it; we report it and let the probe time
+        // out
         if (!o.quiet && !o.json) {
-          err.println(hosts[h].label() + ": corrupted reply from " + Addr.text(c.from()) + ": " + c.reason());
+          err.println(
+              hosts[h].label()
+                  + ": corrupted reply from "
+                  + Addr.text(c.from())
+                  + ": "
+                  + c.reason());
         }
         report.json(h, ev.index, c, false);
         lateTimeouts.add(new Due(ev.sentAt + tryTimeout(ev.index), order++, h, ev.index));
@@ -262,7 +313,8 @@ final class FpingLoop {
     }
   }
 
-  @SuppressWarnings("NarrowCalculation") // fping's average: its C divides int64 nanoseconds as integers
+  @SuppressWarnings(
+      "NarrowCalculation") // fping's average: its C divides int64 nanoseconds as integers
   private void reply(int h, int index, EchoResult.Reply r) {
     long rtt = r.rtt().toNanos();
     recvTotal[h]++;
@@ -300,7 +352,13 @@ final class FpingLoop {
     if (o.perRecv) {
       StringBuilder sb = new StringBuilder(80);
       if (o.timestamp) report.stamp(sb);
-      report.padded(sb, h).append(" : [").append(index).append("], ").append(r.bytes()).append(" bytes, ");
+      report
+          .padded(sb, h)
+          .append(" : [")
+          .append(index)
+          .append("], ")
+          .append(r.bytes())
+          .append(" bytes, ");
       Fmt.fpingMs(sb, rtt).append(" ms (");
       Fmt.fpingMs(sb, (double) (totalTime[h] / recv[h])).append(" avg, ");
       report.lossOrReturn(sb, h).append(')');
@@ -314,12 +372,18 @@ final class FpingLoop {
     }
   }
 
-  /** The timeout of try {@code index}: grown by the backoff between the default mode's tries, as the schedule does. */
+  /**
+   * The timeout of try {@code index}: grown by the backoff between the default mode's tries, as the
+   * schedule does.
+   */
   private long tryTimeout(int index) {
-    return o.loop || o.countMode || !o.backoffOn ? o.timeoutNs : (long) (o.timeoutNs * Math.pow(o.backoff, index));
+    return o.loop || o.countMode || !o.backoffOn
+        ? o.timeoutNs
+        : (long) (o.timeoutNs * Math.pow(o.backoff, index));
   }
 
-  @SuppressWarnings("NarrowCalculation") // fping's average: its C divides int64 nanoseconds as integers
+  @SuppressWarnings(
+      "NarrowCalculation") // fping's average: its C divides int64 nanoseconds as integers
   private void timedOut(int h, int index) {
     sent[h]++;
     sentI[h]++;

@@ -7,39 +7,104 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * fping 5.1's command line: its options (short and long), its checks in its order, its messages and exit statuses,
- * its usage text. Values are read the way fping reads them ({@code atoi}, {@code sscanf}): {@code -c xxx} is a usage
- * error, {@code -t 12abc} is 12 ms. Limits are those of fping's default build (no {@code --enable-safe-limits}, so no
- * "too risky for mere mortals" floor on {@code -i}/{@code -p}: the engine paces any interval without root).
+ * fping 5.1's command line: its options (short and long), its checks in its order, its messages and
+ * exit statuses, its usage text. Values are read the way fping reads them ({@code atoi}, {@code
+ * sscanf}): {@code -c xxx} is a usage error, {@code -t 12abc} is 12 ms. Limits are those of fping's
+ * default build (no {@code --enable-safe-limits}, so no "too risky for mere mortals" floor on
+ * {@code -i}/{@code -p}: the engine paces any interval without root).
  *
- * <p>The fields are fping's flags after parsing; {@link #parse} fills them or says how the process ends.
+ * <p>The fields are fping's flags after parsing; {@link #parse} fills them or says how the process
+ * ends.
  */
 final class FpingOptions {
   // icmpecho's extras, long options only (private-use letters stand for them inside the parser)
-  static final char JSON = '\uE000', NETNS = '\uE001', RAW = '\uE002', STACKTRACE = '\uE003', RATE = '\uE004';
+  static final char JSON = '\uE000',
+      NETNS = '\uE001',
+      RAW = '\uE002',
+      STACKTRACE = '\uE003',
+      RATE = '\uE004';
 
-  private static final String SHORTS = "46aAb:B:c:C:dDef:ghH:i:I:lmMnNoO:p:qQ:r:RsS:t:T:uvx:X:"
-      + JSON + NETNS + ":" + RAW + STACKTRACE + RATE + ":";
-  private static final Map<String, Character> LONGS = Map.ofEntries(
-      Map.entry("ipv4", '4'), Map.entry("ipv6", '6'), Map.entry("alive", 'a'), Map.entry("addr", 'A'),
-      Map.entry("size", 'b'), Map.entry("backoff", 'B'), Map.entry("count", 'c'), Map.entry("vcount", 'C'),
-      Map.entry("rdns", 'd'), Map.entry("timestamp", 'D'), Map.entry("elapsed", 'e'), Map.entry("file", 'f'),
-      Map.entry("generate", 'g'), Map.entry("help", 'h'), Map.entry("ttl", 'H'), Map.entry("interval", 'i'),
-      Map.entry("iface", 'I'), Map.entry("loop", 'l'), Map.entry("all", 'm'), Map.entry("dontfrag", 'M'),
-      Map.entry("name", 'n'), Map.entry("netdata", 'N'), Map.entry("outage", 'o'), Map.entry("tos", 'O'),
-      Map.entry("period", 'p'), Map.entry("quiet", 'q'), Map.entry("squiet", 'Q'), Map.entry("retry", 'r'),
-      Map.entry("random", 'R'), Map.entry("stats", 's'), Map.entry("src", 'S'), Map.entry("timeout", 't'),
-      Map.entry("unreach", 'u'), Map.entry("version", 'v'), Map.entry("reachable", 'x'), Map.entry("fast-reachable", 'X'),
-      Map.entry("json", JSON), Map.entry("netns", NETNS), Map.entry("raw", RAW), Map.entry("stacktrace", STACKTRACE),
-      Map.entry("rate", RATE));
+  private static final String SHORTS =
+      "46aAb:B:c:C:dDef:ghH:i:I:lmMnNoO:p:qQ:r:RsS:t:T:uvx:X:"
+          + JSON
+          + NETNS
+          + ":"
+          + RAW
+          + STACKTRACE
+          + RATE
+          + ":";
+  private static final Map<String, Character> LONGS =
+      Map.ofEntries(
+          Map.entry("ipv4", '4'),
+          Map.entry("ipv6", '6'),
+          Map.entry("alive", 'a'),
+          Map.entry("addr", 'A'),
+          Map.entry("size", 'b'),
+          Map.entry("backoff", 'B'),
+          Map.entry("count", 'c'),
+          Map.entry("vcount", 'C'),
+          Map.entry("rdns", 'd'),
+          Map.entry("timestamp", 'D'),
+          Map.entry("elapsed", 'e'),
+          Map.entry("file", 'f'),
+          Map.entry("generate", 'g'),
+          Map.entry("help", 'h'),
+          Map.entry("ttl", 'H'),
+          Map.entry("interval", 'i'),
+          Map.entry("iface", 'I'),
+          Map.entry("loop", 'l'),
+          Map.entry("all", 'm'),
+          Map.entry("dontfrag", 'M'),
+          Map.entry("name", 'n'),
+          Map.entry("netdata", 'N'),
+          Map.entry("outage", 'o'),
+          Map.entry("tos", 'O'),
+          Map.entry("period", 'p'),
+          Map.entry("quiet", 'q'),
+          Map.entry("squiet", 'Q'),
+          Map.entry("retry", 'r'),
+          Map.entry("random", 'R'),
+          Map.entry("stats", 's'),
+          Map.entry("src", 'S'),
+          Map.entry("timeout", 't'),
+          Map.entry("unreach", 'u'),
+          Map.entry("version", 'v'),
+          Map.entry("reachable", 'x'),
+          Map.entry("fast-reachable", 'X'),
+          Map.entry("json", JSON),
+          Map.entry("netns", NETNS),
+          Map.entry("raw", RAW),
+          Map.entry("stacktrace", STACKTRACE),
+          Map.entry("rate", RATE));
 
-  static final int MAX_PING_DATA = 65488; // fping: 65535 - a 20-byte IP header - 8-byte ICMP header, less 19
+  static final int MAX_PING_DATA =
+      65488; // fping: 65535 - a 20-byte IP header - 8-byte ICMP header, less 19
   static final long AUTOTUNE_TIMEOUT_MAX_NS = 2_000_000_000L;
 
   final String prog;
   Resolver.Family family = Resolver.Family.ANY;
-  boolean alive, addr, rdns, name, timestamp, elapsed, generate, loop, multi, dontFrag, netdata, outage, quiet;
-  boolean random, stats, unreach, verbose = true, perRecv, reportAllRtts, backoffOn = true, countMode, timeoutSet;
+  boolean alive,
+      addr,
+      rdns,
+      name,
+      timestamp,
+      elapsed,
+      generate,
+      loop,
+      multi,
+      dontFrag,
+      netdata,
+      outage,
+      quiet;
+  boolean random,
+      stats,
+      unreach,
+      verbose = true,
+      perRecv,
+      reportAllRtts,
+      backoffOn = true,
+      countMode,
+      timeoutSet;
   boolean json, raw, stacktrace;
   int size = 56, count, retry = 3, ttl, tos = -1, minReachable;
   boolean fastReachable;
@@ -55,12 +120,13 @@ final class FpingOptions {
   }
 
   /**
-   * Reads {@code args} as fping does. Returns null to go on and probe, or the exit status when the command ends here
-   * (help, version, a bad option: the text is already printed).
+   * Reads {@code args} as fping does. Returns null to go on and probe, or the exit status when the
+   * command ends here (help, version, a bad option: the text is already printed).
    */
   Integer parse(List<String> args, PrintWriter out, PrintWriter err) {
     // fping answers a lone -h / --help before anything else
-    if (args.size() == 1 && (args.get(0).equals("-h") || args.get(0).equals("--help"))) return usage(out, 0);
+    if (args.size() == 1 && (args.get(0).equals("-h") || args.get(0).equals("--help")))
+      return usage(out, 0);
     Getopt.Parsed parsed;
     try {
       parsed = new Getopt(SHORTS, LONGS).parse(args);
@@ -81,7 +147,8 @@ final class FpingOptions {
     switch (c) {
       case '4', '6' -> {
         Resolver.Family f = c == '4' ? Resolver.Family.V4 : Resolver.Family.V6;
-        if (family != Resolver.Family.ANY && family != f) return fail(err, "can't specify both -4 and -6");
+        if (family != Resolver.Family.ANY && family != f)
+          return fail(err, "can't specify both -4 and -6");
         family = f;
       }
       case 'M' -> dontFrag = true;
@@ -177,7 +244,7 @@ final class FpingOptions {
         else src6 = a;
       }
       case 'I' -> iface = arg;
-      case 'T' -> { } // ignored, as fping does (select timeout of fping 2.4)
+      case 'T' -> {} // ignored, as fping does (select timeout of fping 2.4)
       case 'O' -> {
         Long v = scanInt(arg);
         if (v == null) return usage(err, 1);
@@ -190,7 +257,8 @@ final class FpingOptions {
       case STACKTRACE -> stacktrace = true;
       case RATE -> {
         Double v = Getopt.scanFloat(arg);
-        if (v == null || !(v > 0) || v.isInfinite()) return fail(err, "--rate " + arg + ": must be more than 0");
+        if (v == null || !(v > 0) || v.isInfinite())
+          return fail(err, "--rate " + arg + ": must be more than 0");
         rate = v;
         intervalNs = (long) Math.floor(1e9 / v);
       }
@@ -208,7 +276,11 @@ final class FpingOptions {
       return fail(err, "data size " + size + " not valid, must be lower than " + MAX_PING_DATA);
     }
     if (backoff > 5.0 || backoff < 1.0) {
-      return fail(err, "backoff factor " + String.format("%.1f", backoff) + " not valid, must be between 1.0 and 5.0");
+      return fail(
+          err,
+          "backoff factor "
+              + String.format("%.1f", backoff)
+              + " not valid, must be between 1.0 and 5.0");
     }
     if (alive || unreach || minReachable > 0) verbose = false;
     if (countMode) {
@@ -234,57 +306,72 @@ final class FpingOptions {
   @SuppressWarnings("StringConcatToTextBlock") // fping's help, line for line as its C prints it
   Integer usage(PrintWriter w, int status) {
     String p = prog;
-    w.print("Usage: " + p + " [options] [targets...]\n\n"
-        + "Probing options:\n"
-        + "   -4, --ipv4         only ping IPv4 addresses\n"
-        + "   -6, --ipv6         only ping IPv6 addresses\n"
-        + "   -b, --size=BYTES   amount of ping data to send, in bytes (default: 56)\n"
-        + "   -B, --backoff=N    set exponential backoff factor to N (default: 1.5)\n"
-        + "   -c, --count=N      count mode: send N pings to each target\n"
-        + "   -f, --file=FILE    read list of targets from a file ( - means stdin)\n"
-        + "   -g, --generate     generate target list (only if no -f specified)\n"
-        + "                      (give start and end IP in the target list, or a CIDR address)\n"
-        + "                      (ex. " + p + " -g 192.168.1.0 192.168.1.255 or " + p + " -g 192.168.1.0/24)\n"
-        + "   -H, --ttl=N        set the IP TTL value (Time To Live hops)\n"
-        + "   -I, --iface=IFACE  bind to a particular interface\n"
-        + "   -l, --loop         loop mode: send pings forever\n"
-        + "   -m, --all          use all IPs of provided hostnames (e.g. IPv4 and IPv6), use with -A\n"
-        + "   -M, --dontfrag     set the Don't Fragment flag\n"
-        + "   -O, --tos=N        set the type of service (tos) flag on the ICMP packets\n"
-        + "   -p, --period=MSEC  interval between ping packets to one target (in ms)\n"
-        + "                      (in loop and count modes, default: " + Math.round(periodNs / 1e6) + " ms)\n"
-        + "   -r, --retry=N      number of retries (default: 3)\n"
-        + "   -R, --random       random packet data (to foil link data compression)\n"
-        + "   -S, --src=IP       set source address\n"
-        + "   -t, --timeout=MSEC individual target initial timeout (default: " + Math.round(timeoutNs / 1e6) + " ms,\n"
-        + "                      except with -l/-c/-C, where it's the -p period up to 2000 ms)\n"
-        + "\n"
-        + "Output options:\n"
-        + "   -a, --alive        show targets that are alive\n"
-        + "   -A, --addr         show targets by address\n"
-        + "   -C, --vcount=N     same as -c, report results in verbose format\n"
-        + "   -d, --rdns         show targets by name (force reverse-DNS lookup)\n"
-        + "   -D, --timestamp    print timestamp before each output line\n"
-        + "   -e, --elapsed      show elapsed time on return packets\n"
-        + "   -i, --interval=MSEC  interval between sending ping packets (default: " + Math.round(intervalNs / 1e6)
-        + " ms)\n"
-        + "   -n, --name         show targets by name (reverse-DNS lookup for target IPs)\n"
-        + "   -N, --netdata      output compatible for netdata (-l -Q are required)\n"
-        + "   -o, --outage       show the accumulated outage time (lost packets * packet interval)\n"
-        + "   -q, --quiet        quiet (don't show per-target/per-ping results)\n"
-        + "   -Q, --squiet=SECS  same as -q, but add interval summary every SECS seconds\n"
-        + "   -s, --stats        print final stats\n"
-        + "   -u, --unreach      show targets that are unreachable\n"
-        + "   -v, --version      show version\n"
-        + "   -x, --reachable=N  shows if >=N hosts are reachable or not\n");
-    // fping 5.1's text ends there, byte for byte; icmpecho's own options follow under any other name (sweep)
-    if (!prog.equals("fping")) w.print("   -X, --fast-reachable=N exits true immediately when N hosts are found\n"
-        + "\nicmpecho's own options (long only):\n"
-        + "   --json             JSON Lines on stdout: each answer or timeout, then a summary per target\n"
-        + "   --rate=PPS         send at most PPS echoes per second in all (instead of -i)\n"
-        + "   --netns=NAME       send from inside network namespace NAME (needs CAP_SYS_ADMIN)\n"
-        + "   --raw              raw sockets (CAP_NET_RAW) instead of unprivileged ping sockets\n"
-        + "   --stacktrace       on a failure, print the stack trace too\n");
+    w.print(
+        "Usage: "
+            + p
+            + " [options] [targets...]\n\n"
+            + "Probing options:\n"
+            + "   -4, --ipv4         only ping IPv4 addresses\n"
+            + "   -6, --ipv6         only ping IPv6 addresses\n"
+            + "   -b, --size=BYTES   amount of ping data to send, in bytes (default: 56)\n"
+            + "   -B, --backoff=N    set exponential backoff factor to N (default: 1.5)\n"
+            + "   -c, --count=N      count mode: send N pings to each target\n"
+            + "   -f, --file=FILE    read list of targets from a file ( - means stdin)\n"
+            + "   -g, --generate     generate target list (only if no -f specified)\n"
+            + "                      (give start and end IP in the target list, or a CIDR address)\n"
+            + "                      (ex. "
+            + p
+            + " -g 192.168.1.0 192.168.1.255 or "
+            + p
+            + " -g 192.168.1.0/24)\n"
+            + "   -H, --ttl=N        set the IP TTL value (Time To Live hops)\n"
+            + "   -I, --iface=IFACE  bind to a particular interface\n"
+            + "   -l, --loop         loop mode: send pings forever\n"
+            + "   -m, --all          use all IPs of provided hostnames (e.g. IPv4 and IPv6), use with -A\n"
+            + "   -M, --dontfrag     set the Don't Fragment flag\n"
+            + "   -O, --tos=N        set the type of service (tos) flag on the ICMP packets\n"
+            + "   -p, --period=MSEC  interval between ping packets to one target (in ms)\n"
+            + "                      (in loop and count modes, default: "
+            + Math.round(periodNs / 1e6)
+            + " ms)\n"
+            + "   -r, --retry=N      number of retries (default: 3)\n"
+            + "   -R, --random       random packet data (to foil link data compression)\n"
+            + "   -S, --src=IP       set source address\n"
+            + "   -t, --timeout=MSEC individual target initial timeout (default: "
+            + Math.round(timeoutNs / 1e6)
+            + " ms,\n"
+            + "                      except with -l/-c/-C, where it's the -p period up to 2000 ms)\n"
+            + "\n"
+            + "Output options:\n"
+            + "   -a, --alive        show targets that are alive\n"
+            + "   -A, --addr         show targets by address\n"
+            + "   -C, --vcount=N     same as -c, report results in verbose format\n"
+            + "   -d, --rdns         show targets by name (force reverse-DNS lookup)\n"
+            + "   -D, --timestamp    print timestamp before each output line\n"
+            + "   -e, --elapsed      show elapsed time on return packets\n"
+            + "   -i, --interval=MSEC  interval between sending ping packets (default: "
+            + Math.round(intervalNs / 1e6)
+            + " ms)\n"
+            + "   -n, --name         show targets by name (reverse-DNS lookup for target IPs)\n"
+            + "   -N, --netdata      output compatible for netdata (-l -Q are required)\n"
+            + "   -o, --outage       show the accumulated outage time (lost packets * packet interval)\n"
+            + "   -q, --quiet        quiet (don't show per-target/per-ping results)\n"
+            + "   -Q, --squiet=SECS  same as -q, but add interval summary every SECS seconds\n"
+            + "   -s, --stats        print final stats\n"
+            + "   -u, --unreach      show targets that are unreachable\n"
+            + "   -v, --version      show version\n"
+            + "   -x, --reachable=N  shows if >=N hosts are reachable or not\n");
+    // fping 5.1's text ends there, byte for byte; icmpecho's own options follow under any other
+    // name (sweep)
+    if (!prog.equals("fping"))
+      w.print(
+          "   -X, --fast-reachable=N exits true immediately when N hosts are found\n"
+              + "\nicmpecho's own options (long only):\n"
+              + "   --json             JSON Lines on stdout: each answer or timeout, then a summary per target\n"
+              + "   --rate=PPS         send at most PPS echoes per second in all (instead of -i)\n"
+              + "   --netns=NAME       send from inside network namespace NAME (needs CAP_SYS_ADMIN)\n"
+              + "   --raw              raw sockets (CAP_NET_RAW) instead of unprivileged ping sockets\n"
+              + "   --stacktrace       on a failure, print the stack trace too\n");
     w.flush();
     return status;
   }

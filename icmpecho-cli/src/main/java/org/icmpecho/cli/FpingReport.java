@@ -8,9 +8,10 @@ import java.time.format.DateTimeFormatter;
 import org.icmpecho.EchoResult;
 
 /**
- * What fping prints besides the per-echo lines: the end (unreachable targets, per-target summaries, {@code -C}
- * lists, {@code -o} outage, {@code -s} totals, {@code -x} verdict, the exit status), the {@code -Q} interval reports
- * and SIGQUIT snapshots, netdata charts ({@code -N}), {@code -D} timestamps, and icmpecho's {@code --json} lines.
+ * What fping prints besides the per-echo lines: the end (unreachable targets, per-target summaries,
+ * {@code -C} lists, {@code -o} outage, {@code -s} totals, {@code -x} verdict, the exit status), the
+ * {@code -Q} interval reports and SIGQUIT snapshots, netdata charts ({@code -N}), {@code -D}
+ * timestamps, and icmpecho's {@code --json} lines.
  */
 final class FpingReport {
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -22,7 +23,13 @@ final class FpingReport {
   private final PrintWriter out, err;
   private boolean chartsSent;
 
-  FpingReport(FpingOptions o, FpingLoop s, FpingLoop.Host[] hosts, int width, PrintWriter out, PrintWriter err) {
+  FpingReport(
+      FpingOptions o,
+      FpingLoop s,
+      FpingLoop.Host[] hosts,
+      int width,
+      PrintWriter out,
+      PrintWriter err) {
     this.o = o;
     this.s = s;
     this.hosts = hosts;
@@ -49,7 +56,8 @@ final class FpingReport {
 
   /** {@code 0% loss} or, when more replies than echoes came, {@code 200% return}. */
   StringBuilder lossOrReturn(StringBuilder sb, int h) {
-    if (s.recv[h] <= s.sent[h]) return sb.append((s.sent[h] - s.recv[h]) * 100 / s.sent[h]).append("% loss");
+    if (s.recv[h] <= s.sent[h])
+      return sb.append((s.sent[h] - s.recv[h]) * 100 / s.sent[h]).append("% loss");
     return sb.append(s.recvTotal[h] * 100 / s.sent[h]).append("% return");
   }
 
@@ -59,7 +67,8 @@ final class FpingReport {
     for (int h = 0; h < hosts.length; h++) {
       if (s.recv[h] > 0) continue;
       unreachable++;
-      if (o.verbose || o.unreach) out.println(o.verbose ? hosts[h].label() + " is unreachable" : hosts[h].label());
+      if (o.verbose || o.unreach)
+        out.println(o.verbose ? hosts[h].label() + " is unreachable" : hosts[h].label());
     }
     out.flush();
     if (o.json) {
@@ -72,8 +81,13 @@ final class FpingReport {
     int status;
     if (o.minReachable > 0) {
       boolean enough = reachable >= o.minReachable;
-      out.println((enough ? "Enough" : "Not enough") + " hosts reachable (required: " + o.minReachable + ", reachable: "
-          + reachable + ")");
+      out.println(
+          (enough ? "Enough" : "Not enough")
+              + " hosts reachable (required: "
+              + o.minReachable
+              + ", reachable: "
+              + reachable
+              + ")");
       status = enough ? 0 : 1;
     } else {
       status = s.unknown > 0 ? 2 : s.alive != hosts.length ? 1 : 0;
@@ -106,12 +120,22 @@ final class FpingReport {
 
   private void counts(StringBuilder sb, int sent, int recv) {
     if (recv <= sent) {
-      sb.append(" xmt/rcv/%loss = ").append(sent).append('/').append(recv).append('/')
-          .append(sent > 0 ? (sent - recv) * 100 / sent : 0).append('%');
+      sb.append(" xmt/rcv/%loss = ")
+          .append(sent)
+          .append('/')
+          .append(recv)
+          .append('/')
+          .append(sent > 0 ? (sent - recv) * 100 / sent : 0)
+          .append('%');
       if (o.outage) sb.append(", outage(ms) = ").append((long) ((sent - recv) * o.periodNs / 1e6));
     } else {
-      sb.append(" xmt/rcv/%return = ").append(sent).append('/').append(recv).append('/')
-          .append(sent > 0 ? recv * 100 / sent : 0).append('%');
+      sb.append(" xmt/rcv/%return = ")
+          .append(sent)
+          .append('/')
+          .append(recv)
+          .append('/')
+          .append(sent > 0 ? recv * 100 / sent : 0)
+          .append('%');
     }
   }
 
@@ -121,7 +145,10 @@ final class FpingReport {
     Fmt.fpingMs(sb, max);
   }
 
-  /** A {@code -Q} report or a SIGQUIT snapshot: the interval's counts per target, on stderr; starts a new interval. */
+  /**
+   * A {@code -Q} report or a SIGQUIT snapshot: the interval's counts per target, on stderr; starts
+   * a new interval.
+   */
   void splits() {
     if (o.verbose || o.perRecv) err.println();
     err.println("[" + LocalTime.now(ZoneId.systemDefault()).format(CLOCK) + "]");
@@ -143,8 +170,15 @@ final class FpingReport {
     for (int h = 0; h < hosts.length; h++) {
       String c = hosts[h].chart(), l = hosts[h].label();
       if (!chartsSent) {
-        out.println("CHART fping." + c + "_packets '' 'FPing Packets for host " + l + "' packets '" + l
-            + "' fping.packets line 110020 " + every);
+        out.println(
+            "CHART fping."
+                + c
+                + "_packets '' 'FPing Packets for host "
+                + l
+                + "' packets '"
+                + l
+                + "' fping.packets line 110020 "
+                + every);
         out.println("DIMENSION xmt sent absolute 1 1");
         out.println("DIMENSION rcv received absolute 1 1");
       }
@@ -153,16 +187,30 @@ final class FpingReport {
       out.println("SET rcv = " + s.recvI[h]);
       out.println("END");
       if (!chartsSent) {
-        out.println("CHART fping." + c + "_quality '' 'FPing Quality for host " + l + "' percentage '" + l
-            + "' fping.quality area 110010 " + every);
+        out.println(
+            "CHART fping."
+                + c
+                + "_quality '' 'FPing Quality for host "
+                + l
+                + "' percentage '"
+                + l
+                + "' fping.quality area 110010 "
+                + every);
         out.println("DIMENSION returned '' absolute 1 1");
       }
       out.println("BEGIN fping." + c + "_quality");
       out.println("SET returned = " + (s.sentI[h] > 0 ? s.recvI[h] * 100 / s.sentI[h] : 0));
       out.println("END");
       if (!chartsSent) {
-        out.println("CHART fping." + c + "_latency '' 'FPing Latency for host " + l + "' ms '" + l
-            + "' fping.latency area 110000 " + every);
+        out.println(
+            "CHART fping."
+                + c
+                + "_latency '' 'FPing Latency for host "
+                + l
+                + "' ms '"
+                + l
+                + "' fping.latency area 110000 "
+                + every);
         out.println("DIMENSION min minimum absolute 1 1000000");
         out.println("DIMENSION max maximum absolute 1 1000000");
         out.println("DIMENSION avg average absolute 1 1000000");
@@ -186,7 +234,8 @@ final class FpingReport {
   }
 
   /** {@code -s}: fping's totals on stderr. */
-  @SuppressWarnings("NarrowCalculation") // fping's average: its C divides int64 nanoseconds as integers
+  @SuppressWarnings(
+      "NarrowCalculation") // fping's average: its C divides int64 nanoseconds as integers
   private void stats(int unreachable, long elapsedNanos) {
     err.println();
     err.printf(" %7d targets%n", hosts.length);
@@ -219,7 +268,10 @@ final class FpingReport {
     }
     j.put("seq", index).put("status", r.status().name()).put("status_code", r.status().code());
     switch (r) {
-      case EchoResult.Reply x -> j.putRaw("rtt_ms", Fmt.jsonMs(x.rtt().toNanos())).put("ttl", x.ttl()).put("bytes", x.bytes());
+      case EchoResult.Reply x ->
+          j.putRaw("rtt_ms", Fmt.jsonMs(x.rtt().toNanos()))
+              .put("ttl", x.ttl())
+              .put("bytes", x.bytes());
       default -> j.putNull("rtt_ms").putNull("ttl").put("bytes", o.size + 8);
     }
     if (duplicate) j.put("duplicate", true);
@@ -227,11 +279,17 @@ final class FpingReport {
   }
 
   private void jsonSummary(int h) {
-    Json j = new Json().put("type", "summary").put("target", hosts[h].label()).put("sent", s.sent[h])
-        .put("received", s.recv[h]).put("duplicates", Math.max(0, s.recvTotal[h] - s.recv[h]))
-        .put("loss_pct", s.sent[h] == 0 ? 0.0 : (s.sent[h] - s.recv[h]) * 100.0 / s.sent[h]);
+    Json j =
+        new Json()
+            .put("type", "summary")
+            .put("target", hosts[h].label())
+            .put("sent", s.sent[h])
+            .put("received", s.recv[h])
+            .put("duplicates", Math.max(0, s.recvTotal[h] - s.recv[h]))
+            .put("loss_pct", s.sent[h] == 0 ? 0.0 : (s.sent[h] - s.recv[h]) * 100.0 / s.sent[h]);
     if (s.recv[h] > 0) {
-      j.putRaw("rtt_min_ms", Fmt.jsonMs(s.minReply[h])).putRaw("rtt_avg_ms", Fmt.jsonMs((double) s.totalTime[h] / s.recv[h]))
+      j.putRaw("rtt_min_ms", Fmt.jsonMs(s.minReply[h]))
+          .putRaw("rtt_avg_ms", Fmt.jsonMs((double) s.totalTime[h] / s.recv[h]))
           .putRaw("rtt_max_ms", Fmt.jsonMs(s.maxReply[h]));
     } else {
       j.putNull("rtt_min_ms").putNull("rtt_avg_ms").putNull("rtt_max_ms");

@@ -5,18 +5,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Command-line parsing the way C tools parse it, for the drop-in personalities ({@code fping}, {@code ping}): short
- * options that cluster ({@code -qc3}), an argument glued or in the next word, long options with {@code =} or the next
- * word, exact long names only, operands anywhere (moved after the options, in their order), {@code --} ends the
- * options, a lone {@code -} is an operand. The error texts are the ones both fping's optparse and glibc's getopt print
- * for short options ({@code invalid option -- 'Z'}, {@code option requires an argument -- 'c'}).
+ * Command-line parsing the way C tools parse it, for the drop-in personalities ({@code fping},
+ * {@code ping}): short options that cluster ({@code -qc3}), an argument glued or in the next word,
+ * long options with {@code =} or the next word, exact long names only, operands anywhere (moved
+ * after the options, in their order), {@code --} ends the options, a lone {@code -} is an operand.
+ * The error texts are the ones both fping's optparse and glibc's getopt print for short options
+ * ({@code invalid option -- 'Z'}, {@code option requires an argument -- 'c'}).
  *
- * <p>picocli was not bent to this: its messages, its treatment of {@code -C3} against {@code -c}, of negative numbers
- * as values and of clustering differ in many small ways from getopt, and a personality must match getopt in all of
- * them; 100 lines of parser are clearer than the same number of picocli overrides.
+ * <p>picocli was not bent to this: its messages, its treatment of {@code -C3} against {@code -c},
+ * of negative numbers as values and of clustering differ in many small ways from getopt, and a
+ * personality must match getopt in all of them; 100 lines of parser are clearer than the same
+ * number of picocli overrides.
  */
 final class Getopt {
-  /** One option met on the command line, in order: its short letter (or long name without one) and its argument. */
+  /**
+   * One option met on the command line, in order: its short letter (or long name without one) and
+   * its argument.
+   */
   record Opt(char letter, String arg) {}
 
   /** The result: options in order, then the operands. */
@@ -107,7 +112,8 @@ final class Getopt {
     return new Parsed(opts, operands);
   }
 
-  // C's number readers, as the tools use them on option values: a valid prefix counts, the rest is ignored.
+  // C's number readers, as the tools use them on option values: a valid prefix counts, the rest is
+  // ignored.
 
   /** {@code atoi}: leading blanks, a sign, digits; 0 when there are none. */
   static long atoi(String s) {
@@ -119,7 +125,10 @@ final class Getopt {
     return Long.parseLong(s.substring(start, i));
   }
 
-  /** {@code sscanf("%f")} / {@code atof}: the longest decimal-float prefix, or null when there is none. */
+  /**
+   * {@code sscanf("%f")} / {@code atof}: the longest decimal-float prefix, or null when there is
+   * none.
+   */
   static Double scanFloat(String s) {
     int i = skipBlanks(s, 0), start = i;
     if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) i++;
@@ -141,7 +150,10 @@ final class Getopt {
     return Double.parseDouble(s.substring(start, end));
   }
 
-  /** {@code sscanf("%u")}: like atoi, but null when no digits, and a negative value wraps to unsigned. */
+  /**
+   * {@code sscanf("%u")}: like atoi, but null when no digits, and a negative value wraps to
+   * unsigned.
+   */
   static Long scanUnsigned(String s) {
     int i = skipBlanks(s, 0);
     if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) i++;

@@ -3,8 +3,9 @@ package org.icmpecho.cli;
 import org.icmpecho.EchoResult;
 
 /**
- * How each tool words an ICMP error answer: iputils {@code ping} ("Time to live exceeded"), fping ("ICMP Host
- * Unreachable from ...") and traceroute's annotations ({@code !H}, {@code !N}, {@code !X}, {@code !F-1280}).
+ * How each tool words an ICMP error answer: iputils {@code ping} ("Time to live exceeded"), fping
+ * ("ICMP Host Unreachable from ...") and traceroute's annotations ({@code !H}, {@code !N}, {@code
+ * !X}, {@code !F-1280}).
  */
 final class IcmpText {
   private IcmpText() {}
@@ -74,31 +75,52 @@ final class IcmpText {
       return switch (type) {
         case 1 -> "Destination unreachable: " + pick(PING_UNREACH_V6, code, "Unknown code " + code);
         case 2 -> "Packet too big: mtu=" + e.info();
-        case 3 -> "Time exceeded: " + (code == 0 ? "Hop limit" : code == 1 ? "Defragmentation failure" : "code " + code);
-        case 4 -> "Parameter problem: "
-            + (code == 0 ? "Wrong header field " : code == 1 ? "Unknown header " : code == 2 ? "Unknown option " : "code " + code + " ")
-            + "at " + e.info();
+        case 3 ->
+            "Time exceeded: "
+                + (code == 0
+                    ? "Hop limit"
+                    : code == 1 ? "Defragmentation failure" : "code " + code);
+        case 4 ->
+            "Parameter problem: "
+                + (code == 0
+                    ? "Wrong header field "
+                    : code == 1
+                        ? "Unknown header "
+                        : code == 2 ? "Unknown option " : "code " + code + " ")
+                + "at "
+                + e.info();
         default -> "Unknown ICMPv6 type " + type + " code " + code + " (" + e.status() + ")";
       };
     }
     return switch (type) {
-      case 3 -> code == 4
-          ? "Frag needed and DF set (mtu = " + e.info() + ")"
-          : pick(PING_UNREACH_V4, code, "Dest Unreachable, Bad Code: " + code);
+      case 3 ->
+          code == 4
+              ? "Frag needed and DF set (mtu = " + e.info() + ")"
+              : pick(PING_UNREACH_V4, code, "Dest Unreachable, Bad Code: " + code);
       case 4 -> "Source Quench";
-      case 5 -> code == 0 ? "Redirect Network" : code == 1 ? "Redirect Host" : "Redirect, Bad Code: " + code;
-      case 11 -> code == 0 ? "Time to live exceeded" : code == 1 ? "Frag reassembly time exceeded" : "Time exceeded, Bad Code: " + code;
+      case 5 ->
+          code == 0
+              ? "Redirect Network"
+              : code == 1 ? "Redirect Host" : "Redirect, Bad Code: " + code;
+      case 11 ->
+          code == 0
+              ? "Time to live exceeded"
+              : code == 1 ? "Frag reassembly time exceeded" : "Time exceeded, Bad Code: " + code;
       case 12 -> "Parameter problem: pointer = " + e.info();
       default -> "Bad ICMP type: " + type + " (" + e.status() + ")";
     };
   }
 
-  /** fping's words for an ICMP error, as before {@code " from 10.0.0.1 for ICMP Echo sent to 10.0.0.5"}. */
+  /**
+   * fping's words for an ICMP error, as before {@code " from 10.0.0.1 for ICMP Echo sent to
+   * 10.0.0.5"}.
+   */
   static String fping(EchoResult.IcmpError e) {
     int type = e.icmpType(), code = e.icmpCode();
     if (e.request().isIpv6()) {
       return switch (type) {
-        case 1 -> pick(FPING_UNREACH_V6, code, "ICMPv6 Destination Unreachable (Code " + code + ")");
+        case 1 ->
+            pick(FPING_UNREACH_V6, code, "ICMPv6 Destination Unreachable (Code " + code + ")");
         case 2 -> "ICMPv6 Packet Too Big";
         case 3 -> "ICMPv6 Time Exceeded";
         case 4 -> "ICMPv6 Parameter Problem";
@@ -115,25 +137,33 @@ final class IcmpText {
     };
   }
 
-  /** True for "time exceeded in transit": the answer of a router on the way, not a final verdict. */
+  /**
+   * True for "time exceeded in transit": the answer of a router on the way, not a final verdict.
+   */
   static boolean isTransit(EchoResult.IcmpError e) {
-    return e.request().isIpv6() ? e.icmpType() == 3 && e.icmpCode() == 0 : e.icmpType() == 11 && e.icmpCode() == 0;
+    return e.request().isIpv6()
+        ? e.icmpType() == 3 && e.icmpCode() == 0
+        : e.icmpType() == 11 && e.icmpCode() == 0;
   }
 
-  /** traceroute's annotation after the time of a probe ({@code !H}, {@code !X}, {@code !F-1280}), or "". */
+  /**
+   * traceroute's annotation after the time of a probe ({@code !H}, {@code !X}, {@code !F-1280}), or
+   * "".
+   */
   static String traceMark(EchoResult.IcmpError e) {
     if (isTransit(e)) return "";
     int type = e.icmpType(), code = e.icmpCode();
     if (e.request().isIpv6()) {
       return switch (type) {
-        case 1 -> switch (code) {
-          case 0 -> "!N";
-          case 1, 5, 6 -> "!X";
-          case 2 -> "!S";
-          case 3 -> "!H";
-          case 4 -> "";
-          default -> "!<" + code + ">";
-        };
+        case 1 ->
+            switch (code) {
+              case 0 -> "!N";
+              case 1, 5, 6 -> "!X";
+              case 2 -> "!S";
+              case 3 -> "!H";
+              case 4 -> "";
+              default -> "!<" + code + ">";
+            };
         case 2 -> "!F-" + e.info();
         default -> "!<" + type + "." + code + ">";
       };

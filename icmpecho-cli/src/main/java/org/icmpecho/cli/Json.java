@@ -1,8 +1,9 @@
 package org.icmpecho.cli;
 
 /**
- * A one-line JSON object writer for the {@code --json} output (JSON Lines): keys in insertion order, strings escaped
- * per RFC 8259, {@code null} for absent values. Not thread-safe; one instance per line.
+ * A one-line JSON object writer for the {@code --json} output (JSON Lines): keys in insertion
+ * order, strings escaped per RFC 8259, {@code null} for absent values. Not thread-safe; one
+ * instance per line.
  *
  * <pre>{@code
  * String line = new Json().put("type", "reply").put("seq", 1).putNull("ttl").toString();
@@ -58,7 +59,10 @@ final class Json {
     return sb + "}";
   }
 
-  /** Appends {@code s} as a JSON string: quotes, backslash and control characters escaped, lone surrogates too. */
+  /**
+   * Appends {@code s} as a JSON string: quotes, backslash and control characters escaped, lone
+   * surrogates too.
+   */
   static void quote(StringBuilder out, String s) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
@@ -74,11 +78,18 @@ final class Json {
         default -> {
           boolean loneSurrogate =
               Character.isSurrogate(c)
-                  && !(Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1)))
-                  && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1)));
+                  && !(Character.isHighSurrogate(c)
+                      && i + 1 < s.length()
+                      && Character.isLowSurrogate(s.charAt(i + 1)))
+                  && !(Character.isLowSurrogate(c)
+                      && i > 0
+                      && Character.isHighSurrogate(s.charAt(i - 1)));
           if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029' || loneSurrogate) {
-            out.append("\\u").append(HEX[(c >> 12) & 15]).append(HEX[(c >> 8) & 15])
-                .append(HEX[(c >> 4) & 15]).append(HEX[c & 15]);
+            out.append("\\u")
+                .append(HEX[(c >> 12) & 15])
+                .append(HEX[(c >> 8) & 15])
+                .append(HEX[(c >> 4) & 15])
+                .append(HEX[c & 15]);
           } else {
             out.append(c);
           }

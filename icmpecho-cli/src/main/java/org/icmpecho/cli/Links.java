@@ -7,8 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code icmpecho install-links DIR}: symbolic links named {@code fping} and {@code ping} in DIR, pointing at the
- * launcher, which behaves as the tool it is called as (API-CONTRACT §3.1). Put DIR ahead of /usr/bin on PATH.
+ * {@code icmpecho install-links DIR}: symbolic links named {@code fping} and {@code ping} in DIR,
+ * pointing at the launcher, which behaves as the tool it is called as (API-CONTRACT §3.1). Put DIR
+ * ahead of /usr/bin on PATH.
  */
 final class Links {
   static final List<String> NAMES = List.of("fping", "ping");
@@ -17,13 +18,15 @@ final class Links {
 
   static int install(List<String> args, PrintWriter out, PrintWriter err) {
     if (args.size() != 1 || args.get(0).startsWith("-")) {
-      err.println("usage: icmpecho install-links DIR   (links DIR/fping and DIR/ping to the launcher)");
+      err.println(
+          "usage: icmpecho install-links DIR   (links DIR/fping and DIR/ping to the launcher)");
       err.flush();
       return 2;
     }
     String launcher = System.getenv("ICMPECHO_LAUNCHER");
     if (launcher == null) {
-      err.println("icmpecho install-links: run it through the launcher (./icmpecho install-links DIR), or ln -s it yourself");
+      err.println(
+          "icmpecho install-links: run it through the launcher (./icmpecho install-links DIR), or ln -s it yourself");
       err.flush();
       return 2;
     }
@@ -33,7 +36,8 @@ final class Links {
       for (String name : NAMES) {
         Path link = dir.resolve(name);
         if (Files.isSymbolicLink(link)) Files.delete(link);
-        else if (Files.exists(link)) throw new IOException(link + " exists and is not a link: left as it is");
+        else if (Files.exists(link))
+          throw new IOException(link + " exists and is not a link: left as it is");
         Files.createSymbolicLink(link, Path.of(launcher));
         out.println(link + " -> " + launcher);
       }

@@ -15,11 +15,12 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code icmpecho}: ICMP echo from the command line, with the habits of iputils {@code ping} ({@code icmpecho
- * ping}), fping ({@code icmpecho sweep}) and traceroute ({@code icmpecho trace}).
+ * {@code icmpecho}: ICMP echo from the command line, with the habits of iputils {@code ping}
+ * ({@code icmpecho ping}), fping ({@code icmpecho sweep}) and traceroute ({@code icmpecho trace}).
  *
- * <p>{@link #commandLine(PrintWriter, PrintWriter)} builds the whole command with its error handling around the
- * given writers, so that tests run commands in-process and read what they print:
+ * <p>{@link #commandLine(PrintWriter, PrintWriter)} builds the whole command with its error
+ * handling around the given writers, so that tests run commands in-process and read what they
+ * print:
  *
  * <pre>{@code
  * StringWriter out = new StringWriter(), err = new StringWriter();
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
     name = "icmpecho",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    synopsisSubcommandLabel = "(ping | sweep | trace | fping | exporter | install-links | help | generate-completion)",
+    synopsisSubcommandLabel =
+        "(ping | sweep | trace | fping | exporter | install-links | help | generate-completion)",
     description = "ICMP echo (ping) for Linux, without root where the kernel allows ping sockets.",
     subcommands = {
       PingCommand.class,
@@ -69,9 +71,15 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    PrintWriter out = new PrintWriter(
-        new OutputStreamWriter(new Stdout(new FileOutputStream(FileDescriptor.out)), System.out.charset()), false);
-    PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), System.err.charset()), false);
+    PrintWriter out =
+        new PrintWriter(
+            new OutputStreamWriter(
+                new Stdout(new FileOutputStream(FileDescriptor.out)), System.out.charset()),
+            false);
+    PrintWriter err =
+        new PrintWriter(
+            new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), System.err.charset()),
+            false);
     int status = run(args, out, err, Env.system());
     err.flush();
     System.exit(status);
@@ -88,14 +96,17 @@ public final class Main implements Callable<Integer> {
         case "fping" -> {
           try {
             return Fping.run("fping", rest, out, err, env);
-          } catch (Stdout.Failed e) { // outside picocli, so outside Errors: the same rule, fping's words and status
+          } catch (
+              Stdout.Failed
+                  e) { // outside picocli, so outside Errors: the same rule, fping's words and
+            // status
             return Errors.stdoutFailed(e, "fping: ", 4, err);
           }
         }
         case "install-links" -> {
           return Links.install(rest, out, err);
         }
-        default -> { }
+        default -> {}
       }
     }
     return commandLine(out, err, env).execute(args);
@@ -106,7 +117,10 @@ public final class Main implements Callable<Integer> {
     return commandLine(out, err, Env.system());
   }
 
-  /** As {@link #commandLine(PrintWriter, PrintWriter)}, with the process's facilities replaced by {@code env}. */
+  /**
+   * As {@link #commandLine(PrintWriter, PrintWriter)}, with the process's facilities replaced by
+   * {@code env}.
+   */
   static CommandLine commandLine(PrintWriter out, PrintWriter err, Env env) {
     CommandLine cl = new CommandLine(new Main(), new Factory(env));
     addExporter(cl); // before the settings below, which reach only the subcommands already there
@@ -116,18 +130,20 @@ public final class Main implements Callable<Integer> {
         .setParameterExceptionHandler(errors)
         .setExecutionExceptionHandler(errors)
         .setExitCodeExceptionMapper(errors)
-        .setExecutionStrategy(parsed -> {
-          // What the command left buffered is written before its status counts: a write error there fails it too.
-          try {
-            int status = new CommandLine.RunLast().execute(parsed);
-            out.flush();
-            return status;
-          } catch (Stdout.Failed e) {
-            ParseResult last = parsed;
-            while (last.subcommand() != null) last = last.subcommand();
-            return errors.handleExecutionException(e, last.commandSpec().commandLine(), parsed);
-          }
-        })
+        .setExecutionStrategy(
+            parsed -> {
+              // What the command left buffered is written before its status counts: a write error
+              // there fails it too.
+              try {
+                int status = new CommandLine.RunLast().execute(parsed);
+                out.flush();
+                return status;
+              } catch (Stdout.Failed e) {
+                ParseResult last = parsed;
+                while (last.subcommand() != null) last = last.subcommand();
+                return errors.handleExecutionException(e, last.commandSpec().commandLine(), parsed);
+              }
+            })
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setUsageHelpAutoWidth(false)
         .setUsageHelpWidth(100);
@@ -135,13 +151,15 @@ public final class Main implements Callable<Integer> {
   }
 
   /**
-   * {@code icmpecho exporter}, from the {@code icmpecho-exporter} module when it is there (always on the launcher's
-   * class path). Looked up by name so that the CLI itself needs only core and picocli (ModulePathTest).
+   * {@code icmpecho exporter}, from the {@code icmpecho-exporter} module when it is there (always
+   * on the launcher's class path). Looked up by name so that the CLI itself needs only core and
+   * picocli (ModulePathTest).
    */
   private static void addExporter(CommandLine cl) {
     Object exporter;
     try {
-      exporter = Class.forName("org.icmpecho.exporter.ExporterCommand").getConstructor().newInstance();
+      exporter =
+          Class.forName("org.icmpecho.exporter.ExporterCommand").getConstructor().newInstance();
     } catch (ReflectiveOperationException | LinkageError e) {
       return; // module not present (a module path without it)
     }

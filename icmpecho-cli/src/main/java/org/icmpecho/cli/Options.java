@@ -30,14 +30,19 @@ final class Options {
     @Option(
         names = "--netns",
         paramLabel = "NAME",
-        description = "Send from inside network namespace NAME (/var/run/netns/NAME; needs CAP_SYS_ADMIN).")
+        description =
+            "Send from inside network namespace NAME (/var/run/netns/NAME; needs CAP_SYS_ADMIN).")
     String netns;
 
-    @Option(names = "--raw", description = "Use raw sockets (CAP_NET_RAW) instead of unprivileged ping sockets.")
+    @Option(
+        names = "--raw",
+        description = "Use raw sockets (CAP_NET_RAW) instead of unprivileged ping sockets.")
     boolean raw;
 
     Resolver.Family family(picocli.CommandLine.Model.CommandSpec spec) {
-      if (ipv4 && ipv6) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "-4 and -6 exclude each other");
+      if (ipv4 && ipv6)
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "-4 and -6 exclude each other");
       return ipv4 ? Resolver.Family.V4 : ipv6 ? Resolver.Family.V6 : Resolver.Family.ANY;
     }
 
@@ -46,7 +51,8 @@ final class Options {
     }
 
     Prober.Options prober(int maxInFlight, int socketsPerFamily) {
-      return new Prober.Options(netns, raw ? SocketMode.RAW : SocketMode.AUTO, maxInFlight, socketsPerFamily);
+      return new Prober.Options(
+          netns, raw ? SocketMode.RAW : SocketMode.AUTO, maxInFlight, socketsPerFamily);
     }
   }
 }

@@ -8,19 +8,21 @@ import java.util.function.Function;
 import org.icmpecho.IpOptions;
 
 /**
- * A reply's IPv4 options as iputils' {@code ping -R} / {@code -T} prints them ({@code pr_options}): an {@code RR:}
- * block, or {@code (same route)} after the reply line when the route did not change, and a {@code TS:} block whose
- * first time is absolute and the others relative to the one before, then {@code Unrecorded hops: N}. Also their
- * {@code --json} fields. One per ping run (it remembers the last route).
+ * A reply's IPv4 options as iputils' {@code ping -R} / {@code -T} prints them ({@code pr_options}):
+ * an {@code RR:} block, or {@code (same route)} after the reply line when the route did not change,
+ * and a {@code TS:} block whose first time is absolute and the others relative to the one before,
+ * then {@code Unrecorded hops: N}. Also their {@code --json} fields. One per ping run (it remembers
+ * the last route).
  */
 final class OptionsText {
   private List<Inet4Address> lastRoute;
 
   /**
-   * Adds what {@code o} prints: a suffix to the reply line in {@code line}, and the lines of its blocks (each block
-   * ends with an empty line) to {@code after}.
+   * Adds what {@code o} prints: a suffix to the reply line in {@code line}, and the lines of its
+   * blocks (each block ends with an empty line) to {@code after}.
    */
-  void format(IpOptions o, StringBuilder line, List<String> after, Function<InetAddress, String> who) {
+  void format(
+      IpOptions o, StringBuilder line, List<String> after, Function<InetAddress, String> who) {
     if (o.isEmpty()) return;
     List<Inet4Address> route = o.recordedRoute();
     if (!route.isEmpty()) {
@@ -28,7 +30,8 @@ final class OptionsText {
         line.append("\t(same route)");
       } else {
         lastRoute = route;
-        for (int i = 0; i < route.size(); i++) after.add((i == 0 ? "RR: \t" : "\t") + who.apply(route.get(i)));
+        for (int i = 0; i < route.size(); i++)
+          after.add((i == 0 ? "RR: \t" : "\t") + who.apply(route.get(i)));
         after.add("");
       }
     }
@@ -42,7 +45,8 @@ final class OptionsText {
         if (t.address() != null) sb.append('\t').append(who.apply(t.address()));
         long v = t.millis() & 0x7FFF_FFFFL;
         if (!t.standard()) {
-          sb.append('\t').append(nonStd == 0 ? v + " absolute not-standard" : (v - nonStd) + " not-standard");
+          sb.append('\t')
+              .append(nonStd == 0 ? v + " absolute not-standard" : (v - nonStd) + " not-standard");
           nonStd = v;
         } else {
           sb.append('\t').append(std == 0 ? v + " absolute" : Long.toString(v - std));
@@ -55,7 +59,10 @@ final class OptionsText {
     }
   }
 
-  /** The {@code --json} fields: {@code rr} (addresses), {@code ts} (address or null, ms, standard), {@code ts_unrecorded}. */
+  /**
+   * The {@code --json} fields: {@code rr} (addresses), {@code ts} (address or null, ms, standard),
+   * {@code ts_unrecorded}.
+   */
   static void json(IpOptions o, Json j) {
     if (o.isEmpty()) return;
     List<Inet4Address> route = o.recordedRoute();
@@ -71,10 +78,15 @@ final class OptionsText {
     if (o.timestampFlag() >= 0) {
       List<String> items = new ArrayList<>();
       for (IpOptions.Timestamp t : ts) {
-        items.add(new Json().put("address", t.address() == null ? null : t.address().getHostAddress())
-            .put("ms", t.millis() & 0x7FFF_FFFFL).put("standard", t.standard()).toString());
+        items.add(
+            new Json()
+                .put("address", t.address() == null ? null : t.address().getHostAddress())
+                .put("ms", t.millis() & 0x7FFF_FFFFL)
+                .put("standard", t.standard())
+                .toString());
       }
-      j.putRaw("ts", "[" + String.join(",", items) + "]").put("ts_unrecorded", o.timestampOverflow());
+      j.putRaw("ts", "[" + String.join(",", items) + "]")
+          .put("ts_unrecorded", o.timestampOverflow());
     }
   }
 }

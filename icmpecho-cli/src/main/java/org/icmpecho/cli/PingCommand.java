@@ -16,10 +16,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.icmpecho.EchoRequest;
-import org.icmpecho.IpOptions;
 import org.icmpecho.EchoResult;
 import org.icmpecho.IcmpClient;
 import org.icmpecho.IcmpException;
+import org.icmpecho.IpOptions;
 import org.icmpecho.PathMtuDiscovery;
 import org.icmpecho.PingSchedule;
 import picocli.CommandLine.Command;
@@ -31,9 +31,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code icmpecho ping HOST}: iputils' {@code ping} on the icmpecho engine. Sends on an absolute schedule (probe
- * {@code k} is due at {@code start + k * interval}, so slow answers or printing never make the interval drift),
- * prints each answer as iputils does, and the statistics block at the end, at the deadline or on Ctrl-C.
+ * {@code icmpecho ping HOST}: iputils' {@code ping} on the icmpecho engine. Sends on an absolute
+ * schedule (probe {@code k} is due at {@code start + k * interval}, so slow answers or printing
+ * never make the interval drift), prints each answer as iputils does, and the statistics block at
+ * the end, at the deadline or on Ctrl-C.
  */
 @Command(
     name = "ping",
@@ -65,9 +66,11 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
 
   private static final int MAX_PENDING = 65_536;
   private static final long FLOOD_GAP_NANOS = 10_000_000L;
+
   /**
-   * The least wait for the last answers once something answered (iputils waits 2 x the largest RTT): an answer
-   * measured at 50 us by the kernel can still reach this thread milliseconds later on a loaded machine.
+   * The least wait for the last answers once something answered (iputils waits 2 x the largest
+   * RTT): an answer measured at 50 us by the kernel can still reach this thread milliseconds later
+   * on a loaded machine.
    */
   private static final long LINGER_FLOOR_NANOS = 100_000_000L;
 
@@ -86,13 +89,23 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
   @Option(names = "--help", usageHelp = true, description = "Show this help message and exit.")
   boolean help;
 
-  @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print iputils' version lines and exit.")
+  @Option(
+      names = {"-V", "--version"},
+      versionHelp = true,
+      description = "Print iputils' version lines and exit.")
   boolean version;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "HOST", description = "Name or address to ping.")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "HOST",
+      description = "Name or address to ping.")
   String host;
 
-  @Option(names = "-c", paramLabel = "COUNT", description = "Stop after COUNT echo requests (with -w: after COUNT replies).")
+  @Option(
+      names = "-c",
+      paramLabel = "COUNT",
+      description = "Stop after COUNT echo requests (with -w: after COUNT replies).")
   Long count;
 
   @Option(
@@ -102,7 +115,10 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
       description = "Seconds between echo requests (default 1; below 0.002 needs CAP_NET_RAW).")
   Duration interval = Duration.ofSeconds(1);
 
-  @Option(names = "-s", paramLabel = "BYTES", description = "Payload bytes after the ICMP header (default 56).")
+  @Option(
+      names = "-s",
+      paramLabel = "BYTES",
+      description = "Payload bytes after the ICMP header (default 56).")
   int size = EchoRequest.DEFAULT_PAYLOAD_SIZE;
 
   @Option(names = "-t", paramLabel = "TTL", description = "IP time to live / hop limit, 1..255.")
@@ -122,20 +138,31 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
       description = "Deadline: stop after SEC seconds, whatever was sent or received.")
   Duration deadline;
 
-  @Option(names = "-I", paramLabel = "ADDR|IFACE", description = "Send from this local address, or through this interface.")
+  @Option(
+      names = "-I",
+      paramLabel = "ADDR|IFACE",
+      description = "Send from this local address, or through this interface.")
   String sourceOrInterface;
 
   @Option(
       names = "-M",
       paramLabel = "do|dont|want",
       converter = Converters.Pmtu.class,
-      description = "Path MTU discovery: do (set DF, never fragment), dont (no DF), want (DF, fragment locally).")
+      description =
+          "Path MTU discovery: do (set DF, never fragment), dont (no DF), want (DF, fragment locally).")
   PathMtuDiscovery pmtu = PathMtuDiscovery.DEFAULT;
 
-  @Option(names = "-Q", paramLabel = "TOS", converter = Converters.Tos.class, description = "IP TOS / traffic class, 0..255 or 0x..")
+  @Option(
+      names = "-Q",
+      paramLabel = "TOS",
+      converter = Converters.Tos.class,
+      description = "IP TOS / traffic class, 0..255 or 0x..")
   Integer tos;
 
-  @Option(names = "-p", paramLabel = "HEXPATTERN", description = "Fill the payload with this pattern of up to 16 bytes (hex).")
+  @Option(
+      names = "-p",
+      paramLabel = "HEXPATTERN",
+      description = "Fill the payload with this pattern of up to 16 bytes (hex).")
   String pattern;
 
   @Option(names = "-q", description = "Quiet: only the header and the statistics.")
@@ -149,13 +176,20 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
   @Option(names = "-O", description = "Report each echo that timed out (\"no answer yet\").")
   boolean outstanding;
 
-  @Option(names = "--json", description = "JSON Lines on stdout: one object per answer or timeout, then a summary.")
+  @Option(
+      names = "--json",
+      description = "JSON Lines on stdout: one object per answer or timeout, then a summary.")
   boolean json;
 
-  @Option(names = "-R", description = "Record route (IPv4 option): print the route each reply brings back.")
+  @Option(
+      names = "-R",
+      description = "Record route (IPv4 option): print the route each reply brings back.")
   boolean recordRoute;
 
-  @Option(names = "-T", paramLabel = "tsonly|tsandaddr", description = "IPv4 timestamp option: print the hops' times.")
+  @Option(
+      names = "-T",
+      paramLabel = "tsonly|tsandaddr",
+      description = "IPv4 timestamp option: print the hops' times.")
   String timestampOption;
 
   PingCommand(Env env) {
@@ -179,21 +213,33 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
     if (iputilsHelp) return PingUsage.print(spec.commandLine().getErr());
     if (host == null) throw new CliException(2, "usage error: Destination address required", false);
     if (count != null && count < 1) {
-      throw new CliException(2, "invalid argument: '" + count + "': out of range: 1 <= value <= 9223372036854775807", false);
+      throw new CliException(
+          2,
+          "invalid argument: '" + count + "': out of range: 1 <= value <= 9223372036854775807",
+          false);
     }
     if (deadline != null && deadline.compareTo(interval) < 0 && deadline.toNanosPart() != 0) {
-      // iputils 20221126 takes whole seconds only; a fraction of a second is refused where it would end the run
+      // iputils 20221126 takes whole seconds only; a fraction of a second is refused where it would
+      // end the run
       // before the second echo (below the interval); longer fractions are icmpecho's extension
       throw new CliException(2, "invalid argument: '" + seconds(deadline) + "'", false);
     }
     int max = EchoRequest.MAX_PAYLOAD_V4;
-    if (size > max) throw new CliException(2, "packet size " + size + " is too large. Maximum is " + max, false);
-    if (ttl != null && ttl > 255) throw new CliException(2, "invalid argument: '" + ttl + "': out of range: 0 <= value <= 255", false);
-    if (ttl != null && ttl < 1) throw new CliException(2, "cannot set unicast time-to-live: Invalid argument", false);
+    if (size > max)
+      throw new CliException(2, "packet size " + size + " is too large. Maximum is " + max, false);
+    if (ttl != null && ttl > 255)
+      throw new CliException(
+          2, "invalid argument: '" + ttl + "': out of range: 0 <= value <= 255", false);
+    if (ttl != null && ttl < 1)
+      throw new CliException(2, "cannot set unicast time-to-live: Invalid argument", false);
     if (timeout.isZero()) throw usage("-W 0: the wait for an answer must be more than 0");
-    if (deadline != null && deadline.isZero()) throw usage("-w 0: the deadline must be more than 0");
+    if (deadline != null && deadline.isZero())
+      throw usage("-w 0: the deadline must be more than 0");
     if (interval.compareTo(MIN_USER_INTERVAL) < 0 && !env.netRaw().getAsBoolean()) {
-      throw new CliException(2, "cannot flood, minimal interval for user must be >= 2 ms, use -i 0.002 (or higher)", false);
+      throw new CliException(
+          2,
+          "cannot flood, minimal interval for user must be >= 2 ms, use -i 0.002 (or higher)",
+          false);
     }
     byte[] payload = null;
     if (pattern != null) {
@@ -229,16 +275,17 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
     }
 
     boolean names = !numeric.numeric && !Resolver.isLiteral(host);
-    PingReport report = new PingReport(
-        spec.commandLine().getOut(),
-        spec.commandLine().getErr(),
-        json,
-        quiet,
-        timestamps,
-        outstanding,
-        host,
-        target,
-        names ? env.resolver()::reverse : null);
+    PingReport report =
+        new PingReport(
+            spec.commandLine().getOut(),
+            spec.commandLine().getErr(),
+            json,
+            quiet,
+            timestamps,
+            outstanding,
+            host,
+            target,
+            names ? env.resolver()::reverse : null);
 
     try (IcmpClient client = env.probers().open(engine.prober(MAX_PENDING + 16))) {
       try {
@@ -246,7 +293,11 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
       } catch (IcmpException e) {
         throw new CliException(2, e.getMessage(), false);
       }
-      report.header(request.payloadSize(), request.ipOptions().length(), payload == null ? null : new Converters.HexPattern().convert(pattern), from);
+      report.header(
+          request.payloadSize(),
+          request.ipOptions().length(),
+          payload == null ? null : new Converters.HexPattern().convert(pattern),
+          from);
       return new Run(client, request, report).loop();
     }
   }
@@ -255,7 +306,8 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
   private String source(EchoRequest.Builder rb, InetAddress target) {
     if (sourceOrInterface == null) return null;
     String s = sourceOrInterface;
-    boolean checkLocal = engine.netns == null; // inside another namespace this process cannot see its interfaces
+    boolean checkLocal =
+        engine.netns == null; // inside another namespace this process cannot see its interfaces
     if (Resolver.isLiteral(s)) {
       InetAddress src;
       try {
@@ -267,8 +319,13 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
         throw usage("-I " + s + ": not of the target's address family");
       }
       try {
-        if (checkLocal && NetworkInterface.getByInetAddress(src) == null && !src.isLoopbackAddress()) {
-          throw new CliException(2, "-I " + s + ": Cannot assign requested address (not an address of this host)", true);
+        if (checkLocal
+            && NetworkInterface.getByInetAddress(src) == null
+            && !src.isLoopbackAddress()) {
+          throw new CliException(
+              2,
+              "-I " + s + ": Cannot assign requested address (not an address of this host)",
+              true);
         }
       } catch (SocketException e) {
         // cannot tell: let the engine decide
@@ -276,7 +333,8 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
       rb.source(src);
       return Addr.text(src) + " ";
     }
-    if (s.isEmpty() || s.length() > 15) throw usage("-I " + s + ": not an address, and too long for an interface name");
+    if (s.isEmpty() || s.length() > 15)
+      throw usage("-I " + s + ": not an address, and too long for an interface name");
     String first = null;
     if (checkLocal) {
       try {
@@ -284,7 +342,8 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
         if (ni == null) throw new CliException(2, "unknown iface: " + s, true);
         for (Enumeration<InetAddress> e = ni.getInetAddresses(); e.hasMoreElements(); ) {
           InetAddress a = e.nextElement();
-          if ((a instanceof Inet6Address) == (target instanceof Inet6Address) && first == null) first = Addr.text(a);
+          if ((a instanceof Inet6Address) == (target instanceof Inet6Address) && first == null)
+            first = Addr.text(a);
         }
       } catch (SocketException e) {
         // cannot tell: let the engine decide
@@ -298,7 +357,9 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
     return new ParameterException(spec.commandLine(), message);
   }
 
-  /** {@code ping -V}: iputils' two lines (its suite reads them), naming icmpecho as what answers. */
+  /**
+   * {@code ping -V}: iputils' two lines (its suite reads them), naming icmpecho as what answers.
+   */
   static final class IputilsVersion implements picocli.CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
@@ -314,9 +375,10 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
   }
 
   /**
-   * One run: the schedule of echoes to the target and what came back. The schedule sends (absolute schedule, or
-   * flood pacing for -i 0) and ends at the -w deadline; its outcomes arrive on the engine's callback thread, one at
-   * a time, in {@link #onResult}; the command's thread waits for the end and prints the statistics.
+   * One run: the schedule of echoes to the target and what came back. The schedule sends (absolute
+   * schedule, or flood pacing for -i 0) and ends at the -w deadline; its outcomes arrive on the
+   * engine's callback thread, one at a time, in {@link #onResult}; the command's thread waits for
+   * the end and prints the statistics.
    */
   private final class Run extends PrintingListener {
     private final IcmpClient client;
@@ -324,8 +386,13 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
     private final PingReport report;
     // Guarded by this: written by the listener, read by the command's thread at the end.
     private final RttStats rtt = new RttStats();
-    /** Echo numbers (from 0) whose outcome was reported; those sent but not in here were still pending at the end. */
+
+    /**
+     * Echo numbers (from 0) whose outcome was reported; those sent but not in here were still
+     * pending at the end.
+     */
     private final BitSet reported = new BitSet();
+
     private long received, duplicates, corrupted, errors;
 
     Run(IcmpClient client, EchoRequest request, PingReport report) {
@@ -336,14 +403,16 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
 
     int loop() throws Exception {
       long step = interval.toNanos();
-      // -i 0: the next echo as soon as the last is back, or after FLOOD_GAP. -c without -w counts sends; with -w it
+      // -i 0: the next echo as soon as the last is back, or after FLOOD_GAP. -c without -w counts
+      // sends; with -w it
       // counts replies, so the schedule runs on until the listener has them.
-      PingSchedule.Builder b = PingSchedule.of(List.of(request))
-          .period(Duration.ofNanos(step == 0 ? FLOOD_GAP_NANOS : step))
-          .adaptive(step == 0)
-          .count(count != null && deadline == null ? count : 0)
-          .maxInFlight(MAX_PENDING)
-          .listener(this);
+      PingSchedule.Builder b =
+          PingSchedule.of(List.of(request))
+              .period(Duration.ofNanos(step == 0 ? FLOOD_GAP_NANOS : step))
+              .adaptive(step == 0)
+              .count(count != null && deadline == null ? count : 0)
+              .maxInFlight(MAX_PENDING)
+              .listener(this);
       if (deadline != null) b.deadline(deadline);
       long start = System.nanoTime();
       synchronized (this) {
@@ -367,17 +436,22 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
       synchronized (this) {
         end();
         if (failure != null) throw failure(failure);
-        // Echoes still unanswered at the end are lost: say so (JSON gets an event for every echo sent).
+        // Echoes still unanswered at the end are lost: say so (JSON gets an event for every echo
+        // sent).
         long sent = schedule.sent(0);
         for (int k = reported.nextClearBit(0); k < sent; k = reported.nextClearBit(k + 1)) {
-          report.timeout(k + 1, new EchoResult.TimedOut(request, Duration.ofNanos(end - start), -1));
+          report.timeout(
+              k + 1, new EchoResult.TimedOut(request, Duration.ofNanos(end - start), -1));
         }
         report.summary(sent, received, duplicates, corrupted, errors, elapsedMs, rtt);
         return received > 0 ? 0 : 1;
       }
     }
 
-    /** Waits for the end: the schedule's (deadline, Ctrl-C, -c replies with -w), or -c's last answers; the failure. */
+    /**
+     * Waits for the end: the schedule's (deadline, Ctrl-C, -c replies with -w), or -c's last
+     * answers; the failure.
+     */
     private Throwable await() throws InterruptedException {
       CompletableFuture<Void> done = schedule.done();
       try {
@@ -387,12 +461,15 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
         }
         schedule.allSent().get();
         long lastSend = System.nanoTime();
-        // Waiting for the last answers: as iputils, twice the slowest round trip once something answered.
+        // Waiting for the last answers: as iputils, twice the slowest round trip once something
+        // answered.
         while (!done.isDone()) {
           long linger;
           synchronized (this) {
-            linger = received > 0 ? Math.min(timeout.toNanos(), Math.max(2 * rtt.max(), LINGER_FLOOR_NANOS))
-                : timeout.toNanos();
+            linger =
+                received > 0
+                    ? Math.min(timeout.toNanos(), Math.max(2 * rtt.max(), LINGER_FLOOR_NANOS))
+                    : timeout.toNanos();
           }
           long left = lastSend + linger - System.nanoTime();
           if (left <= 0) break;
@@ -444,7 +521,8 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
 
     private CliException failure(Throwable t) {
       if (t instanceof IcmpException ie && "EADDRNOTAVAIL".equals(ie.errno())) {
-        return new CliException(2, "-I " + sourceOrInterface + ": Cannot assign requested address", t);
+        return new CliException(
+            2, "-I " + sourceOrInterface + ": Cannot assign requested address", t);
       }
       if (t instanceof IcmpException ie) return new CliException(2, ie.getMessage(), t);
       return new CliException(2, "echo failed: " + t, t);
@@ -460,7 +538,8 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
     return switch (timestampOption) {
       case "tsonly" -> IpOptions.timestampsOnly();
       case "tsandaddr" -> IpOptions.timestampsAndAddresses();
-      default -> throw usage("-T " + timestampOption + ": invalid timestamp type (tsonly or tsandaddr)");
+      default ->
+          throw usage("-T " + timestampOption + ": invalid timestamp type (tsonly or tsandaddr)");
     };
   }
 }

@@ -14,8 +14,8 @@ import org.icmpecho.EchoResult;
 import org.icmpecho.IpStatus;
 
 /**
- * What {@code icmpecho ping} prints: iputils' lines, or JSON Lines with {@code --json}. Fed outcomes in the order they
- * arrive; one thread only.
+ * What {@code icmpecho ping} prints: iputils' lines, or JSON Lines with {@code --json}. Fed
+ * outcomes in the order they arrive; one thread only.
  */
 final class PingReport {
   private final PrintWriter out;
@@ -32,7 +32,8 @@ final class PingReport {
 
   /**
    * @param host the host as the user gave it
-   * @param names reverse lookup for the human lines, or null for numeric output ({@code -n}, or a literal target)
+   * @param names reverse lookup for the human lines, or null for numeric output ({@code -n}, or a
+   *     literal target)
    */
   PingReport(
       PrintWriter out,
@@ -56,17 +57,23 @@ final class PingReport {
   }
 
   /**
-   * {@code PING host (addr) 56(84) bytes of data.}; for IPv6 {@code PING host (addr) 56 data bytes}.
+   * {@code PING host (addr) 56(84) bytes of data.}; for IPv6 {@code PING host (addr) 56 data
+   * bytes}.
    *
    * @param from the {@code from ADDR IFACE} part for {@code -I}, or null
    */
   void header(int payloadSize, int optionBytes, byte[] pattern, String from) {
     if (json) return;
     if (pattern != null) out.println("PATTERN: 0x" + HexFormat.of().formatHex(pattern));
-    StringBuilder sb = new StringBuilder("PING ").append(host).append(" (").append(Addr.text(target)).append(") ");
+    StringBuilder sb =
+        new StringBuilder("PING ").append(host).append(" (").append(Addr.text(target)).append(") ");
     if (from != null) sb.append("from ").append(from).append(": ");
     if (target instanceof Inet6Address) sb.append(payloadSize).append(" data bytes");
-    else sb.append(payloadSize).append('(').append(payloadSize + 28 + optionBytes).append(") bytes of data.");
+    else
+      sb.append(payloadSize)
+          .append('(')
+          .append(payloadSize + 28 + optionBytes)
+          .append(") bytes of data.");
     line(out, sb.toString());
   }
 
@@ -83,7 +90,11 @@ final class PingReport {
       return;
     }
     StringBuilder sb = new StringBuilder(96);
-    sb.append(r.bytes()).append(" bytes from ").append(who(r.from())).append(": icmp_seq=").append(seq);
+    sb.append(r.bytes())
+        .append(" bytes from ")
+        .append(who(r.from()))
+        .append(": icmp_seq=")
+        .append(seq);
     if (r.ttl() >= 0) sb.append(" ttl=").append(r.ttl());
     sb.append(" time=").append(Fmt.pingTime(r.rtt().toNanos())).append(" ms");
     if (duplicate) sb.append(" (DUP!)");
@@ -96,8 +107,13 @@ final class PingReport {
   void error(long seq, EchoResult.IcmpError e) {
     if (quiet) return;
     if (json) {
-      Json j = event(seq, e.status(), e.from()).putRaw("rtt_ms", Fmt.jsonMs(e.rtt().toNanos())).putNull("ttl");
-      j.put("bytes", e.request().payloadSize() + 8).put("icmp_type", e.icmpType()).put("icmp_code", e.icmpCode());
+      Json j =
+          event(seq, e.status(), e.from())
+              .putRaw("rtt_ms", Fmt.jsonMs(e.rtt().toNanos()))
+              .putNull("ttl");
+      j.put("bytes", e.request().payloadSize() + 8)
+          .put("icmp_type", e.icmpType())
+          .put("icmp_code", e.icmpCode());
       if (e.status() == IpStatus.IP_PACKET_TOO_BIG) j.put("mtu", e.info());
       if (e.status() == IpStatus.IP_PARAM_PROBLEM) j.put("pointer", e.info());
       json(j.put("message", IcmpText.ping(e)));
@@ -109,7 +125,11 @@ final class PingReport {
   void timeout(long seq, EchoResult.TimedOut t) {
     if (quiet) return;
     if (json) {
-      json(event(seq, t.status(), null).putNull("rtt_ms").putNull("ttl").put("bytes", t.request().payloadSize() + 8));
+      json(
+          event(seq, t.status(), null)
+              .putNull("rtt_ms")
+              .putNull("ttl")
+              .put("bytes", t.request().payloadSize() + 8));
     } else if (outstanding) {
       stamped("no answer yet for icmp_seq=" + seq);
     }
@@ -118,13 +138,15 @@ final class PingReport {
   void sendFailed(long seq, EchoResult.SendFailed f) {
     if (json) {
       if (quiet) return;
-      Json j = event(seq, f.status(), null)
-          .putNull("rtt_ms")
-          .putNull("ttl")
-          .put("bytes", f.request().payloadSize() + 8)
-          .put("errno", f.errno())
-          .put("message", f.message());
-      // Not a ternary: "mtu > 0 ? mtu : null" is an Integer that put(String, long) unboxes, null included.
+      Json j =
+          event(seq, f.status(), null)
+              .putNull("rtt_ms")
+              .putNull("ttl")
+              .put("bytes", f.request().payloadSize() + 8)
+              .put("errno", f.errno())
+              .put("message", f.message());
+      // Not a ternary: "mtu > 0 ? mtu : null" is an Integer that put(String, long) unboxes, null
+      // included.
       json(f.mtu() > 0 ? j.put("mtu", f.mtu()) : j.putNull("mtu"));
       return;
     }
@@ -137,30 +159,39 @@ final class PingReport {
   void corrupted(long seq, EchoResult.Corrupted c) {
     if (quiet) return;
     if (json) {
-      json(event(seq, c.status(), c.from())
-          .putRaw("rtt_ms", Fmt.jsonMs(c.rtt().toNanos()))
-          .putNull("ttl")
-          .put("bytes", c.request().payloadSize() + 8)
-          .put("message", c.reason()));
+      json(
+          event(seq, c.status(), c.from())
+              .putRaw("rtt_ms", Fmt.jsonMs(c.rtt().toNanos()))
+              .putNull("ttl")
+              .put("bytes", c.request().payloadSize() + 8)
+              .put("message", c.reason()));
       return;
     }
     stamped("From " + who(c.from()) + " icmp_seq=" + seq + " corrupted reply: " + c.reason());
   }
 
   /** The statistics block, or the JSON summary. */
-  void summary(long sent, long received, long duplicates, long corrupted, long errors, long timeMs, RttStats rtt) {
+  void summary(
+      long sent,
+      long received,
+      long duplicates,
+      long corrupted,
+      long errors,
+      long timeMs,
+      RttStats rtt) {
     if (json) {
-      Json j = new Json()
-          .put("type", "summary")
-          .put("target", Addr.text(target))
-          .put("host", host)
-          .put("sent", sent)
-          .put("received", received)
-          .put("duplicates", duplicates)
-          .put("corrupted", corrupted)
-          .put("errors", errors)
-          .put("loss_pct", Fmt.pct(sent - received, sent))
-          .put("time_ms", timeMs);
+      Json j =
+          new Json()
+              .put("type", "summary")
+              .put("target", Addr.text(target))
+              .put("host", host)
+              .put("sent", sent)
+              .put("received", received)
+              .put("duplicates", duplicates)
+              .put("corrupted", corrupted)
+              .put("errors", errors)
+              .put("loss_pct", Fmt.pct(sent - received, sent))
+              .put("time_ms", timeMs);
       json(rtt.putTo(j));
       return;
     }
@@ -171,12 +202,21 @@ final class PingReport {
     if (duplicates > 0) sb.append(", +").append(duplicates).append(" duplicates");
     if (corrupted > 0) sb.append(", +").append(corrupted).append(" corrupted");
     if (errors > 0) sb.append(", +").append(errors).append(" errors");
-    if (sent > 0) sb.append(", ").append(Fmt.cg((sent - received) * 100.0 / sent)).append("% packet loss");
+    if (sent > 0)
+      sb.append(", ").append(Fmt.cg((sent - received) * 100.0 / sent)).append("% packet loss");
     sb.append(", time ").append(timeMs).append("ms");
     out.println(sb);
     if (rtt.count() > 0) {
-      out.println("rtt min/avg/max/mdev = " + Fmt.ms3(rtt.min()) + "/" + Fmt.ms3(rtt.mean()) + "/" + Fmt.ms3(rtt.max())
-          + "/" + Fmt.ms3(rtt.mdev()) + " ms");
+      out.println(
+          "rtt min/avg/max/mdev = "
+              + Fmt.ms3(rtt.min())
+              + "/"
+              + Fmt.ms3(rtt.mean())
+              + "/"
+              + Fmt.ms3(rtt.max())
+              + "/"
+              + Fmt.ms3(rtt.mdev())
+              + " ms");
     }
     out.flush();
   }

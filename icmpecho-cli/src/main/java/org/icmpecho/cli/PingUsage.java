@@ -4,15 +4,17 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /**
- * The ping personality's getopt habits where picocli's differ: {@code ping -h} and a bad option print iputils' usage
- * layout on stderr and exit 2, after {@code ping: invalid option -- 'Z'} or {@code ping: option requires an argument
- * -- 'c'}. The text lists the options icmpecho's ping has (iputils' list has more: -a, -A, -f, -b ... which icmpecho
- * does not offer; they are reported as invalid options).
+ * The ping personality's getopt habits where picocli's differ: {@code ping -h} and a bad option
+ * print iputils' usage layout on stderr and exit 2, after {@code ping: invalid option -- 'Z'} or
+ * {@code ping: option requires an argument -- 'c'}. The text lists the options icmpecho's ping has
+ * (iputils' list has more: -a, -A, -f, -b ... which icmpecho does not offer; they are reported as
+ * invalid options).
  */
 final class PingUsage {
   private PingUsage() {}
 
-  static final String TEXT = """
+  static final String TEXT =
+      """
 
       Usage
         ping [options] <destination>
@@ -61,20 +63,27 @@ final class PingUsage {
   }
 
   /**
-   * For a parse error of ping: getopt's message and the usage, or null when the error is not getopt's kind (a bad
-   * value, which the command reports in its own words).
+   * For a parse error of ping: getopt's message and the usage, or null when the error is not
+   * getopt's kind (a bad value, which the command reports in its own words).
    */
   static Integer parseError(CommandLine.ParameterException ex, PrintWriter err) {
     String line = null;
     if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
       String arg = u.getUnmatched().get(0);
       if (arg.startsWith("-") && arg.length() > 1) {
-        line = arg.startsWith("--") ? "unrecognized option '" + arg + "'" : "invalid option -- '" + arg.charAt(1) + "'";
+        line =
+            arg.startsWith("--")
+                ? "unrecognized option '" + arg + "'"
+                : "invalid option -- '" + arg.charAt(1) + "'";
       }
-    } else if (ex instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
+    } else if (ex instanceof CommandLine.MissingParameterException m
+        && !m.getMissing().isEmpty()
         && m.getMissing().get(0) instanceof CommandLine.Model.OptionSpec o) {
       String name = o.shortestName();
-      line = "option requires an argument -- '" + (name.startsWith("--") ? name : name.substring(1)) + "'";
+      line =
+          "option requires an argument -- '"
+              + (name.startsWith("--") ? name : name.substring(1))
+              + "'";
     }
     if (line == null) return null;
     err.println("ping: " + line);

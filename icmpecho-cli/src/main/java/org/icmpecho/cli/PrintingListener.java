@@ -4,14 +4,16 @@ import org.icmpecho.EchoResult;
 import org.icmpecho.PingSchedule;
 
 /**
- * A command's listener of its {@link PingSchedule}, which counts and prints what comes back. Calls are made under
- * this object's lock (the command's own thread takes it too, to flush and to print the end). Printing that fails
- * (standard output gone: {@link Stdout.Failed}) stops the schedule, and {@link #end} rethrows it on the command's
- * thread, where the command's failure handling turns it into the exit status.
+ * A command's listener of its {@link PingSchedule}, which counts and prints what comes back. Calls
+ * are made under this object's lock (the command's own thread takes it too, to flush and to print
+ * the end). Printing that fails (standard output gone: {@link Stdout.Failed}) stops the schedule,
+ * and {@link #end} rethrows it on the command's thread, where the command's failure handling turns
+ * it into the exit status.
  */
 abstract class PrintingListener implements PingSchedule.Listener {
   /** The schedule being listened to; set (under the lock) before its first call can come. */
   PingSchedule schedule;
+
   private RuntimeException failure;
   private boolean over;
 
@@ -46,7 +48,10 @@ abstract class PrintingListener implements PingSchedule.Listener {
     schedule.close();
   }
 
-  /** Ends listening (later calls are ignored) and rethrows what printing failed with; call under the lock. */
+  /**
+   * Ends listening (later calls are ignored) and rethrows what printing failed with; call under the
+   * lock.
+   */
   final void end() {
     over = true;
     if (failure != null) throw failure;

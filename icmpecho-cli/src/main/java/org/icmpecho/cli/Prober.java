@@ -4,19 +4,27 @@ import org.icmpecho.IcmpClient;
 import org.icmpecho.SocketMode;
 
 /**
- * How a command gets its engine: an {@link IcmpClient} built from the command's options. The real one opens
- * sockets; tests build the client over a scripted network (the testkit's {@code ScriptedNetwork}).
+ * How a command gets its engine: an {@link IcmpClient} built from the command's options. The real
+ * one opens sockets; tests build the client over a scripted network (the testkit's {@code
+ * ScriptedNetwork}).
  */
 final class Prober {
   private Prober() {}
 
-  /** How a command wants its engine: namespace, socket kind, in-flight bound, sockets (I/O loops) per family. */
-  record Options(String networkNamespace, SocketMode socketMode, int maxInFlight, int socketsPerFamily) {
+  /**
+   * How a command wants its engine: namespace, socket kind, in-flight bound, sockets (I/O loops)
+   * per family.
+   */
+  record Options(
+      String networkNamespace, SocketMode socketMode, int maxInFlight, int socketsPerFamily) {
 
     /** A client builder with these options. */
     IcmpClient.Builder builder() {
-      IcmpClient.Builder b = IcmpClient.newBuilder().maxInFlight(maxInFlight).socketMode(socketMode)
-          .socketsPerFamily(socketsPerFamily);
+      IcmpClient.Builder b =
+          IcmpClient.newBuilder()
+              .maxInFlight(maxInFlight)
+              .socketMode(socketMode)
+              .socketsPerFamily(socketsPerFamily);
       if (networkNamespace != null) b.networkNamespace(networkNamespace);
       return b;
     }
@@ -29,8 +37,8 @@ final class Prober {
   }
 
   /**
-   * The real engine. Outcomes reach the commands through {@code PingSchedule} listeners on the client's own callback
-   * thread, never on the I/O thread.
+   * The real engine. Outcomes reach the commands through {@code PingSchedule} listeners on the
+   * client's own callback thread, never on the I/O thread.
    */
   static IcmpClient icmp(Options o) {
     return o.builder().build();

@@ -5,7 +5,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
-/** Name resolution for the commands, forward and reverse; replaceable in tests so that no test asks a DNS server. */
+/**
+ * Name resolution for the commands, forward and reverse; replaceable in tests so that no test asks
+ * a DNS server.
+ */
 interface Resolver {
 
   /** Which address family a command was restricted to ({@code -4}, {@code -6}). */
@@ -27,11 +30,15 @@ interface Resolver {
   InetAddress resolve(String host, Family family) throws UnknownHostException;
 
   /** Every address of {@code host} of the given family, in the resolver's order (fping -m). */
-  default java.util.List<InetAddress> resolveAll(String host, Family family) throws UnknownHostException {
+  default java.util.List<InetAddress> resolveAll(String host, Family family)
+      throws UnknownHostException {
     return java.util.List.of(resolve(host, family));
   }
 
-  /** The name of {@code address}, or its literal when it has none. May block on DNS: call it off the probe path. */
+  /**
+   * The name of {@code address}, or its literal when it has none. May block on DNS: call it off the
+   * probe path.
+   */
   String reverse(InetAddress address);
 
   /** True when {@code host} is an address literal rather than a name. */
@@ -45,14 +52,19 @@ interface Resolver {
   }
 
   private static String stripBrackets(String host) {
-    return host.length() > 2 && host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return host.length() > 2 && host.startsWith("[") && host.endsWith("]")
+        ? host.substring(1, host.length() - 1)
+        : host;
   }
 
-  /** The system resolver (literals are parsed without any lookup; names go through the C library). */
+  /**
+   * The system resolver (literals are parsed without any lookup; names go through the C library).
+   */
   static Resolver system() {
     return new Resolver() {
       private static final Pattern NAME =
-          Pattern.compile("(?=.{1,253}\\.?$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?");
+          Pattern.compile(
+              "(?=.{1,253}\\.?$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?");
 
       @Override
       public InetAddress resolve(String host, Family family) throws UnknownHostException {
@@ -63,16 +75,19 @@ interface Resolver {
           // a name
         }
         if (literal != null) {
-          if (!family.accepts(literal)) throw new UnknownHostException(host + ": Address family for hostname not supported");
+          if (!family.accepts(literal))
+            throw new UnknownHostException(host + ": Address family for hostname not supported");
           return literal;
         }
-        if (!NAME.matcher(host).matches()) throw new UnknownHostException(host + ": Name or service not known");
+        if (!NAME.matcher(host).matches())
+          throw new UnknownHostException(host + ": Name or service not known");
         InetAddress[] all;
         try {
           all = InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {
           String m = e.getMessage();
-          throw new UnknownHostException(m != null && m.startsWith(host + ":") ? m : host + ": Name or service not known");
+          throw new UnknownHostException(
+              m != null && m.startsWith(host + ":") ? m : host + ": Name or service not known");
         }
         for (InetAddress a : all) {
           if (family.accepts(a)) return a;
@@ -81,7 +96,8 @@ interface Resolver {
       }
 
       @Override
-      public java.util.List<InetAddress> resolveAll(String host, Family family) throws UnknownHostException {
+      public java.util.List<InetAddress> resolveAll(String host, Family family)
+          throws UnknownHostException {
         if (isLiteral(host)) return java.util.List.of(resolve(host, family));
         InetAddress first = resolve(host, family); // the checks and messages of resolve()
         java.util.List<InetAddress> out = new java.util.ArrayList<>();
@@ -92,7 +108,8 @@ interface Resolver {
       @Override
       public String reverse(InetAddress address) {
         try {
-          // a fresh address without a host name, so that getHostName() asks the resolver (files, then DNS)
+          // a fresh address without a host name, so that getHostName() asks the resolver (files,
+          // then DNS)
           InetAddress bare = InetAddress.getByAddress(address.getAddress());
           String name = bare.getHostName();
           return name.equals(bare.getHostAddress()) ? Addr.text(address) : name;

@@ -1,8 +1,9 @@
 package org.icmpecho.cli;
 
 /**
- * Online round-trip statistics (Welford): count, min, max, mean and mdev in nanoseconds, with no list of samples.
- * {@link #mdev()} is the population standard deviation, which is what iputils prints as {@code mdev}.
+ * Online round-trip statistics (Welford): count, min, max, mean and mdev in nanoseconds, with no
+ * list of samples. {@link #mdev()} is the population standard deviation, which is what iputils
+ * prints as {@code mdev}.
  */
 final class RttStats {
   private long count;
@@ -43,7 +44,10 @@ final class RttStats {
   /** Adds the four rtt fields of a summary: numbers, or null when there was no sample. */
   Json putTo(Json j) {
     if (count == 0) {
-      return j.putNull("rtt_min_ms").putNull("rtt_avg_ms").putNull("rtt_max_ms").putNull("rtt_mdev_ms");
+      return j.putNull("rtt_min_ms")
+          .putNull("rtt_avg_ms")
+          .putNull("rtt_max_ms")
+          .putNull("rtt_mdev_ms");
     }
     return j.putRaw("rtt_min_ms", Fmt.jsonMs(min))
         .putRaw("rtt_avg_ms", Fmt.jsonMs(mean))

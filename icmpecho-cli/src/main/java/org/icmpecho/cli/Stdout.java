@@ -5,12 +5,13 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 /**
- * Standard output that stops the command when it cannot be written: a {@link java.io.PrintWriter} would swallow the
- * error, and {@code icmpecho ping HOST | head -1} would then ping on forever into a closed pipe. The first failed
- * write throws {@link Failed} (unchecked, so it passes through {@code PrintWriter} and ends the command), and so does
- * every later one. {@link Errors} turns it into the exit status: a closed pipe ({@code EPIPE}) ends silently with
- * 141, as a C tool killed by {@code SIGPIPE} does in a shell; any other error (a full disk, {@code /dev/full}) prints
- * {@code write error: REASON} and ends with the command's failure status.
+ * Standard output that stops the command when it cannot be written: a {@link java.io.PrintWriter}
+ * would swallow the error, and {@code icmpecho ping HOST | head -1} would then ping on forever into
+ * a closed pipe. The first failed write throws {@link Failed} (unchecked, so it passes through
+ * {@code PrintWriter} and ends the command), and so does every later one. {@link Errors} turns it
+ * into the exit status: a closed pipe ({@code EPIPE}) ends silently with 141, as a C tool killed by
+ * {@code SIGPIPE} does in a shell; any other error (a full disk, {@code /dev/full}) prints {@code
+ * write error: REASON} and ends with the command's failure status.
  */
 final class Stdout extends OutputStream {
   private final OutputStream os;
@@ -28,7 +29,10 @@ final class Stdout extends OutputStream {
       super(cause.getMessage(), cause);
     }
 
-    /** The reader went away (EPIPE): the JDK ignores SIGPIPE, so this is the error the write reports instead. */
+    /**
+     * The reader went away (EPIPE): the JDK ignores SIGPIPE, so this is the error the write reports
+     * instead.
+     */
     boolean brokenPipe() {
       return "Broken pipe".equals(getCause().getMessage());
     }

@@ -16,17 +16,18 @@ import org.icmpecho.IcmpException;
 import org.icmpecho.PingSchedule;
 
 /**
- * One sweep over many targets: fping's modes on a {@link PingSchedule}, per-target state in primitive arrays, and
- * fping's output.
+ * One sweep over many targets: fping's modes on a {@link PingSchedule}, per-target state in
+ * primitive arrays, and fping's output.
  *
- * <p>Threads: the schedule sends from the engine's I/O thread (pacing, window, retries with backoff, count mode);
- * its outcomes reach {@link #onResult} on the engine's callback thread, one at a time, which counts and prints them.
- * The command's thread only starts the schedule, waits for it (flushing output and drawing the progress line
- * meanwhile) and prints the end.
+ * <p>Threads: the schedule sends from the engine's I/O thread (pacing, window, retries with
+ * backoff, count mode); its outcomes reach {@link #onResult} on the engine's callback thread, one
+ * at a time, which counts and prints them. The command's thread only starts the schedule, waits for
+ * it (flushing output and drawing the progress line meanwhile) and prints the end.
  */
 final class Sweep extends PrintingListener {
   private static final long PROGRESS_AFTER_NANOS = 1_000_000_000L;
   private static final long PROGRESS_EVERY_NANOS = 200_000_000L;
+
   /** How often the waiting command thread flushes what the listener printed. */
   private static final long FLUSH_EVERY_NANOS = 20_000_000L;
 
@@ -87,7 +88,13 @@ final class Sweep extends PrintingListener {
    * @param unknown how many names did not resolve (for -s)
    * @param terminal whether stderr is a terminal (the live progress line)
    */
-  Sweep(Config config, List<Targets.Target> targets, int unknown, PrintWriter out, PrintWriter err, boolean terminal) {
+  Sweep(
+      Config config,
+      List<Targets.Target> targets,
+      int unknown,
+      PrintWriter out,
+      PrintWriter err,
+      boolean terminal) {
     this.c = config;
     this.unknown = unknown;
     this.n = targets.size();
@@ -112,17 +119,25 @@ final class Sweep extends PrintingListener {
     this.rttM2 = new double[n];
     this.state = new byte[n];
     this.progress = terminal;
-    // One request for every target (the engine's template path); the schedule makes retries' longer timeouts.
-    this.template = EchoRequest.to(address[0]).payloadSize(c.payloadSize()).timeout(Duration.ofNanos(c.timeoutNanos()))
-        .build();
+    // One request for every target (the engine's template path); the schedule makes retries' longer
+    // timeouts.
+    this.template =
+        EchoRequest.to(address[0])
+            .payloadSize(c.payloadSize())
+            .timeout(Duration.ofNanos(c.timeoutNanos()))
+            .build();
   }
 
-  /** Runs the sweep to the end (or Ctrl-C) and prints the final output; returns how many targets are alive. */
+  /**
+   * Runs the sweep to the end (or Ctrl-C) and prints the final output; returns how many targets are
+   * alive.
+   */
   int run(IcmpClient client, Env.Signals signals) throws Exception {
-    PingSchedule.Builder b = PingSchedule.to(Arrays.asList(address), template)
-        .interval(Duration.ofNanos(c.stepNanos()))
-        .maxInFlight(c.window())
-        .listener(this);
+    PingSchedule.Builder b =
+        PingSchedule.to(Arrays.asList(address), template)
+            .interval(Duration.ofNanos(c.stepNanos()))
+            .maxInFlight(c.window())
+            .listener(this);
     if (c.count() > 0) b.count(c.count()).period(Duration.ofNanos(c.periodNanos()));
     else b.untilReply(c.retries(), c.backoff());
     long start = System.nanoTime();
@@ -130,16 +145,21 @@ final class Sweep extends PrintingListener {
     synchronized (this) {
       schedule = client.schedule(b);
     }
-    Runnable restore = signals.onInterrupt(() -> {
-      interrupted = true;
-      schedule.close();
-    });
+    Runnable restore =
+        signals.onInterrupt(
+            () -> {
+              interrupted = true;
+              schedule.close();
+            });
     try {
       failure = await(schedule.done(), start);
-      // A duplicate follows the answer it duplicates, so the last answers' duplicates may still be on their way:
-      // give them a short grace before the summary (10 ms; nothing is sent meanwhile). Only where they are
+      // A duplicate follows the answer it duplicates, so the last answers' duplicates may still be
+      // on their way:
+      // give them a short grace before the summary (10 ms; nothing is sent meanwhile). Only where
+      // they are
       // reported: -q without --json prints no duplicate.
-      if (failure == null && !interrupted && (!c.quiet() || c.json())) Thread.sleep(STRAGGLER_GRACE_NANOS / 1_000_000);
+      if (failure == null && !interrupted && (!c.quiet() || c.json()))
+        Thread.sleep(STRAGGLER_GRACE_NANOS / 1_000_000);
     } finally {
       schedule.close();
       restore.run();
@@ -151,7 +171,8 @@ final class Sweep extends PrintingListener {
       err.flush();
       end();
       if (failure != null) {
-        throw failure instanceof IcmpException ie ? new CliException(4, ie.getMessage(), false)
+        throw failure instanceof IcmpException ie
+            ? new CliException(4, ie.getMessage(), false)
             : new CliException(4, "echo failed: " + failure, failure);
       }
       finish(elapsed);
@@ -159,7 +180,10 @@ final class Sweep extends PrintingListener {
     return alive;
   }
 
-  /** Waits for the schedule, flushing output and drawing the progress line; returns the failure, if any. */
+  /**
+   * Waits for the schedule, flushing output and drawing the progress line; returns the failure, if
+   * any.
+   */
   private Throwable await(CompletableFuture<Void> done, long start) throws InterruptedException {
     long nextProgress = start + PROGRESS_AFTER_NANOS;
     while (true) {
@@ -211,7 +235,13 @@ final class Sweep extends PrintingListener {
         totalOther++;
         event(t, probe, e, e.rtt().toNanos(), -1, e.request().payloadSize() + 8, false);
         if (!c.quiet() && !c.json()) {
-          line(err, IcmpText.fping(e) + " from " + Addr.text(e.from()) + " for ICMP Echo sent to " + label[t]);
+          line(
+              err,
+              IcmpText.fping(e)
+                  + " from "
+                  + Addr.text(e.from())
+                  + " for ICMP Echo sent to "
+                  + label[t]);
         }
       }
       case EchoResult.TimedOut to -> {
@@ -221,12 +251,14 @@ final class Sweep extends PrintingListener {
       case EchoResult.SendFailed f -> {
         errors[t]++;
         event(t, probe, f, -1, -1, f.request().payloadSize() + 8, false);
-        if (!c.quiet() && !c.json()) line(err, label[t] + ": error while sending ping: " + f.message());
+        if (!c.quiet() && !c.json())
+          line(err, label[t] + ": error while sending ping: " + f.message());
       }
       case EchoResult.Corrupted x -> {
         errors[t]++;
         event(t, probe, x, x.rtt().toNanos(), -1, x.request().payloadSize() + 8, false);
-        if (!c.quiet() && !c.json()) line(err, label[t] + ": corrupted reply from " + Addr.text(x.from()) + ": " + x.reason());
+        if (!c.quiet() && !c.json())
+          line(err, label[t] + ": corrupted reply from " + Addr.text(x.from()) + ": " + x.reason());
       }
     }
     if (c.count() > 0) {
@@ -235,7 +267,8 @@ final class Sweep extends PrintingListener {
       return;
     }
     if (state[t] != PENDING) return;
-    // The schedule sends the retries (when this try's time is up, fping's rule); here only the verdict.
+    // The schedule sends the retries (when this try's time is up, fping's rule); here only the
+    // verdict.
     if (reply) finish(t, ALIVE);
     else if (probe >= c.retries()) finish(t, UNREACHABLE);
   }
@@ -256,9 +289,12 @@ final class Sweep extends PrintingListener {
     if (verdict == ALIVE) alive++;
     if (c.json() || c.count() > 0) return; // count mode lists alive/unreachable at the end
     if (verdict == ALIVE) {
-      if (c.showAlive()) line(out, label[t] + (c.elapsed() ? " (" + Fmt.fpingMs(rttMax[t]) + " ms)" : ""));
+      if (c.showAlive())
+        line(out, label[t] + (c.elapsed() ? " (" + Fmt.fpingMs(rttMax[t]) + " ms)" : ""));
       else if (!c.quiet() && !c.showUnreachable()) {
-        line(out, label[t] + " is alive" + (c.elapsed() ? " (" + Fmt.fpingMs(rttMax[t]) + " ms)" : ""));
+        line(
+            out,
+            label[t] + " is alive" + (c.elapsed() ? " (" + Fmt.fpingMs(rttMax[t]) + " ms)" : ""));
       }
     } else {
       if (c.showUnreachable()) line(out, label[t]);
@@ -273,8 +309,16 @@ final class Sweep extends PrintingListener {
       return;
     }
     if (!c.quiet()) {
-      line(err, pad(label[t]) + " : duplicate for [" + probe + "], " + r.bytes() + " bytes, "
-          + Fmt.fpingMs(r.rtt().toNanos()) + " ms");
+      line(
+          err,
+          pad(label[t])
+              + " : duplicate for ["
+              + probe
+              + "], "
+              + r.bytes()
+              + " bytes, "
+              + Fmt.fpingMs(r.rtt().toNanos())
+              + " ms");
     }
   }
 
@@ -284,21 +328,33 @@ final class Sweep extends PrintingListener {
     int loss = (int) ((completed[t] - received[t]) * 100L / completed[t]);
     String head = pad(label[t]) + " : [" + probe + "], ";
     if (result instanceof EchoResult.Reply r) {
-      line(out, head + r.bytes() + " bytes, " + Fmt.fpingMs(r.rtt().toNanos()) + " ms (" + avg + " avg, " + loss + "% loss)");
+      line(
+          out,
+          head
+              + r.bytes()
+              + " bytes, "
+              + Fmt.fpingMs(r.rtt().toNanos())
+              + " ms ("
+              + avg
+              + " avg, "
+              + loss
+              + "% loss)");
     } else if (result instanceof EchoResult.TimedOut) {
       line(out, head + "timed out (" + avg + " avg, " + loss + "% loss)");
     }
   }
 
-  private void event(int t, int probe, EchoResult r, long rttNanos, int ttl, int bytes, boolean duplicate) {
+  private void event(
+      int t, int probe, EchoResult r, long rttNanos, int ttl, int bytes, boolean duplicate) {
     if (!c.json() || c.quiet()) return;
     Json j = new Json().put("type", "reply").put("target", Addr.text(address[t]));
-    InetAddress from = switch (r) {
-      case EchoResult.Reply x -> x.from();
-      case EchoResult.IcmpError x -> x.from();
-      case EchoResult.Corrupted x -> x.from();
-      default -> null;
-    };
+    InetAddress from =
+        switch (r) {
+          case EchoResult.Reply x -> x.from();
+          case EchoResult.IcmpError x -> x.from();
+          case EchoResult.Corrupted x -> x.from();
+          default -> null;
+        };
     j.put("from", from == null ? null : Addr.text(from)).put("seq", probe + 1);
     j.put("status", r.status().name()).put("status_code", r.status().code());
     j.putRaw("rtt_ms", rttNanos < 0 ? null : Fmt.jsonMs(rttNanos));
@@ -307,7 +363,8 @@ final class Sweep extends PrintingListener {
     j.put("bytes", bytes);
     if (duplicate) j.put("duplicate", true);
     if (!label[t].equals(Addr.text(address[t]))) j.put("host", label[t]);
-    if (r instanceof EchoResult.IcmpError e) j.put("icmp_type", e.icmpType()).put("icmp_code", e.icmpCode());
+    if (r instanceof EchoResult.IcmpError e)
+      j.put("icmp_type", e.icmpType()).put("icmp_code", e.icmpCode());
     line(out, j.toString());
   }
 
@@ -324,10 +381,16 @@ final class Sweep extends PrintingListener {
         if (!shown(t)) continue;
         Json j = new Json().put("type", "summary").put("target", Addr.text(address[t]));
         if (!label[t].equals(Addr.text(address[t]))) j.put("host", label[t]);
-        j.put("sent", sent(t)).put("received", received[t]).put("duplicates", dups[t]).put("errors", errors[t]);
+        j.put("sent", sent(t))
+            .put("received", received[t])
+            .put("duplicates", dups[t])
+            .put("errors", errors[t]);
         j.put("loss_pct", Fmt.pct(sent(t) - received[t], sent(t))).put("alive", state[t] == ALIVE);
         if (received[t] == 0) {
-          j.putNull("rtt_min_ms").putNull("rtt_avg_ms").putNull("rtt_max_ms").putNull("rtt_mdev_ms");
+          j.putNull("rtt_min_ms")
+              .putNull("rtt_avg_ms")
+              .putNull("rtt_max_ms")
+              .putNull("rtt_mdev_ms");
         } else {
           j.putRaw("rtt_min_ms", Fmt.jsonMs(rttMin[t]))
               .putRaw("rtt_avg_ms", Fmt.jsonMs(rttMean[t]))
@@ -338,12 +401,16 @@ final class Sweep extends PrintingListener {
       }
     } else if (c.count() > 0) {
       for (int t = 0; t < n; t++) {
-        if ((c.showAlive() && state[t] == ALIVE) || (c.showUnreachable() && state[t] == UNREACHABLE)) out.println(label[t]);
+        if ((c.showAlive() && state[t] == ALIVE)
+            || (c.showUnreachable() && state[t] == UNREACHABLE)) out.println(label[t]);
       }
       out.flush();
-      // One line per target (65,534 for a /16), written in large chunks: println per line costs more than the
-      // formatting in a JVM that has not compiled this code yet. Each chunk goes through one reused char[]: a
-      // String per chunk would be copied twice more (PrintWriter's write(String) makes a char[] of it), 5 MB of
+      // One line per target (65,534 for a /16), written in large chunks: println per line costs
+      // more than the
+      // formatting in a JVM that has not compiled this code yet. Each chunk goes through one reused
+      // char[]: a
+      // String per chunk would be copied twice more (PrintWriter's write(String) makes a char[] of
+      // it), 5 MB of
       // text becoming ~20 MB of garbage, on fresh pages that the kernel first has to fault in.
       StringBuilder sb = new StringBuilder(1 << 16);
       char[] chunk = new char[1 << 16];
@@ -352,7 +419,8 @@ final class Sweep extends PrintingListener {
         summaryLine(sb, t).append(nl);
         if (sb.length() > (1 << 16) - 256 || t == n - 1) {
           int len = sb.length();
-          if (len > chunk.length) chunk = new char[len]; // a line longer than the chunk (a very long host name)
+          if (len > chunk.length)
+            chunk = new char[len]; // a line longer than the chunk (a very long host name)
           sb.getChars(0, len, chunk, 0);
           err.write(chunk, 0, len);
           sb.setLength(0);
@@ -428,8 +496,20 @@ final class Sweep extends PrintingListener {
   private void showProgress() {
     out.flush();
     long sent = schedule.sent();
-    err.print("\r" + sent + " sent, " + finished + "/" + n + " done, " + alive + " alive, " + (finished - alive)
-        + " unreachable, " + Math.max(0, sent - outcomes) + " in flight\033[K");
+    err.print(
+        "\r"
+            + sent
+            + " sent, "
+            + finished
+            + "/"
+            + n
+            + " done, "
+            + alive
+            + " alive, "
+            + (finished - alive)
+            + " unreachable, "
+            + Math.max(0, sent - outcomes)
+            + " in flight\033[K");
     err.flush();
     progressShown = true;
   }

@@ -24,9 +24,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code icmpecho sweep TARGET...}: fping on the icmpecho engine. Many targets through one client: a single thread
- * paces the sends on an absolute schedule ({@code -i}/{@code --rate}), keeps at most {@code --max-in-flight} echoes
- * outstanding, and handles the answers as they come back; no thread, timer or sleep per target.
+ * {@code icmpecho sweep TARGET...}: fping on the icmpecho engine. Many targets through one client:
+ * a single thread paces the sends on an absolute schedule ({@code -i}/{@code --rate}), keeps at
+ * most {@code --max-in-flight} echoes outstanding, and handles the answers as they come back; no
+ * thread, timer or sleep per target.
  */
 @Command(
     name = "sweep",
@@ -71,13 +72,20 @@ final class SweepCommand implements Callable<Integer>, Errors.Statuses {
       names = "-g",
       arity = "1..2",
       paramLabel = "CIDR|START END",
-      description = "Generate targets: a CIDR block (network and broadcast left out for IPv4), or a START END range.")
+      description =
+          "Generate targets: a CIDR block (network and broadcast left out for IPv4), or a START END range.")
   List<String> generate = new ArrayList<>();
 
-  @Option(names = "-f", paramLabel = "FILE", description = "Read targets from FILE, one a line (- for stdin).")
+  @Option(
+      names = "-f",
+      paramLabel = "FILE",
+      description = "Read targets from FILE, one a line (- for stdin).")
   String file;
 
-  @Option(names = "-c", paramLabel = "COUNT", description = "Count mode: send COUNT echoes to each target, print each.")
+  @Option(
+      names = "-c",
+      paramLabel = "COUNT",
+      description = "Count mode: send COUNT echoes to each target, print each.")
   Integer count;
 
   @Option(
@@ -94,7 +102,10 @@ final class SweepCommand implements Callable<Integer>, Errors.Statuses {
       description = "Gap between any two sends (default 10 ms).")
   Duration interval;
 
-  @Option(names = "--rate", paramLabel = "PPS", description = "Send at most PPS echoes per second (instead of -i).")
+  @Option(
+      names = "--rate",
+      paramLabel = "PPS",
+      description = "Send at most PPS echoes per second (instead of -i).")
   Double rate;
 
   @Option(
@@ -107,7 +118,10 @@ final class SweepCommand implements Callable<Integer>, Errors.Statuses {
   @Option(names = "-r", paramLabel = "N", description = "Retries without -c (default 3).")
   int retries = 3;
 
-  @Option(names = "-B", paramLabel = "FACTOR", description = "Backoff: each retry waits FACTOR times longer (default 1.5).")
+  @Option(
+      names = "-B",
+      paramLabel = "FACTOR",
+      description = "Backoff: each retry waits FACTOR times longer (default 1.5).")
   double backoff = 1.5;
 
   @Option(names = "-b", paramLabel = "BYTES", description = "Payload bytes (default 56).")
@@ -122,13 +136,17 @@ final class SweepCommand implements Callable<Integer>, Errors.Statuses {
   @Option(names = "-s", description = "Print the final statistics on stderr.")
   boolean stats;
 
-  @Option(names = "-q", description = "Quiet: no per-probe or per-target lines (exit status, -c summaries, -s).")
+  @Option(
+      names = "-q",
+      description = "Quiet: no per-probe or per-target lines (exit status, -c summaries, -s).")
   boolean quiet;
 
   @Option(names = "-e", description = "Show the round trip with 'is alive'.")
   boolean elapsed;
 
-  @Option(names = "--json", description = "JSON Lines on stdout: each answer or timeout, then a summary per target.")
+  @Option(
+      names = "--json",
+      description = "JSON Lines on stdout: each answer or timeout, then a summary per target.")
   boolean json;
 
   @Option(
@@ -140,15 +158,19 @@ final class SweepCommand implements Callable<Integer>, Errors.Statuses {
   @Option(
       names = "--sockets",
       paramLabel = "N",
-      description = "Sockets (and I/O threads) per address family, 1..8. Default: 2 for more than 1024 targets on"
-          + " a machine with 2 or more cores, else 1.")
+      description =
+          "Sockets (and I/O threads) per address family, 1..8. Default: 2 for more than 1024 targets on"
+              + " a machine with 2 or more cores, else 1.")
   Integer sockets;
 
   SweepCommand(Env env) {
     this.env = env;
   }
 
-  /** fping exits 1 on an invalid argument (its man page says 3); API-CONTRACT §3 pins 1 since 2026-12-07. */
+  /**
+   * fping exits 1 on an invalid argument (its man page says 3); API-CONTRACT §3 pins 1 since
+   * 2026-12-07.
+   */
   @Override
   public int usageStatus() {
     return 1;
@@ -164,9 +186,10 @@ final class SweepCommand implements Callable<Integer>, Errors.Statuses {
     Resolver.Family family = engine.family(spec);
     validate();
     long step = pacing();
-    long firstTimeout = timeout != null
-        ? timeout.toNanos()
-        : count != null ? Math.min(period.toNanos(), 2_000_000_000L) : 500_000_000L;
+    long firstTimeout =
+        timeout != null
+            ? timeout.toNanos()
+            : count != null ? Math.min(period.toNanos(), 2_000_000_000L) : 500_000_000L;
 
     PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
     List<String> named = new ArrayList<>(targets);
@@ -180,10 +203,14 @@ final class SweepCommand implements Callable<Integer>, Errors.Statuses {
     List<Targets.Target> list = new ArrayList<>();
     int unknown = resolve(named, family, list, out, err);
     try {
-      Targets.generate(generate, family, a -> {
-        if (list.size() >= Targets.MAX) throw new IllegalArgumentException("more than " + Targets.MAX + " targets");
-        list.add(new Targets.Target(Addr.text(a), a));
-      });
+      Targets.generate(
+          generate,
+          family,
+          a -> {
+            if (list.size() >= Targets.MAX)
+              throw new IllegalArgumentException("more than " + Targets.MAX + " targets");
+            list.add(new Targets.Target(Addr.text(a), a));
+          });
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
@@ -195,25 +222,30 @@ final class SweepCommand implements Callable<Integer>, Errors.Statuses {
       if (t.address() instanceof Inet4Address) v4 = true;
       else v6 = true;
     }
-    Sweep.Config config = new Sweep.Config(
-        count == null ? 0 : count,
-        retries,
-        backoff,
-        step,
-        period.toNanos(),
-        firstTimeout,
-        size,
-        window,
-        json,
-        quiet,
-        showAlive,
-        showUnreachable,
-        elapsed,
-        stats);
-    // A large sweep keeps the kernel busy enough for a second socket, driven by a second I/O thread, to pay on a
-    // machine with two or more cores (measured: +40-55 % answers/s on 2 cores). Small ones stay on one socket.
-    int sockets = this.sockets != null ? this.sockets
-        : list.size() > 1024 && Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
+    Sweep.Config config =
+        new Sweep.Config(
+            count == null ? 0 : count,
+            retries,
+            backoff,
+            step,
+            period.toNanos(),
+            firstTimeout,
+            size,
+            window,
+            json,
+            quiet,
+            showAlive,
+            showUnreachable,
+            elapsed,
+            stats);
+    // A large sweep keeps the kernel busy enough for a second socket, driven by a second I/O
+    // thread, to pay on a
+    // machine with two or more cores (measured: +40-55 % answers/s on 2 cores). Small ones stay on
+    // one socket.
+    int sockets =
+        this.sockets != null
+            ? this.sockets
+            : list.size() > 1024 && Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
     try (IcmpClient client = env.probers().open(engine.prober(window + 64, sockets))) {
       try {
         if (v4) client.socketMode(StandardProtocolFamily.INET);
@@ -221,7 +253,8 @@ final class SweepCommand implements Callable<Integer>, Errors.Statuses {
       } catch (IcmpException e) {
         throw new CliException(4, e.getMessage(), false);
       }
-      Sweep sweep = new Sweep(config, list, unknown, out, err, env.stderrIsTerminal().getAsBoolean());
+      Sweep sweep =
+          new Sweep(config, list, unknown, out, err, env.stderrIsTerminal().getAsBoolean());
       int alive = sweep.run(client, env.signals());
       if (unknown > 0) return 2;
       return alive == list.size() ? 0 : 1;
@@ -231,16 +264,23 @@ final class SweepCommand implements Callable<Integer>, Errors.Statuses {
   private void validate() {
     if (count != null && count < 1) throw usage("-c " + count + ": the count must be 1 or more");
     if (retries < 0 || retries > 100) throw usage("-r " + retries + ": retries must be 0..100");
-    if (!(backoff >= 1.0 && backoff <= 5.0)) throw usage("-B " + backoff + ": the backoff factor must be 1.0..5.0");
+    if (!(backoff >= 1.0 && backoff <= 5.0))
+      throw usage("-B " + backoff + ": the backoff factor must be 1.0..5.0");
     if (period.isZero()) throw usage("-p 0: the period must be more than 0");
     if (timeout != null && timeout.isZero()) throw usage("-t 0: the timeout must be more than 0");
-    if (size < 0 || size > 65_507) throw usage("-b " + size + ": the payload must be 0..65507 bytes");
-    if (window < 1 || window > 1_000_000) throw usage("--max-in-flight " + window + ": must be 1..1000000");
-    if (sockets != null && (sockets < 1 || sockets > 8)) throw usage("--sockets " + sockets + ": must be 1..8");
+    if (size < 0 || size > 65_507)
+      throw usage("-b " + size + ": the payload must be 0..65507 bytes");
+    if (window < 1 || window > 1_000_000)
+      throw usage("--max-in-flight " + window + ": must be 1..1000000");
+    if (sockets != null && (sockets < 1 || sockets > 8))
+      throw usage("--sockets " + sockets + ": must be 1..8");
     if (file != null && file.isEmpty()) throw usage("-f: the file name is empty");
   }
 
-  /** Nanoseconds between two sends, from -i or --rate; below 1 ms only with CAP_NET_RAW (fping's rule). */
+  /**
+   * Nanoseconds between two sends, from -i or --rate; below 1 ms only with CAP_NET_RAW (fping's
+   * rule).
+   */
   private long pacing() {
     if (interval != null && rate != null) throw usage("-i and --rate exclude each other");
     long step;
@@ -260,7 +300,12 @@ final class SweepCommand implements Callable<Integer>, Errors.Statuses {
   }
 
   /** Resolves the named targets (a few lookups at a time); prints and counts the ones that fail. */
-  private int resolve(List<String> names, Resolver.Family family, List<Targets.Target> sink, PrintWriter out, PrintWriter err)
+  private int resolve(
+      List<String> names,
+      Resolver.Family family,
+      List<Targets.Target> sink,
+      PrintWriter out,
+      PrintWriter err)
       throws InterruptedException {
     Resolver resolver = env.resolver();
     List<Object> results = new ArrayList<>(names.size());
@@ -270,7 +315,10 @@ final class SweepCommand implements Callable<Integer>, Errors.Statuses {
         if (Resolver.isLiteral(n)) {
           results.add(lookup(resolver, n, family));
         } else {
-          if (pool == null) pool = Executors.newFixedThreadPool(8, Thread.ofPlatform().daemon().name("icmpecho-resolve-", 0).factory());
+          if (pool == null)
+            pool =
+                Executors.newFixedThreadPool(
+                    8, Thread.ofPlatform().daemon().name("icmpecho-resolve-", 0).factory());
           results.add(pool.submit(() -> lookup(resolver, n, family)));
         }
       }
@@ -291,7 +339,11 @@ final class SweepCommand implements Callable<Integer>, Errors.Statuses {
           unknown++;
           String message = ((Exception) r).getMessage();
           if (json) {
-            out.println(new Json().put("type", "error").put("target", names.get(i)).put("message", message));
+            out.println(
+                new Json()
+                    .put("type", "error")
+                    .put("target", names.get(i))
+                    .put("message", message));
             out.flush();
           }
           err.println(message);

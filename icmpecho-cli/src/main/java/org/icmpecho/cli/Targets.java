@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Where {@code sweep}'s targets come from: arguments, {@code -g CIDR} / {@code -g START END} (as fping), and {@code -f
- * FILE} ({@code -} = stdin). Generated IPv4 ranges from a prefix shorter than /31 leave out the network and
- * broadcast addresses, as fping does ({@code -g 198.18.0.0/16} is 65,534 targets).
+ * Where {@code sweep}'s targets come from: arguments, {@code -g CIDR} / {@code -g START END} (as
+ * fping), and {@code -f FILE} ({@code -} = stdin). Generated IPv4 ranges from a prefix shorter than
+ * /31 leave out the network and broadcast addresses, as fping does ({@code -g 198.18.0.0/16} is
+ * 65,534 targets).
  */
 final class Targets {
   /** The most targets one sweep takes. */
@@ -29,8 +30,8 @@ final class Targets {
   record Target(String label, InetAddress address) {}
 
   /**
-   * Expands the values of {@code -g}: each is a CIDR block, or the first of a START END pair; a lone address with
-   * no partner is a target of its own.
+   * Expands the values of {@code -g}: each is a CIDR block, or the first of a START END pair; a
+   * lone address with no partner is a target of its own.
    *
    * @throws IllegalArgumentException with a one-line message on a bad block or range
    */
@@ -57,7 +58,8 @@ final class Targets {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("-g " + spec + ": the prefix length is not a number");
     }
-    if (prefix < 0 || prefix > bits) throw new IllegalArgumentException("-g " + spec + ": prefix length not in 0.." + bits);
+    if (prefix < 0 || prefix > bits)
+      throw new IllegalArgumentException("-g " + spec + ": prefix length not in 0.." + bits);
     checkFamily(base, family, spec);
     BigInteger size = BigInteger.ONE.shiftLeft(bits - prefix);
     BigInteger first = toBig(base).andNot(size.subtract(BigInteger.ONE));
@@ -72,19 +74,24 @@ final class Targets {
   static void range(String start, String end, Resolver.Family family, Consumer<InetAddress> sink) {
     InetAddress a = literal(start, start), b = literal(end, end);
     if ((a instanceof Inet4Address) != (b instanceof Inet4Address)) {
-      throw new IllegalArgumentException("-g " + start + " " + end + ": the two ends are of different families");
+      throw new IllegalArgumentException(
+          "-g " + start + " " + end + ": the two ends are of different families");
     }
     checkFamily(a, family, start);
     BigInteger first = toBig(a), last = toBig(b);
-    if (first.compareTo(last) > 0) throw new IllegalArgumentException("-g " + start + " " + end + ": the end is before the start");
+    if (first.compareTo(last) > 0)
+      throw new IllegalArgumentException(
+          "-g " + start + " " + end + ": the end is before the start");
     emit(first, last, a instanceof Inet4Address ? 32 : 128, "-g " + start + " " + end, sink);
   }
 
-  private static void emit(BigInteger first, BigInteger last, int bits, String what, Consumer<InetAddress> sink) {
+  private static void emit(
+      BigInteger first, BigInteger last, int bits, String what, Consumer<InetAddress> sink) {
     BigInteger n = last.subtract(first).add(BigInteger.ONE);
     if (n.signum() <= 0) return;
     if (n.compareTo(BigInteger.valueOf(MAX)) > 0) {
-      throw new IllegalArgumentException(what + ": " + n + " addresses, more than the limit of " + MAX);
+      throw new IllegalArgumentException(
+          what + ": " + n + " addresses, more than the limit of " + MAX);
     }
     if (bits == 32) {
       long f = first.longValue(), l = last.longValue();
@@ -107,16 +114,20 @@ final class Targets {
     }
   }
 
-  /** The longest word kept of a line (a host name has at most 253 characters; longer ones fail to resolve anyway). */
+  /**
+   * The longest word kept of a line (a host name has at most 253 characters; longer ones fail to
+   * resolve anyway).
+   */
   private static final int MAX_WORD = 1024;
 
   /**
-   * The targets of a {@code -f} file, read as fping 5.1 reads it: line by line as bytes, the first word of each line
-   * (words end at C whitespace or a NUL byte), lines whose first word starts with {@code #} and blank lines skipped.
-   * Only the word is decoded (UTF-8, a malformed byte replaced), so a bad byte in a comment costs nothing and one in
-   * a name spoils only that line: the name does not resolve and is reported and skipped like any unknown name.
-   * Unlike fping, which reads a line in pieces of 131 bytes (the tail of a long comment then becomes targets), a
-   * line is one line whatever its length.
+   * The targets of a {@code -f} file, read as fping 5.1 reads it: line by line as bytes, the first
+   * word of each line (words end at C whitespace or a NUL byte), lines whose first word starts with
+   * {@code #} and blank lines skipped. Only the word is decoded (UTF-8, a malformed byte replaced),
+   * so a bad byte in a comment costs nothing and one in a name spoils only that line: the name does
+   * not resolve and is reported and skipped like any unknown name. Unlike fping, which reads a line
+   * in pieces of 131 bytes (the tail of a long comment then becomes targets), a line is one line
+   * whatever its length.
    */
   static List<String> read(String file, InputStream stdin) throws IOException {
     List<String> out = new ArrayList<>();
@@ -124,7 +135,8 @@ final class Targets {
       byte[] buf = new byte[1 << 16];
       byte[] word = new byte[MAX_WORD];
       int len = 0;
-      boolean skipRest = false; // the line's first word is complete: the rest of the line does not matter
+      boolean skipRest =
+          false; // the line's first word is complete: the rest of the line does not matter
       for (int n; (n = in.read(buf)) > 0; ) {
         for (int i = 0; i < n; i++) {
           byte c = buf[i];
@@ -134,7 +146,9 @@ final class Targets {
             skipRest = false;
           } else if (skipRest) {
             // the rest of the line does not count
-          } else if (c == 0 || c == ' ' || (c >= '\t' && c <= '\r')) { // sscanf's %s: C isspace, and NUL ends the string
+          } else if (c == 0
+              || c == ' '
+              || (c >= '\t' && c <= '\r')) { // sscanf's %s: C isspace, and NUL ends the string
             skipRest = len > 0 || c == 0;
           } else if (len < MAX_WORD) {
             word[len++] = c;
@@ -163,7 +177,8 @@ final class Targets {
   }
 
   private static void checkFamily(InetAddress a, Resolver.Family family, String what) {
-    if (!family.accepts(a)) throw new IllegalArgumentException("-g " + what + ": not of the family asked for (-4/-6)");
+    if (!family.accepts(a))
+      throw new IllegalArgumentException("-g " + what + ": not of the family asked for (-4/-6)");
   }
 
   private static BigInteger toBig(InetAddress a) {

@@ -31,14 +31,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code icmpecho trace HOST}: traceroute with ICMP echo, without root where ping sockets are allowed (the engine
- * reads the routers' "time exceeded" from the socket's error queue).
+ * {@code icmpecho trace HOST}: traceroute with ICMP echo, without root where ping sockets are
+ * allowed (the engine reads the routers' "time exceeded" from the socket's error queue).
  *
- * <p>All probes of all hops go out at once (up to {@code -N}), so silent hops cost one wait in all, not one each.
- * Hops print in order as soon as they are complete. Once a later hop has answered, an earlier probe still waiting is
- * given up {@value #NEAR_FACTOR} times that answer's round trip later (at least {@value #NEAR_FLOOR_MS} ms), as
- * traceroute's {@code -w MAX,HERE,NEAR} does with its NEAR factor. Reverse lookups run beside the probes on a few
- * threads of their own.
+ * <p>All probes of all hops go out at once (up to {@code -N}), so silent hops cost one wait in all,
+ * not one each. Hops print in order as soon as they are complete. Once a later hop has answered, an
+ * earlier probe still waiting is given up {@value #NEAR_FACTOR} times that answer's round trip
+ * later (at least {@value #NEAR_FLOOR_MS} ms), as traceroute's {@code -w MAX,HERE,NEAR} does with
+ * its NEAR factor. Reverse lookups run beside the probes on a few threads of their own.
  */
 @Command(
     name = "trace",
@@ -50,7 +50,11 @@ import picocli.CommandLine.Spec;
       "The header goes to stderr, as traceroute's does."
     },
     footerHeading = "%nExamples:%n",
-    footer = {"  icmpecho trace 127.0.0.1", "  icmpecho trace -n -q 1 -w 2 ::1", "  icmpecho trace --json -m 16 10.0.0.1"},
+    footer = {
+      "  icmpecho trace 127.0.0.1",
+      "  icmpecho trace -n -q 1 -w 2 ::1",
+      "  icmpecho trace --json -m 16 10.0.0.1"
+    },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
       "0:the destination answered",
@@ -60,6 +64,7 @@ import picocli.CommandLine.Spec;
 final class TraceCommand implements Callable<Integer>, Errors.Statuses {
   static final int NEAR_FACTOR = 10;
   static final long NEAR_FLOOR_MS = 100;
+
   /** traceroute -I's default: 60-byte IPv4 packets (20 IP + 8 ICMP + 32 data). */
   static final int PAYLOAD = 32;
 
@@ -74,7 +79,10 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
   @Parameters(index = "0", paramLabel = "HOST", description = "Name or address to trace.")
   String host;
 
-  @Option(names = "-m", paramLabel = "MAXHOPS", description = "The largest TTL to probe (default 30).")
+  @Option(
+      names = "-m",
+      paramLabel = "MAXHOPS",
+      description = "The largest TTL to probe (default 30).")
   int maxHops = 30;
 
   @Option(names = "-q", paramLabel = "PROBES", description = "Probes per hop (default 3).")
@@ -92,10 +100,15 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
 
   @Mixin Options.Numeric numeric;
 
-  @Option(names = "-N", paramLabel = "PROBES", description = "At most PROBES probes in flight (default: all of them).")
+  @Option(
+      names = "-N",
+      paramLabel = "PROBES",
+      description = "At most PROBES probes in flight (default: all of them).")
   Integer simultaneous;
 
-  @Option(names = "--json", description = "JSON Lines on stdout: one object per probe, then a summary.")
+  @Option(
+      names = "--json",
+      description = "JSON Lines on stdout: one object per probe, then a summary.")
   boolean json;
 
   TraceCommand(Env env) {
@@ -116,10 +129,12 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
   public Integer call() throws Exception {
     Resolver.Family family = engine.family(spec);
     if (maxHops < 1 || maxHops > 255) throw usage("-m " + maxHops + ": max hops must be 1..255");
-    if (firstTtl < 1 || firstTtl > maxHops) throw usage("-f " + firstTtl + ": first hop out of range 1.." + maxHops);
+    if (firstTtl < 1 || firstTtl > maxHops)
+      throw usage("-f " + firstTtl + ": first hop out of range 1.." + maxHops);
     if (probes < 1 || probes > 10) throw usage("-q " + probes + ": probes per hop must be 1..10");
     if (wait.isZero()) throw usage("-w 0: the wait must be more than 0");
-    if (simultaneous != null && simultaneous < 1) throw usage("-N " + simultaneous + ": must be 1 or more");
+    if (simultaneous != null && simultaneous < 1)
+      throw usage("-N " + simultaneous + ": must be 1 or more");
     InetAddress target;
     try {
       target = env.resolver().resolve(host, family);
@@ -138,13 +153,23 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
       if (!json) {
         // on stdout, where traceroute writes it: a script reading the hops reads the header first
         PrintWriter out = spec.commandLine().getOut();
-        out.println("traceroute to " + host + " (" + Addr.text(target) + "), " + maxHops + " hops max, "
-            + (PAYLOAD + 8 + (v6 ? 40 : 20)) + " byte packets");
+        out.println(
+            "traceroute to "
+                + host
+                + " ("
+                + Addr.text(target)
+                + "), "
+                + maxHops
+                + " hops max, "
+                + (PAYLOAD + 8 + (v6 ? 40 : 20))
+                + " byte packets");
         out.flush();
       }
-      ExecutorService lookups = numeric.numeric
-          ? null
-          : Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().name("icmpecho-rdns-", 0).factory());
+      ExecutorService lookups =
+          numeric.numeric
+              ? null
+              : Executors.newFixedThreadPool(
+                  4, Thread.ofPlatform().daemon().name("icmpecho-rdns-", 0).factory());
       try {
         return new Trace(client, target, hops, window, lookups).run();
       } finally {
@@ -158,10 +183,11 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
   }
 
   /**
-   * One trace: a schedule of one echo per hop and probe (probe-major: every hop's first probe, then every hop's
-   * second ...), their outcomes, and the printing of complete hops in order. The listener (the engine's callback
-   * thread) records outcomes; the command's thread prints hops as they complete and gives up, NEAR-style, on probes
-   * of hops before an answered one, waiting on this object between the two.
+   * One trace: a schedule of one echo per hop and probe (probe-major: every hop's first probe, then
+   * every hop's second ...), their outcomes, and the printing of complete hops in order. The
+   * listener (the engine's callback thread) records outcomes; the command's thread prints hops as
+   * they complete and gives up, NEAR-style, on probes of hops before an answered one, waiting on
+   * this object between the two.
    */
   private final class Trace implements PingSchedule.Listener {
     private final IcmpClient client;
@@ -180,7 +206,11 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
     private boolean reached;
     private boolean interrupted;
     private PingSchedule schedule;
-    /** When this thread first saw each probe sent (0: not yet); a give-up waits at least NEAR_FLOOR_MS past it. */
+
+    /**
+     * When this thread first saw each probe sent (0: not yet); a give-up waits at least
+     * NEAR_FLOOR_MS past it.
+     */
     private final long[][] seenSent;
 
     Trace(IcmpClient client, InetAddress target, int hops, int window, ExecutorService lookups) {
@@ -205,25 +235,35 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
     int run() throws Exception {
       List<EchoRequest> requests = new ArrayList<>(hops * probes);
       for (int i = 0; i < hops * probes; i++) {
-        requests.add(EchoRequest.to(target).payloadSize(PAYLOAD).ttl(i % hops + firstTtl).timeout(wait).build());
+        requests.add(
+            EchoRequest.to(target)
+                .payloadSize(PAYLOAD)
+                .ttl(i % hops + firstTtl)
+                .timeout(wait)
+                .build());
       }
       PingSchedule.Builder b = PingSchedule.of(requests).maxInFlight(window).listener(this);
       Throwable failure;
       synchronized (this) {
         schedule = client.schedule(b);
       }
-      Runnable restore = env.signals().onInterrupt(() -> {
-        synchronized (this) {
-          interrupted = true;
-          notifyAll();
-        }
-      });
+      Runnable restore =
+          env.signals()
+              .onInterrupt(
+                  () -> {
+                    synchronized (this) {
+                      interrupted = true;
+                      notifyAll();
+                    }
+                  });
       CompletableFuture<Void> finished = schedule.done();
-      var _ = finished.whenComplete((v, t) -> { // only wakes this thread, which reads the outcome itself
-        synchronized (this) {
-          notifyAll();
-        }
-      });
+      var _ =
+          finished.whenComplete(
+              (v, t) -> { // only wakes this thread, which reads the outcome itself
+                synchronized (this) {
+                  notifyAll();
+                }
+              });
       try {
         synchronized (this) {
           while (nextPrint < stopHop && !interrupted && !finished.isCompletedExceptionally()) {
@@ -246,16 +286,18 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
       }
       synchronized (this) {
         if (failure != null) {
-          throw failure instanceof IcmpException ie ? new CliException(2, ie.getMessage(), false)
+          throw failure instanceof IcmpException ie
+              ? new CliException(2, ie.getMessage(), false)
               : new CliException(2, "echo failed: " + failure, failure);
         }
         if (json) {
-          out.println(new Json()
-              .put("type", "summary")
-              .put("target", Addr.text(target))
-              .put("host", host)
-              .put("reached", reached)
-              .put("hops", Math.min(nextPrint, stopHop) + firstTtl - 1));
+          out.println(
+              new Json()
+                  .put("type", "summary")
+                  .put("target", Addr.text(target))
+                  .put("host", host)
+                  .put("reached", reached)
+                  .put("hops", Math.min(nextPrint, stopHop) + firstTtl - 1));
         }
         out.flush();
         return reached ? 0 : 1;
@@ -272,12 +314,15 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
       if (from != null && lookups != null && !names.containsKey(from)) {
         names.put(from, lookups.submit(() -> env.resolver().reverse(from)));
       }
-      // The destination's reply or a refused send ends the trace at this hop. An unreachable answer ends it only
-      // when every probe of its hop was answered: one unreachable among silent probes is a rate-limited router
+      // The destination's reply or a refused send ends the trace at this hop. An unreachable answer
+      // ends it only
+      // when every probe of its hop was answered: one unreachable among silent probes is a
+      // rate-limited router
       // (traceroute keeps probing past it), not the end of the path.
-      boolean fin = r instanceof EchoResult.Reply
-          || r instanceof EchoResult.SendFailed
-          || (anyFinalError(h) && allAnswered(h));
+      boolean fin =
+          r instanceof EchoResult.Reply
+              || r instanceof EchoResult.SendFailed
+              || (anyFinalError(h) && allAnswered(h));
       if (r instanceof EchoResult.Reply) reached = true;
       if (fin && h + 1 < stopHop) {
         for (int hh = h + 1; hh < stopHop; hh++) {
@@ -293,7 +338,8 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
     }
 
     private boolean anyFinalError(int h) {
-      for (EchoResult r : result[h]) if (r instanceof EchoResult.IcmpError e && !IcmpText.isTransit(e)) return true;
+      for (EchoResult r : result[h])
+        if (r instanceof EchoResult.IcmpError e && !IcmpText.isTransit(e)) return true;
       return false;
     }
 
@@ -302,12 +348,16 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
       return true;
     }
 
-    /** Gives up waiting probes whose hop has a later answer long enough ago; returns when to look again. */
+    /**
+     * Gives up waiting probes whose hop has a later answer long enough ago; returns when to look
+     * again.
+     */
     private long expire(long now) {
       long next = now + 1_000_000_000L;
       for (int h = nextPrint; h < Math.min(stopHop, hops); h++) {
         for (int p = 0; p < probes; p++) {
-          if (seenSent[h][p] == 0 && schedule.sent(index(h, p)) > 0) seenSent[h][p] = now; // woken by outcomes: soon
+          if (seenSent[h][p] == 0 && schedule.sent(index(h, p)) > 0)
+            seenSent[h][p] = now; // woken by outcomes: soon
         }
         if (giveUp[h] == Long.MAX_VALUE) continue;
         for (int p = 0; p < probes; p++) {
@@ -337,14 +387,21 @@ final class TraceCommand implements Callable<Integer>, Errors.Statuses {
         for (int p = 0; p < probes; p++) {
           EchoResult r = result[h][p];
           InetAddress from = r == null ? null : from(r);
-          Json j = new Json().put("type", "hop").put("target", Addr.text(target)).put("ttl", ttl).put("probe", p + 1);
+          Json j =
+              new Json()
+                  .put("type", "hop")
+                  .put("target", Addr.text(target))
+                  .put("ttl", ttl)
+                  .put("probe", p + 1);
           j.put("from", from == null ? null : Addr.text(from));
           if (from != null && lookups != null) j.put("name", name(from));
           j.put("status", r == null ? "IP_REQ_TIMED_OUT" : r.status().name());
           j.put("status_code", r == null ? 11010 : r.status().code());
           j.putRaw("rtt_ms", from == null ? null : Fmt.jsonMs(rtt(r)));
-          if (r instanceof EchoResult.IcmpError e) j.put("icmp_type", e.icmpType()).put("icmp_code", e.icmpCode());
-          if (r instanceof EchoResult.SendFailed f) j.put("errno", f.errno()).put("message", f.message());
+          if (r instanceof EchoResult.IcmpError e)
+            j.put("icmp_type", e.icmpType()).put("icmp_code", e.icmpCode());
+          if (r instanceof EchoResult.SendFailed f)
+            j.put("errno", f.errno()).put("message", f.message());
           out.println(j);
           out.flush();
         }

@@ -10,8 +10,16 @@ final class VersionProvider implements IVersionProvider {
   public String[] getVersion() {
     return new String[] {
       "icmpecho " + version(),
-      "JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-      "OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch")
+      "JVM: "
+          + System.getProperty("java.vm.name")
+          + " "
+          + System.getProperty("java.runtime.version"),
+      "OS: "
+          + System.getProperty("os.name")
+          + " "
+          + System.getProperty("os.version")
+          + " "
+          + System.getProperty("os.arch")
     };
   }
 

@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The binary distribution (the tarball {@code package} builds) works where only a JDK is: unpacked into a temporary
- * folder outside the source tree, with a home of its own (no {@code ~/.m2}) and a {@code mvn} on the PATH that fails
- * the test if anything calls it, its launcher pings loopback. Run by failsafe after {@code package}.
+ * The binary distribution (the tarball {@code package} builds) works where only a JDK is: unpacked
+ * into a temporary folder outside the source tree, with a home of its own (no {@code ~/.m2}) and a
+ * {@code mvn} on the PATH that fails the test if anything calls it, its launcher pings loopback.
+ * Run by failsafe after {@code package}.
  */
 class DistributionIT {
   private static final String JAVA_HOME = System.getProperty("java.home");
@@ -27,26 +28,50 @@ class DistributionIT {
   void unpackedTarballPingsLoopbackWithOnlyAJdk(@TempDir Path tmp) throws Exception {
     Path tarball = Path.of(System.getProperty("icmpecho.dist"));
     assertTrue(Files.isRegularFile(tarball), "no distribution at " + tarball);
-    assertEquals(0, run(tmp, List.of("tar", "-xzf", tarball.toString(), "-C", tmp.toString()), Map.of()).status);
+    assertEquals(
+        0,
+        run(tmp, List.of("tar", "-xzf", tarball.toString(), "-C", tmp.toString()), Map.of())
+            .status);
     Path dist;
     try (var entries = Files.list(tmp)) {
-      dist = entries.filter(p -> p.getFileName().toString().startsWith("icmpecho-")).findFirst().orElseThrow();
+      dist =
+          entries
+              .filter(p -> p.getFileName().toString().startsWith("icmpecho-"))
+              .findFirst()
+              .orElseThrow();
     }
-    for (String f : List.of("bin/icmpecho", "lib/jdk.sh", "completion/icmpecho.bash", "LICENSE", "NOTICE",
-        "THIRD-PARTY-NOTICES", "README.md")) {
+    for (String f :
+        List.of(
+            "bin/icmpecho",
+            "lib/jdk.sh",
+            "completion/icmpecho.bash",
+            "LICENSE",
+            "NOTICE",
+            "THIRD-PARTY-NOTICES",
+            "README.md")) {
       assertTrue(Files.isRegularFile(dist.resolve(f)), "missing from the distribution: " + f);
     }
     assertTrue(Files.isExecutable(dist.resolve("bin/icmpecho")));
-    // Every bundled jar is icmpecho's own or named in the third-party notices (a new dependency needs its notice).
+    // Every bundled jar is icmpecho's own or named in the third-party notices (a new dependency
+    // needs its notice).
     String notices = Files.readString(dist.resolve("THIRD-PARTY-NOTICES"));
     try (var jars = Files.list(dist.resolve("lib"))) {
-      List<String> names = jars.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().toList();
-      assertTrue(names.stream().anyMatch(n -> n.startsWith("icmpecho-cli-"))
-          && names.stream().anyMatch(n -> n.startsWith("icmpecho-core-")), names.toString());
+      List<String> names =
+          jars.map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".jar"))
+              .sorted()
+              .toList();
+      assertTrue(
+          names.stream().anyMatch(n -> n.startsWith("icmpecho-cli-"))
+              && names.stream().anyMatch(n -> n.startsWith("icmpecho-core-")),
+          names.toString());
       for (String n : names) {
         String stem = n.replaceAll("-[0-9][^-]*(-SNAPSHOT)?\\.jar$", "");
-        assertTrue(n.startsWith("icmpecho-") || notices.contains("lib/" + stem + "-*.jar")
-            || (stem.startsWith("prometheus-metrics-") && notices.contains("lib/prometheus-metrics-*.jar")),
+        assertTrue(
+            n.startsWith("icmpecho-")
+                || notices.contains("lib/" + stem + "-*.jar")
+                || (stem.startsWith("prometheus-metrics-")
+                    && notices.contains("lib/prometheus-metrics-*.jar")),
             n + " is not in THIRD-PARTY-NOTICES");
       }
     }
@@ -58,20 +83,30 @@ class DistributionIT {
     Path mvn = fakeBin.resolve("mvn");
     Files.writeString(mvn, "#!/bin/sh\ntouch '" + marker + "'\nexit 99\n");
     Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Map<String, String> env = Map.of(
-        "PATH", fakeBin + ":/usr/bin:/bin",
-        "HOME", Files.createDirectories(tmp.resolve("home")).toString(),
-        "JAVA_HOME", JAVA_HOME);
+    Map<String, String> env =
+        Map.of(
+            "PATH",
+            fakeBin + ":/usr/bin:/bin",
+            "HOME",
+            Files.createDirectories(tmp.resolve("home")).toString(),
+            "JAVA_HOME",
+            JAVA_HOME);
     // Twice: the first run writes the class-data archive into the home's cache, the second maps it.
     for (int round = 1; round <= 2; round++) {
-      Result r = run(tmp, List.of(dist.resolve("bin/icmpecho").toString(), "ping", "-c", "1", "127.0.0.1"), env);
+      Result r =
+          run(
+              tmp,
+              List.of(dist.resolve("bin/icmpecho").toString(), "ping", "-c", "1", "127.0.0.1"),
+              env);
       assertEquals(0, r.status, "round " + round + ": " + r);
       assertTrue(r.out.contains("1 packets transmitted, 1 received"), r.toString());
       assertEquals("", r.err, "round " + round + ": stderr");
     }
     Result version = run(tmp, List.of(dist.resolve("bin/icmpecho").toString(), "--version"), env);
     assertEquals(0, version.status, version.toString());
-    assertTrue(version.out.contains(dist.getFileName().toString().substring("icmpecho-".length())), version.out);
+    assertTrue(
+        version.out.contains(dist.getFileName().toString().substring("icmpecho-".length())),
+        version.out);
     assertFalse(Files.exists(marker), "the distribution called mvn");
   }
 
@@ -92,7 +127,9 @@ class DistributionIT {
       p.destroyForcibly();
       throw new AssertionError("timed out: " + command);
     }
-    return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+    return new Result(
+        p.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
         Files.readString(err, StandardCharsets.UTF_8));
   }
 }

@@ -31,22 +31,45 @@ class FormatTest {
   void fixedDecimalsAreBigDecimalsHalfEvenText() {
     // The fast path must print exactly what BigDecimal.valueOf(v).setScale(d, HALF_EVEN) prints.
     java.util.Random rnd = new java.util.Random(42);
-    List<Double> values = new java.util.ArrayList<>(List.of(0.0, -0.0, 0.0065, 0.0045, 0.0005, 1.0005, 2.5, 3.5, -2.5,
-        -0.0004, 999_999.9999995, 0.125, 0.375, 1e-9, 12.345, 1e7, -1e7, Double.NaN));
+    List<Double> values =
+        new java.util.ArrayList<>(
+            List.of(
+                0.0,
+                -0.0,
+                0.0065,
+                0.0045,
+                0.0005,
+                1.0005,
+                2.5,
+                3.5,
+                -2.5,
+                -0.0004,
+                999_999.9999995,
+                0.125,
+                0.375,
+                1e-9,
+                12.345,
+                1e7,
+                -1e7,
+                Double.NaN));
     for (int i = 0; i < 200_000; i++) {
-      double v = switch (i % 4) {
-        case 0 -> rnd.nextDouble() * 10;
-        case 1 -> rnd.nextInt(10_000_000) / 1e6; // RTTs in ms from whole ns
-        case 2 -> (rnd.nextInt(2_000_000) - 1_000_000) / 1e3 + 0.0005; // ties in the 4th decimal
-        default -> rnd.nextDouble() * 2e6 - 1e6;
-      };
+      double v =
+          switch (i % 4) {
+            case 0 -> rnd.nextDouble() * 10;
+            case 1 -> rnd.nextInt(10_000_000) / 1e6; // RTTs in ms from whole ns
+            case 2 ->
+                (rnd.nextInt(2_000_000) - 1_000_000) / 1e3 + 0.0005; // ties in the 4th decimal
+            default -> rnd.nextDouble() * 2e6 - 1e6;
+          };
       values.add(v);
     }
     for (double v : values) {
       for (int d = 0; d <= 7; d++) {
         if (Double.isNaN(v)) continue;
-        String want = new java.math.BigDecimal(Double.toString(v)).setScale(d, java.math.RoundingMode.HALF_EVEN)
-            .toPlainString();
+        String want =
+            new java.math.BigDecimal(Double.toString(v))
+                .setScale(d, java.math.RoundingMode.HALF_EVEN)
+                .toPlainString();
         assertEquals(want, Fmt.fixed(v, d), v + " to " + d + " decimals");
       }
     }
@@ -87,17 +110,18 @@ class FormatTest {
 
   @Test
   void jsonEscapesEverythingThatNeedsIt() {
-    String s = new Json()
-        .put("a", "q\"b\\n\nt\tc\u0001\u2028")
-        .put("n", 5)
-        .put("b", true)
-        .put("d", 0.0)
-        .put("nan", Double.NaN)
-        .putNull("z")
-        .put("s", (String) null)
-        .put("lone", "x\ud800y")
-        .put("pair", "\ud83d\ude00")
-        .toString();
+    String s =
+        new Json()
+            .put("a", "q\"b\\n\nt\tc\u0001\u2028")
+            .put("n", 5)
+            .put("b", true)
+            .put("d", 0.0)
+            .put("nan", Double.NaN)
+            .putNull("z")
+            .put("s", (String) null)
+            .put("lone", "x\ud800y")
+            .put("pair", "\ud83d\ude00")
+            .toString();
     assertEquals(
         "{\"a\":\"q\\\"b\\\\n\\nt\\tc\\u0001\\u2028\",\"n\":5,\"b\":true,\"d\":0.0,\"nan\":null,\"z\":null,\"s\":null,"
             + "\"lone\":\"x\\ud800y\",\"pair\":\"\ud83d\ude00\"}",
@@ -111,7 +135,9 @@ class FormatTest {
     assertEquals("fd00:0:0:3::2", Addr.text(InetAddress.getByName("fd00:0:0:3:0:0:0:2")));
     assertEquals("2001:db8::1:0:0:1", Addr.text(InetAddress.getByName("2001:db8:0:0:1:0:0:1")));
     assertEquals("1::", Addr.text(InetAddress.getByName("1::")));
-    assertEquals("fd00:0:1:2:3:4:5:6", Addr.text(InetAddress.getByName("fd00:0:1:2:3:4:5:6"))); // one 0 group stays
+    assertEquals(
+        "fd00:0:1:2:3:4:5:6",
+        Addr.text(InetAddress.getByName("fd00:0:1:2:3:4:5:6"))); // one 0 group stays
     assertEquals("127.0.0.1", Addr.text(InetAddress.getByName("127.0.0.1")));
   }
 
@@ -130,10 +156,13 @@ class FormatTest {
     assertEquals(16, new Converters.Tos().convert("16"));
     assertThrows(TypeConversionException.class, () -> new Converters.Tos().convert("256"));
     assertThrows(TypeConversionException.class, () -> new Converters.Tos().convert("x"));
-    assertEquals("ff00", java.util.HexFormat.of().formatHex(new Converters.HexPattern().convert("ff0")));
-    assertEquals(16, new Converters.HexPattern().convert("00112233445566778899aabbccddeeff").length);
+    assertEquals(
+        "ff00", java.util.HexFormat.of().formatHex(new Converters.HexPattern().convert("ff0")));
+    assertEquals(
+        16, new Converters.HexPattern().convert("00112233445566778899aabbccddeeff").length);
     assertThrows(TypeConversionException.class, () -> new Converters.HexPattern().convert("xyz"));
-    assertThrows(TypeConversionException.class, () -> new Converters.HexPattern().convert("0".repeat(33)));
+    assertThrows(
+        TypeConversionException.class, () -> new Converters.HexPattern().convert("0".repeat(33)));
     assertEquals(PathMtuDiscovery.DO, new Converters.Pmtu().convert("do"));
     assertEquals(PathMtuDiscovery.DONT, new Converters.Pmtu().convert("dont"));
     assertEquals(PathMtuDiscovery.WANT, new Converters.Pmtu().convert("WANT"));
@@ -148,6 +177,8 @@ class FormatTest {
     assertEquals(225_000, s.max());
     assertEquals("0.134", Fmt.ms3(s.mean())); // iputils: 0.042/0.133/0.225/0.091 (it truncates)
     assertEquals("0.092", Fmt.ms3(s.mdev()));
-    assertEquals("{\"rtt_min_ms\":null,\"rtt_avg_ms\":null,\"rtt_max_ms\":null,\"rtt_mdev_ms\":null}", new RttStats().putTo(new Json()).toString());
+    assertEquals(
+        "{\"rtt_min_ms\":null,\"rtt_avg_ms\":null,\"rtt_max_ms\":null,\"rtt_mdev_ms\":null}",
+        new RttStats().putTo(new Json()).toString());
   }
 }

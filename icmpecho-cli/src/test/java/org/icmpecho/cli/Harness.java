@@ -19,7 +19,10 @@ import org.icmpecho.IcmpPermissionException;
 import org.icmpecho.IpStatus;
 import org.icmpecho.testkit.ScriptedNetwork;
 
-/** Runs commands in-process (the {@link Main#commandLine} factory) with a scripted engine, resolver and Ctrl-C. */
+/**
+ * Runs commands in-process (the {@link Main#commandLine} factory) with a scripted engine, resolver
+ * and Ctrl-C.
+ */
 final class Harness {
 
   /** What one command run printed and returned. */
@@ -34,7 +37,9 @@ final class Harness {
     }
   }
 
-  /** One scripted answer: the outcome (null = never answers), after how long, how many duplicates. */
+  /**
+   * One scripted answer: the outcome (null = never answers), after how long, how many duplicates.
+   */
   record Answer(EchoResult result, long delayMillis, int duplicates) {}
 
   /** Ctrl-C under the test's control. */
@@ -54,25 +59,31 @@ final class Harness {
   }
 
   /**
-   * The engine over a scripted network ({@link ScriptedNetwork}): a real {@code IcmpClient}, its schedules and
-   * timeouts, whose answers come from the script; records every request the commands' echoes carried.
+   * The engine over a scripted network ({@link ScriptedNetwork}): a real {@code IcmpClient}, its
+   * schedules and timeouts, whose answers come from the script; records every request the commands'
+   * echoes carried.
    */
   static final class FakeProber {
     final ScriptedNetwork network;
     final List<EchoRequest> requests;
     final List<Long> sendTimes;
     final AtomicInteger maxInFlight;
+
     /** Opening a socket fails with this (e.g. {@link #noPermission()}). */
     volatile IcmpException openFailure;
+
     /** Opening a socket bound to a source address or interface fails with this. */
     volatile IcmpException boundOpenFailure;
+
     volatile Prober.Options options;
 
     FakeProber(BiFunction<EchoRequest, Integer, Answer> script) {
-      this.network = new ScriptedNetwork((r, n) -> {
-        Answer a = script.apply(r, n);
-        return new ScriptedNetwork.Answer(a.result(), a.delayMillis(), a.duplicates());
-      });
+      this.network =
+          new ScriptedNetwork(
+              (r, n) -> {
+                Answer a = script.apply(r, n);
+                return new ScriptedNetwork.Answer(a.result(), a.delayMillis(), a.duplicates());
+              });
       this.requests = network.requests;
       this.sendTimes = network.sendTimes;
       this.maxInFlight = network.maxInFlight;
@@ -89,15 +100,19 @@ final class Harness {
   // --- answers
 
   static Answer reply(EchoRequest r, int seq, double rttMs) {
-    return new Answer(new EchoResult.Reply(r, r.target(), ms(rttMs), 64, 0, r.payloadSize() + 8, seq), 0, 0);
+    return new Answer(
+        new EchoResult.Reply(r, r.target(), ms(rttMs), 64, 0, r.payloadSize() + 8, seq), 0, 0);
   }
 
   static Answer replyWithDuplicates(EchoRequest r, int seq, double rttMs, int dups) {
-    return new Answer(new EchoResult.Reply(r, r.target(), ms(rttMs), 64, 0, r.payloadSize() + 8, seq), 0, dups);
+    return new Answer(
+        new EchoResult.Reply(r, r.target(), ms(rttMs), 64, 0, r.payloadSize() + 8, seq), 0, dups);
   }
 
-  static Answer icmpError(EchoRequest r, int seq, IpStatus status, String from, int type, int code, int info) {
-    return new Answer(new EchoResult.IcmpError(r, status, addr(from), ms(0.5), type, code, info, seq), 0, 0);
+  static Answer icmpError(
+      EchoRequest r, int seq, IpStatus status, String from, int type, int code, int info) {
+    return new Answer(
+        new EchoResult.IcmpError(r, status, addr(from), ms(0.5), type, code, info, seq), 0, 0);
   }
 
   static Answer silence() {
@@ -130,22 +145,29 @@ final class Harness {
   }
 
   Env env() {
-    Resolver fake = new Resolver() {
-      @Override
-      public InetAddress resolve(String host, Family family) throws UnknownHostException {
-        String literal = names.getOrDefault(host, host);
-        if (!Resolver.isLiteral(literal)) throw new UnknownHostException(host + ": Name or service not known");
-        InetAddress a = InetAddress.ofLiteral(literal.replace("[", "").replace("]", ""));
-        if (!family.accepts(a)) throw new UnknownHostException(host + ": Address family for hostname not supported");
-        return a;
-      }
+    Resolver fake =
+        new Resolver() {
+          @Override
+          public InetAddress resolve(String host, Family family) throws UnknownHostException {
+            String literal = names.getOrDefault(host, host);
+            if (!Resolver.isLiteral(literal))
+              throw new UnknownHostException(host + ": Name or service not known");
+            InetAddress a = InetAddress.ofLiteral(literal.replace("[", "").replace("]", ""));
+            if (!family.accepts(a))
+              throw new UnknownHostException(host + ": Address family for hostname not supported");
+            return a;
+          }
 
-      @Override
-      public String reverse(InetAddress address) {
-        String literal = Addr.text(address);
-        return names.entrySet().stream().filter(e -> e.getValue().equals(literal)).map(Map.Entry::getKey).findFirst().orElse(literal);
-      }
-    };
+          @Override
+          public String reverse(InetAddress address) {
+            String literal = Addr.text(address);
+            return names.entrySet().stream()
+                .filter(e -> e.getValue().equals(literal))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse(literal);
+          }
+        };
     return new Env(
         prober::open,
         fake,
@@ -164,7 +186,8 @@ final class Harness {
   /** Runs in-process with the real engine and resolver: for loopback only. */
   static Result real(String... args) {
     StringWriter out = new StringWriter(), err = new StringWriter();
-    int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), Env.system());
+    int status =
+        Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), Env.system());
     return new Result(status, out.toString(), err.toString());
   }
 

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Through {@code ./icmpecho} at the repository root, as users run it: the module path, the real process exit
- * status, and Ctrl-C as a real SIGINT. The launcher builds the project on first use. Loopback only.
+ * Through {@code ./icmpecho} at the repository root, as users run it: the module path, the real
+ * process exit status, and Ctrl-C as a real SIGINT. The launcher builds the project on first use.
+ * Loopback only.
  */
 class LauncherTest {
   static Path root;
@@ -26,8 +27,8 @@ class LauncherTest {
   record Run(int status, String out, String err) {}
 
   /**
-   * The launcher itself keeps stdout clean of JVM log lines (they go to stderr, start-up archive chatter is off), so
-   * what these tests read is the CLI's own output.
+   * The launcher itself keeps stdout clean of JVM log lines (they go to stderr, start-up archive
+   * chatter is off), so what these tests read is the CLI's own output.
    */
   static ProcessBuilder launcher(List<String> cmd) {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile());
@@ -47,10 +48,15 @@ class LauncherTest {
   static Run run(int timeoutSeconds, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(root.resolve("icmpecho").toString()));
     cmd.addAll(List.of(args));
-    Path out = Files.createTempFile("icmpecho-out", ".txt"), err = Files.createTempFile("icmpecho-err", ".txt");
+    Path out = Files.createTempFile("icmpecho-out", ".txt"),
+        err = Files.createTempFile("icmpecho-err", ".txt");
     try {
-      Process p = launcher(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+      Process p =
+          launcher(cmd)
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start();
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         fail("icmpecho " + String.join(" ", args) + " did not end in " + timeoutSeconds + " s");
@@ -65,8 +71,10 @@ class LauncherTest {
   @Test
   void withoutAJdk22TheLauncherAndTheTestCommandSayWhatToInstallInOneLine() throws Exception {
     for (String script : List.of("icmpecho", "run-tests")) {
-      ProcessBuilder pb = new ProcessBuilder(root.resolve(script).toString(), "ping", "-c", "1", "127.0.0.1")
-          .directory(root.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      ProcessBuilder pb =
+          new ProcessBuilder(root.resolve(script).toString(), "ping", "-c", "1", "127.0.0.1")
+              .directory(root.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       // Nothing where the launcher looks for a JDK (ICMPECHO_JDK_SEARCH replaces the usual places).
       pb.environment().put("ICMPECHO_JDK_SEARCH", "/nonexistent-jdk");
       pb.environment().remove("JAVA_HOME");
@@ -90,19 +98,28 @@ class LauncherTest {
   void exitStatusesOfTheRealProcess() throws Exception {
     Run r = run(60, "ping", "-c", "2", "-i", "0.05", "127.0.0.1");
     assertEquals(0, r.status(), r.err());
-    assertTrue(r.out().startsWith("PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.\n64 bytes from 127.0.0.1: icmp_seq=1 "), r.out());
+    assertTrue(
+        r.out()
+            .startsWith(
+                "PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.\n64 bytes from 127.0.0.1: icmp_seq=1 "),
+        r.out());
     r = run(60, "ping", "-c", "1", "-t", "0", "127.0.0.1");
     assertEquals(2, r.status());
     assertEquals("ping: cannot set unicast time-to-live: Invalid argument\n", r.err());
     r = run(60, "ping", "-c", "1", "no such host");
     assertEquals(2, r.status());
-    assertEquals("ping: no such host: Name or service not known\nTry 'icmpecho ping --help' for more information.\n", r.err());
+    assertEquals(
+        "ping: no such host: Name or service not known\nTry 'icmpecho ping --help' for more information.\n",
+        r.err());
     r = run(60, "ping", "-c", "1", "-I", "198.18.255.254", "127.0.0.1");
     assertEquals(2, r.status());
-    assertTrue(r.err().startsWith("ping: -I 198.18.255.254: Cannot assign requested address"), r.err());
+    assertTrue(
+        r.err().startsWith("ping: -I 198.18.255.254: Cannot assign requested address"), r.err());
     r = run(60, "sweep", "-a", "-g", "127.0.0.0/30", "::1");
     assertEquals(0, r.status(), r.err());
-    assertEquals(List.of("127.0.0.1", "127.0.0.2", "::1"), r.out().lines().sorted().toList()); // in order of answer
+    assertEquals(
+        List.of("127.0.0.1", "127.0.0.2", "::1"),
+        r.out().lines().sorted().toList()); // in order of answer
     r = run(60, "sweep", "-g", "bad/99");
     assertEquals(1, r.status(), r.err());
     r = run(60, "sweep", "bad_name!");
@@ -110,36 +127,52 @@ class LauncherTest {
     assertEquals("bad_name!: Name or service not known\n", r.err());
     r = run(60, "trace", "-n", "-q", "1", "127.0.0.1");
     assertEquals(0, r.status(), r.err());
-    assertTrue(r.out().matches("traceroute to 127\\.0\\.0\\.1 \\(127\\.0\\.0\\.1\\), 30 hops max, 60 byte packets\n"
-        + " 1  127\\.0\\.0\\.1  [\\d.]+ ms\n"), r.out());
+    assertTrue(
+        r.out()
+            .matches(
+                "traceroute to 127\\.0\\.0\\.1 \\(127\\.0\\.0\\.1\\), 30 hops max, 60 byte packets\n"
+                    + " 1  127\\.0\\.0\\.1  [\\d.]+ ms\n"),
+        r.out());
     r = run(60, "trace", "-m", "0", "127.0.0.1");
     assertEquals(2, r.status());
     r = run(60, "ping", "--json", "-c", "1", "::1");
     assertEquals(0, r.status(), r.err());
-    assertTrue(r.out().startsWith("{\"type\":\"reply\",\"target\":\"::1\",\"from\":\"::1\",\"seq\":1,\"status\":\"IP_SUCCESS\""), r.out());
+    assertTrue(
+        r.out()
+            .startsWith(
+                "{\"type\":\"reply\",\"target\":\"::1\",\"from\":\"::1\",\"seq\":1,\"status\":\"IP_SUCCESS\""),
+        r.out());
     r = run(60, "generate-completion");
     assertEquals(0, r.status());
     assertTrue(r.out().contains("complete -F"), r.out());
   }
 
   /**
-   * Runs {@code script} with bash in the repository root ({@code ./icmpecho} is the launcher); the script's own last
-   * line prints the status it wants checked. All the scripts start at once and are waited for, each bounded.
+   * Runs {@code script} with bash in the repository root ({@code ./icmpecho} is the launcher); the
+   * script's own last line prints the status it wants checked. All the scripts start at once and
+   * are waited for, each bounded.
    */
   static List<Run> shell(int timeoutSeconds, String... scripts) throws Exception {
     List<Process> ps = new ArrayList<>();
     for (String script : scripts) {
-      ps.add(launcher(List.of("bash", "-c", script)).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start());
+      ps.add(
+          launcher(List.of("bash", "-c", script))
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start());
     }
     List<Run> runs = new ArrayList<>();
     try {
       for (int i = 0; i < ps.size(); i++) {
         Process p = ps.get(i);
         // Read both streams while waiting (each is small): a full pipe must not stall the child.
-        var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-        var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) fail("did not end within " + timeoutSeconds + " s: " + scripts[i]);
-        runs.add(new Run(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS)));
+        var out =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+        var err =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS))
+          fail("did not end within " + timeoutSeconds + " s: " + scripts[i]);
+        runs.add(
+            new Run(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS)));
       }
     } finally {
       for (Process p : ps) p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -159,37 +192,50 @@ class LauncherTest {
   @Test
   void aClosedOrFullStdoutEndsTheRunAsTheCToolsDo() throws Exception {
     String status = "; echo \"status ${PIPESTATUS[0]}\" >&2";
-    List<Run> r = shell(60,
-        "./icmpecho ping -i 0.2 127.0.0.1 | head -1" + status,
-        "./icmpecho ping --json -i 0.2 127.0.0.1 | head -1" + status,
-        "./icmpecho sweep -c 100000 -p 10 127.0.0.1 | head -1" + status,
-        "./icmpecho ping -i 0.2 127.0.0.1 >/dev/full" + status,
-        "./icmpecho sweep -c 1 127.0.0.1 >/dev/full" + status,
-        "./icmpecho fping -c 100000 -p 20 127.0.0.1 | head -1" + status);
+    List<Run> r =
+        shell(
+            60,
+            "./icmpecho ping -i 0.2 127.0.0.1 | head -1" + status,
+            "./icmpecho ping --json -i 0.2 127.0.0.1 | head -1" + status,
+            "./icmpecho sweep -c 100000 -p 10 127.0.0.1 | head -1" + status,
+            "./icmpecho ping -i 0.2 127.0.0.1 >/dev/full" + status,
+            "./icmpecho sweep -c 1 127.0.0.1 >/dev/full" + status,
+            "./icmpecho fping -c 100000 -p 20 127.0.0.1 | head -1" + status);
     // Closed pipe: the first line, then a silent end as by SIGPIPE (141).
-    assertEquals(new Run(0, "PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.\n", "status 141\n"), r.get(0));
-    assertTrue(r.get(1).out().startsWith("{\"type\":\"reply\",\"target\":\"127.0.0.1\""), r.get(1)::toString);
+    assertEquals(
+        new Run(0, "PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.\n", "status 141\n"), r.get(0));
+    assertTrue(
+        r.get(1).out().startsWith("{\"type\":\"reply\",\"target\":\"127.0.0.1\""),
+        r.get(1)::toString);
     assertEquals("status 141\n", r.get(1).err());
     assertTrue(r.get(2).out().startsWith("127.0.0.1 : [0], 64 bytes, "), r.get(2)::toString);
     assertEquals("status 141\n", r.get(2).err());
     // Full device: one line saying so, and the command's failure status, endless run or not.
     assertEquals("ping: write error: No space left on device\nstatus 2\n", r.get(3).err());
-    assertEquals("icmpecho sweep: write error: No space left on device\nstatus 4\n", r.get(4).err());
-    assertTrue(r.get(5).out().startsWith("127.0.0.1 : [0], 64 bytes, "), r.get(5)::toString); // the fping personality
+    assertEquals(
+        "icmpecho sweep: write error: No space left on device\nstatus 4\n", r.get(4).err());
+    assertTrue(
+        r.get(5).out().startsWith("127.0.0.1 : [0], 64 bytes, "),
+        r.get(5)::toString); // the fping personality
     assertEquals("status 141\n", r.get(5).err());
   }
 
   @Test
   void aMissingNamespaceIsOneLineWithTheRealCause() throws Exception {
     String ns = "ie-missing-" + ProcessHandle.current().pid();
-    String cause = "cannot open network namespace /var/run/netns/" + ns
-        + ": No such file or directory (create it with 'ip netns add')\n";
+    String cause =
+        "cannot open network namespace /var/run/netns/"
+            + ns
+            + ": No such file or directory (create it with 'ip netns add')\n";
     String status = "; echo \"status $?\" >&2";
-    List<Run> r = shell(60,
-        "./icmpecho ping -c 1 --netns " + ns + " 127.0.0.1" + status,
-        "./icmpecho sweep --netns " + ns + " 127.0.0.1" + status,
-        "./icmpecho trace --netns " + ns + " 127.0.0.1" + status);
-    // No log record from the library on top of the error it throws (it was a SEVERE record with a stack trace).
+    List<Run> r =
+        shell(
+            60,
+            "./icmpecho ping -c 1 --netns " + ns + " 127.0.0.1" + status,
+            "./icmpecho sweep --netns " + ns + " 127.0.0.1" + status,
+            "./icmpecho trace --netns " + ns + " 127.0.0.1" + status);
+    // No log record from the library on top of the error it throws (it was a SEVERE record with a
+    // stack trace).
     assertEquals("ping: " + cause + "status 2\n", r.get(0).err());
     assertEquals("icmpecho sweep: " + cause + "status 4\n", r.get(1).err());
     assertEquals("icmpecho trace: " + cause + "status 2\n", r.get(2).err());
@@ -197,9 +243,12 @@ class LauncherTest {
 
   @Test
   void ctrlCPrintsTheStatisticsAndExitsZero() throws Exception {
-    Process p = launcher(List.of(root.resolve("icmpecho").toString(), "ping", "-i", "0.2", "127.0.0.1"))
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    Process p =
+        launcher(List.of(root.resolve("icmpecho").toString(), "ping", "-i", "0.2", "127.0.0.1"))
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       StringBuilder all = new StringBuilder();
       int replies = 0;
       String line;
@@ -214,8 +263,12 @@ class LauncherTest {
       assertTrue(p.waitFor(10, TimeUnit.SECONDS), "ping did not end on SIGINT");
       while ((line = r.readLine()) != null) all.append(line).append('\n');
       assertEquals(0, p.exitValue(), all::toString);
-      assertTrue(all.toString().matches("(?s).*\n--- 127\\.0\\.0\\.1 ping statistics ---\n\\d+ packets transmitted, \\d+ received, "
-          + "[\\d.]+% packet loss, time \\d+ms\nrtt min/avg/max/mdev = [\\d.]+/[\\d.]+/[\\d.]+/[\\d.]+ ms\n"), all::toString);
+      assertTrue(
+          all.toString()
+              .matches(
+                  "(?s).*\n--- 127\\.0\\.0\\.1 ping statistics ---\n\\d+ packets transmitted, \\d+ received, "
+                      + "[\\d.]+% packet loss, time \\d+ms\nrtt min/avg/max/mdev = [\\d.]+/[\\d.]+/[\\d.]+/[\\d.]+ ms\n"),
+          all::toString);
     } finally {
       p.destroyForcibly();
     }

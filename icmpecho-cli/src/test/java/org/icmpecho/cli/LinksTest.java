@@ -12,9 +12,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The links {@code icmpecho install-links DIR} makes, run as processes: {@code fping} and {@code ping} are the
- * personalities; as fping the launcher is named fping (what {@code pkill fping} looks for), prints its interval
- * counts on a real SIGQUIT and its summary on SIGINT. Loopback only; signals go to the process by its id.
+ * The links {@code icmpecho install-links DIR} makes, run as processes: {@code fping} and {@code
+ * ping} are the personalities; as fping the launcher is named fping (what {@code pkill fping} looks
+ * for), prints its interval counts on a real SIGQUIT and its summary on SIGINT. Loopback only;
+ * signals go to the process by its id.
  */
 class LinksTest {
   static Path links;
@@ -33,8 +34,12 @@ class LinksTest {
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile("links", ".out"), err = Files.createTempFile("links", ".err");
     try {
-      Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start();
       assertTrue(p.waitFor(60, TimeUnit.SECONDS), "ended");
       return new LauncherTest.Run(p.exitValue(), Files.readString(out), Files.readString(err));
     } finally {
@@ -50,34 +55,54 @@ class LinksTest {
     assertEquals("fping: can't specify both -4 and -6\n", r.err());
     r = run("fping", "-c", "1", "-q", "127.0.0.1");
     assertEquals(0, r.status(), r.err());
-    assertTrue(r.err().matches("127\\.0\\.0\\.1 : xmt/rcv/%loss = 1/1/0%, min/avg/max = [\\d.]+/[\\d.]+/[\\d.]+\n"), r.err());
+    assertTrue(
+        r.err()
+            .matches(
+                "127\\.0\\.0\\.1 : xmt/rcv/%loss = 1/1/0%, min/avg/max = [\\d.]+/[\\d.]+/[\\d.]+\n"),
+        r.err());
     r = run("ping");
     assertEquals(2, r.status());
     assertEquals("ping: usage error: Destination address required\n", r.err());
     r = run("ping", "-c", "1", "127.0.0.1");
     assertEquals(0, r.status(), r.err());
-    assertTrue(r.out().startsWith("PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.\n64 bytes from 127.0.0.1: icmp_seq=1"), r.out());
+    assertTrue(
+        r.out()
+            .startsWith(
+                "PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.\n64 bytes from 127.0.0.1: icmp_seq=1"),
+        r.out());
   }
 
   @Test
   void fpingLoopAnswersSigquitAndSigint() throws Exception {
     Path out = Files.createTempFile("links", ".out"), err = Files.createTempFile("links", ".err");
-    Process p = new ProcessBuilder(links.resolve("fping").toString(), "-l", "-p", "100", "127.0.0.1")
-        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process p =
+        new ProcessBuilder(links.resolve("fping").toString(), "-l", "-p", "100", "127.0.0.1")
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     try {
       long end = System.nanoTime() + 60_000_000_000L;
-      while (Files.readString(out).split("\n", -1).length < 3 && System.nanoTime() < end) Thread.sleep(20);
-      assertEquals("fping", Files.readString(Path.of("/proc/" + p.pid() + "/comm")).strip(), "the process name");
+      while (Files.readString(out).split("\n", -1).length < 3 && System.nanoTime() < end)
+        Thread.sleep(20);
+      assertEquals(
+          "fping",
+          Files.readString(Path.of("/proc/" + p.pid() + "/comm")).strip(),
+          "the process name");
       new ProcessBuilder("kill", "-QUIT", Long.toString(p.pid())).start().waitFor();
-      while (!Files.readString(err).contains("xmt/rcv") && System.nanoTime() < end) Thread.sleep(20);
+      while (!Files.readString(err).contains("xmt/rcv") && System.nanoTime() < end)
+        Thread.sleep(20);
       assertTrue(p.isAlive(), "SIGQUIT does not end fping");
       new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
       assertTrue(p.waitFor(30, TimeUnit.SECONDS), "SIGINT ends fping");
       assertEquals(0, p.exitValue());
       String e = Files.readString(err);
-      assertTrue(e.matches("(?s)\n\\[\\d\\d:\\d\\d:\\d\\d]\n127\\.0\\.0\\.1 : xmt/rcv/%loss = \\d+/\\d+/0%, min/avg/max = .*\n"
-          + "\n127\\.0\\.0\\.1 : xmt/rcv/%loss = \\d+/\\d+/0%, min/avg/max = [\\d./]+\n"), e);
-      assertTrue(Files.readString(out).startsWith("127.0.0.1 : [0], 64 bytes, "), Files.readString(out));
+      assertTrue(
+          e.matches(
+              "(?s)\n\\[\\d\\d:\\d\\d:\\d\\d]\n127\\.0\\.0\\.1 : xmt/rcv/%loss = \\d+/\\d+/0%, min/avg/max = .*\n"
+                  + "\n127\\.0\\.0\\.1 : xmt/rcv/%loss = \\d+/\\d+/0%, min/avg/max = [\\d./]+\n"),
+          e);
+      assertTrue(
+          Files.readString(out).startsWith("127.0.0.1 : [0], 64 bytes, "), Files.readString(out));
     } finally {
       p.destroyForcibly();
       Files.deleteIfExists(out);

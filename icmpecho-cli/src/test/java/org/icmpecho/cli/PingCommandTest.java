@@ -24,14 +24,21 @@ import org.icmpecho.PathMtuDiscovery;
 import org.icmpecho.SocketMode;
 import org.junit.jupiter.api.Test;
 
-/** {@code icmpecho ping} against a scripted engine: output shapes, JSON, flags, schedule, Ctrl-C, errors. */
+/**
+ * {@code icmpecho ping} against a scripted engine: output shapes, JSON, flags, schedule, Ctrl-C,
+ * errors.
+ */
 class PingCommandTest {
   static final Pattern REPLY =
-      Pattern.compile("64 bytes from 127\\.0\\.0\\.1: icmp_seq=(\\d+) ttl=64 time=\\d+\\.\\d{1,3} ms");
-  static final Pattern PACKETS = Pattern.compile(
-      "(\\d+) packets transmitted, (\\d+) received(, \\+\\d+ duplicates)?(, \\+\\d+ corrupted)?(, \\+\\d+ errors)?, "
-          + "[\\d.]+% packet loss, time \\d+ms");
-  static final Pattern RTT = Pattern.compile("rtt min/avg/max/mdev = \\d+\\.\\d{3}/\\d+\\.\\d{3}/\\d+\\.\\d{3}/\\d+\\.\\d{3} ms");
+      Pattern.compile(
+          "64 bytes from 127\\.0\\.0\\.1: icmp_seq=(\\d+) ttl=64 time=\\d+\\.\\d{1,3} ms");
+  static final Pattern PACKETS =
+      Pattern.compile(
+          "(\\d+) packets transmitted, (\\d+) received(, \\+\\d+ duplicates)?(, \\+\\d+ corrupted)?(, \\+\\d+ errors)?, "
+              + "[\\d.]+% packet loss, time \\d+ms");
+  static final Pattern RTT =
+      Pattern.compile(
+          "rtt min/avg/max/mdev = \\d+\\.\\d{3}/\\d+\\.\\d{3}/\\d+\\.\\d{3}/\\d+\\.\\d{3} ms");
 
   @Test
   void repliesAndStatisticsFollowIputils() {
@@ -41,12 +48,15 @@ class PingCommandTest {
     List<String> lines = res.outLines();
     assertEquals("PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.", lines.get(0));
     for (int i = 1; i <= 3; i++) {
-      assertEquals("64 bytes from 127.0.0.1: icmp_seq=" + i + " ttl=64 time=0.045 ms", lines.get(i));
+      assertEquals(
+          "64 bytes from 127.0.0.1: icmp_seq=" + i + " ttl=64 time=0.045 ms", lines.get(i));
       assertTrue(REPLY.matcher(lines.get(i)).matches());
     }
     assertEquals("", lines.get(4));
     assertEquals("--- 127.0.0.1 ping statistics ---", lines.get(5));
-    assertTrue(lines.get(6).matches("3 packets transmitted, 3 received, 0% packet loss, time \\d+ms"), lines.get(6));
+    assertTrue(
+        lines.get(6).matches("3 packets transmitted, 3 received, 0% packet loss, time \\d+ms"),
+        lines.get(6));
     assertEquals("rtt min/avg/max/mdev = 0.045/0.045/0.045/0.000 ms", lines.get(7));
     assertEquals(7 + 1, lines.size());
     assertEquals("", res.err());
@@ -62,7 +72,9 @@ class PingCommandTest {
     Harness h = new Harness((r, s) -> reply(r, s, 1.234));
     Harness.Result res = h.run("ping", "-c", "1", "localhost");
     assertEquals("PING localhost (127.0.0.1) 56(84) bytes of data.", res.outLines().get(0));
-    assertEquals("64 bytes from localhost (127.0.0.1): icmp_seq=1 ttl=64 time=1.23 ms", res.outLines().get(1));
+    assertEquals(
+        "64 bytes from localhost (127.0.0.1): icmp_seq=1 ttl=64 time=1.23 ms",
+        res.outLines().get(1));
     assertTrue(res.out().contains("--- localhost ping statistics ---"));
     res = h.run("ping", "-n", "-c", "1", "localhost");
     assertEquals("64 bytes from 127.0.0.1: icmp_seq=1 ttl=64 time=1.23 ms", res.outLines().get(1));
@@ -81,20 +93,31 @@ class PingCommandTest {
     Harness h = new Harness((r, s) -> replyWithDuplicates(r, s, 0.5, s == 1 ? 2 : 0));
     Harness.Result res = h.run("ping", "-c", "2", "-i", "0.05", "127.0.0.1");
     assertEquals(0, res.status(), res::toString);
-    assertEquals(2, res.outLines().stream().filter(l -> l.endsWith("ms (DUP!)") && l.contains("icmp_seq=1 ")).count(), res::toString);
-    assertTrue(res.out().contains("2 packets transmitted, 2 received, +2 duplicates, 0% packet loss"), res::toString);
+    assertEquals(
+        2,
+        res.outLines().stream()
+            .filter(l -> l.endsWith("ms (DUP!)") && l.contains("icmp_seq=1 "))
+            .count(),
+        res::toString);
+    assertTrue(
+        res.out().contains("2 packets transmitted, 2 received, +2 duplicates, 0% packet loss"),
+        res::toString);
   }
 
   @Test
   void icmpErrorsInIputilsWords() {
-    Harness h = new Harness((r, s) -> switch (s) {
-      case 1 -> icmpError(r, s, IpStatus.IP_TTL_EXPIRED_TRANSIT, "10.0.0.1", 11, 0, 0);
-      case 2 -> icmpError(r, s, IpStatus.IP_DEST_HOST_UNREACHABLE, "10.0.0.1", 3, 1, 0);
-      case 3 -> icmpError(r, s, IpStatus.IP_DEST_NET_UNREACHABLE, "10.0.0.1", 3, 0, 0);
-      case 4 -> icmpError(r, s, IpStatus.IP_DEST_PROT_UNREACHABLE, "10.0.0.1", 3, 13, 0);
-      case 5 -> icmpError(r, s, IpStatus.IP_PACKET_TOO_BIG, "10.0.0.1", 3, 4, 1280);
-      default -> icmpError(r, s, IpStatus.IP_PARAM_PROBLEM, "10.0.0.1", 12, 0, 20);
-    });
+    Harness h =
+        new Harness(
+            (r, s) ->
+                switch (s) {
+                  case 1 -> icmpError(r, s, IpStatus.IP_TTL_EXPIRED_TRANSIT, "10.0.0.1", 11, 0, 0);
+                  case 2 -> icmpError(r, s, IpStatus.IP_DEST_HOST_UNREACHABLE, "10.0.0.1", 3, 1, 0);
+                  case 3 -> icmpError(r, s, IpStatus.IP_DEST_NET_UNREACHABLE, "10.0.0.1", 3, 0, 0);
+                  case 4 ->
+                      icmpError(r, s, IpStatus.IP_DEST_PROT_UNREACHABLE, "10.0.0.1", 3, 13, 0);
+                  case 5 -> icmpError(r, s, IpStatus.IP_PACKET_TOO_BIG, "10.0.0.1", 3, 4, 1280);
+                  default -> icmpError(r, s, IpStatus.IP_PARAM_PROBLEM, "10.0.0.1", 12, 0, 20);
+                });
     Harness.Result res = h.run("ping", "-c", "6", "-i", "0.01", "127.0.0.1");
     assertEquals(1, res.status(), res::toString);
     List<String> l = res.outLines();
@@ -104,18 +127,28 @@ class PingCommandTest {
     assertEquals("From 10.0.0.1 icmp_seq=4 Packet filtered", l.get(4));
     assertEquals("From 10.0.0.1 icmp_seq=5 Frag needed and DF set (mtu = 1280)", l.get(5));
     assertEquals("From 10.0.0.1 icmp_seq=6 Parameter problem: pointer = 20", l.get(6));
-    assertTrue(res.out().contains("6 packets transmitted, 0 received, +6 errors, 100% packet loss, time "), res::toString);
+    assertTrue(
+        res.out().contains("6 packets transmitted, 0 received, +6 errors, 100% packet loss, time "),
+        res::toString);
     assertFalse(res.out().contains("rtt min"));
   }
 
   @Test
   void routerNamesWhenTheTargetIsANameAndIpv6Words() {
-    Harness h = new Harness((r, s) -> icmpError(r, s, IpStatus.IP_TTL_EXPIRED_TRANSIT, "10.0.0.1", 11, 0, 0));
-    assertEquals("From router.test (10.0.0.1) icmp_seq=1 Time to live exceeded", h.run("ping", "-c", "1", "localhost").outLines().get(1));
-    h = new Harness((r, s) -> s == 1
-        ? icmpError(r, s, IpStatus.IP_TTL_EXPIRED_TRANSIT, "fd00::1", 3, 0, 0)
-        : s == 2 ? icmpError(r, s, IpStatus.IP_PACKET_TOO_BIG, "fd00::1", 2, 0, 1280)
-        : icmpError(r, s, IpStatus.IP_DEST_NET_UNREACHABLE, "fd00::1", 1, 0, 0));
+    Harness h =
+        new Harness(
+            (r, s) -> icmpError(r, s, IpStatus.IP_TTL_EXPIRED_TRANSIT, "10.0.0.1", 11, 0, 0));
+    assertEquals(
+        "From router.test (10.0.0.1) icmp_seq=1 Time to live exceeded",
+        h.run("ping", "-c", "1", "localhost").outLines().get(1));
+    h =
+        new Harness(
+            (r, s) ->
+                s == 1
+                    ? icmpError(r, s, IpStatus.IP_TTL_EXPIRED_TRANSIT, "fd00::1", 3, 0, 0)
+                    : s == 2
+                        ? icmpError(r, s, IpStatus.IP_PACKET_TOO_BIG, "fd00::1", 2, 0, 1280)
+                        : icmpError(r, s, IpStatus.IP_DEST_NET_UNREACHABLE, "fd00::1", 1, 0, 0));
     List<String> l = h.run("ping", "-c", "3", "-i", "0.01", "::1").outLines();
     assertEquals("From fd00::1 icmp_seq=1 Time exceeded: Hop limit", l.get(1));
     assertEquals("From fd00::1 icmp_seq=2 Packet too big: mtu=1280", l.get(2));
@@ -128,21 +161,28 @@ class PingCommandTest {
     Harness.Result res = h.run("ping", "-c", "3", "-i", "0.01", "-W", "0.05", "127.0.0.1");
     assertEquals(0, res.status(), res::toString);
     assertEquals(1, res.outLines().stream().filter(l -> l.startsWith("64 bytes")).count());
-    assertTrue(res.out().contains("3 packets transmitted, 1 received, 66.6667% packet loss"), res::toString);
+    assertTrue(
+        res.out().contains("3 packets transmitted, 1 received, 66.6667% packet loss"),
+        res::toString);
     res = h.run("ping", "-O", "-c", "1", "-W", "0.05", "127.0.0.1");
     assertEquals(1, res.status(), res::toString);
     assertTrue(res.out().contains("\nno answer yet for icmp_seq=1\n"), res::toString);
-    assertTrue(res.out().contains("1 packets transmitted, 0 received, 100% packet loss"), res::toString);
+    assertTrue(
+        res.out().contains("1 packets transmitted, 0 received, 100% packet loss"), res::toString);
   }
 
   @Test
   void jsonHasThePinnedFields() {
-    Harness h = new Harness((r, s) -> switch (s) {
-      case 1 -> replyWithDuplicates(r, s, 0.045, 1);
-      case 2 -> silence();
-      default -> icmpError(r, s, IpStatus.IP_TTL_EXPIRED_TRANSIT, "10.0.0.1", 11, 0, 0);
-    });
-    Harness.Result res = h.run("ping", "--json", "-c", "3", "-i", "0.02", "-W", "0.05", "127.0.0.1");
+    Harness h =
+        new Harness(
+            (r, s) ->
+                switch (s) {
+                  case 1 -> replyWithDuplicates(r, s, 0.045, 1);
+                  case 2 -> silence();
+                  default -> icmpError(r, s, IpStatus.IP_TTL_EXPIRED_TRANSIT, "10.0.0.1", 11, 0, 0);
+                });
+    Harness.Result res =
+        h.run("ping", "--json", "-c", "3", "-i", "0.02", "-W", "0.05", "127.0.0.1");
     assertEquals(0, res.status(), res::toString);
     List<String> l = res.outLines();
     assertEquals(
@@ -153,41 +193,69 @@ class PingCommandTest {
         "{\"type\":\"reply\",\"target\":\"127.0.0.1\",\"from\":\"127.0.0.1\",\"seq\":1,\"status\":\"IP_SUCCESS\","
             + "\"status_code\":0,\"rtt_ms\":0.045,\"ttl\":64,\"bytes\":64,\"duplicate\":true}",
         l.get(1));
-    assertTrue(l.contains(
-        "{\"type\":\"reply\",\"target\":\"127.0.0.1\",\"from\":null,\"seq\":2,\"status\":\"IP_REQ_TIMED_OUT\","
-            + "\"status_code\":11010,\"rtt_ms\":null,\"ttl\":null,\"bytes\":64}"), res::toString);
-    assertTrue(l.contains(
-        "{\"type\":\"reply\",\"target\":\"127.0.0.1\",\"from\":\"10.0.0.1\",\"seq\":3,\"status\":\"IP_TTL_EXPIRED_TRANSIT\","
-            + "\"status_code\":11013,\"rtt_ms\":0.5,\"ttl\":null,\"bytes\":64,\"icmp_type\":11,\"icmp_code\":0,"
-            + "\"message\":\"Time to live exceeded\"}"), res::toString);
+    assertTrue(
+        l.contains(
+            "{\"type\":\"reply\",\"target\":\"127.0.0.1\",\"from\":null,\"seq\":2,\"status\":\"IP_REQ_TIMED_OUT\","
+                + "\"status_code\":11010,\"rtt_ms\":null,\"ttl\":null,\"bytes\":64}"),
+        res::toString);
+    assertTrue(
+        l.contains(
+            "{\"type\":\"reply\",\"target\":\"127.0.0.1\",\"from\":\"10.0.0.1\",\"seq\":3,\"status\":\"IP_TTL_EXPIRED_TRANSIT\","
+                + "\"status_code\":11013,\"rtt_ms\":0.5,\"ttl\":null,\"bytes\":64,\"icmp_type\":11,\"icmp_code\":0,"
+                + "\"message\":\"Time to live exceeded\"}"),
+        res::toString);
     String summary = l.get(l.size() - 1);
-    assertTrue(summary.matches(
-        "\\{\"type\":\"summary\",\"target\":\"127\\.0\\.0\\.1\",\"host\":\"127\\.0\\.0\\.1\",\"sent\":3,\"received\":1,"
-            + "\"duplicates\":1,\"corrupted\":0,\"errors\":1,\"loss_pct\":66\\.667,\"time_ms\":\\d+,\"rtt_min_ms\":0\\.045,"
-            + "\"rtt_avg_ms\":0\\.045,\"rtt_max_ms\":0\\.045,\"rtt_mdev_ms\":0\\}"), summary);
+    assertTrue(
+        summary.matches(
+            "\\{\"type\":\"summary\",\"target\":\"127\\.0\\.0\\.1\",\"host\":\"127\\.0\\.0\\.1\",\"sent\":3,\"received\":1,"
+                + "\"duplicates\":1,\"corrupted\":0,\"errors\":1,\"loss_pct\":66\\.667,\"time_ms\":\\d+,\"rtt_min_ms\":0\\.045,"
+                + "\"rtt_avg_ms\":0\\.045,\"rtt_max_ms\":0\\.045,\"rtt_mdev_ms\":0\\}"),
+        summary);
     assertEquals(5, l.size(), res::toString);
     assertEquals("", res.err());
   }
 
   @Test
   void jsonSendFailureWithoutMtuHasNullMtu() {
-    // A failed send without a path MTU once threw a NullPointerException: the null went to put(String, long).
-    Harness h = new Harness((r, s) -> new Harness.Answer(s == 1
-        ? new EchoResult.SendFailed(r, IpStatus.IP_DEST_HOST_UNREACHABLE, "EHOSTUNREACH", "No route to host", s)
-        : new EchoResult.SendFailed(r, IpStatus.IP_PACKET_TOO_BIG, "EMSGSIZE", "Message too long", s, 1280),
-        1, 0));
-    Harness.Result res = h.run("ping", "--json", "-c", "2", "-i", "0.02", "-W", "0.05", "127.0.0.1");
+    // A failed send without a path MTU once threw a NullPointerException: the null went to
+    // put(String, long).
+    Harness h =
+        new Harness(
+            (r, s) ->
+                new Harness.Answer(
+                    s == 1
+                        ? new EchoResult.SendFailed(
+                            r,
+                            IpStatus.IP_DEST_HOST_UNREACHABLE,
+                            "EHOSTUNREACH",
+                            "No route to host",
+                            s)
+                        : new EchoResult.SendFailed(
+                            r, IpStatus.IP_PACKET_TOO_BIG, "EMSGSIZE", "Message too long", s, 1280),
+                    1,
+                    0));
+    Harness.Result res =
+        h.run("ping", "--json", "-c", "2", "-i", "0.02", "-W", "0.05", "127.0.0.1");
     assertEquals(1, res.status(), res::toString);
     List<String> l = res.outLines();
-    assertTrue(l.get(0).contains("\"errno\":\"EHOSTUNREACH\"") && l.get(0).endsWith("\"mtu\":null}"), res::toString);
-    assertTrue(l.get(1).contains("\"errno\":\"EMSGSIZE\"") && l.get(1).endsWith("\"mtu\":1280}"), res::toString);
+    assertTrue(
+        l.get(0).contains("\"errno\":\"EHOSTUNREACH\"") && l.get(0).endsWith("\"mtu\":null}"),
+        res::toString);
+    assertTrue(
+        l.get(1).contains("\"errno\":\"EMSGSIZE\"") && l.get(1).endsWith("\"mtu\":1280}"),
+        res::toString);
   }
 
   @Test
   void timestampsQuietAndPattern() {
     Harness h = new Harness((r, s) -> reply(r, s, 0.2));
     Harness.Result res = h.run("ping", "-D", "-c", "1", "127.0.0.1");
-    assertTrue(res.outLines().get(1).matches("\\[\\d{10}\\.\\d{6}\\] 64 bytes from 127\\.0\\.0\\.1: icmp_seq=1 ttl=64 time=0\\.200 ms"), res::toString);
+    assertTrue(
+        res.outLines()
+            .get(1)
+            .matches(
+                "\\[\\d{10}\\.\\d{6}\\] 64 bytes from 127\\.0\\.0\\.1: icmp_seq=1 ttl=64 time=0\\.200 ms"),
+        res::toString);
     res = h.run("ping", "-q", "-c", "2", "-i", "0.01", "127.0.0.1");
     List<String> l = res.outLines();
     assertEquals(5, l.size(), res::toString);
@@ -197,13 +265,33 @@ class PingCommandTest {
     res = h.run("ping", "-c", "1", "-s", "5", "-p", "ff0", "127.0.0.1");
     assertEquals("PATTERN: 0xff00", res.outLines().get(0));
     assertEquals("PING 127.0.0.1 (127.0.0.1) 5(33) bytes of data.", res.outLines().get(1));
-    assertArrayEquals(new byte[] {(byte) 0xff, 0, (byte) 0xff, 0, (byte) 0xff}, h.prober.requests.get(h.prober.requests.size() - 1).payload());
+    assertArrayEquals(
+        new byte[] {(byte) 0xff, 0, (byte) 0xff, 0, (byte) 0xff},
+        h.prober.requests.get(h.prober.requests.size() - 1).payload());
   }
 
   @Test
   void flagsReachTheRequest() throws Exception {
     Harness h = new Harness((r, s) -> reply(r, s, 0.2));
-    Harness.Result res = h.run("ping", "-c", "1", "-s", "100", "-t", "7", "-Q", "0x10", "-M", "do", "-W", "2", "-I", "lo", "--raw", "127.0.0.1");
+    Harness.Result res =
+        h.run(
+            "ping",
+            "-c",
+            "1",
+            "-s",
+            "100",
+            "-t",
+            "7",
+            "-Q",
+            "0x10",
+            "-M",
+            "do",
+            "-W",
+            "2",
+            "-I",
+            "lo",
+            "--raw",
+            "127.0.0.1");
     assertEquals(0, res.status(), res::toString);
     EchoRequest r = h.prober.requests.get(0);
     assertEquals(100, r.payloadSize());
@@ -213,14 +301,18 @@ class PingCommandTest {
     assertEquals(2, r.timeout().toSeconds());
     assertEquals("lo", r.interfaceName());
     assertEquals(SocketMode.RAW, h.prober.options.socketMode());
-    assertEquals("PING 127.0.0.1 (127.0.0.1) from 127.0.0.1 lo: 100(128) bytes of data.", res.outLines().get(0));
-    res = h.run("ping", "-c", "1", "-I", "127.0.0.1", "-M", "dont", "--netns", "labns", "127.0.0.1");
+    assertEquals(
+        "PING 127.0.0.1 (127.0.0.1) from 127.0.0.1 lo: 100(128) bytes of data.",
+        res.outLines().get(0));
+    res =
+        h.run("ping", "-c", "1", "-I", "127.0.0.1", "-M", "dont", "--netns", "labns", "127.0.0.1");
     r = h.prober.requests.get(1);
     assertEquals(InetAddress.ofLiteral("127.0.0.1"), r.source());
     assertNull(r.interfaceName());
     assertEquals(PathMtuDiscovery.DONT, r.pathMtuDiscovery());
     assertEquals("labns", h.prober.options.networkNamespace());
-    assertEquals("PING 127.0.0.1 (127.0.0.1) from 127.0.0.1 : 56(84) bytes of data.", res.outLines().get(0));
+    assertEquals(
+        "PING 127.0.0.1 (127.0.0.1) from 127.0.0.1 : 56(84) bytes of data.", res.outLines().get(0));
     h.run("ping", "-c", "1", "-M", "want", "-4", "localhost");
     assertEquals(PathMtuDiscovery.WANT, h.prober.requests.get(2).pathMtuDiscovery());
   }
@@ -244,9 +336,14 @@ class PingCommandTest {
     long ms = (System.nanoTime() - start) / 1_000_000;
     assertEquals(1, res.status(), res::toString);
     assertTrue(ms >= 290 && ms < 1500, "deadline run took " + ms + " ms");
-    assertTrue(res.out().matches("(?s).*\n[67] packets transmitted, 0 received, 100% packet loss, time \\d+ms\n"), res::toString);
+    assertTrue(
+        res.out()
+            .matches(
+                "(?s).*\n[67] packets transmitted, 0 received, 100% packet loss, time \\d+ms\n"),
+        res::toString);
 
-    // -w with -c: keep sending until COUNT replies (iputils), here the 2nd echo is the first answered
+    // -w with -c: keep sending until COUNT replies (iputils), here the 2nd echo is the first
+    // answered
     Harness late = new Harness((r, s) -> s >= 2 ? reply(r, s, 0.1) : silence());
     res = late.run("ping", "-q", "-c", "2", "-w", "5", "-W", "0.05", "-i", "0.02", "127.0.0.1");
     assertEquals(0, res.status(), res::toString);
@@ -258,23 +355,42 @@ class PingCommandTest {
     Harness h = new Harness((r, s) -> reply(r, s, 0.1));
     StringWriter out = new StringWriter();
     AtomicInteger status = new AtomicInteger(-1);
-    Thread t = Thread.ofPlatform().start(() ->
-        status.set(Main.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), h.env())
-            .execute("ping", "-i", "0.05", "127.0.0.1")));
+    Thread t =
+        Thread.ofPlatform()
+            .start(
+                () ->
+                    status.set(
+                        Main.commandLine(
+                                new PrintWriter(out, true),
+                                new PrintWriter(new StringWriter(), true),
+                                h.env())
+                            .execute("ping", "-i", "0.05", "127.0.0.1")));
     long until = System.nanoTime() + 10_000_000_000L;
-    while (out.toString().split("icmp_seq=").length < 3 && System.nanoTime() < until) Thread.sleep(5);
+    while (out.toString().split("icmp_seq=").length < 3 && System.nanoTime() < until)
+      Thread.sleep(5);
     h.signals.interrupt();
     t.join(5000);
     assertEquals(0, status.get(), out::toString);
-    assertTrue(out.toString().matches("(?s).*\n--- 127\\.0\\.0\\.1 ping statistics ---\n\\d+ packets transmitted, \\d+ received, "
-        + "0% packet loss, time \\d+ms\nrtt min/avg/max/mdev = .*"), out::toString);
+    assertTrue(
+        out.toString()
+            .matches(
+                "(?s).*\n--- 127\\.0\\.0\\.1 ping statistics ---\n\\d+ packets transmitted, \\d+ received, "
+                    + "0% packet loss, time \\d+ms\nrtt min/avg/max/mdev = .*"),
+        out::toString);
     assertNull(h.signals.action.get(), "the Ctrl-C handler is removed after the run");
 
     Harness none = new Harness((r, s) -> silence());
     StringWriter out2 = new StringWriter();
-    Thread t2 = Thread.ofPlatform().start(() ->
-        status.set(Main.commandLine(new PrintWriter(out2, true), new PrintWriter(new StringWriter(), true), none.env())
-            .execute("ping", "-i", "0.02", "127.0.0.1")));
+    Thread t2 =
+        Thread.ofPlatform()
+            .start(
+                () ->
+                    status.set(
+                        Main.commandLine(
+                                new PrintWriter(out2, true),
+                                new PrintWriter(new StringWriter(), true),
+                                none.env())
+                            .execute("ping", "-i", "0.02", "127.0.0.1")));
     while (none.prober.requests.size() < 3) Thread.sleep(5);
     none.signals.interrupt();
     t2.join(5000);
@@ -313,23 +429,38 @@ class PingCommandTest {
       String what = String.join(" ", args) + " -> " + res;
       assertEquals(2, res.status(), what);
       assertEquals("", res.out(), what);
-      // the personality's prefix (API-CONTRACT §3.1), then a hint, iputils' usage, or nothing (iputils' own words)
+      // the personality's prefix (API-CONTRACT §3.1), then a hint, iputils' usage, or nothing
+      // (iputils' own words)
       assertTrue(res.err().startsWith("ping: "), what);
     }
     // iputils 20221126's texts, byte for byte
-    assertEquals("ping: cannot set unicast time-to-live: Invalid argument\n", h.run("ping", "-t", "0", "127.0.0.1").err());
-    assertEquals("ping: invalid argument: '256': out of range: 0 <= value <= 255\n", h.run("ping", "-t", "256", "127.0.0.1").err());
-    assertEquals("ping: invalid argument: '0': out of range: 1 <= value <= 9223372036854775807\n",
+    assertEquals(
+        "ping: cannot set unicast time-to-live: Invalid argument\n",
+        h.run("ping", "-t", "0", "127.0.0.1").err());
+    assertEquals(
+        "ping: invalid argument: '256': out of range: 0 <= value <= 255\n",
+        h.run("ping", "-t", "256", "127.0.0.1").err());
+    assertEquals(
+        "ping: invalid argument: '0': out of range: 1 <= value <= 9223372036854775807\n",
         h.run("ping", "-c", "0", "127.0.0.1").err());
-    assertEquals("ping: packet size 70000 is too large. Maximum is 65507\n", h.run("ping", "-s", "70000", "127.0.0.1").err());
+    assertEquals(
+        "ping: packet size 70000 is too large. Maximum is 65507\n",
+        h.run("ping", "-s", "70000", "127.0.0.1").err());
     assertEquals("ping: usage error: Destination address required\n", h.run("ping").err());
     assertEquals("ping: invalid argument: '0.5'\n", h.run("ping", "-w", "0.5", "127.0.0.1").err());
-    assertEquals("ping: invalid option -- 'Z'\n" + PingUsage.TEXT, h.run("ping", "-Z", "127.0.0.1").err());
-    assertEquals("ping: option requires an argument -- 'c'\n" + PingUsage.TEXT, h.run("ping", "127.0.0.1", "-c").err());
+    assertEquals(
+        "ping: invalid option -- 'Z'\n" + PingUsage.TEXT, h.run("ping", "-Z", "127.0.0.1").err());
+    assertEquals(
+        "ping: option requires an argument -- 'c'\n" + PingUsage.TEXT,
+        h.run("ping", "127.0.0.1", "-c").err());
     assertEquals(PingUsage.TEXT, h.run("ping", "-h").err());
     assertEquals(2, h.run("ping", "-h").status());
-    assertEquals("ping: nosuch.invalid: Name or service not known", h.run("ping", "nosuch.invalid").err().split("\n")[0]);
-    assertEquals("ping: unknown iface: nosuchif0", h.run("ping", "-I", "nosuchif0", "127.0.0.1").err().split("\n")[0]);
+    assertEquals(
+        "ping: nosuch.invalid: Name or service not known",
+        h.run("ping", "nosuch.invalid").err().split("\n")[0]);
+    assertEquals(
+        "ping: unknown iface: nosuchif0",
+        h.run("ping", "-I", "nosuchif0", "127.0.0.1").err().split("\n")[0]);
     assertTrue(h.prober.requests.isEmpty(), "nothing is sent on bad input");
   }
 
@@ -339,7 +470,9 @@ class PingCommandTest {
     h.netRaw = false;
     Harness.Result res = h.run("ping", "-c", "1", "-i", "0.001", "127.0.0.1");
     assertEquals(2, res.status());
-    assertEquals("ping: cannot flood, minimal interval for user must be >= 2 ms, use -i 0.002 (or higher)\n", res.err());
+    assertEquals(
+        "ping: cannot flood, minimal interval for user must be >= 2 ms, use -i 0.002 (or higher)\n",
+        res.err());
     assertEquals(0, h.run("ping", "-c", "2", "-i", "0.002", "127.0.0.1").status());
     h.netRaw = true;
     assertEquals(0, h.run("ping", "-q", "-c", "3", "-i", "0", "127.0.0.1").status());
@@ -358,9 +491,12 @@ class PingCommandTest {
     bind.prober.boundOpenFailure = new IcmpException("bind failed", "bind", "EADDRNOTAVAIL");
     res = bind.run("ping", "-c", "1", "--netns", "x", "-I", "10.9.9.9", "127.0.0.1");
     assertEquals(2, res.status(), res::toString);
-    assertTrue(res.err().startsWith("ping: -I 10.9.9.9: Cannot assign requested address\n"), res::toString);
+    assertTrue(
+        res.err().startsWith("ping: -I 10.9.9.9: Cannot assign requested address\n"),
+        res::toString);
     assertFalse(res.err().contains("\tat "), res::toString);
-    res = bind.run("ping", "--stacktrace", "-c", "1", "--netns", "x", "-I", "10.9.9.9", "127.0.0.1");
+    res =
+        bind.run("ping", "--stacktrace", "-c", "1", "--netns", "x", "-I", "10.9.9.9", "127.0.0.1");
     assertTrue(res.err().contains("\tat "), res::toString);
   }
 
@@ -369,9 +505,30 @@ class PingCommandTest {
     Harness h = new Harness((r, s) -> reply(r, s, 0.1));
     Harness.Result res = h.run("ping", "--help");
     assertEquals(0, res.status());
-    for (String flag : new String[] {"-c=COUNT", "-i=SEC", "-s=BYTES", "-t=TTL", "-W=SEC", "-w=SEC", "-I=ADDR|IFACE",
-        "-M=do|dont|want", "-Q=TOS", "-p=HEXPATTERN", "-4", "-6", "-q", "-n", "-D", "--json", "Exit status:",
-        "0   at least one echo reply came", "1   no echo reply came", "2   any other error", "Examples:"}) {
+    for (String flag :
+        new String[] {
+          "-c=COUNT",
+          "-i=SEC",
+          "-s=BYTES",
+          "-t=TTL",
+          "-W=SEC",
+          "-w=SEC",
+          "-I=ADDR|IFACE",
+          "-M=do|dont|want",
+          "-Q=TOS",
+          "-p=HEXPATTERN",
+          "-4",
+          "-6",
+          "-q",
+          "-n",
+          "-D",
+          "--json",
+          "Exit status:",
+          "0   at least one echo reply came",
+          "1   no echo reply came",
+          "2   any other error",
+          "Examples:"
+        }) {
       assertTrue(res.out().contains(flag), flag + " in\n" + res.out());
     }
     res = h.run("--version");
@@ -379,7 +536,11 @@ class PingCommandTest {
     assertTrue(res.out().startsWith("icmpecho "), res.out());
     res = h.run("ping", "-V"); // iputils' two lines, which its suite reads
     assertEquals(0, res.status());
-    assertTrue(res.out().matches("ping from iputils 20221126 \\(icmpecho .*\\)\nlibcap: no, IDN: no, NLS: no, error\\.h: no, "
-        + "getrandom\\(\\): no, __fpending\\(\\): no\n"), res.out());
+    assertTrue(
+        res.out()
+            .matches(
+                "ping from iputils 20221126 \\(icmpecho .*\\)\nlibcap: no, IDN: no, NLS: no, error\\.h: no, "
+                    + "getrandom\\(\\): no, __fpending\\(\\): no\n"),
+        res.out());
   }
 }

@@ -16,7 +16,10 @@ import org.icmpecho.IpStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code icmpecho sweep} against a scripted engine: fping's output, retries, pacing, window, exit statuses. */
+/**
+ * {@code icmpecho sweep} against a scripted engine: fping's output, retries, pacing, window, exit
+ * statuses.
+ */
 class SweepCommandTest {
 
   /** 127.0.0.x answers for x < 100, silence otherwise. */
@@ -30,7 +33,11 @@ class SweepCommandTest {
     Harness h = new Harness(SweepCommandTest::upBelow100);
     Harness.Result res = h.run("sweep", "-t", "20", "-r", "1", "127.0.0.1", "::1", "127.0.0.200");
     assertEquals(1, res.status(), res::toString);
-    assertTrue(res.outLines().containsAll(List.of("127.0.0.1 is alive", "::1 is alive", "127.0.0.200 is unreachable")), res::toString);
+    assertTrue(
+        res.outLines()
+            .containsAll(
+                List.of("127.0.0.1 is alive", "::1 is alive", "127.0.0.200 is unreachable")),
+        res::toString);
     assertEquals(3, res.outLines().size());
     res = h.run("sweep", "127.0.0.1", "::1");
     assertEquals(0, res.status(), res::toString);
@@ -70,8 +77,10 @@ class SweepCommandTest {
     Harness.Result res = h.run("sweep", "-c", "2", "-p", "20", "127.0.0.1", "::1", "127.0.0.200");
     assertEquals(1, res.status(), res::toString);
     List<String> out = res.outLines();
-    assertTrue(out.contains("127.0.0.1   : [0], 64 bytes, 0.046 ms (0.046 avg, 0% loss)"), res::toString);
-    assertTrue(out.contains("::1         : [1], 64 bytes, 0.046 ms (0.046 avg, 0% loss)"), res::toString);
+    assertTrue(
+        out.contains("127.0.0.1   : [0], 64 bytes, 0.046 ms (0.046 avg, 0% loss)"), res::toString);
+    assertTrue(
+        out.contains("::1         : [1], 64 bytes, 0.046 ms (0.046 avg, 0% loss)"), res::toString);
     assertTrue(out.contains("127.0.0.200 : [0], timed out (NaN avg, 100% loss)"), res::toString);
     assertTrue(out.contains("127.0.0.200 : [1], timed out (NaN avg, 100% loss)"), res::toString);
     assertEquals(6, out.size(), res::toString);
@@ -82,7 +91,10 @@ class SweepCommandTest {
             "::1         : xmt/rcv/%loss = 2/2/0%, min/avg/max = 0.046/0.046/0.046",
             "127.0.0.200 : xmt/rcv/%loss = 2/0/100%"),
         err);
-    assertEquals(20, h.prober.requests.get(0).timeout().toMillis(), "count mode: the timeout defaults to the period");
+    assertEquals(
+        20,
+        h.prober.requests.get(0).timeout().toMillis(),
+        "count mode: the timeout defaults to the period");
 
     res = h.run("sweep", "-q", "-c", "2", "-p", "20", "-a", "127.0.0.1", "127.0.0.200");
     assertEquals(List.of("127.0.0.1"), res.outLines());
@@ -91,18 +103,21 @@ class SweepCommandTest {
 
   @Test
   void perTargetSummariesSpanningSeveralOutputChunksComeOutWholeAndInOrder() {
-    // 2,046 summary lines of 40-70 characters: the summary is written in 64 KB chunks, so lines cross chunk edges.
+    // 2,046 summary lines of 40-70 characters: the summary is written in 64 KB chunks, so lines
+    // cross chunk edges.
     Harness h = new Harness(SweepCommandTest::upBelow100);
-    Harness.Result res = h.run("sweep", "-q", "-c", "1", "-i", "0", "-t", "20", "-g", "127.0.0.0/21");
+    Harness.Result res =
+        h.run("sweep", "-q", "-c", "1", "-i", "0", "-t", "20", "-g", "127.0.0.0/21");
     String[] lines = res.err().split("\n");
     assertEquals(2_046, lines.length, () -> "lines: " + lines.length);
     assertTrue(res.err().length() > 1 << 16, "more than one chunk");
     for (int i = 0; i < lines.length; i++) {
       int a = i + 1;
       String label = String.format("%-11s", "127.0." + (a >> 8) + "." + (a & 255));
-      String want = (a & 255) < 100
-          ? label + " : xmt/rcv/%loss = 1/1/0%, min/avg/max = 0.046/0.046/0.046"
-          : label + " : xmt/rcv/%loss = 1/0/100%";
+      String want =
+          (a & 255) < 100
+              ? label + " : xmt/rcv/%loss = 1/1/0%, min/avg/max = 0.046/0.046/0.046"
+              : label + " : xmt/rcv/%loss = 1/0/100%";
       assertEquals(want, lines[i], "line " + i);
     }
   }
@@ -110,15 +125,26 @@ class SweepCommandTest {
   @Test
   void statsBlockOnStderr() {
     Harness h = new Harness(SweepCommandTest::upBelow100);
-    Harness.Result res = h.run("sweep", "-s", "-t", "20", "-r", "1", "127.0.0.1", "127.0.0.200", "nosuch.invalid");
+    Harness.Result res =
+        h.run("sweep", "-s", "-t", "20", "-r", "1", "127.0.0.1", "127.0.0.200", "nosuch.invalid");
     assertEquals(2, res.status(), "a name that does not resolve wins over unreachable: " + res);
     String err = res.err();
     assertTrue(err.startsWith("nosuch.invalid: Name or service not known\n"), res::toString);
-    for (String s : new String[] {
-        "       2 targets\n", "       1 alive\n", "       1 unreachable\n", "       1 unknown addresses\n",
-        "       2 timeouts (waiting for response)\n", "       3 ICMP Echos sent\n", "       1 ICMP Echo Replies received\n",
-        "       0 other ICMP received\n", " 0.046 ms (min round trip time)\n", " 0.046 ms (avg round trip time)\n",
-        " 0.046 ms (max round trip time)\n", " sec (elapsed real time)\n"}) {
+    for (String s :
+        new String[] {
+          "       2 targets\n",
+          "       1 alive\n",
+          "       1 unreachable\n",
+          "       1 unknown addresses\n",
+          "       2 timeouts (waiting for response)\n",
+          "       3 ICMP Echos sent\n",
+          "       1 ICMP Echo Replies received\n",
+          "       0 other ICMP received\n",
+          " 0.046 ms (min round trip time)\n",
+          " 0.046 ms (avg round trip time)\n",
+          " 0.046 ms (max round trip time)\n",
+          " sec (elapsed real time)\n"
+        }) {
       assertTrue(err.contains(s), s + " in\n" + err);
     }
   }
@@ -128,8 +154,12 @@ class SweepCommandTest {
     Harness h = new Harness((r, s) -> silence());
     Harness.Result res = h.run("sweep", "-s", "-t", "10", "-r", "0", "127.0.0.200");
     assertEquals(1, res.status(), res::toString);
-    for (String s : new String[] {
-        "\n 0.000 ms (min round trip time)\n", "\n 0.000 ms (avg round trip time)\n", "\n 0.000 ms (max round trip time)\n"}) {
+    for (String s :
+        new String[] {
+          "\n 0.000 ms (min round trip time)\n",
+          "\n 0.000 ms (avg round trip time)\n",
+          "\n 0.000 ms (max round trip time)\n"
+        }) {
       assertTrue(res.err().contains(s), s + " in\n" + res.err());
     }
     assertTrue(!res.err().contains("NaN"), res::toString);
@@ -138,24 +168,35 @@ class SweepCommandTest {
   @Test
   void aTargetFileIsReadAsBytesAndABadLineIsReportedAndSkipped(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("hosts");
-    byte[] latin1 = "# h\u00f4tes du labo\n127.0.0.1\nb\u00e9te.test\n127.0.0.2\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] latin1 =
+        "# h\u00f4tes du labo\n127.0.0.1\nb\u00e9te.test\n127.0.0.2\n"
+            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     Files.write(f, latin1); // 0xF4 and 0xE9 are not UTF-8: one in a comment, one in a name
     Harness h = new Harness(SweepCommandTest::upBelow100);
     Harness.Result res = h.run("sweep", "-t", "20", "-r", "0", "-f", f.toString());
     assertEquals(2, res.status(), "an unknown name wins over alive, as fping: " + res);
-    assertEquals(List.of("127.0.0.1 is alive", "127.0.0.2 is alive"), res.outLines().stream().sorted().toList(), res::toString);
+    assertEquals(
+        List.of("127.0.0.1 is alive", "127.0.0.2 is alive"),
+        res.outLines().stream().sorted().toList(),
+        res::toString);
     assertEquals("b\ufffdte.test: Name or service not known\n", res.err(), res::toString);
   }
 
   @Test
   void icmpErrorsAndDuplicatesLikeFping() {
-    Harness h = new Harness((r, s) -> r.target().getAddress()[3] == 5
-        ? icmpError(r, s, IpStatus.IP_DEST_HOST_UNREACHABLE, "10.0.0.1", 3, 1, 0)
-        : replyWithDuplicates(r, s, 0.5, 1));
+    Harness h =
+        new Harness(
+            (r, s) ->
+                r.target().getAddress()[3] == 5
+                    ? icmpError(r, s, IpStatus.IP_DEST_HOST_UNREACHABLE, "10.0.0.1", 3, 1, 0)
+                    : replyWithDuplicates(r, s, 0.5, 1));
     Harness.Result res = h.run("sweep", "-c", "1", "-p", "20", "127.0.0.5", "127.0.0.6");
     assertEquals(1, res.status(), res::toString);
-    assertTrue(res.err().contains("ICMP Host Unreachable from 10.0.0.1 for ICMP Echo sent to 127.0.0.5\n"), res::toString);
-    assertTrue(res.err().contains("127.0.0.6 : duplicate for [0], 64 bytes, 0.500 ms\n"), res::toString);
+    assertTrue(
+        res.err().contains("ICMP Host Unreachable from 10.0.0.1 for ICMP Echo sent to 127.0.0.5\n"),
+        res::toString);
+    assertTrue(
+        res.err().contains("127.0.0.6 : duplicate for [0], 64 bytes, 0.500 ms\n"), res::toString);
   }
 
   @Test
@@ -164,20 +205,34 @@ class SweepCommandTest {
     Harness.Result res = h.run("sweep", "--json", "-t", "20", "-r", "1", "lo.test", "127.0.0.200");
     assertEquals(1, res.status(), res::toString);
     List<String> l = res.outLines();
-    assertTrue(l.contains("{\"type\":\"reply\",\"target\":\"127.0.0.1\",\"from\":\"127.0.0.1\",\"seq\":1,\"status\":\"IP_SUCCESS\","
-        + "\"status_code\":0,\"rtt_ms\":0.046,\"ttl\":64,\"bytes\":64,\"host\":\"lo.test\"}"), res::toString);
-    assertTrue(l.contains("{\"type\":\"reply\",\"target\":\"127.0.0.200\",\"from\":null,\"seq\":2,\"status\":\"IP_REQ_TIMED_OUT\","
-        + "\"status_code\":11010,\"rtt_ms\":null,\"ttl\":null,\"bytes\":64}"), res::toString);
-    assertTrue(l.contains("{\"type\":\"summary\",\"target\":\"127.0.0.1\",\"host\":\"lo.test\",\"sent\":1,\"received\":1,"
-        + "\"duplicates\":0,\"errors\":0,\"loss_pct\":0.0,\"alive\":true,\"rtt_min_ms\":0.046,\"rtt_avg_ms\":0.046,"
-        + "\"rtt_max_ms\":0.046,\"rtt_mdev_ms\":0}"), res::toString);
-    assertTrue(l.contains("{\"type\":\"summary\",\"target\":\"127.0.0.200\",\"sent\":2,\"received\":0,\"duplicates\":0,"
-        + "\"errors\":0,\"loss_pct\":100.0,\"alive\":false,\"rtt_min_ms\":null,\"rtt_avg_ms\":null,\"rtt_max_ms\":null,"
-        + "\"rtt_mdev_ms\":null}"), res::toString);
+    assertTrue(
+        l.contains(
+            "{\"type\":\"reply\",\"target\":\"127.0.0.1\",\"from\":\"127.0.0.1\",\"seq\":1,\"status\":\"IP_SUCCESS\","
+                + "\"status_code\":0,\"rtt_ms\":0.046,\"ttl\":64,\"bytes\":64,\"host\":\"lo.test\"}"),
+        res::toString);
+    assertTrue(
+        l.contains(
+            "{\"type\":\"reply\",\"target\":\"127.0.0.200\",\"from\":null,\"seq\":2,\"status\":\"IP_REQ_TIMED_OUT\","
+                + "\"status_code\":11010,\"rtt_ms\":null,\"ttl\":null,\"bytes\":64}"),
+        res::toString);
+    assertTrue(
+        l.contains(
+            "{\"type\":\"summary\",\"target\":\"127.0.0.1\",\"host\":\"lo.test\",\"sent\":1,\"received\":1,"
+                + "\"duplicates\":0,\"errors\":0,\"loss_pct\":0.0,\"alive\":true,\"rtt_min_ms\":0.046,\"rtt_avg_ms\":0.046,"
+                + "\"rtt_max_ms\":0.046,\"rtt_mdev_ms\":0}"),
+        res::toString);
+    assertTrue(
+        l.contains(
+            "{\"type\":\"summary\",\"target\":\"127.0.0.200\",\"sent\":2,\"received\":0,\"duplicates\":0,"
+                + "\"errors\":0,\"loss_pct\":100.0,\"alive\":false,\"rtt_min_ms\":null,\"rtt_avg_ms\":null,\"rtt_max_ms\":null,"
+                + "\"rtt_mdev_ms\":null}"),
+        res::toString);
     assertEquals(5, l.size(), res::toString);
     res = h.run("sweep", "--json", "nosuch.invalid");
     assertEquals(2, res.status());
-    assertEquals("{\"type\":\"error\",\"target\":\"nosuch.invalid\",\"message\":\"nosuch.invalid: Name or service not known\"}\n", res.out());
+    assertEquals(
+        "{\"type\":\"error\",\"target\":\"nosuch.invalid\",\"message\":\"nosuch.invalid: Name or service not known\"}\n",
+        res.out());
   }
 
   @Test
@@ -185,13 +240,17 @@ class SweepCommandTest {
     Harness h = new Harness(SweepCommandTest::upBelow100);
     Path f = dir.resolve("t.txt");
     Files.writeString(f, "# two\n127.0.0.1\n127.0.0.2\n");
-    assertEquals(List.of("127.0.0.1", "127.0.0.2"), h.run("sweep", "-a", "-f", f.toString()).outLines());
+    assertEquals(
+        List.of("127.0.0.1", "127.0.0.2"), h.run("sweep", "-a", "-f", f.toString()).outLines());
     h.stdin = "127.0.0.3\n";
     assertEquals(List.of("127.0.0.3"), h.run("sweep", "-a", "-f", "-").outLines());
-    assertEquals(List.of("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6"),
+    assertEquals(
+        List.of("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6"),
         h.run("sweep", "-a", "-i", "0", "-g", "127.0.0.0/29").outLines());
     // named targets first, then the generated ones
-    assertEquals(List.of("127.0.0.7", "127.0.0.8", "127.0.0.9"), h.run("sweep", "-a", "-g", "127.0.0.8", "127.0.0.9", "127.0.0.7").outLines());
+    assertEquals(
+        List.of("127.0.0.7", "127.0.0.8", "127.0.0.9"),
+        h.run("sweep", "-a", "-g", "127.0.0.8", "127.0.0.9", "127.0.0.7").outLines());
     Harness.Result res = h.run("sweep", "-f", dir.resolve("missing").toString());
     assertEquals(4, res.status(), res::toString);
     assertTrue(res.err().startsWith("icmpecho sweep: -f "), res::toString);
@@ -227,25 +286,31 @@ class SweepCommandTest {
   }
 
   /**
-   * The sweep's thread sleeps until a batch of answers is in, never longer than the echoes in flight: the answers
-   * come from several threads at once and none may be lost or leave the sweep asleep (a missed wake-up would show
-   * as a stall of a second, the longest it sleeps without one).
+   * The sweep's thread sleeps until a batch of answers is in, never longer than the echoes in
+   * flight: the answers come from several threads at once and none may be lost or leave the sweep
+   * asleep (a missed wake-up would show as a stall of a second, the longest it sleeps without one).
    */
   @Test
   void answersFromSeveralThreadsWakeTheSweepInBatches() {
     Harness lone = new Harness((r, s) -> new Harness.Answer(reply(r, s, 50).result(), 50, 0));
     Harness.Result res = lone.run("sweep", "-q", "-c", "1", "-t", "5000", "127.0.0.1");
-    // From the send, so that class loading in a fresh JVM does not count; a lost wake-up would take over 1,000 ms.
+    // From the send, so that class loading in a fresh JVM does not count; a lost wake-up would take
+    // over 1,000 ms.
     double ms = (System.nanoTime() - lone.prober.sendTimes.get(0)) / 1e6;
     assertEquals(0, res.status(), res::toString);
-    assertTrue(ms < 700, "one echo answered after 50 ms ended the sweep " + ms + " ms after its send");
+    assertTrue(
+        ms < 700, "one echo answered after 50 ms ended the sweep " + ms + " ms after its send");
     long start;
 
     for (String window : new String[] {"1", "7", "300", "16384"}) {
-      Harness many = new Harness((r, s) -> new Harness.Answer(reply(r, s, 0.01).result(), s % 3, s % 17 == 0 ? 1 : 0),
-          Map.of());
+      Harness many =
+          new Harness(
+              (r, s) -> new Harness.Answer(reply(r, s, 0.01).result(), s % 3, s % 17 == 0 ? 1 : 0),
+              Map.of());
       start = System.nanoTime();
-      res = many.run("sweep", "-c", "1", "-s", "-i", "0", "--max-in-flight", window, "-g", "127.0.0.0/21");
+      res =
+          many.run(
+              "sweep", "-c", "1", "-s", "-i", "0", "--max-in-flight", window, "-g", "127.0.0.0/21");
       ms = (System.nanoTime() - start) / 1e6;
       assertEquals(0, res.status(), res::toString);
       assertEquals(2046, many.prober.requests.size(), window);
@@ -259,14 +324,26 @@ class SweepCommandTest {
   void ctrlCEndsTheSweepWithWhatCameBack() throws Exception {
     Harness h = new Harness(SweepCommandTest::upBelow100);
     java.io.StringWriter err = new java.io.StringWriter();
-    java.util.concurrent.atomic.AtomicInteger status = new java.util.concurrent.atomic.AtomicInteger(-1);
-    Thread t = Thread.ofPlatform().start(() -> status.set(Main.commandLine(new java.io.PrintWriter(new java.io.StringWriter(), true),
-        new java.io.PrintWriter(err, true), h.env()).execute("sweep", "-c", "1000", "-p", "10", "127.0.0.1")));
+    java.util.concurrent.atomic.AtomicInteger status =
+        new java.util.concurrent.atomic.AtomicInteger(-1);
+    Thread t =
+        Thread.ofPlatform()
+            .start(
+                () ->
+                    status.set(
+                        Main.commandLine(
+                                new java.io.PrintWriter(new java.io.StringWriter(), true),
+                                new java.io.PrintWriter(err, true),
+                                h.env())
+                            .execute("sweep", "-c", "1000", "-p", "10", "127.0.0.1")));
     while (h.prober.requests.size() < 3) Thread.sleep(5);
     h.signals.interrupt();
     t.join(5000);
     assertEquals(0, status.get(), err::toString);
-    assertTrue(err.toString().matches("127\\.0\\.0\\.1 : xmt/rcv/%loss = \\d+/\\d+/\\d+%, min/avg/max = .*\n"), err::toString);
+    assertTrue(
+        err.toString()
+            .matches("127\\.0\\.0\\.1 : xmt/rcv/%loss = \\d+/\\d+/\\d+%, min/avg/max = .*\n"),
+        err::toString);
   }
 
   @Test
@@ -309,9 +386,27 @@ class SweepCommandTest {
     assertEquals("icmpecho sweep: " + Harness.noPermission().getMessage() + "\n", res.err());
     Harness help = new Harness(SweepCommandTest::upBelow100);
     String text = help.run("sweep", "--help").out();
-    for (String s : new String[] {"0   all targets alive", "1   some targets unreachable", "2   a name did not resolve",
-        "1   some targets unreachable, or invalid arguments", "4   system failure", "-g=CIDR|START END", "-f=FILE", "--rate=PPS", "-p=MS", "-i=MS",
-        "-t=MS", "-r=N", "-a", "-u", "-s", "-q", "--json", "-c=COUNT"}) {
+    for (String s :
+        new String[] {
+          "0   all targets alive",
+          "1   some targets unreachable",
+          "2   a name did not resolve",
+          "1   some targets unreachable, or invalid arguments",
+          "4   system failure",
+          "-g=CIDR|START END",
+          "-f=FILE",
+          "--rate=PPS",
+          "-p=MS",
+          "-i=MS",
+          "-t=MS",
+          "-r=N",
+          "-a",
+          "-u",
+          "-s",
+          "-q",
+          "--json",
+          "-c=COUNT"
+        }) {
       assertTrue(text.contains(s), s + " in\n" + text);
     }
   }

@@ -2,38 +2,53 @@ package org.icmpecho.internal;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.icmpecho.ClientStats;
-import org.icmpecho.IcmpException;
 import org.icmpecho.internal.transport.Channel;
 import org.icmpecho.internal.transport.TransportException;
 import org.icmpecho.internal.transport.TransportFactory;
 
 /**
- * The blocking echoes of one platform thread, run on that thread, on a ping socket of its own: send, read what the
- * kernel queued during the send (on loopback: the answer), else sleep in this loop's own poller until the answer,
- * an ICMP error or the deadline. Nothing crosses threads, so a round trip costs the two system calls a C loop makes
- * plus the clock reads. Matching, late answers and duplicates (read at a later echo) follow the same rules as on
- * the I/O threads: the same {@link Exchange}. The socket is opened by an I/O thread (which sits in the client's
- * network namespace) and handed over with {@link #adopt}. Holds no reference to its engine: a long-lived thread's
- * slot must not keep a closed client alive.
+ * The blocking echoes of one platform thread, run on that thread, on a ping socket of its own:
+ * send, read what the kernel queued during the send (on loopback: the answer), else sleep in this
+ * loop's own poller until the answer, an ICMP error or the deadline. Nothing crosses threads, so a
+ * round trip costs the two system calls a C loop makes plus the clock reads. Matching, late answers
+ * and duplicates (read at a later echo) follow the same rules as on the I/O threads: the same
+ * {@link Exchange}. The socket is opened by an I/O thread (which sits in the client's network
+ * namespace) and handed over with {@link #adopt}. Holds no reference to its engine: a long-lived
+ * thread's slot must not keep a closed client alive.
  */
 final class CallerLoop {
-  /** Sequence slots of a caller's socket: one echo in flight at a time, the rest remember recent answers. */
+  /**
+   * Sequence slots of a caller's socket: one echo in flight at a time, the rest remember recent
+   * answers.
+   */
   private static final int SLOTS = 1024;
+
   /** The longest a caller sleeps in one poll: how soon it notices {@code Thread.interrupt()}. */
   private static final long SLICE = 20_000_000L;
 
   private final TransportFactory transport;
   private final Exchange exchange;
   private final OwnerToken owner = OwnerToken.free();
-  /** Set by {@link #close}: the echo running now fails with "client closed", and the loop closes after it. */
+
+  /**
+   * Set by {@link #close}: the echo running now fails with "client closed", and the loop closes
+   * after it.
+   */
   private volatile boolean stopping;
+
   /** Set once the sockets are closed; the thread's next echo claims another loop. */
   volatile boolean terminated;
 
   CallerLoop(EngineConfig config, int cookie, AtomicLong outstanding) {
     this.transport = config.transportFactory();
     InFlightTable table = new InFlightTable(transport, Failures.kind(config.socketMode()), 0, true);
-    exchange = new Exchange(table, new Matcher(cookie), OutcomeBatch.inline(), outstanding, config.duplicateWindow());
+    exchange =
+        new Exchange(
+            table,
+            new Matcher(cookie),
+            OutcomeBatch.inline(),
+            outstanding,
+            config.duplicateWindow());
   }
 
   /** True when this loop has its socket for the family. Owner thread only. */
@@ -47,7 +62,10 @@ final class CallerLoop {
     return terminated ? 0 : exchange.table.defaultCount();
   }
 
-  /** Gives this loop its socket for a family; returns false (and closes {@code ch}) when the loop was closed. */
+  /**
+   * Gives this loop its socket for a family; returns false (and closes {@code ch}) when the loop
+   * was closed.
+   */
   boolean adopt(Channel ch) {
     if (!owner.tryTake()) {
       ch.close();
@@ -59,7 +77,8 @@ final class CallerLoop {
       return true;
     } catch (TransportException e) {
       ch.close();
-      stopping = true; // a poller that cannot be made: give this loop up, echoes take the shared path
+      stopping =
+          true; // a poller that cannot be made: give this loop up, echoes take the shared path
       return false;
     } finally {
       release();
@@ -67,8 +86,9 @@ final class CallerLoop {
   }
 
   /**
-   * Runs a blocking echo start to end on the calling thread. Returns false, having sent nothing, when the loop is
-   * closed; otherwise the probe has its outcome (or the thread was interrupted, and the probe is withdrawn).
+   * Runs a blocking echo start to end on the calling thread. Returns false, having sent nothing,
+   * when the loop is closed; otherwise the probe has its outcome (or the thread was interrupted,
+   * and the probe is withdrawn).
    */
   boolean run(Probe p) throws InterruptedException {
     if (!owner.tryTake()) return false;
@@ -77,15 +97,20 @@ final class CallerLoop {
       if (stopping) return false;
       x.start(p);
       ChannelState cs = p.channel;
-      // What the kernel queued during the send, one packet per call: the answer usually, sometimes after a late
+      // What the kernel queued during the send, one packet per call: the answer usually, sometimes
+      // after a late
       // answer or a duplicate of an earlier echo.
       while (!p.finished && x.readOne(cs) > 0) {
         // read until the answer or nothing is left
       }
       if (!p.finished) await(p, cs);
-      x.sweep(x.lastSendClock()); // a clock reading per echo saved: the slots' sweep runs once a second
+      x.sweep(
+          x.lastSendClock()); // a clock reading per echo saved: the slots' sweep runs once a second
     } catch (TransportException | Exchange.FatalIo failure) {
-      x.fail(p, Failures.toPublic(failure instanceof Exchange.FatalIo f ? f.getCause() : (TransportException) failure));
+      x.fail(
+          p,
+          Failures.toPublic(
+              failure instanceof Exchange.FatalIo f ? f.getCause() : (TransportException) failure));
       stopping = true; // a socket that failed this way is given up; the next echo opens another
     } finally {
       release();
@@ -93,7 +118,10 @@ final class CallerLoop {
     return true;
   }
 
-  /** Sleeps in the loop's poller, its socket watched only meanwhile, until {@code p} has its outcome. */
+  /**
+   * Sleeps in the loop's poller, its socket watched only meanwhile, until {@code p} has its
+   * outcome.
+   */
   private void await(Probe p, ChannelState cs) throws TransportException, InterruptedException {
     Exchange x = exchange;
     x.poller().register(cs.channel, cs.token);
@@ -130,8 +158,9 @@ final class CallerLoop {
   }
 
   /**
-   * Closes the loop from any thread: at once when no echo runs on it, else when that echo ends (woken now; it fails
-   * with "client closed"). With {@code ownerDead}, closes even if the owner died holding it.
+   * Closes the loop from any thread: at once when no echo runs on it, else when that echo ends
+   * (woken now; it fails with "client closed"). With {@code ownerDead}, closes even if the owner
+   * died holding it.
    */
   void close(boolean ownerDead) {
     stopping = true;

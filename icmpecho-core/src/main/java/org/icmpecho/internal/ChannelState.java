@@ -4,10 +4,11 @@ import org.icmpecho.internal.transport.Channel;
 import org.icmpecho.internal.transport.ChannelKey;
 
 /**
- * One socket and its sequence slots (65,536 for the I/O threads' sockets; fewer for a caller's own socket, which
- * has one echo in flight at a time). A slot remembers the last probe sent with that sequence number: while
- * it is in flight, after it was answered (to recognise duplicates for a while), or only its serial after it timed
- * out (to recognise late answers). Used by the I/O thread only.
+ * One socket and its sequence slots (65,536 for the I/O threads' sockets; fewer for a caller's own
+ * socket, which has one echo in flight at a time). A slot remembers the last probe sent with that
+ * sequence number: while it is in flight, after it was answered (to recognise duplicates for a
+ * while), or only its serial after it timed out (to recognise late answers). Used by the I/O thread
+ * only.
  */
 final class ChannelState {
   static final byte EMPTY = 0;
@@ -18,8 +19,13 @@ final class ChannelState {
   final Channel channel;
   final ChannelKey key;
   final int token;
-  /** Number of sequence slots: a power of two, at most 65,536; sequences run from 0 to {@code capacity - 1}. */
+
+  /**
+   * Number of sequence slots: a power of two, at most 65,536; sequences run from 0 to {@code
+   * capacity - 1}.
+   */
   final int capacity;
+
   final Probe[] probes;
   final int[] serials;
   final byte[] states;
@@ -28,12 +34,19 @@ final class ChannelState {
   int inFlight;
   int answered;
   long nextSweep;
+
   /** Sent on since its last read: worth a non-blocking read before sleeping. */
   boolean sentSinceRead;
-  /** Watched by the loop's poller (the default); out of it while the loop is busy (InFlightTable#detach). */
+
+  /**
+   * Watched by the loop's poller (the default); out of it while the loop is busy
+   * (InFlightTable#detach).
+   */
   boolean watched = true;
+
   /** A send reported a pending socket error: the error queue holds an ICMP error to read. */
   boolean errorPending;
+
   /** Poller clock of the last error-queue read while detached. */
   long errorsCheckedAt;
 
@@ -42,7 +55,8 @@ final class ChannelState {
   }
 
   ChannelState(Channel channel, ChannelKey key, int token, int capacity) {
-    if (Integer.bitCount(capacity) != 1 || capacity > 65536) throw new IllegalArgumentException("capacity " + capacity);
+    if (Integer.bitCount(capacity) != 1 || capacity > 65536)
+      throw new IllegalArgumentException("capacity " + capacity);
     this.channel = channel;
     this.key = key;
     this.token = token;
@@ -51,7 +65,8 @@ final class ChannelState {
     serials = new int[capacity];
     states = new byte[capacity];
     answeredAt = new long[capacity];
-    // Start somewhere random-ish so two clients in one namespace don't walk the same sequences in lockstep.
+    // Start somewhere random-ish so two clients in one namespace don't walk the same sequences in
+    // lockstep.
     this.nextSequence = (int) (System.nanoTime() & (capacity - 1));
   }
 

@@ -4,11 +4,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The default place where futures complete: one long-lived platform thread per I/O loop ({@code icmpecho-callback}),
- * fed batches of outcomes. Batches are recycled, so handing over costs no garbage beyond a queue node, and the
- * thread spins briefly before it parks, so a steady stream of completions costs no wake-up per batch. This keeps
- * user code (dependent stages, duplicate listeners) off the I/O thread, which a virtual thread per batch also did,
- * at a quarter of the cost per echo.
+ * The default place where futures complete: one long-lived platform thread per I/O loop ({@code
+ * icmpecho-callback}), fed batches of outcomes. Batches are recycled, so handing over costs no
+ * garbage beyond a queue node, and the thread spins briefly before it parks, so a steady stream of
+ * completions costs no wake-up per batch. This keeps user code (dependent stages, duplicate
+ * listeners) off the I/O thread, which a virtual thread per batch also did, at a quarter of the
+ * cost per echo.
  */
 final class CompletionThread implements Runnable {
   /** A reusable batch of (target, value) pairs; see {@link OutcomeBatch#complete}. */

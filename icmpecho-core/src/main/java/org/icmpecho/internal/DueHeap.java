@@ -3,8 +3,8 @@ package org.icmpecho.internal;
 import java.util.Arrays;
 
 /**
- * A binary min-heap of a schedule's target numbers by their due time ({@link ScheduleRun}), with each target's
- * position for removal: per target two ints besides its due time.
+ * A binary min-heap of a schedule's target numbers by their due time ({@link ScheduleRun}), with
+ * each target's position for removal: per target two ints besides its due time.
  */
 final class DueHeap {
   private final long[] key;

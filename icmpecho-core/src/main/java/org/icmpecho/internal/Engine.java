@@ -22,10 +22,11 @@ import org.icmpecho.internal.transport.Channel;
 import org.icmpecho.internal.transport.TransportException;
 
 /**
- * The engine behind an {@code IcmpClient}: one or more {@link IoThread}s (one per {@code socketsPerFamily}), each a
- * platform thread owning its sockets, and a {@link CallerLoop} per platform thread that blocks in {@code echo()}.
- * A target always goes to the same I/O thread, so its echoes share a socket. The loops call nothing back: what they
- * share with the engine is its {@link Admission}.
+ * The engine behind an {@code IcmpClient}: one or more {@link IoThread}s (one per {@code
+ * socketsPerFamily}), each a platform thread owning its sockets, and a {@link CallerLoop} per
+ * platform thread that blocks in {@code echo()}. A target always goes to the same I/O thread, so
+ * its echoes share a socket. The loops call nothing back: what they share with the engine is its
+ * {@link Admission}.
  */
 public final class Engine {
 
@@ -36,7 +37,8 @@ public final class Engine {
   private volatile boolean closed;
 
   public Engine(EngineConfig config) {
-    if (config.transportFactory() == null) config = config.withTransportFactory(LinuxTransport.INSTANCE);
+    if (config.transportFactory() == null)
+      config = config.withTransportFactory(LinuxTransport.INSTANCE);
     this.config = config;
     this.cookie = new SecureRandom().nextInt();
     loops = new IoThread[config.socketsPerFamily()];
@@ -46,30 +48,34 @@ public final class Engine {
     for (IoThread l : loops) l.thread.start();
   }
 
-  public CompletableFuture<EchoResult> submit(EchoRequest request, Consumer<? super EchoResult.Reply> onDuplicate) {
-    return submit(onDuplicate != null ? new Probe.Listened(request, onDuplicate) : new Probe(request, false));
+  public CompletableFuture<EchoResult> submit(
+      EchoRequest request, Consumer<? super EchoResult.Reply> onDuplicate) {
+    return submit(
+        onDuplicate != null ? new Probe.Listened(request, onDuplicate) : new Probe(request, false));
   }
 
   /**
-   * An echo to {@code target} with the settings of {@code template} (whose own target is ignored): no request object
-   * per echo while it is in flight. A template of the other family is applied through {@link
-   * EchoRequest#withTarget}, which checks its limits for this target's family.
+   * An echo to {@code target} with the settings of {@code template} (whose own target is ignored):
+   * no request object per echo while it is in flight. A template of the other family is applied
+   * through {@link EchoRequest#withTarget}, which checks its limits for this target's family.
    */
   public CompletableFuture<EchoResult> submit(InetAddress target, EchoRequest template) {
     if ((target instanceof java.net.Inet6Address) != template.isIpv6()) {
       // throws IllegalArgumentException when the settings do not fit the family
       return submit(new Probe(template.withTarget(target), false));
     }
-    return submit(target instanceof java.net.Inet4Address
-        ? new Probe.Templated4(template, target.hashCode())
-        : new Probe.Templated(template, target));
+    return submit(
+        target instanceof java.net.Inet4Address
+            ? new Probe.Templated4(template, target.hashCode())
+            : new Probe.Templated(template, target));
   }
 
   /**
-   * Sends an echo and blocks for its outcome. A platform thread runs it on a socket of its own ({@link
-   * CallerLoop#run}: no other thread involved). Otherwise the future stays inside the engine, so the I/O thread
-   * completes it directly; the caller spins briefly before parking because a loopback or LAN answer often arrives
-   * within microseconds, far sooner than a park/unpark round trip.
+   * Sends an echo and blocks for its outcome. A platform thread runs it on a socket of its own
+   * ({@link CallerLoop#run}: no other thread involved). Otherwise the future stays inside the
+   * engine, so the I/O thread completes it directly; the caller spins briefly before parking
+   * because a loopback or LAN answer often arrives within microseconds, far sooner than a
+   * park/unpark round trip.
    */
   public EchoResult await(EchoRequest request) throws InterruptedException, ExecutionException {
     CallerLoop own = callerLoop(request);
@@ -78,7 +84,9 @@ public final class Engine {
         Probe p = new Probe(request, true);
         if (own.run(p)) return p.get(); // done: run returns with an outcome or throws
       }
-      outstanding.decrementAndGet(); // over the bound, or closed meanwhile: the shared path fails or sends it
+      outstanding
+          .decrementAndGet(); // over the bound, or closed meanwhile: the shared path fails or sends
+      // it
     }
     CompletableFuture<EchoResult> f = submitDirect(request);
     long spinUntil = System.nanoTime() + IoThread.SPIN_NANOS;
@@ -98,13 +106,16 @@ public final class Engine {
   /** How long a thread that found every caller socket taken waits before it asks again (ns). */
   private static final long CALLER_RETRY = 1_000_000_000L;
 
-  /** A thread's claim on a caller loop; {@code loop} is null when none was free (then ask again at {@code retryAt}). */
+  /**
+   * A thread's claim on a caller loop; {@code loop} is null when none was free (then ask again at
+   * {@code retryAt}).
+   */
   private record CallerSlot(Thread thread, CallerLoop loop, long retryAt) {}
 
   /**
-   * What a thread keeps of its claim: the loop only weakly, because the thread may outlive the client (the loop is
-   * held by {@link #callerLoops} while it is in use), and its stale entry stays in the thread's map until it is
-   * cleaned out, long after the client closed.
+   * What a thread keeps of its claim: the loop only weakly, because the thread may outlive the
+   * client (the loop is held by {@link #callerLoops} while it is in use), and its stale entry stays
+   * in the thread's map until it is cleaned out, long after the client closed.
    */
   private record CallerClaim(java.lang.ref.WeakReference<CallerLoop> loop, long retryAt) {
     CallerLoop get() {
@@ -112,26 +123,38 @@ public final class Engine {
     }
   }
 
-  @SuppressWarnings("ThreadLocalUsage") // per client on purpose: a thread has a caller socket in each client
+  @SuppressWarnings(
+      "ThreadLocalUsage") // per client on purpose: a thread has a caller socket in each client
   private final ThreadLocal<CallerClaim> callerSlots = new ThreadLocal<>();
+
   /** Every caller loop handed out and not yet closed; guarded by itself. */
   private final java.util.List<CallerSlot> callerLoops = new java.util.ArrayList<>();
-  /** Counters of caller loops already closed, so that {@link #stats()} never goes backwards; guarded by callerLoops. */
+
+  /**
+   * Counters of caller loops already closed, so that {@link #stats()} never goes backwards; guarded
+   * by callerLoops.
+   */
   private final long[] retiredCallerCounts = new long[12];
+
   /** Per family: true once the family resolved to raw sockets, which caller loops do not use. */
   private final boolean[] noCallerSocket = new boolean[2];
+
   /** The client's payload cookie, shared by its I/O loops and caller loops. */
   private final int cookie;
 
   /**
-   * The calling thread's own loop for a blocking echo of {@code r}, opening its socket on first use; null when the
-   * echo must take the shared path: virtual threads (a blocking poll would pin their carrier, and there may be
-   * millions of them), a bound source or interface, raw sockets, a fake transport, or all caller sockets taken.
+   * The calling thread's own loop for a blocking echo of {@code r}, opening its socket on first
+   * use; null when the echo must take the shared path: virtual threads (a blocking poll would pin
+   * their carrier, and there may be millions of them), a bound source or interface, raw sockets, a
+   * fake transport, or all caller sockets taken.
    */
   private CallerLoop callerLoop(EchoRequest r) throws InterruptedException {
-    if (config.callerSockets() <= 0 || !config.transportFactory().callerSockets() || closed
+    if (config.callerSockets() <= 0
+        || !config.transportFactory().callerSockets()
+        || closed
         || admission.failure() != null
-        || r.source() != null || r.interfaceName() != null) {
+        || r.source() != null
+        || r.interfaceName() != null) {
       return null;
     }
     Thread t = Thread.currentThread();
@@ -141,10 +164,12 @@ public final class Engine {
     CallerClaim claim = callerSlots.get();
     CallerLoop l = claim == null ? null : claim.get();
     if (l == null || l.terminated) {
-      if (claim != null && claim.loop() == null && System.nanoTime() - claim.retryAt() < 0) return null;
+      if (claim != null && claim.loop() == null && System.nanoTime() - claim.retryAt() < 0)
+        return null;
       CallerSlot slot = claimCallerLoop(t);
       l = slot.loop();
-      callerSlots.set(new CallerClaim(l == null ? null : new java.lang.ref.WeakReference<>(l), slot.retryAt()));
+      callerSlots.set(
+          new CallerClaim(l == null ? null : new java.lang.ref.WeakReference<>(l), slot.retryAt()));
       if (l == null) return null;
     }
     if (!l.has(v6)) {
@@ -176,7 +201,8 @@ public final class Engine {
           }
         }
       }
-      if (callerLoops.size() >= config.callerSockets()) return new CallerSlot(t, null, System.nanoTime() + CALLER_RETRY);
+      if (callerLoops.size() >= config.callerSockets())
+        return new CallerSlot(t, null, System.nanoTime() + CALLER_RETRY);
       CallerSlot slot = new CallerSlot(t, new CallerLoop(config, cookie, outstanding), 0);
       callerLoops.add(slot);
       return slot;
@@ -190,7 +216,10 @@ public final class Engine {
     retiredCallerCounts[10] = 0; // in flight: none once closed
   }
 
-  /** Has the first I/O thread open a ping socket for a caller loop (it sits in the client's namespace). */
+  /**
+   * Has the first I/O thread open a ping socket for a caller loop (it sits in the client's
+   * namespace).
+   */
   private Channel openCallerChannel(boolean v6) throws InterruptedException {
     CompletableFuture<Channel> opening = onLoop(loops[0], () -> loops[0].openForCaller(v6));
     try {
@@ -198,10 +227,13 @@ public final class Engine {
       if (ch == null) noCallerSocket[v6 ? 1 : 0] = true;
       return ch;
     } catch (IcmpException | InterruptedException e) {
-      // Given up waiting (interrupted, or 30 s): the I/O thread may still open it, and then nobody else would close it.
-      var _ = opening.thenAccept(ch -> { // closing is all there is to do: nothing waits for it
-        if (ch != null) ch.close();
-      });
+      // Given up waiting (interrupted, or 30 s): the I/O thread may still open it, and then nobody
+      // else would close it.
+      var _ =
+          opening.thenAccept(
+              ch -> { // closing is all there is to do: nothing waits for it
+                if (ch != null) ch.close();
+              });
       if (e instanceof InterruptedException ie) throw ie;
       return null; // the shared path reports whatever is wrong with the sockets
     }
@@ -213,23 +245,30 @@ public final class Engine {
     T run() throws TransportException;
   }
 
-  /** Queues {@code task} for {@code loop}'s thread; on a loop that has ended it fails with the client's failure. */
+  /**
+   * Queues {@code task} for {@code loop}'s thread; on a loop that has ended it fails with the
+   * client's failure.
+   */
   private <T> CompletableFuture<T> onLoop(IoThread loop, LoopTask<T> task) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    loop.execute(() -> {
-      try {
-        if (loop.terminated) throw failureOrClosed(); // run by the shutdown drain: sockets and poller are gone
-        result.complete(task.run());
-      } catch (TransportException | IcmpException | RuntimeException e) {
-        result.completeExceptionally(e);
-      }
-    });
-    if (loop.terminated) result.completeExceptionally(failureOrClosed()); // it may have drained its tasks already
+    loop.execute(
+        () -> {
+          try {
+            if (loop.terminated)
+              throw failureOrClosed(); // run by the shutdown drain: sockets and poller are gone
+            result.complete(task.run());
+          } catch (TransportException | IcmpException | RuntimeException e) {
+            result.completeExceptionally(e);
+          }
+        });
+    if (loop.terminated)
+      result.completeExceptionally(failureOrClosed()); // it may have drained its tasks already
     return result;
   }
 
   /** The outcome of a task on an I/O thread; waits up to 30 s. */
-  private static <T> T await(CompletableFuture<T> result) throws IcmpException, InterruptedException {
+  private static <T> T await(CompletableFuture<T> result)
+      throws IcmpException, InterruptedException {
     try {
       return result.get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -241,7 +280,9 @@ public final class Engine {
     }
   }
 
-  /** A blocking echo: run by the caller itself when its loop is idle, else queued like any other. */
+  /**
+   * A blocking echo: run by the caller itself when its loop is idle, else queued like any other.
+   */
   private CompletableFuture<EchoResult> submitDirect(EchoRequest request) {
     if (admission.failure() != null || outstanding.incrementAndGet() > config.maxInFlight()) {
       if (admission.failure() == null) outstanding.decrementAndGet();
@@ -262,8 +303,11 @@ public final class Engine {
     }
     if (outstanding.incrementAndGet() > config.maxInFlight()) {
       outstanding.decrementAndGet();
-      p.completeExceptionally(new IcmpSaturatedException(
-          "more than " + config.maxInFlight() + " echoes in flight (IcmpClient.Builder.maxInFlight)"));
+      p.completeExceptionally(
+          new IcmpSaturatedException(
+              "more than "
+                  + config.maxInFlight()
+                  + " echoes in flight (IcmpClient.Builder.maxInFlight)"));
       return p;
     }
     if (config.submitted() != null) config.submitted().accept(p.request());
@@ -271,7 +315,10 @@ public final class Engine {
     return p;
   }
 
-  /** Starts a schedule on one of the loops (its home: it sends from there, its outcomes are reported from there). */
+  /**
+   * Starts a schedule on one of the loops (its home: it sends from there, its outcomes are reported
+   * from there).
+   */
   public ScheduleRun schedule(ScheduleRun.Spec spec) {
     IoThread home = loops[Math.floorMod(nextHome++, loops.length)];
     ScheduleRun run = new ScheduleRun(spec, this, home);
@@ -283,12 +330,18 @@ public final class Engine {
   /** Spreads schedules over the loops; a race only changes which loop gets one. */
   private int nextHome;
 
-  /** An echo of a schedule, sent from its home loop; a refusal fails it at once (see {@link Probe.Scheduled}). */
+  /**
+   * An echo of a schedule, sent from its home loop; a refusal fails it at once (see {@link
+   * Probe.Scheduled}).
+   */
   void submitScheduled(Probe.Scheduled p) {
     var _ = submit(p); // the schedule follows its echo itself
   }
 
-  /** Why the engine takes no more work: its failure (set before a loop reads as terminated), or "client closed". */
+  /**
+   * Why the engine takes no more work: its failure (set before a loop reads as terminated), or
+   * "client closed".
+   */
   IcmpException failureOrClosed() {
     IcmpException f = admission.failure();
     return f != null ? f : Failures.clientClosed();
@@ -300,10 +353,14 @@ public final class Engine {
   private IoThread loopFor(Probe p) {
     if (loops.length == 1) return loops[0];
     IoThread home = loops[Math.floorMod(p.targetHash(), loops.length)];
-    // An echo goes to its target's loop, so that one target's echoes leave from one socket (one ICMP identifier,
-    // one path through ECMP hashing and firewalls' state). A template echo (a sweep's: many targets, queued faster
-    // than sent) goes to the least busy loop once its own has a backlog: the loops then split the sweep by how fast
-    // each really drains (one may share its core with the JIT compiler or the caller for a while), instead of one
+    // An echo goes to its target's loop, so that one target's echoes leave from one socket (one
+    // ICMP identifier,
+    // one path through ECMP hashing and firewalls' state). A template echo (a sweep's: many
+    // targets, queued faster
+    // than sent) goes to the least busy loop once its own has a backlog: the loops then split the
+    // sweep by how fast
+    // each really drains (one may share its core with the JIT compiler or the caller for a while),
+    // instead of one
     // idling at the end while the other still has thousands queued. Measured: see ENGINE-NOTES §9.
     if (!p.fromTemplate() || home.backlog.get() < SPILL_BACKLOG) return home;
     IoThread best = home;
@@ -313,14 +370,21 @@ public final class Engine {
     return best;
   }
 
-  /** Opens the default socket of {@code family} on every I/O loop and reports the mode (the first loop's). */
-  public SocketMode openDefaultSocket(StandardProtocolFamily family) throws IcmpException, InterruptedException {
+  /**
+   * Opens the default socket of {@code family} on every I/O loop and reports the mode (the first
+   * loop's).
+   */
+  public SocketMode openDefaultSocket(StandardProtocolFamily family)
+      throws IcmpException, InterruptedException {
     boolean v6 = family == StandardProtocolFamily.INET6;
-    if (family == StandardProtocolFamily.UNIX) throw new IllegalArgumentException("not an IP family: " + family);
+    if (family == StandardProtocolFamily.UNIX)
+      throw new IllegalArgumentException("not an IP family: " + family);
     IcmpException f = admission.failure();
     if (f != null) throw f;
-    // Every I/O thread opens its socket now, all at once: a socket opened by its first echo would cost that echo
-    // (and a sweep's first answers) the socket's set-up, and a missing privilege is reported here, before any output.
+    // Every I/O thread opens its socket now, all at once: a socket opened by its first echo would
+    // cost that echo
+    // (and a sweep's first answers) the socket's set-up, and a missing privilege is reported here,
+    // before any output.
     List<CompletableFuture<SocketMode>> opened = new ArrayList<>(loops.length);
     for (IoThread l : loops) opened.add(onLoop(l, () -> Failures.mode(l.openDefault(v6))));
     SocketMode mode = null;
@@ -355,22 +419,39 @@ public final class Engine {
       for (int i = 0; i < sum.length; i++) sum[i] += retiredCallerCounts[i];
       for (CallerSlot c : callerLoops) addCounts(sum, c.loop().snapshot());
     }
-    return new ClientStats(sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7], sum[8], sum[9], sum[10],
+    return new ClientStats(
+        sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7], sum[8], sum[9], sum[10],
         sum[11]);
   }
 
   private static void addCounts(long[] sum, ClientStats s) {
-    long[] v = {s.sent(), s.replies(), s.errors(), s.timeouts(), s.sendFailures(), s.duplicates(), s.late(),
-        s.foreign(), s.corrupted(), s.badChecksum(), s.inFlight(), s.receiveDrops()};
+    long[] v = {
+      s.sent(),
+      s.replies(),
+      s.errors(),
+      s.timeouts(),
+      s.sendFailures(),
+      s.duplicates(),
+      s.late(),
+      s.foreign(),
+      s.corrupted(),
+      s.badChecksum(),
+      s.inFlight(),
+      s.receiveDrops()
+    };
     for (int i = 0; i < v.length; i++) sum[i] += v[i];
   }
 
-  /** Stops every loop and waits (up to 10 s) for them to fail what was pending and close their sockets. */
+  /**
+   * Stops every loop and waits (up to 10 s) for them to fail what was pending and close their
+   * sockets.
+   */
   public void close() {
     if (closed) return;
     closed = true;
     synchronized (callerLoops) {
-      // A caller in the middle of an echo is woken and fails it with "client closed"; its socket closes after.
+      // A caller in the middle of an echo is woken and fails it with "client closed"; its socket
+      // closes after.
       for (CallerSlot c : callerLoops) retire(c.loop(), !c.thread().isAlive());
       callerLoops.clear();
     }

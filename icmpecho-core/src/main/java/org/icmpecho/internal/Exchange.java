@@ -18,52 +18,84 @@ import org.icmpecho.internal.transport.SendOptions;
 import org.icmpecho.internal.transport.TransportException;
 
 /**
- * The echo exchange of one loop (an I/O thread's, or a caller loop's): sends probes, acts on the {@link Matcher}'s
- * verdict on every packet read, expires deadlines, and records each outcome in the {@link OutcomeBatch}. It owns
- * the loop's timer heap and counters; the loop that drives it decides when to send, read and sleep. Used by the
- * loop's owner only ({@link OwnerToken}).
+ * The echo exchange of one loop (an I/O thread's, or a caller loop's): sends probes, acts on the
+ * {@link Matcher}'s verdict on every packet read, expires deadlines, and records each outcome in
+ * the {@link OutcomeBatch}. It owns the loop's timer heap and counters; the loop that drives it
+ * decides when to send, read and sleep. Used by the loop's owner only ({@link OwnerToken}).
  */
 final class Exchange {
   private static final int RECEIVE_BATCH = 4096;
   private static final long SWEEP_INTERVAL = 1_000_000_000L;
   private static final int SEND_RETRIES = 8;
-  /** While detached, how often each socket's errors are read even when no send reported one pending. */
+
+  /**
+   * While detached, how often each socket's errors are read even when no send reported one pending.
+   */
   private static final long DETACHED_ERROR_CHECK = 1_000_000L;
 
   final InFlightTable table;
   private final Matcher matcher;
   final OutcomeBatch batch;
   private final TimerHeap timers = new TimerHeap();
-  /** Echoes whose send found the socket's buffer full, tried again after the next poll (an I/O thread's only). */
+
+  /**
+   * Echoes whose send found the socket's buffer full, tried again after the next poll (an I/O
+   * thread's only).
+   */
   private final ArrayDeque<Probe> deferred = new ArrayDeque<>();
+
   /** The engine's count of echoes it holds: decremented when one leaves. */
   private final AtomicLong outstanding;
+
   private final long duplicateWindow;
   private final Channel.PacketSink packetSink = this::onPacket;
+
   /** Readiness is only collected during the poll; it is acted on once the loop is owned again. */
   private final Poller.ReadySink readySink = this::collectReady;
+
   private int[] readyTokens = new int[64];
   private boolean[] readyErrors = new boolean[64];
   private int readyCount;
 
   private Poller poller;
   private ChannelState current;
-  /** The send options of the last echo sent: reused while the settings repeat (no object per echo). */
+
+  /**
+   * The send options of the last echo sent: reused while the settings repeat (no object per echo).
+   */
   private SendOptions options = SendOptions.PLAIN;
+
   /** The IPv4 options object {@link #options} was made from. */
   private IpOptions optionsFrom = IpOptions.NONE;
+
   /** The probe being sent, until its send returns. */
   private Probe sending;
+
   /** MTU of the last local error reported apart from its send (a too-big echo), 0 when none. */
   private int localErrorMtu;
+
   /** The poller clock at the last send (a caller loop's once-a-second slot sweep goes by it). */
   private long lastSendClock;
 
   // Counters: written by the owner only, read through snapshot tasks or after a hand-over.
-  long sent, replies, errors, timeouts, sendFailures, duplicates, late, foreign, corrupted, badChecksum;
+  long sent,
+      replies,
+      errors,
+      timeouts,
+      sendFailures,
+      duplicates,
+      late,
+      foreign,
+      corrupted,
+      badChecksum;
   long inFlight;
 
-  Exchange(InFlightTable table, Matcher matcher, OutcomeBatch batch, AtomicLong outstanding, Duration duplicateWindow) {
+  Exchange(
+      InFlightTable table,
+      Matcher matcher,
+      OutcomeBatch batch,
+      AtomicLong outstanding,
+      Duration duplicateWindow) {
     this.table = table;
     this.matcher = matcher;
     this.batch = batch;
@@ -71,7 +103,10 @@ final class Exchange {
     this.duplicateWindow = Matcher.saturatedNanos(duplicateWindow);
   }
 
-  /** The poller this loop waits in, and its monotonic clock: deadlines are read from it and nowhere else. */
+  /**
+   * The poller this loop waits in, and its monotonic clock: deadlines are read from it and nowhere
+   * else.
+   */
   void usePoller(Poller p) {
     poller = p;
     table.usePoller(p);
@@ -85,7 +120,8 @@ final class Exchange {
 
   /** Sends {@code p} (opening a socket when needed); its outcome, if already known, is recorded. */
   void start(Probe p) {
-    sending = p; // a transport that throws ends the loop: its shutdown fails this probe too (failAll)
+    sending =
+        p; // a transport that throws ends the loop: its shutdown fails this probe too (failAll)
     send(p);
     sending = null;
   }
@@ -107,25 +143,39 @@ final class Exchange {
     long sendClock = poller.nanoTime();
     lastSendClock = sendClock;
     SendOptions o = sendOptions(r);
-    int status = cs.channel.send(o, p.targetRef(), p.address4(), p.sequence, payload, r.payloadSize());
-    // A failed send may report an ICMP error that was queued (Linux: the socket's pending error): the errors are
-    // read this turn, before deadlines are checked (the poller would only tell the next poll, and a busy loop does
+    int status =
+        cs.channel.send(o, p.targetRef(), p.address4(), p.sequence, payload, r.payloadSize());
+    // A failed send may report an ICMP error that was queued (Linux: the socket's pending error):
+    // the errors are
+    // read this turn, before deadlines are checked (the poller would only tell the next poll, and a
+    // busy loop does
     // not poll).
     if (status != Channel.SENT) cs.errorPending = true;
-    // An ICMP error about an earlier echo may fail the next send, once; a genuine failure fails every time. Errors
-    // keep arriving while echoes are in flight, so a few retries tell them apart (see Channel#send).
+    // An ICMP error about an earlier echo may fail the next send, once; a genuine failure fails
+    // every time. Errors
+    // keep arriving while echoes are in flight, so a few retries tell them apart (see
+    // Channel#send).
     for (int attempt = 0; status > 0 && attempt < SEND_RETRIES; attempt++) {
-      status = cs.channel.send(o, p.targetRef(), p.address4(), p.sequence, payload, r.payloadSize());
+      status =
+          cs.channel.send(o, p.targetRef(), p.address4(), p.sequence, payload, r.payloadSize());
     }
     if (status == Channel.BUFFER_FULL) {
-      // The socket's send buffer is full: not this echo's fault. Keep it and try again after the next poll, for as
-      // long as its timeout: a queue that drops every packet (ENOBUFS, say a one-packet qdisc) never makes room.
+      // The socket's send buffer is full: not this echo's fault. Keep it and try again after the
+      // next poll, for as
+      // long as its timeout: a queue that drops every packet (ENOBUFS, say a one-packet qdisc)
+      // never makes room.
       InFlightTable.release(cs, p.sequence, ChannelState.EMPTY);
       p.channel = null;
       if (p.deadline != 0 && sendClock - p.deadline >= 0) {
         sendFailures++;
-        finish(p, new EchoResult.SendFailed(p.request(), StatusMap.localErrno("ENOBUFS"), "ENOBUFS",
-            "No buffer space available (no room to send for the echo's whole timeout)", p.sequence));
+        finish(
+            p,
+            new EchoResult.SendFailed(
+                p.request(),
+                StatusMap.localErrno("ENOBUFS"),
+                "ENOBUFS",
+                "No buffer space available (no room to send for the echo's whole timeout)",
+                p.sequence));
         return;
       }
       if (p.deadline == 0) p.deadline = sendClock + Matcher.saturatedNanos(r.timeout());
@@ -146,7 +196,8 @@ final class Exchange {
 
   private void sendFailed(ChannelState cs, Probe p, int status) {
     if (cs.channel.reportsFailureDetail(status)) {
-      // The platform reported the failure's detail apart (the path MTU of a too-big echo): read it now, so the
+      // The platform reported the failure's detail apart (the path MTU of a too-big echo): read it
+      // now, so the
       // result says "mtu 1280" as iputils does. onPacket completes the probe from it.
       try {
         current = cs;
@@ -161,21 +212,35 @@ final class Exchange {
     String name = cs.channel.failureName(status);
     int mtu = localErrorMtu;
     localErrorMtu = 0;
-    finish(p, new EchoResult.SendFailed(p.request(), StatusMap.localErrno(name), name,
-        cs.channel.failureMessage(status), p.sequence, mtu));
+    finish(
+        p,
+        new EchoResult.SendFailed(
+            p.request(),
+            StatusMap.localErrno(name),
+            name,
+            cs.channel.failureMessage(status),
+            p.sequence,
+            mtu));
   }
 
-  /** The request's IP settings as the transport takes them; the last value again while they repeat. */
+  /**
+   * The request's IP settings as the transport takes them; the last value again while they repeat.
+   */
   private SendOptions sendOptions(EchoRequest r) {
-    SendOptions.Fragmentation f = switch (r.pathMtuDiscovery()) {
-      case DEFAULT -> SendOptions.Fragmentation.DEFAULT;
-      case DO -> SendOptions.Fragmentation.DO;
-      case DONT -> SendOptions.Fragmentation.DONT;
-      case WANT -> SendOptions.Fragmentation.WANT;
-    };
-    // IpOptions.bytes() copies: taken once per options object, the last one's bytes reused while it repeats.
+    SendOptions.Fragmentation f =
+        switch (r.pathMtuDiscovery()) {
+          case DEFAULT -> SendOptions.Fragmentation.DEFAULT;
+          case DO -> SendOptions.Fragmentation.DO;
+          case DONT -> SendOptions.Fragmentation.DONT;
+          case WANT -> SendOptions.Fragmentation.WANT;
+        };
+    // IpOptions.bytes() copies: taken once per options object, the last one's bytes reused while it
+    // repeats.
     IpOptions io = r.ipOptions();
-    byte[] ob = io.isEmpty() ? SendOptions.NO_IP_OPTIONS : io == optionsFrom ? options.ipOptions() : io.bytes();
+    byte[] ob =
+        io.isEmpty()
+            ? SendOptions.NO_IP_OPTIONS
+            : io == optionsFrom ? options.ipOptions() : io.bytes();
     optionsFrom = io;
     options = SendOptions.of(r.ttl(), r.tos(), f, ob, options);
     return options;
@@ -185,7 +250,10 @@ final class Exchange {
     return lastSendClock;
   }
 
-  /** Sends again what found a full buffer last turn; returns how many were taken (cancelled ones leave). */
+  /**
+   * Sends again what found a full buffer last turn; returns how many were taken (cancelled ones
+   * leave).
+   */
   int startDeferred() {
     int n = 0;
     for (int i = deferred.size(); i > 0; i--) {
@@ -207,18 +275,20 @@ final class Exchange {
   // ---------------------------------------------------------------- reading
 
   /**
-   * Reads, once, each socket sent on since its last read (on loopback the kernel queues the answer inside our own
-   * send: read it now rather than after a poll) and, while the table is detached, each that expects something
-   * (echoes in flight or answers remembered; answers from elsewhere arrive at any time, and no poll reports them).
-   * A socket's errors are read with it when a send reported one pending and, while detached, every {@link
-   * #DETACHED_ERROR_CHECK} as a backstop. An idle socket (say IPv6 during an IPv4 sweep) costs no system call.
+   * Reads, once, each socket sent on since its last read (on loopback the kernel queues the answer
+   * inside our own send: read it now rather than after a poll) and, while the table is detached,
+   * each that expects something (echoes in flight or answers remembered; answers from elsewhere
+   * arrive at any time, and no poll reports them). A socket's errors are read with it when a send
+   * reported one pending and, while detached, every {@link #DETACHED_ERROR_CHECK} as a backstop. An
+   * idle socket (say IPv6 during an IPv4 sweep) costs no system call.
    */
   void readSockets(long now) throws TransportException {
     for (int i = 0, n = table.size(); i < n; i++) {
       ChannelState cs = table.get(i);
       boolean expects = !cs.watched && (cs.inFlight > 0 || cs.answered > 0);
       if (!cs.sentSinceRead && !expects) continue;
-      boolean errors = cs.errorPending || (expects && now - cs.errorsCheckedAt >= DETACHED_ERROR_CHECK);
+      boolean errors =
+          cs.errorPending || (expects && now - cs.errorsCheckedAt >= DETACHED_ERROR_CHECK);
       if (errors) cs.errorsCheckedAt = now;
       cs.sentSinceRead = false;
       cs.errorPending = false;
@@ -227,7 +297,10 @@ final class Exchange {
     }
   }
 
-  /** Reads one packet from {@code cs} (with its errors, if a send reported one pending); returns how many came. */
+  /**
+   * Reads one packet from {@code cs} (with its errors, if a send reported one pending); returns how
+   * many came.
+   */
   int readOne(ChannelState cs) throws TransportException {
     current = cs;
     boolean errors = cs.errorPending;
@@ -235,7 +308,10 @@ final class Exchange {
     return cs.channel.receive(packetSink, 1, errors);
   }
 
-  /** Waits in the poller up to {@code timeoutNanos}, collecting which sockets are ready ({@link #readReady}). */
+  /**
+   * Waits in the poller up to {@code timeoutNanos}, collecting which sockets are ready ({@link
+   * #readReady}).
+   */
   void awaitReady(long timeoutNanos) throws TransportException {
     readyCount = 0;
     poller.await(timeoutNanos, readySink);
@@ -305,15 +381,31 @@ final class Exchange {
         cs.answered++;
         cs.answeredAt[seq] = poller.nanoTime();
         replies++;
-        finish(p, new EchoResult.Reply(p.request(t), pk.fromAddress(t), Duration.ofNanos(matcher.rtt), pk.ttl, pk.tos,
-            pk.icmpLength, seq, ipOptions(pk), pk.ipFlags));
+        finish(
+            p,
+            new EchoResult.Reply(
+                p.request(t),
+                pk.fromAddress(t),
+                Duration.ofNanos(matcher.rtt),
+                pk.ttl,
+                pk.tos,
+                pk.icmpLength,
+                seq,
+                ipOptions(pk),
+                pk.ipFlags));
       }
       case Matcher.CORRUPTED -> {
         InetAddress t = p.target();
         InFlightTable.release(cs, seq, ChannelState.EXPIRED);
         corrupted++;
-        finish(p, new EchoResult.Corrupted(p.request(t), pk.fromAddress(t), Duration.ofNanos(matcher.rtt),
-            matcher.corruption(p.request, pk, cs.serials[seq]), seq));
+        finish(
+            p,
+            new EchoResult.Corrupted(
+                p.request(t),
+                pk.fromAddress(t),
+                Duration.ofNanos(matcher.rtt),
+                matcher.corruption(p.request, pk, cs.serials[seq]),
+                seq));
       }
       case Matcher.AFTER_DEADLINE -> {
         InFlightTable.release(cs, seq, ChannelState.EXPIRED);
@@ -325,21 +417,41 @@ final class Exchange {
         InetAddress t = p.target();
         InFlightTable.release(cs, seq, ChannelState.EXPIRED);
         errors++;
-        finish(p, new EchoResult.IcmpError(p.request(t), matcher.status, pk.fromAddress(t), Duration.ofNanos(matcher.rtt),
-            pk.icmpType, pk.icmpCode, pk.info, seq, pk.ttl));
+        finish(
+            p,
+            new EchoResult.IcmpError(
+                p.request(t),
+                matcher.status,
+                pk.fromAddress(t),
+                Duration.ofNanos(matcher.rtt),
+                pk.icmpType,
+                pk.icmpCode,
+                pk.info,
+                seq,
+                pk.ttl));
       }
       case Matcher.SEND_FAILED -> {
         InFlightTable.release(cs, seq, ChannelState.EXPIRED);
         sendFailures++;
         String name = ch.failureName(pk.failureCode);
-        finish(p, new EchoResult.SendFailed(p.request(), StatusMap.localErrno(name), name,
-            ch.failureMessage(pk.failureCode), seq, pk.info));
+        finish(
+            p,
+            new EchoResult.SendFailed(
+                p.request(),
+                StatusMap.localErrno(name),
+                name,
+                ch.failureMessage(pk.failureCode),
+                seq,
+                pk.info));
       }
       default -> throw new AssertionError("verdict " + verdict);
     }
   }
 
-  /** Another answer to an answered probe: a duplicate within the window (its listener hears of it), else late. */
+  /**
+   * Another answer to an answered probe: a duplicate within the window (its listener hears of it),
+   * else late.
+   */
   private void answeredAgain(ChannelState cs, Packet pk) {
     int seq = pk.sequence;
     if (poller.nanoTime() - cs.answeredAt[seq] > duplicateWindow) {
@@ -351,14 +463,29 @@ final class Exchange {
     Consumer<? super EchoResult.Reply> listener = p.onDuplicate();
     if (listener != null && matcher.payloadOk) {
       InetAddress t = p.target();
-      batch.add(listener, new EchoResult.Reply(p.request(t), pk.fromAddress(t), Duration.ofNanos(matcher.rtt), pk.ttl,
-          pk.tos, pk.icmpLength, seq, ipOptions(pk), pk.ipFlags));
+      batch.add(
+          listener,
+          new EchoResult.Reply(
+              p.request(t),
+              pk.fromAddress(t),
+              Duration.ofNanos(matcher.rtt),
+              pk.ttl,
+              pk.tos,
+              pk.icmpLength,
+              seq,
+              ipOptions(pk),
+              pk.ipFlags));
     }
   }
 
-  /** The packet's IPv4 options as a value: the shared empty one when there are none (no allocation per reply). */
+  /**
+   * The packet's IPv4 options as a value: the shared empty one when there are none (no allocation
+   * per reply).
+   */
   private static IpOptions ipOptions(Packet pk) {
-    return pk.optionsLength == 0 ? IpOptions.NONE : new IpOptions(Arrays.copyOf(pk.options, pk.optionsLength));
+    return pk.optionsLength == 0
+        ? IpOptions.NONE
+        : new IpOptions(Arrays.copyOf(pk.options, pk.optionsLength));
   }
 
   /** Times out every probe whose deadline has passed. */
@@ -389,7 +516,10 @@ final class Exchange {
     }
   }
 
-  /** A cancelled (or interrupted) probe leaves its slot and the timer heap; its future is already settled. */
+  /**
+   * A cancelled (or interrupted) probe leaves its slot and the timer heap; its future is already
+   * settled.
+   */
   void withdraw(Probe p) {
     if (p.finished || p.channel == null) return;
     timers.remove(p);
@@ -403,8 +533,8 @@ final class Exchange {
   }
 
   /**
-   * Records the outcome of a probe; the future completes when the batch is handed over, or here for the blocking
-   * path, whose future no user code can see.
+   * Records the outcome of a probe; the future completes when the batch is handed over, or here for
+   * the blocking path, whose future no user code can see.
    */
   void finish(Probe p, Object outcome) {
     if (p.finished) return;
@@ -431,7 +561,9 @@ final class Exchange {
     finish(p, e);
   }
 
-  /** A probe that was never counted in flight (still queued, or deferred) fails with {@code cause}. */
+  /**
+   * A probe that was never counted in flight (still queued, or deferred) fails with {@code cause}.
+   */
   void failUnsent(Probe p, IcmpException cause) {
     if (p.finished) return;
     inFlight++;
@@ -451,7 +583,18 @@ final class Exchange {
   ClientStats snapshot() {
     long drops = 0;
     for (int i = 0, n = table.size(); i < n; i++) drops += table.get(i).channel.receiveDrops();
-    return new ClientStats(sent, replies, errors, timeouts, sendFailures, duplicates, late, foreign, corrupted,
-        badChecksum, inFlight, drops);
+    return new ClientStats(
+        sent,
+        replies,
+        errors,
+        timeouts,
+        sendFailures,
+        duplicates,
+        late,
+        foreign,
+        corrupted,
+        badChecksum,
+        inFlight,
+        drops);
   }
 }

@@ -14,8 +14,10 @@ final class Failures {
   /** The public exception for a transport failure, by its kind. */
   static IcmpException toPublic(TransportException e) {
     return switch (e.kind()) {
-      case PERMISSION_DENIED -> new IcmpPermissionException(e.getMessage(), e.operation(), e.errorName());
-      case UNSUPPORTED -> new IcmpUnsupportedException(e.getMessage(), e.operation(), e.errorName());
+      case PERMISSION_DENIED ->
+          new IcmpPermissionException(e.getMessage(), e.operation(), e.errorName());
+      case UNSUPPORTED ->
+          new IcmpUnsupportedException(e.getMessage(), e.operation(), e.errorName());
       case FAILED -> new IcmpException(e.getMessage(), e.operation(), e.errorName());
     };
   }

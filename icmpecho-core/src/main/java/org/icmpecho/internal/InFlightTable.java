@@ -16,29 +16,38 @@ import org.icmpecho.internal.transport.TransportException;
 import org.icmpecho.internal.transport.TransportFactory;
 
 /**
- * A loop's sockets and their sequence slots ({@link ChannelState}): which socket an echo leaves from, which slot
- * it takes, and which sockets the poller watches. Sockets open on demand, one group per key (family, source,
- * interface); a group opens a second socket only when the first has every sequence in flight. Used by the loop's
- * owner only ({@link OwnerToken}).
+ * A loop's sockets and their sequence slots ({@link ChannelState}): which socket an echo leaves
+ * from, which slot it takes, and which sockets the poller watches. Sockets open on demand, one
+ * group per key (family, source, interface); a group opens a second socket only when the first has
+ * every sequence in flight. Used by the loop's owner only ({@link OwnerToken}).
  */
 final class InFlightTable {
-  /** Whether {@link Preload} has run for the echo path's classes (any thread; a second run is harmless). */
+  /**
+   * Whether {@link Preload} has run for the echo path's classes (any thread; a second run is
+   * harmless).
+   */
   private static volatile boolean echoPathInitialised;
 
   private final TransportFactory transport;
   private final SocketKind configuredKind;
   private final int receiveBufferSize;
-  /** A caller loop's table: one socket per family, given to it ({@link #adopt}), never opened here. */
+
+  /**
+   * A caller loop's table: one socket per family, given to it ({@link #adopt}), never opened here.
+   */
   private final boolean fixed;
+
   private final List<ChannelState> channels = new ArrayList<>();
   private final ChannelGroup[] defaultGroups = new ChannelGroup[2];
   private final Map<ChannelKey, ChannelGroup> keyedGroups = new HashMap<>();
   private final SocketKind[] resolvedKind = new SocketKind[2];
   private Poller poller;
+
   /** The sockets are out of the poller while the loop is busy ({@link #detach}). */
   private boolean detached;
 
-  InFlightTable(TransportFactory transport, SocketKind configuredKind, int receiveBufferSize, boolean fixed) {
+  InFlightTable(
+      TransportFactory transport, SocketKind configuredKind, int receiveBufferSize, boolean fixed) {
     this.transport = transport;
     this.configuredKind = configuredKind;
     this.receiveBufferSize = receiveBufferSize;
@@ -59,7 +68,10 @@ final class InFlightTable {
     return channels.get(token);
   }
 
-  /** Finds (opening when needed) a socket with a free sequence for {@code r}, and gives the sequence to {@code p}. */
+  /**
+   * Finds (opening when needed) a socket with a free sequence for {@code r}, and gives the sequence
+   * to {@code p}.
+   */
   ChannelState acquire(EchoRequest r, Probe p, int serial) throws TransportException {
     boolean v6 = r.isIpv6();
     ChannelGroup g;
@@ -74,11 +86,15 @@ final class InFlightTable {
 
   private ChannelGroup defaultGroup(boolean v6) {
     ChannelGroup g = defaultGroups[v6 ? 1 : 0];
-    if (g == null) g = defaultGroups[v6 ? 1 : 0] = new ChannelGroup(new ChannelKey(v6, null, null, 0));
+    if (g == null)
+      g = defaultGroups[v6 ? 1 : 0] = new ChannelGroup(new ChannelKey(v6, null, null, 0));
     return g;
   }
 
-  /** Frees a probe's slot, leaving {@code newState} (an answered slot keeps its probe for duplicates). */
+  /**
+   * Frees a probe's slot, leaving {@code newState} (an answered slot keeps its probe for
+   * duplicates).
+   */
   static void release(ChannelState cs, int seq, byte newState) {
     cs.inFlight--;
     cs.states[seq] = newState;
@@ -90,7 +106,10 @@ final class InFlightTable {
     return defaultGroup(v6).first().channel.kind();
   }
 
-  /** True when the default socket of the family is open and has a free sequence (an echo would open nothing). */
+  /**
+   * True when the default socket of the family is open and has a free sequence (an echo would open
+   * nothing).
+   */
   boolean hasRoom(boolean v6) {
     ChannelGroup g = defaultGroups[v6 ? 1 : 0];
     return g != null && g.hasRoom();
@@ -107,9 +126,9 @@ final class InFlightTable {
   }
 
   /**
-   * Gives a caller loop's table its socket for a family, with {@code slots} sequences. Not watched by the poller:
-   * only an echo whose answer is not there at once waits in it (a watched socket costs every arriving packet a
-   * wake-up callback in the kernel).
+   * Gives a caller loop's table its socket for a family, with {@code slots} sequences. Not watched
+   * by the poller: only an echo whose answer is not there at once waits in it (a watched socket
+   * costs every arriving packet a wake-up callback in the kernel).
    */
   ChannelState adopt(Channel ch, int slots) {
     ChannelKey k = new ChannelKey(ch.ipv6(), null, null, 0);
@@ -124,10 +143,11 @@ final class InFlightTable {
   }
 
   /**
-   * Takes the sockets out of the poller for a busy spell: a watched socket costs every packet that arrives on it a
-   * wake-up callback in the kernel even when nobody waits (ENGINE-NOTES §1b), and a busy loop reads its sockets
-   * every turn anyway. {@link #attach} puts them back before the loop sleeps; the poller then reports what is
-   * already readable, so nothing that arrived meanwhile is slept through.
+   * Takes the sockets out of the poller for a busy spell: a watched socket costs every packet that
+   * arrives on it a wake-up callback in the kernel even when nobody waits (ENGINE-NOTES §1b), and a
+   * busy loop reads its sockets every turn anyway. {@link #attach} puts them back before the loop
+   * sleeps; the poller then reports what is already readable, so nothing that arrived meanwhile is
+   * slept through.
    */
   void detach(long now) throws TransportException {
     for (int i = 0, n = channels.size(); i < n; i++) {
@@ -156,7 +176,10 @@ final class InFlightTable {
     return detached;
   }
 
-  /** Turns input readiness of a family's default sockets on or off (a caller-run echo reads its answer itself). */
+  /**
+   * Turns input readiness of a family's default sockets on or off (a caller-run echo reads its
+   * answer itself).
+   */
   void setArmed(boolean v6, boolean on) throws TransportException {
     ChannelGroup g = defaultGroups[v6 ? 1 : 0];
     for (int i = 0, n = g.members.size(); i < n; i++) {
@@ -191,7 +214,10 @@ final class InFlightTable {
     p.sequence = (char) seq;
   }
 
-  /** The sockets that share one key: a second opens only when the first has all 65,536 sequences in flight. */
+  /**
+   * The sockets that share one key: a second opens only when the first has all 65,536 sequences in
+   * flight.
+   */
   private final class ChannelGroup {
     final ChannelKey key;
     final List<ChannelState> members = new ArrayList<>(1);
@@ -220,8 +246,11 @@ final class InFlightTable {
 
     ChannelState openMember() throws TransportException {
       if (fixed) {
-        throw new TransportException(TransportException.Kind.FAILED, "every sequence of the caller's socket is in flight",
-            null, null);
+        throw new TransportException(
+            TransportException.Kind.FAILED,
+            "every sequence of the caller's socket is in flight",
+            null,
+            null);
       }
       ChannelKey k = new ChannelKey(key.ipv6(), key.source(), key.interfaceName(), members.size());
       int fam = key.ipv6() ? 1 : 0;
@@ -229,8 +258,13 @@ final class InFlightTable {
       Channel ch = transport.open(k, kind, receiveBufferSize);
       if (!echoPathInitialised) {
         echoPathInitialised = true;
-        Preload.initialise(EchoResult.class, EchoResult.Reply.class, EchoResult.TimedOut.class, Probe.class,
-            Probe.Templated4.class, IcmpCodec.class);
+        Preload.initialise(
+            EchoResult.class,
+            EchoResult.Reply.class,
+            EchoResult.TimedOut.class,
+            Probe.class,
+            Probe.Templated4.class,
+            IcmpCodec.class);
       }
       resolvedKind[fam] = ch.kind();
       ChannelState cs = new ChannelState(ch, k, channels.size());

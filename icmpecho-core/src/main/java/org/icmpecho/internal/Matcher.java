@@ -9,35 +9,51 @@ import org.icmpecho.internal.transport.Channel;
 import org.icmpecho.internal.transport.SocketKind;
 
 /**
- * What a client's echoes carry, and the verdict on each packet read against the in-flight table. It completes
- * nothing and counts nothing: {@link Exchange} acts on the verdict.
+ * What a client's echoes carry, and the verdict on each packet read against the in-flight table. It
+ * completes nothing and counts nothing: {@link Exchange} acts on the verdict.
  *
- * <p>Matching (written down, as the house rules ask): a datagram socket's replies are already filtered by the kernel
- * on the identifier, a raw socket's are checked against the socket's identifier; then the sequence selects the slot
- * and the payload decides: the client's own payload starts with a 4-byte client cookie (else: foreign) and the
- * probe's 4-byte serial (else: a late answer to an earlier probe that used the same sequence), and the rest must
- * equal what was sent (else: corrupted). An explicit payload must equal what was sent. An ICMP error is matched by
- * the identifier and sequence of the echo it quotes and by the quoted destination.
+ * <p>Matching (written down, as the house rules ask): a datagram socket's replies are already
+ * filtered by the kernel on the identifier, a raw socket's are checked against the socket's
+ * identifier; then the sequence selects the slot and the payload decides: the client's own payload
+ * starts with a 4-byte client cookie (else: foreign) and the probe's 4-byte serial (else: a late
+ * answer to an earlier probe that used the same sequence), and the rest must equal what was sent
+ * (else: corrupted). An explicit payload must equal what was sent. An ICMP error is matched by the
+ * identifier and sequence of the echo it quotes and by the quoted destination.
  */
 final class Matcher {
-  // Verdicts on one packet. The first four are only counted; the others concern the probe in the packet's slot.
+  // Verdicts on one packet. The first four are only counted; the others concern the probe in the
+  // packet's slot.
   static final int BAD_CHECKSUM = 0;
   static final int FOREIGN = 1;
   static final int LATE = 2;
+
   /** Nothing to do (a local error about a slot that is no longer in flight). */
   static final int IGNORED = 3;
-  /** A local error without a quoted echo: its MTU ({@code pk.info}) belongs to the send that just failed. */
+
+  /**
+   * A local error without a quoted echo: its MTU ({@code pk.info}) belongs to the send that just
+   * failed.
+   */
   static final int LOCAL_MTU = 4;
+
   /** Answers the probe in flight. */
   static final int REPLY = 5;
+
   /** Answers the probe in flight with a payload other than was sent. */
   static final int CORRUPTED = 6;
-  /** Answers a probe already answered: a duplicate, if within the duplicate window ({@link #payloadOk} says whether it is intact). */
+
+  /**
+   * Answers a probe already answered: a duplicate, if within the duplicate window ({@link
+   * #payloadOk} says whether it is intact).
+   */
   static final int ANSWERED_AGAIN = 7;
+
   /** Would answer the probe in flight, but the kernel received it after the probe's timeout. */
   static final int AFTER_DEADLINE = 8;
+
   /** An ICMP error about the probe in flight ({@link #status}). */
   static final int ICMP_ERROR = 9;
+
   /** The platform reports that the probe's send failed. */
   static final int SEND_FAILED = 10;
 
@@ -48,8 +64,10 @@ final class Matcher {
   private static final int CORRUPT = 3;
 
   private final int cookie;
-  // Payload buffers: the client's pattern (cookie, serial, then i & 0xff) and a buffer for explicit payloads. Both
-  // grow to the largest payload sent so far (most clients never pass 56 bytes; each caller loop has its own).
+  // Payload buffers: the client's pattern (cookie, serial, then i & 0xff) and a buffer for explicit
+  // payloads. Both
+  // grow to the largest payload sent so far (most clients never pass 56 bytes; each caller loop has
+  // its own).
   private byte[] pattern = pattern(EchoRequest.DEFAULT_PAYLOAD_SIZE + 8);
   private byte[] explicit = new byte[0];
   private int nextSerial = 1;
@@ -57,8 +75,10 @@ final class Matcher {
   // Details of the last verdict, read by the Exchange right after match().
   /** RTT of the last matched answer (ns, on the channel's clock). */
   long rtt;
+
   /** Status of the last ICMP_ERROR. */
   IpStatus status;
+
   /** Whether the last ANSWERED_AGAIN carried the payload that was sent. */
   boolean payloadOk;
 
@@ -73,7 +93,10 @@ final class Matcher {
     return nextSerial++;
   }
 
-  /** The payload of an echo of {@code r} with {@code serial}, in a buffer of at least {@code r.payloadSize()}. */
+  /**
+   * The payload of an echo of {@code r} with {@code serial}, in a buffer of at least {@code
+   * r.payloadSize()}.
+   */
   byte[] payload(EchoRequest r, int serial) {
     if (r.hasExplicitPayload()) {
       if (explicit.length < r.payloadSize()) explicit = new byte[r.payloadSize()];
@@ -86,7 +109,10 @@ final class Matcher {
     return pattern;
   }
 
-  /** A pattern buffer of {@code size} bytes: byte i is {@code i & 0xff} from byte 8 on (before: cookie, serial). */
+  /**
+   * A pattern buffer of {@code size} bytes: byte i is {@code i & 0xff} from byte 8 on (before:
+   * cookie, serial).
+   */
   private static byte[] pattern(int size) {
     byte[] b = new byte[size];
     for (int i = 8; i < size; i++) b[i] = (byte) i;
@@ -113,7 +139,8 @@ final class Matcher {
     return switch (pk.kind) {
       case Packet.ECHO_REPLY -> matchReply(cs, seq, state, p, pk);
       case Packet.ICMP_ERROR -> matchError(cs, state, p, pk);
-      case Packet.LOCAL_ERROR -> state == ChannelState.IN_FLIGHT && p != null ? SEND_FAILED : IGNORED;
+      case Packet.LOCAL_ERROR ->
+          state == ChannelState.IN_FLIGHT && p != null ? SEND_FAILED : IGNORED;
       default -> FOREIGN;
     };
   }
@@ -125,7 +152,8 @@ final class Matcher {
     int payload = r == null ? checkTagOnly(pk, serial) : verify(r, pk, serial);
     if (payload == NOT_OURS) return FOREIGN;
     if (payload == STALE || state == ChannelState.EXPIRED || p == null) return LATE;
-    // A unicast echo is answered by its target; a reply from elsewhere (spoofed, NAT gone wrong) is not ours.
+    // A unicast echo is answered by its target; a reply from elsewhere (spoofed, NAT gone wrong) is
+    // not ours.
     if (!p.targetIs(pk) && !p.targetIsMulticast()) return FOREIGN;
     rtt = rttNanos(cs, p, pk);
     if (state == ChannelState.IN_FLIGHT && arrivedAfterDeadline(r, rtt)) return AFTER_DEADLINE;
@@ -137,18 +165,22 @@ final class Matcher {
   }
 
   private int matchError(ChannelState cs, byte state, Probe p, Packet pk) {
-    if (state != ChannelState.IN_FLIGHT || p == null) return state == ChannelState.EMPTY ? FOREIGN : LATE;
+    if (state != ChannelState.IN_FLIGHT || p == null)
+      return state == ChannelState.EMPTY ? FOREIGN : LATE;
     if (!p.quotedTargetIs(pk)) return FOREIGN;
-    status = pk.ipv6 ? StatusMap.icmpv6(pk.icmpType, pk.icmpCode) : StatusMap.icmpv4(pk.icmpType, pk.icmpCode);
+    status =
+        pk.ipv6
+            ? StatusMap.icmpv6(pk.icmpType, pk.icmpCode)
+            : StatusMap.icmpv4(pk.icmpType, pk.icmpCode);
     if (status == null) return FOREIGN;
     rtt = rttNanos(cs, p, pk);
     return arrivedAfterDeadline(p.request, rtt) ? AFTER_DEADLINE : ICMP_ERROR;
   }
 
   /**
-   * True when the kernel received the answer after the echo's timeout: when the loop lags (a burst, a GC pause) the
-   * timer may not have fired yet, but the answer is late all the same. A zero timeout means "whatever is already
-   * there", which a loopback reply queued during the send is.
+   * True when the kernel received the answer after the echo's timeout: when the loop lags (a burst,
+   * a GC pause) the timer may not have fired yet, but the answer is late all the same. A zero
+   * timeout means "whatever is already there", which a loopback reply queued during the send is.
    */
   private static boolean arrivedAfterDeadline(EchoRequest r, long rtt) {
     long timeout = saturatedNanos(r.timeout());
@@ -177,13 +209,17 @@ final class Matcher {
     if (tag != OK) return tag;
     int len = pk.dataLength;
     if (len != r.payloadSize()) return CORRUPT;
-    if (len > 8 && Arrays.mismatch(pattern, 8, len, pk.data, pk.dataOffset + 8, pk.dataOffset + len) >= 0) {
+    if (len > 8
+        && Arrays.mismatch(pattern, 8, len, pk.data, pk.dataOffset + 8, pk.dataOffset + len) >= 0) {
       return CORRUPT;
     }
     return OK;
   }
 
-  /** Cookie and serial of the client's own payload (bytes 0..3 and 4..7, as far as the payload goes). */
+  /**
+   * Cookie and serial of the client's own payload (bytes 0..3 and 4..7, as far as the payload
+   * goes).
+   */
   private int checkTagOnly(Packet pk, int serial) {
     byte[] d = pk.data;
     int o = pk.dataOffset;
@@ -210,8 +246,11 @@ final class Matcher {
     if (pk.dataLength != sent.length) {
       return "reply carries " + pk.dataLength + " payload bytes, sent " + sent.length;
     }
-    int i = Arrays.mismatch(sent, 0, sent.length, pk.data, pk.dataOffset, pk.dataOffset + pk.dataLength);
-    return String.format("payload byte %d is 0x%02x, sent 0x%02x", i, pk.data[pk.dataOffset + i] & 0xff,
-        sent[i] & 0xff);
+    int i =
+        Arrays.mismatch(
+            sent, 0, sent.length, pk.data, pk.dataOffset, pk.dataOffset + pk.dataLength);
+    return String.format(
+        "payload byte %d is 0x%02x, sent 0x%02x",
+        i, pk.data[pk.dataOffset + i] & 0xff, sent[i] & 0xff);
   }
 }

@@ -6,16 +6,20 @@ import java.util.function.Consumer;
 import org.icmpecho.EchoResult;
 
 /**
- * Outcomes a loop collected during one turn, (target, value) pairs: a probe and its result or exception, or a
- * duplicate listener and the duplicate reply. A loop never runs user code; it hands the batch over once per turn,
- * to its {@link CompletionThread}, to the client's executor, or (a caller loop, whose only targets are its own
- * blocking probes) completes it on the spot.
+ * Outcomes a loop collected during one turn, (target, value) pairs: a probe and its result or
+ * exception, or a duplicate listener and the duplicate reply. A loop never runs user code; it hands
+ * the batch over once per turn, to its {@link CompletionThread}, to the client's executor, or (a
+ * caller loop, whose only targets are its own blocking probes) completes it on the spot.
  */
 final class OutcomeBatch {
   private static final System.Logger LOG = System.getLogger("org.icmpecho");
 
-  /** The caller's executor for completions, or null for {@link #completions} (or inline, when that is null too). */
+  /**
+   * The caller's executor for completions, or null for {@link #completions} (or inline, when that
+   * is null too).
+   */
   private final Executor executor;
+
   private final CompletionThread completions;
 
   private Object[] targets;
@@ -29,12 +33,19 @@ final class OutcomeBatch {
     values = new Object[capacity];
   }
 
-  /** For an I/O thread: the client's executor, or a completion thread of its own named {@code threadName}. */
+  /**
+   * For an I/O thread: the client's executor, or a completion thread of its own named {@code
+   * threadName}.
+   */
   static OutcomeBatch forIoThread(Executor executor, String threadName) {
-    return new OutcomeBatch(executor, executor == null ? new CompletionThread(threadName) : null, 256);
+    return new OutcomeBatch(
+        executor, executor == null ? new CompletionThread(threadName) : null, 256);
   }
 
-  /** For a caller loop: completed by the caller itself (its blocking probes complete at once: rarely used). */
+  /**
+   * For a caller loop: completed by the caller itself (its blocking probes complete at once: rarely
+   * used).
+   */
   static OutcomeBatch inline() {
     return new OutcomeBatch(null, null, 4);
   }
@@ -86,10 +97,15 @@ final class OutcomeBatch {
     if (completions != null) completions.stop();
   }
 
-  /** Completes the first {@code n} outcomes of a batch; runs where the batch was handed (see ENGINE-NOTES). */
+  /**
+   * Completes the first {@code n} outcomes of a batch; runs where the batch was handed (see
+   * ENGINE-NOTES).
+   */
   static void complete(Object[] targets, Object[] values, int n) {
-    // Chunks: this method runs once per batch, too seldom to compile early; the per-outcome loop is called often.
-    for (int i = 0; i < n; i += COMPLETE_CHUNK) completeRange(targets, values, i, Math.min(n, i + COMPLETE_CHUNK));
+    // Chunks: this method runs once per batch, too seldom to compile early; the per-outcome loop is
+    // called often.
+    for (int i = 0; i < n; i += COMPLETE_CHUNK)
+      completeRange(targets, values, i, Math.min(n, i + COMPLETE_CHUNK));
   }
 
   private static final int COMPLETE_CHUNK = 32;

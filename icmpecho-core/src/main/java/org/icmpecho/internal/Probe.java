@@ -7,17 +7,22 @@ import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
 
 /**
- * One echo in the engine, and the future its caller holds: a single object per echo, which is also the node of the
- * submission queue and the entry of the timer heap, so an echo costs no allocation beyond itself and its result.
- * Fields other than {@link #next} are touched only by the I/O thread once the probe is queued.
+ * One echo in the engine, and the future its caller holds: a single object per echo, which is also
+ * the node of the submission queue and the entry of the timer heap, so an echo costs no allocation
+ * beyond itself and its result. Fields other than {@link #next} are touched only by the I/O thread
+ * once the probe is queued.
  *
- * <p>64 bytes with compressed references, which is most of what an echo in flight costs (a million in flight is
- * the issue's yardstick): the serial lives only in the socket's slot table, the sequence in a {@code char}, and a
- * duplicate listener (rare) in a subclass.
+ * <p>64 bytes with compressed references, which is most of what an echo in flight costs (a million
+ * in flight is the issue's yardstick): the serial lives only in the socket's slot table, the
+ * sequence in a {@code char}, and a duplicate listener (rare) in a subclass.
  */
 class Probe extends CompletableFuture<EchoResult> {
-  /** The request, or for {@code echoAsync(target, template)} the template whose target is not this one's. */
+  /**
+   * The request, or for {@code echoAsync(target, template)} the template whose target is not this
+   * one's.
+   */
   final EchoRequest request;
+
   /** The I/O loop it was handed to, for cancellation. */
   IoThread loop;
 
@@ -25,19 +30,29 @@ class Probe extends CompletableFuture<EchoResult> {
   volatile Probe next;
 
   ChannelState channel;
+
   /** Send time on the RTT clock (CLOCK_REALTIME ns). */
   long sentAt;
+
   /** Deadline on the monotonic clock (ns). */
   long deadline;
+
   /** Position in the timer heap, -1 when not in it. */
   int heapIndex = -1;
+
   /** The echo's sequence number (valid once {@link #channel} is set). */
   char sequence;
-  /** True once the I/O thread has recorded an outcome (completion may still be pending on the executor). */
-  boolean finished;
+
   /**
-   * True for the blocking {@code echo()} path: the future never leaves the client, so no user code can hang on it
-   * and the I/O thread may complete it itself, saving a hand-off to the callback executor.
+   * True once the I/O thread has recorded an outcome (completion may still be pending on the
+   * executor).
+   */
+  boolean finished;
+
+  /**
+   * True for the blocking {@code echo()} path: the future never leaves the client, so no user code
+   * can hang on it and the I/O thread may complete it itself, saving a hand-off to the callback
+   * executor.
    */
   final boolean direct;
 
@@ -61,7 +76,10 @@ class Probe extends CompletableFuture<EchoResult> {
     }
   }
 
-  /** An echo made from a template ({@code echoAsync(target, template)}): its request is the template. */
+  /**
+   * An echo made from a template ({@code echoAsync(target, template)}): its request is the
+   * template.
+   */
   abstract static sealed class FromTemplate extends Probe permits Templated, Templated4, Scheduled {
     FromTemplate(EchoRequest template) {
       super(template, false);
@@ -89,8 +107,9 @@ class Probe extends CompletableFuture<EchoResult> {
   }
 
   /**
-   * An IPv4 echo made from a template, holding its target as an {@code int}: the caller's {@code InetAddress} (56
-   * bytes) need not stay reachable while the echo is in flight. Results get an equal address made with them.
+   * An IPv4 echo made from a template, holding its target as an {@code int}: the caller's {@code
+   * InetAddress} (56 bytes) need not stay reachable while the echo is in flight. Results get an
+   * equal address made with them.
    */
   static final class Templated4 extends FromTemplate {
     private final int address;
@@ -112,7 +131,9 @@ class Probe extends CompletableFuture<EchoResult> {
 
     @Override
     InetAddress target() {
-      byte[] b = {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address};
+      byte[] b = {
+        (byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address
+      };
       try {
         return InetAddress.getByAddress(b);
       } catch (java.net.UnknownHostException e) {
@@ -137,21 +158,25 @@ class Probe extends CompletableFuture<EchoResult> {
 
     @Override
     int targetHash() {
-      return address; // Inet4Address.hashCode(): the same loop as the same address given as a request
+      return address; // Inet4Address.hashCode(): the same loop as the same address given as a
+      // request
     }
   }
 
   /**
-   * An echo of a {@link ScheduleRun}: its target lives in the schedule's arrays (IPv4 template targets go by int, as
-   * {@link Templated4}), its outcome goes back to the schedule's home loop ({@link ScheduleRun#returned}) instead of
-   * completing a future, and the schedule's listener hears it when the batch runs {@link #complete}.
+   * An echo of a {@link ScheduleRun}: its target lives in the schedule's arrays (IPv4 template
+   * targets go by int, as {@link Templated4}), its outcome goes back to the schedule's home loop
+   * ({@link ScheduleRun#returned}) instead of completing a future, and the schedule's listener
+   * hears it when the batch runs {@link #complete}.
    */
   static final class Scheduled extends FromTemplate {
     final ScheduleRun run;
     final int index;
     final long number;
+
     /** Slot in the schedule's table of echoes in flight, -1 once out of it (home loop only). */
     int liveIndex = -1;
+
     /** Written by the loop that finished the echo before it hands the probe home. */
     Object outcome;
 
@@ -202,14 +227,19 @@ class Probe extends CompletableFuture<EchoResult> {
       return reply -> run.duplicate(this, reply);
     }
 
-    /** The batch's delivery of this echo's outcome: the schedule's listener, on the callback executor. */
+    /**
+     * The batch's delivery of this echo's outcome: the schedule's listener, on the callback
+     * executor.
+     */
     @Override
     public boolean complete(EchoResult result) {
       run.deliver(this, result);
       return true;
     }
 
-    /** The engine refused the echo at once (on the home loop, while sending): the schedule fails. */
+    /**
+     * The engine refused the echo at once (on the home loop, while sending): the schedule fails.
+     */
     @Override
     public boolean completeExceptionally(Throwable failure) {
       run.fail(failure);
@@ -217,7 +247,10 @@ class Probe extends CompletableFuture<EchoResult> {
     }
   }
 
-  /** The target as the caller gave it, or null when this probe holds it only as an int ({@link #address4}). */
+  /**
+   * The target as the caller gave it, or null when this probe holds it only as an int ({@link
+   * #address4}).
+   */
   InetAddress targetRef() {
     return request.target();
   }
@@ -246,7 +279,10 @@ class Probe extends CompletableFuture<EchoResult> {
     return targetRef().isMulticastAddress();
   }
 
-  /** Made from a template ({@code echoAsync(target, template)}): may go to another loop than its target's. */
+  /**
+   * Made from a template ({@code echoAsync(target, template)}): may go to another loop than its
+   * target's.
+   */
   boolean fromTemplate() {
     return false;
   }
@@ -262,8 +298,9 @@ class Probe extends CompletableFuture<EchoResult> {
   }
 
   /**
-   * The request this echo answers, as results report it: the request itself, or for a template a copy with this
-   * echo's target, made when the result is (so nothing per echo but this probe and the address is held in flight).
+   * The request this echo answers, as results report it: the request itself, or for a template a
+   * copy with this echo's target, made when the result is (so nothing per echo but this probe and
+   * the address is held in flight).
    */
   EchoRequest request() {
     return request(target());
@@ -274,7 +311,10 @@ class Probe extends CompletableFuture<EchoResult> {
     return request.target() == target ? request : request.withTarget(target);
   }
 
-  /** Withdraws the echo: the future is cancelled now, the I/O thread frees its slot and timer entry soon after. */
+  /**
+   * Withdraws the echo: the future is cancelled now, the I/O thread frees its slot and timer entry
+   * soon after.
+   */
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
     boolean cancelled = super.cancel(mayInterruptIfRunning);
@@ -287,6 +327,9 @@ class Probe extends CompletableFuture<EchoResult> {
 
   @Override
   public String toString() {
-    return "Probe[" + target().getHostAddress() + (channel == null ? "" : " seq=" + (int) sequence) + "]";
+    return "Probe["
+        + target().getHostAddress()
+        + (channel == null ? "" : " seq=" + (int) sequence)
+        + "]";
   }
 }

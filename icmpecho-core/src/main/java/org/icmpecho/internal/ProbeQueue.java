@@ -3,12 +3,14 @@ package org.icmpecho.internal;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * An unbounded multi-producer, single-consumer queue whose nodes are the probes themselves (Vyukov's intrusive
- * MPSC queue): offering allocates nothing. Bounded in practice by the engine's in-flight limit.
+ * An unbounded multi-producer, single-consumer queue whose nodes are the probes themselves
+ * (Vyukov's intrusive MPSC queue): offering allocates nothing. Bounded in practice by the engine's
+ * in-flight limit.
  */
 final class ProbeQueue {
   private final Probe stub = new Probe(null, false);
   private final AtomicReference<Probe> tail = new AtomicReference<>(stub);
+
   /** Consumer side only. */
   private Probe head = stub;
 

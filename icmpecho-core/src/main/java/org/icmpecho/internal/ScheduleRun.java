@@ -13,11 +13,12 @@ import org.icmpecho.EchoResult;
 import org.icmpecho.PingSchedule;
 
 /**
- * The engine side of a {@link PingSchedule}: its targets as arrays, a heap of when each is next due, and the send
- * loop, all owned by one I/O loop (the home), which calls {@link #run} every turn it is registered. Echoes may be
- * answered on another loop (a sweep spreads over several sockets): their outcomes come home through {@link
- * #returned}, so that the schedule's state and its listener calls have one writer and one order. Listener calls go
- * through the home loop's outcome batch to the callback executor, never on the I/O thread.
+ * The engine side of a {@link PingSchedule}: its targets as arrays, a heap of when each is next
+ * due, and the send loop, all owned by one I/O loop (the home), which calls {@link #run} every turn
+ * it is registered. Echoes may be answered on another loop (a sweep spreads over several sockets):
+ * their outcomes come home through {@link #returned}, so that the schedule's state and its listener
+ * calls have one writer and one order. Listener calls go through the home loop's outcome batch to
+ * the callback executor, never on the I/O thread.
  */
 public final class ScheduleRun {
   /** Everything a schedule is built from (checked by the public builder). */
@@ -38,18 +39,27 @@ public final class ScheduleRun {
 
   /** Most sends per turn of the home loop, so that answers are read between bursts. */
   private static final int SENDS_PER_TURN = 1024;
+
   private static final byte ACTIVE = 0;
-  private static final byte WAITING = 1; // until-reply: a try is out, the next depends on its outcome
+  private static final byte WAITING =
+      1; // until-reply: a try is out, the next depends on its outcome
   private static final byte FINISHED = 2; // nothing more will be sent
 
   private final Spec spec;
   private final int n;
   private final InetAddress[] targets;
-  /** IPv4 targets sent with the template, as ints (the engine's allocation-free path); unused otherwise. */
+
+  /**
+   * IPv4 targets sent with the template, as ints (the engine's allocation-free path); unused
+   * otherwise.
+   */
   private final int[] v4;
+
   private final boolean[] useV4;
+
   /** Per try k (until-reply mode, template targets): the template with timeout * backoff^k. */
   private final EchoRequest[] tries;
+
   private final Engine engine;
   private final IoThread home;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -68,19 +78,27 @@ public final class ScheduleRun {
 
   /** The echoes in flight, so that close and cancel can withdraw them; each knows its slot. */
   private Probe.Scheduled[] live = new Probe.Scheduled[64];
+
   private int liveCount;
 
   private boolean started;
+
   /** Nothing more will be sent; {@link #done} is decided. */
   private boolean closed;
-  /** Closed by the caller or a failure: duplicates that still come are not reported either. Read by callbacks. */
+
+  /**
+   * Closed by the caller or a failure: duplicates that still come are not reported either. Read by
+   * callbacks.
+   */
   private volatile boolean silent;
+
   private long nextSlot;
   private long deadlineAt;
   private final long maxBacklog;
 
   /** Outcomes and duplicates recorded on other loops, waiting for the home loop. */
   private final ConcurrentLinkedQueue<Object> returns = new ConcurrentLinkedQueue<>();
+
   private final AtomicBoolean drainQueued = new AtomicBoolean();
   private final Runnable drainReturns = this::drainReturns;
 
@@ -93,12 +111,14 @@ public final class ScheduleRun {
     this.v4 = new int[spec.template() != null ? n : 0];
     this.useV4 = new boolean[v4.length];
     for (int i = 0; i < v4.length; i++) {
-      if (targets[i] instanceof Inet4Address a && (spec.requests() == null || spec.requests()[i] == null)) {
+      if (targets[i] instanceof Inet4Address a
+          && (spec.requests() == null || spec.requests()[i] == null)) {
         v4[i] = a.hashCode(); // the four bytes, as Inet4Address defines its hash
         useV4[i] = true;
       }
     }
-    this.tries = new EchoRequest[spec.template() != null && spec.retries() > 0 ? spec.retries() + 1 : 0];
+    this.tries =
+        new EchoRequest[spec.template() != null && spec.retries() > 0 ? spec.retries() + 1 : 0];
     this.due = new long[n];
     this.sent = new long[n];
     this.inFlight = new int[n];
@@ -153,8 +173,9 @@ public final class ScheduleRun {
   // ---------------------------------------------------------------- the home loop
 
   /**
-   * Sends what is due at {@code now} (at most {@link #SENDS_PER_TURN}); returns when it next has something to do
-   * (monotonic ns; {@code now} for "at once", {@link Long#MAX_VALUE} for "when an echo comes back").
+   * Sends what is due at {@code now} (at most {@link #SENDS_PER_TURN}); returns when it next has
+   * something to do (monotonic ns; {@code now} for "at once", {@link Long#MAX_VALUE} for "when an
+   * echo comes back").
    */
   long run(long now) {
     if (closed) return Long.MAX_VALUE;
@@ -168,7 +189,8 @@ public final class ScheduleRun {
       return Long.MAX_VALUE;
     }
     long interval = spec.intervalNanos();
-    if (interval > 0 && nextSlot - (now - maxBacklog) < 0) nextSlot = now - maxBacklog; // a bounded catch-up
+    if (interval > 0 && nextSlot - (now - maxBacklog) < 0)
+      nextSlot = now - maxBacklog; // a bounded catch-up
     for (int budget = SENDS_PER_TURN; liveCount < spec.maxInFlight(); ) {
       if (interval > 0 && nextSlot - now > 0) break;
       int t = nextDue(now);
@@ -186,7 +208,8 @@ public final class ScheduleRun {
       else if (!heap.isEmpty()) wake = due[heap.peek()];
       if (wake != Long.MAX_VALUE && interval > 0 && nextSlot - wake > 0) wake = nextSlot;
     }
-    if (spec.deadlineNanos() > 0 && (wake == Long.MAX_VALUE || deadlineAt - wake < 0)) wake = deadlineAt;
+    if (spec.deadlineNanos() > 0 && (wake == Long.MAX_VALUE || deadlineAt - wake < 0))
+      wake = deadlineAt;
     return wake;
   }
 
@@ -194,7 +217,10 @@ public final class ScheduleRun {
     return closed;
   }
 
-  /** The next target to send to: one whose next echo is due, else the next one not started yet; -1 if none. */
+  /**
+   * The next target to send to: one whose next echo is due, else the next one not started yet; -1
+   * if none.
+   */
   private int nextDue(long now) {
     if (!heap.isEmpty() && due[heap.peek()] - now <= 0) return heap.pop();
     while (cursor < n) {
@@ -207,7 +233,8 @@ public final class ScheduleRun {
     return -1;
   }
 
-  @SuppressWarnings("NonAtomicVolatileUpdate") // sentTotal: only the home loop writes it; readers take a snapshot
+  @SuppressWarnings(
+      "NonAtomicVolatileUpdate") // sentTotal: only the home loop writes it; readers take a snapshot
   private void send(int t, long now) {
     long k = sent[t]++;
     sentTotal++;
@@ -216,7 +243,8 @@ public final class ScheduleRun {
     inFlight[t]++;
     addLive(p);
     if (spec.retries() >= 0) {
-      due[t] = now + nanos(r.timeout()); // the next try, if one is needed, when this one's time is up
+      due[t] =
+          now + nanos(r.timeout()); // the next try, if one is needed, when this one's time is up
       state[t] = WAITING;
     } else if (spec.count() == 0 || sent[t] < spec.count()) {
       long next = due[t] + spec.periodNanos();
@@ -225,7 +253,8 @@ public final class ScheduleRun {
     } else {
       finishTarget(t);
     }
-    engine.submitScheduled(p); // a refusal comes back at once through Probe.Scheduled.completeExceptionally
+    engine.submitScheduled(
+        p); // a refusal comes back at once through Probe.Scheduled.completeExceptionally
   }
 
   private EchoRequest request(int t, long k) {
@@ -233,7 +262,9 @@ public final class ScheduleRun {
     if (spec.retries() <= 0 || k == 0) return own != null ? own : spec.template();
     if (own != null) return own.toBuilder().timeout(backedOff(own.timeout(), k)).build();
     int i = (int) k;
-    if (tries[i] == null) tries[i] = spec.template().toBuilder().timeout(backedOff(spec.template().timeout(), k)).build();
+    if (tries[i] == null)
+      tries[i] =
+          spec.template().toBuilder().timeout(backedOff(spec.template().timeout(), k)).build();
     return tries[i];
   }
 
@@ -257,14 +288,20 @@ public final class ScheduleRun {
     if (finishedTargets == n) tellAllSent(null);
   }
 
-  /** Nothing more will be sent (the last send, a close or a failure): {@link #allSent} completes, in order. */
+  /**
+   * Nothing more will be sent (the last send, a close or a failure): {@link #allSent} completes, in
+   * order.
+   */
   private void tellAllSent(Throwable failure) {
     if (allSentTold) return;
     allSentTold = true;
-    home.addBatch((Consumer<Object>) f -> {
-      if (f instanceof Throwable t) allSent.completeExceptionally(t);
-      else allSent.complete(null);
-    }, failure);
+    home.addBatch(
+        (Consumer<Object>)
+            f -> {
+              if (f instanceof Throwable t) allSent.completeExceptionally(t);
+              else allSent.complete(null);
+            },
+        failure);
   }
 
   /** An echo of this schedule has an outcome, recorded on {@code loop}. */
@@ -279,9 +316,9 @@ public final class ScheduleRun {
   }
 
   /**
-   * A further reply to an answered echo, on the callback thread of the loop that read it. From the home loop that
-   * thread is the one the listener hears everything on, after the echo's result: the call is made at once. From
-   * another loop it goes home first, to keep one thread and one order.
+   * A further reply to an answered echo, on the callback thread of the loop that read it. From the
+   * home loop that thread is the one the listener hears everything on, after the echo's result: the
+   * call is made at once. From another loop it goes home first, to keep one thread and one order.
    */
   void duplicate(Probe.Scheduled p, EchoResult.Reply reply) {
     if (p.loop == home) {
@@ -306,9 +343,13 @@ public final class ScheduleRun {
         onReturn(p);
       } else if (!silent) {
         Dup d = (Dup) o;
-        home.addBatch((Consumer<Object>) x -> {
-          if (!silent) spec.listener().onDuplicate(d.probe().index, d.probe().number, d.reply());
-        }, null);
+        home.addBatch(
+            (Consumer<Object>)
+                x -> {
+                  if (!silent)
+                    spec.listener().onDuplicate(d.probe().index, d.probe().number, d.reply());
+                },
+            null);
       }
     }
   }
@@ -316,7 +357,8 @@ public final class ScheduleRun {
   private void onReturn(Probe.Scheduled p) {
     if (p.liveIndex < 0) return; // withdrawn meanwhile
     removeLive(p);
-    home.schedules().poke(); // room in the window, or a retry due: the loop turns again before it sleeps
+    home.schedules()
+        .poke(); // room in the window, or a retry due: the loop turns again before it sleeps
     int t = p.index;
     inFlight[t]--;
     if (p.outcome instanceof Throwable failure) {
@@ -347,11 +389,14 @@ public final class ScheduleRun {
     }
   }
 
-  @SuppressWarnings("UnnecessaryLambda") // one object for every batch (a method reference would allocate each time)
-  private final Consumer<Object> doneMarker = failure -> {
-    if (failure instanceof Throwable t) done.completeExceptionally(t);
-    else done.complete(null);
-  };
+  @SuppressWarnings(
+      "UnnecessaryLambda") // one object for every batch (a method reference would allocate each
+  // time)
+  private final Consumer<Object> doneMarker =
+      failure -> {
+        if (failure instanceof Throwable t) done.completeExceptionally(t);
+        else done.complete(null);
+      };
 
   private void stopTarget(int t, boolean withdraw) {
     if (closed) return;
@@ -369,12 +414,18 @@ public final class ScheduleRun {
     end(null);
   }
 
-  /** The engine failed the schedule's echo (client closed, no permission, more in flight than it allows). */
+  /**
+   * The engine failed the schedule's echo (client closed, no permission, more in flight than it
+   * allows).
+   */
   void fail(Throwable failure) {
     end(failure);
   }
 
-  /** Closed by the caller or a failure: withdraws what is in flight; {@code done} follows the calls under way. */
+  /**
+   * Closed by the caller or a failure: withdraws what is in flight; {@code done} follows the calls
+   * under way.
+   */
   private void end(Throwable failure) {
     silent = true;
     if (closed) return;

@@ -4,12 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The schedules an I/O loop runs ({@link ScheduleRun}): the loop's whole hook for them is {@link #run} once a turn
- * (before it sends what is queued), its result and {@link #poked} in the loop's decision to sleep, and {@link #fail}
- * at shutdown. Used by the loop's own thread only.
+ * The schedules an I/O loop runs ({@link ScheduleRun}): the loop's whole hook for them is {@link
+ * #run} once a turn (before it sends what is queued), its result and {@link #poked} in the loop's
+ * decision to sleep, and {@link #fail} at shutdown. Used by the loop's own thread only.
  */
 final class Schedules {
   private final List<ScheduleRun> runs = new ArrayList<>();
+
   /** An outcome came back after this turn's {@link #run}: the loop turns again before it sleeps. */
   private boolean poked;
 
@@ -21,7 +22,10 @@ final class Schedules {
     return runs.isEmpty();
   }
 
-  /** Something may be due since the last {@link #run} (an echo came back: a retry, room in the window). */
+  /**
+   * Something may be due since the last {@link #run} (an echo came back: a retry, room in the
+   * window).
+   */
   void poke() {
     poked = true;
   }
@@ -31,7 +35,10 @@ final class Schedules {
     return poked && !runs.isEmpty();
   }
 
-  /** Lets every schedule send what is due; returns the earliest time one has more to do (Long.MAX_VALUE: none). */
+  /**
+   * Lets every schedule send what is due; returns the earliest time one has more to do
+   * (Long.MAX_VALUE: none).
+   */
   long run(long now) {
     poked = false;
     long wake = Long.MAX_VALUE;

@@ -5,12 +5,14 @@ import java.util.Arrays;
 /**
  * The one timeout structure of an I/O loop. Used by the I/O thread only.
  *
- * <p>Two parts. A <em>lane</em>: a ring of probes whose deadlines come in order, which is every probe when the
- * echoes share one timeout (a sweep, a template, a monitoring round): adding, removing an answered probe and taking
- * the earliest are O(1); an answered probe leaves a hole, skipped when it reaches the front. And a binary min-heap
- * by deadline for the rest (a shorter timeout after longer ones), O(log n). Each probe knows where it is ({@link
- * Probe#heapIndex}: a heap index, or {@code -2 - slot} in the lane, or -1), so removal needs no search. Measured:
- * the heap alone cost a sift through 14 levels of cache-missing probes per answer with 16,384 in flight.
+ * <p>Two parts. A <em>lane</em>: a ring of probes whose deadlines come in order, which is every
+ * probe when the echoes share one timeout (a sweep, a template, a monitoring round): adding,
+ * removing an answered probe and taking the earliest are O(1); an answered probe leaves a hole,
+ * skipped when it reaches the front. And a binary min-heap by deadline for the rest (a shorter
+ * timeout after longer ones), O(log n). Each probe knows where it is ({@link Probe#heapIndex}: a
+ * heap index, or {@code -2 - slot} in the lane, or -1), so removal needs no search. Measured: the
+ * heap alone cost a sift through 14 levels of cache-missing probes per answer with 16,384 in
+ * flight.
  */
 final class TimerHeap {
   private Probe[] heap = new Probe[1024];
@@ -76,7 +78,10 @@ final class TimerHeap {
     laneLastDeadline = p.deadline;
   }
 
-  /** The earliest probe of the lane, after skipping the holes answered probes left at its front; null when empty. */
+  /**
+   * The earliest probe of the lane, after skipping the holes answered probes left at its front;
+   * null when empty.
+   */
   private Probe laneFront() {
     if (laneLive == 0) return null;
     int mask = lane.length - 1;
@@ -86,9 +91,9 @@ final class TimerHeap {
   }
 
   /**
-   * The ring is full from head to tail: moves its live probes, in order, to slot 0 of a ring of the same size when at
-   * most half of it is live, else of twice the size. Holes behind an unanswered front thus never grow the ring past
-   * twice the most probes it held.
+   * The ring is full from head to tail: moves its live probes, in order, to slot 0 of a ring of the
+   * same size when at most half of it is live, else of twice the size. Holes behind an unanswered
+   * front thus never grow the ring past twice the most probes it held.
    */
   private void relayLane() {
     int cap = lane.length;

@@ -12,7 +12,7 @@ public class AsyncExample {
   public static void main(String[] args) throws Exception {
     try (IcmpClient client = IcmpClient.create()) {
       List<CompletableFuture<EchoResult>> answers = new ArrayList<>();
-      for (int i = 1; i <= 254; i++) {          // 254 echoes in flight at once, one socket, one I/O thread
+      for (int i = 1; i <= 254; i++) { // 254 echoes in flight at once, one socket, one I/O thread
         answers.add(client.echoAsync(EchoRequest.of(InetAddress.getByName("127.0.0." + i))));
       }
       CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).join();

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The schedule's heap of targets by due time: order, ties by target number, removal and moving a target. */
+/**
+ * The schedule's heap of targets by due time: order, ties by target number, removal and moving a
+ * target.
+ */
 class DueHeapTest {
   @Test
   void popsByDueTimeThenTargetNumber() {

@@ -30,12 +30,15 @@ import org.icmpecho.IcmpPermissionException;
 import org.icmpecho.IcmpSaturatedException;
 import org.icmpecho.IpStatus;
 import org.icmpecho.SocketMode;
-import org.icmpecho.internal.transport.TransportException;
 import org.icmpecho.internal.packet.Packet;
+import org.icmpecho.internal.transport.TransportException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The engine over {@link FakeTransport}: matching, timeouts, duplicates, wrap-around, failures, shutdown. */
+/**
+ * The engine over {@link FakeTransport}: matching, timeouts, duplicates, wrap-around, failures,
+ * shutdown.
+ */
 class EngineTest {
   static final InetAddress TARGET = addr("10.0.0.7");
   static final InetAddress TARGET6 = addr("fd00::7");
@@ -76,8 +79,12 @@ class EngineTest {
   void useTwoSocketsPerFamily() {
     client.close();
     IcmpClient.Builder b = IcmpClient.newBuilder();
-    InternalAccess.configure(b,
-        c -> c.withTransportFactory(fake).withCallbackExecutor(Runnable::run).withSocketsPerFamily(2));
+    InternalAccess.configure(
+        b,
+        c ->
+            c.withTransportFactory(fake)
+                .withCallbackExecutor(Runnable::run)
+                .withSocketsPerFamily(2));
     client = b.build();
   }
 
@@ -85,11 +92,13 @@ class EngineTest {
   void socketModeOpensTheSocketOfEveryIoThreadAndTargetsKeepTheirSocket() throws Exception {
     useTwoSocketsPerFamily();
     assertEquals(SocketMode.DATAGRAM, client.socketMode(StandardProtocolFamily.INET));
-    // Both I/O threads have their socket before the first echo (a sweep's first echoes do not pay for one).
+    // Both I/O threads have their socket before the first echo (a sweep's first echoes do not pay
+    // for one).
     assertEquals(2, fake.channelCount());
     assertTrue(fake.allSent().isEmpty());
     for (int round = 0; round < 2; round++) {
-      for (int i = 1; i <= 8; i++) client.echoAsync(EchoRequest.to(addr("10.0.0." + i)).timeout(TIMEOUT).build());
+      for (int i = 1; i <= 8; i++)
+        client.echoAsync(EchoRequest.to(addr("10.0.0." + i)).timeout(TIMEOUT).build());
     }
     fake.awaitSent(16);
     Map<InetAddress, Set<FakeTransport.FakeChannel>> byTarget = new HashMap<>();
@@ -99,7 +108,8 @@ class EngineTest {
     Set<FakeTransport.FakeChannel> used = new HashSet<>();
     byTarget.values().forEach(used::addAll);
     assertEquals(2, used.size(), "echoes to 8 targets use both sockets");
-    byTarget.forEach((t, cs) -> assertEquals(1, cs.size(), t + " keeps one socket (one ICMP identifier)"));
+    byTarget.forEach(
+        (t, cs) -> assertEquals(1, cs.size(), t + " keeps one socket (one ICMP identifier)"));
     assertEquals(2, fake.channelCount(), "no socket opened at the first echo");
   }
 
@@ -119,33 +129,45 @@ class EngineTest {
     for (FakeTransport.Sent s : fake.allSent()) {
       (s.target().equals(TARGET) ? templateSockets : requestSockets).add(s.channel());
     }
-    assertEquals(2, templateSockets.size(), "a backed-up loop's template echoes went to the other loop too");
-    assertEquals(1, requestSockets.size(), "echoes with their own request keep their target's socket");
+    assertEquals(
+        2, templateSockets.size(), "a backed-up loop's template echoes went to the other loop too");
+    assertEquals(
+        1, requestSockets.size(), "echoes with their own request keep their target's socket");
   }
 
   @Test
-  void aBusyLoopReadsItsSocketsOutsideThePollerAndWatchesThemAgainBeforeItSleeps() throws Exception {
-    // One I/O thread, an IPv6 and an IPv4 socket. The loop stalls in the IPv6 echo's send while 1,100 IPv4 echoes
-    // queue up; then it sends 1,024 in its first turn (more than IoThread.DETACH_AFTER) and takes both sockets out of
-    // the poller, because more work is queued. In the next turn, at its first send, the IPv6 answer arrives and the
-    // clock jumps past every deadline: only a loop that reads its unwatched sockets itself, before it checks
-    // deadlines, gets the answer; one that waits for the poller to report it times the echo out first.
+  void aBusyLoopReadsItsSocketsOutsideThePollerAndWatchesThemAgainBeforeItSleeps()
+      throws Exception {
+    // One I/O thread, an IPv6 and an IPv4 socket. The loop stalls in the IPv6 echo's send while
+    // 1,100 IPv4 echoes
+    // queue up; then it sends 1,024 in its first turn (more than IoThread.DETACH_AFTER) and takes
+    // both sockets out of
+    // the poller, because more work is queued. In the next turn, at its first send, the IPv6 answer
+    // arrives and the
+    // clock jumps past every deadline: only a loop that reads its unwatched sockets itself, before
+    // it checks
+    // deadlines, gets the answer; one that waits for the poller to report it times the echo out
+    // first.
     client.socketMode(StandardProtocolFamily.INET);
     java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
     fake.sendGate = gate;
-    CompletableFuture<EchoResult> v6 = client.echoAsync(EchoRequest.to(TARGET6).timeout(TIMEOUT).build());
+    CompletableFuture<EchoResult> v6 =
+        client.echoAsync(EchoRequest.to(TARGET6).timeout(TIMEOUT).build());
     List<CompletableFuture<EchoResult>> v4 = new ArrayList<>();
     for (int i = 0; i < 1_100; i++) {
-      v4.add(client.echoAsync(EchoRequest.to(addr("10.2." + (i >> 8) + "." + (i & 255))).timeout(TIMEOUT).build()));
+      v4.add(
+          client.echoAsync(
+              EchoRequest.to(addr("10.2." + (i >> 8) + "." + (i & 255))).timeout(TIMEOUT).build()));
     }
-    fake.onSend = n -> {
-      if (n == 1_025) {
-        FakeTransport.Sent s6 = fake.allSent().get(0);
-        assertTrue(s6.ipv6());
-        fake.inject(s6.channel(), fake.replyTo(s6, 1_000));
-        fake.advance(TimeUnit.SECONDS.toNanos(2));
-      }
-    };
+    fake.onSend =
+        n -> {
+          if (n == 1_025) {
+            FakeTransport.Sent s6 = fake.allSent().get(0);
+            assertTrue(s6.ipv6());
+            fake.inject(s6.channel(), fake.replyTo(s6, 1_000));
+            fake.advance(TimeUnit.SECONDS.toNanos(2));
+          }
+        };
     gate.countDown();
     assertInstanceOf(EchoResult.Reply.class, get(v6), "answered, not timed out");
     fake.awaitSent(1 + 1_100);
@@ -153,14 +175,22 @@ class EngineTest {
     for (CompletableFuture<EchoResult> f : v4) assertInstanceOf(EchoResult.TimedOut.class, get(f));
     FakeTransport.FakeChannel ch6 = fake.allSent().get(0).channel();
     FakeTransport.FakeChannel ch4 = fake.allSent().get(1).channel();
-    assertEquals(1, fake.watchState(ch6)[2], "the IPv6 answer was read while its socket was out of the poller");
-    waitFor(() -> fake.watchState(ch4), w -> w[0] == 1 && fake.watchState(ch6)[0] == 1); // back before sleeping
-    assertTrue(fake.watchState(ch4)[1] >= 1 && fake.watchState(ch6)[1] >= 1, "both left the poller while busy");
+    assertEquals(
+        1,
+        fake.watchState(ch6)[2],
+        "the IPv6 answer was read while its socket was out of the poller");
+    waitFor(
+        () -> fake.watchState(ch4),
+        w -> w[0] == 1 && fake.watchState(ch6)[0] == 1); // back before sleeping
+    assertTrue(
+        fake.watchState(ch4)[1] >= 1 && fake.watchState(ch6)[1] >= 1,
+        "both left the poller while busy");
   }
 
   @Test
   void busySpellsShorterThanTheThresholdNeverLeaveThePoller() throws Exception {
-    // Two bursts of 40 echoes (80 in all, each burst under IoThread.DETACH_AFTER), the loop asleep in between: a
+    // Two bursts of 40 echoes (80 in all, each burst under IoThread.DETACH_AFTER), the loop asleep
+    // in between: a
     // spell is counted from the loop's last sleep, so the sockets stay in the poller.
     int sent = 0;
     for (int burst = 0; burst < 2; burst++) {
@@ -168,7 +198,8 @@ class EngineTest {
       for (int i = 0; i < 40; i++) fs.add(client.echoAsync(request()));
       fake.awaitSent(sent + 40);
       List<FakeTransport.Sent> all = fake.allSent();
-      for (int i = sent; i < sent + 40; i++) fake.inject(all.get(i).channel(), fake.replyTo(all.get(i), 1_000));
+      for (int i = sent; i < sent + 40; i++)
+        fake.inject(all.get(i).channel(), fake.replyTo(all.get(i), 1_000));
       for (CompletableFuture<EchoResult> f : fs) assertInstanceOf(EchoResult.Reply.class, get(f));
       sent += 40;
       Thread.sleep(50); // nothing in flight, nothing queued: the loop sleeps in the poller
@@ -178,29 +209,36 @@ class EngineTest {
 
   @Test
   void anIcmpErrorWhosePendingErrorASendConsumedIsReadBeforeDeadlinesPass() throws Exception {
-    // The kernel reports a socket's pending error (an ICMP error arrived, IP_RECVERR) to whichever call comes
-    // first. When that is the next echo's send, the error queue must be read in the same turn: here the clock also
-    // jumps past the first echo's deadline during that send, so reading it only at the next poll would time it out.
+    // The kernel reports a socket's pending error (an ICMP error arrived, IP_RECVERR) to whichever
+    // call comes
+    // first. When that is the next echo's send, the error queue must be read in the same turn: here
+    // the clock also
+    // jumps past the first echo's deadline during that send, so reading it only at the next poll
+    // would time it out.
     CompletableFuture<EchoResult> first = client.echoAsync(request());
     FakeTransport.Sent s = fake.awaitSent(1);
-    java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
-    fake.onSend = n -> {
-      if (n == 2 && once.compareAndSet(false, true)) { // the retried send must go out
-        fake.injectError(s.channel(), fake.errorAbout(s, ROUTER, 3, 1, 0));
-        fake.advance(TimeUnit.SECONDS.toNanos(2));
-      }
-    };
+    java.util.concurrent.atomic.AtomicBoolean once =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    fake.onSend =
+        n -> {
+          if (n == 2 && once.compareAndSet(false, true)) { // the retried send must go out
+            fake.injectError(s.channel(), fake.errorAbout(s, ROUTER, 3, 1, 0));
+            fake.advance(TimeUnit.SECONDS.toNanos(2));
+          }
+        };
     CompletableFuture<EchoResult> second = client.echoAsync(request());
     EchoResult.IcmpError e = assertInstanceOf(EchoResult.IcmpError.class, get(first));
     assertEquals(IpStatus.IP_DEST_HOST_UNREACHABLE, e.status());
     assertEquals(ROUTER, e.from());
-    fake.awaitSent(2); // the second echo's send was tried again after reporting the stale error, and went out
+    fake.awaitSent(
+        2); // the second echo's send was tried again after reporting the stale error, and went out
     assertInstanceOf(EchoResult.TimedOut.class, get(second));
   }
 
   @Test
   void batchCompletionCompletesExactlyTheFirstNInChunks() {
-    // OutcomeBatch.complete works in chunks of 32 (a per-chunk method, compiled early): check the chunk edges.
+    // OutcomeBatch.complete works in chunks of 32 (a per-chunk method, compiled early): check the
+    // chunk edges.
     for (int n : new int[] {0, 1, 31, 32, 33, 64, 100}) {
       Object[] targets = new Object[100];
       Object[] values = new Object[100];
@@ -220,11 +258,14 @@ class EngineTest {
 
   @Test
   void everyQueuedEchoIsSentOnceAcrossSendChunks() throws Exception {
-    // The I/O thread takes its queue in chunks of 32, at most 1,024 per turn: 2,100 echoes span both limits.
+    // The I/O thread takes its queue in chunks of 32, at most 1,024 per turn: 2,100 echoes span
+    // both limits.
     int n = 2_100;
     List<CompletableFuture<EchoResult>> fs = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      fs.add(client.echoAsync(EchoRequest.to(addr("10.1." + (i >> 8) + "." + (i & 255))).timeout(TIMEOUT).build()));
+      fs.add(
+          client.echoAsync(
+              EchoRequest.to(addr("10.1." + (i >> 8) + "." + (i & 255))).timeout(TIMEOUT).build()));
     }
     fake.awaitSent(n);
     Set<InetAddress> targets = new HashSet<>();
@@ -255,12 +296,16 @@ class EngineTest {
     InetAddress second = addr("10.0.0.8");
     CompletableFuture<EchoResult> f1 = client.echoAsync(TARGET, template);
     CompletableFuture<EchoResult> f2 = client.echoAsync(second, template);
-    CompletableFuture<EchoResult> f6 = client.echoAsync(TARGET6, template); // the other family: applied via withTarget
+    CompletableFuture<EchoResult> f6 =
+        client.echoAsync(TARGET6, template); // the other family: applied via withTarget
     fake.awaitSent(3);
     List<FakeTransport.Sent> sent = fake.allSent();
     java.util.Map<InetAddress, FakeTransport.Sent> byTarget = new java.util.HashMap<>();
     for (FakeTransport.Sent s : sent) byTarget.put(s.target(), s);
-    assertEquals(java.util.Set.of(TARGET, second, TARGET6), byTarget.keySet(), "sent to the targets, not the template's");
+    assertEquals(
+        java.util.Set.of(TARGET, second, TARGET6),
+        byTarget.keySet(),
+        "sent to the targets, not the template's");
     for (FakeTransport.Sent s : sent) {
       assertEquals(20, s.payload().length);
       assertEquals(7, s.options().ttl());
@@ -281,7 +326,8 @@ class EngineTest {
   @Test
   void aTemplateThatDoesNotFitTheTargetsFamilyIsRefusedAtOnce() {
     EchoRequest big = EchoRequest.to(TARGET6).payloadSize(EchoRequest.MAX_PAYLOAD_V6).build();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> client.echoAsync(TARGET, big));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> client.echoAsync(TARGET, big));
     assertTrue(e.getMessage().contains("out of range"), e.getMessage());
     EchoRequest fromV4 = EchoRequest.to(TARGET).source(ROUTER).build();
     assertThrows(IllegalArgumentException.class, () -> client.echoAsync(TARGET6, fromV4));
@@ -399,7 +445,8 @@ class EngineTest {
 
   IcmpClient rawClient() {
     IcmpClient.Builder b = IcmpClient.newBuilder().socketMode(org.icmpecho.SocketMode.RAW);
-    InternalAccess.configure(b, c -> c.withTransportFactory(fake).withCallbackExecutor(Runnable::run));
+    InternalAccess.configure(
+        b, c -> c.withTransportFactory(fake).withCallbackExecutor(Runnable::run));
     return b.build();
   }
 
@@ -485,7 +532,8 @@ class EngineTest {
     assertEquals(ROUTER, e.from());
     assertEquals(Duration.ofNanos(1000), e.rtt());
 
-    CompletableFuture<EchoResult> f6 = client.echoAsync(EchoRequest.to(TARGET6).timeout(TIMEOUT).build());
+    CompletableFuture<EchoResult> f6 =
+        client.echoAsync(EchoRequest.to(TARGET6).timeout(TIMEOUT).build());
     FakeTransport.Sent s6 = fake.awaitSent(2);
     fake.inject(s6.channel(), fake.errorAbout(s6, addr("fd00::1"), 2, 0, 1280));
     EchoResult.IcmpError e6 = assertInstanceOf(EchoResult.IcmpError.class, get(f6));
@@ -507,7 +555,8 @@ class EngineTest {
   @Test
   void refusedSendBecomesSendFailedWithItsStatus() throws Exception {
     fake.sendErrno = 90;
-    EchoResult.SendFailed r = assertInstanceOf(EchoResult.SendFailed.class, get(client.echoAsync(request())));
+    EchoResult.SendFailed r =
+        assertInstanceOf(EchoResult.SendFailed.class, get(client.echoAsync(request())));
     assertEquals(IpStatus.IP_PACKET_TOO_BIG, r.status());
     assertEquals("EMSGSIZE", r.errno());
     fake.sendErrno = 113;
@@ -520,10 +569,13 @@ class EngineTest {
   @Test
   void permissionFailureFailsTheEchoWithTheTypedException() {
     fake.denyAll = true;
-    ExecutionException e = assertThrows(ExecutionException.class, () -> get(client.echoAsync(request())));
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> get(client.echoAsync(request())));
     assertInstanceOf(IcmpPermissionException.class, e.getCause());
     assertThrows(IcmpPermissionException.class, () -> client.echo(request()));
-    assertThrows(IcmpPermissionException.class, () -> client.socketMode(java.net.StandardProtocolFamily.INET));
+    assertThrows(
+        IcmpPermissionException.class,
+        () -> client.socketMode(java.net.StandardProtocolFamily.INET));
   }
 
   @Test
@@ -536,16 +588,18 @@ class EngineTest {
       ExecutionException e = assertThrows(ExecutionException.class, () -> get(f));
       assertEquals("client closed", e.getCause().getMessage());
     }
-    ExecutionException later = assertThrows(ExecutionException.class, () -> get(client.echoAsync(request())));
+    ExecutionException later =
+        assertThrows(ExecutionException.class, () -> get(client.echoAsync(request())));
     assertInstanceOf(IcmpException.class, later.getCause());
     assertTrue(fake.channels.get(0).closed);
   }
 
   @Test
   void aTransportThatThrowsWhileSendingFailsTheEchoInsteadOfLosingIt() throws Exception {
-    fake.onSend = n -> {
-      throw new IllegalStateException("transport bug");
-    };
+    fake.onSend =
+        n -> {
+          throw new IllegalStateException("transport bug");
+        };
     CompletableFuture<EchoResult> f = client.echoAsync(request());
     ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
     IcmpException cause = assertInstanceOf(IcmpException.class, e.getCause());
@@ -557,15 +611,20 @@ class EngineTest {
   void fatalIoErrorFailsEveryPendingEchoWithTheCause() throws Exception {
     CompletableFuture<EchoResult> f = client.echoAsync(request());
     fake.awaitSent(1);
-    fake.failPoller = new TransportException(TransportException.Kind.FAILED, "epoll_wait: Bad file descriptor",
-        "epoll_wait", "EBADF");
+    fake.failPoller =
+        new TransportException(
+            TransportException.Kind.FAILED,
+            "epoll_wait: Bad file descriptor",
+            "epoll_wait",
+            "EBADF");
     fake.advance(1);
     ExecutionException e = assertThrows(ExecutionException.class, () -> get(f));
     IcmpException boom = assertInstanceOf(IcmpException.class, e.getCause());
     assertEquals("epoll_wait: Bad file descriptor", boom.getMessage());
     assertEquals("epoll_wait", boom.syscall());
     assertEquals("EBADF", boom.errno());
-    ExecutionException later = assertThrows(ExecutionException.class, () -> get(client.echoAsync(request())));
+    ExecutionException later =
+        assertThrows(ExecutionException.class, () -> get(client.echoAsync(request())));
     assertSame(boom, later.getCause());
   }
 
@@ -586,18 +645,25 @@ class EngineTest {
     client = client(Runnable::run, 2);
     client.echoAsync(request());
     client.echoAsync(request());
-    ExecutionException e = assertThrows(ExecutionException.class, () -> get(client.echoAsync(request())));
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> get(client.echoAsync(request())));
     assertInstanceOf(IcmpSaturatedException.class, e.getCause());
-    // A blocking echo on the saturated client: an IcmpException (its throws clause), not a RuntimeException.
-    IcmpSaturatedException blocking = assertThrows(IcmpSaturatedException.class, () -> client.echo(request()));
-    assertTrue(blocking.getMessage().contains("more than 2 echoes in flight"), blocking.getMessage());
+    // A blocking echo on the saturated client: an IcmpException (its throws clause), not a
+    // RuntimeException.
+    IcmpSaturatedException blocking =
+        assertThrows(IcmpSaturatedException.class, () -> client.echo(request()));
+    assertTrue(
+        blocking.getMessage().contains("more than 2 echoes in flight"), blocking.getMessage());
   }
 
   @Test
   void throwingDuplicateListenerDoesNotStopOtherCompletions() throws Exception {
-    CompletableFuture<EchoResult> f1 = client.echoAsync(request(), d -> {
-      throw new IllegalStateException("listener bug");
-    });
+    CompletableFuture<EchoResult> f1 =
+        client.echoAsync(
+            request(),
+            d -> {
+              throw new IllegalStateException("listener bug");
+            });
     CompletableFuture<EchoResult> f2 = client.echoAsync(request());
     FakeTransport.Sent s1 = fake.awaitSent(1);
     FakeTransport.Sent s2 = fake.awaitSent(2);
@@ -628,14 +694,16 @@ class EngineTest {
   @Test
   void explicitPayloadIsSentAndVerifiedByteForByte() throws Exception {
     byte[] data = "Data Buffer 0123456789abcdefghi".getBytes();
-    CompletableFuture<EchoResult> f = client.echoAsync(EchoRequest.to(TARGET).payload(data).build());
+    CompletableFuture<EchoResult> f =
+        client.echoAsync(EchoRequest.to(TARGET).payload(data).build());
     FakeTransport.Sent s = fake.awaitSent(1);
     assertEquals(new String(data), new String(s.payload()));
     Packet bad = fake.replyTo(s, 1);
     bad.data[0] = 'X';
     fake.inject(s.channel(), bad);
     assertInstanceOf(EchoResult.Corrupted.class, get(f));
-    CompletableFuture<EchoResult> g = client.echoAsync(EchoRequest.to(TARGET).payload(data).build());
+    CompletableFuture<EchoResult> g =
+        client.echoAsync(EchoRequest.to(TARGET).payload(data).build());
     FakeTransport.Sent s2 = fake.awaitSent(2);
     fake.inject(s2.channel(), fake.replyTo(s2, 1));
     assertInstanceOf(EchoResult.Reply.class, get(g));
@@ -653,7 +721,8 @@ class EngineTest {
     assertEquals(0, st.duplicates());
   }
 
-  static <T> T waitFor(java.util.function.Supplier<T> s, java.util.function.Predicate<T> ok) throws Exception {
+  static <T> T waitFor(java.util.function.Supplier<T> s, java.util.function.Predicate<T> ok)
+      throws Exception {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     T v = s.get();
     while (!ok.test(v)) {

@@ -16,13 +16,19 @@ import org.icmpecho.internal.transport.TransportException;
 import org.icmpecho.internal.transport.TransportFactory;
 
 /**
- * An in-memory transport with a manual clock: the engine's real I/O thread runs against it, tests see every echo
- * sent and inject any answer (replies, duplicates, errors, garbage) at any time. Time moves only by {@link
- * #advance}, so timeouts are deterministic.
+ * An in-memory transport with a manual clock: the engine's real I/O thread runs against it, tests
+ * see every echo sent and inject any answer (replies, duplicates, errors, garbage) at any time.
+ * Time moves only by {@link #advance}, so timeouts are deterministic.
  */
 final class FakeTransport implements TransportFactory {
   /** One echo the engine sent. */
-  record Sent(FakeChannel channel, InetAddress target, SendOptions options, int sequence, byte[] payload, long sentAt) {
+  record Sent(
+      FakeChannel channel,
+      InetAddress target,
+      SendOptions options,
+      int sequence,
+      byte[] payload,
+      long sentAt) {
     boolean ipv6() {
       return target instanceof java.net.Inet6Address;
     }
@@ -34,14 +40,22 @@ final class FakeTransport implements TransportFactory {
   final List<FakeChannel> channels = new ArrayList<>();
   final List<Sent> sent = new ArrayList<>();
   int sendErrno;
-  /** While set and shut, every send waits on it (an I/O thread stuck in the kernel, its queue growing). */
-  volatile java.util.concurrent.CountDownLatch sendGate;
-  boolean denyAll;
+
   /**
-   * Called on the I/O thread at the start of every send with its number (1 for the first send of the test): lets
-   * a test act at a precise point of the loop's turn, e.g. queue an ICMP error and move the clock.
+   * While set and shut, every send waits on it (an I/O thread stuck in the kernel, its queue
+   * growing).
+   */
+  volatile java.util.concurrent.CountDownLatch sendGate;
+
+  boolean denyAll;
+
+  /**
+   * Called on the I/O thread at the start of every send with its number (1 for the first send of
+   * the test): lets a test act at a precise point of the loop's turn, e.g. queue an ICMP error and
+   * move the clock.
    */
   volatile java.util.function.IntConsumer onSend;
+
   volatile TransportException failPoller;
 
   @Override
@@ -53,13 +67,18 @@ final class FakeTransport implements TransportFactory {
   }
 
   @Override
-  public Channel open(ChannelKey key, SocketKind kind, int receiveBufferSize) throws TransportException {
+  public Channel open(ChannelKey key, SocketKind kind, int receiveBufferSize)
+      throws TransportException {
     synchronized (lock) {
       if (denyAll) {
-        throw new TransportException(TransportException.Kind.PERMISSION_DENIED, "denied by the fake", "socket", "EACCES");
+        throw new TransportException(
+            TransportException.Kind.PERMISSION_DENIED, "denied by the fake", "socket", "EACCES");
       }
-      FakeChannel c = new FakeChannel(key.ipv6(), kind == SocketKind.AUTO ? SocketKind.DATAGRAM : kind,
-          1000 + channels.size());
+      FakeChannel c =
+          new FakeChannel(
+              key.ipv6(),
+              kind == SocketKind.AUTO ? SocketKind.DATAGRAM : kind,
+              1000 + channels.size());
       channels.add(c);
       return c;
     }
@@ -80,13 +99,16 @@ final class FakeTransport implements TransportFactory {
     }
   }
 
-  /** Waits (real time, bounded) until the engine has sent {@code n} echoes in all; returns the n-th. */
+  /**
+   * Waits (real time, bounded) until the engine has sent {@code n} echoes in all; returns the n-th.
+   */
   Sent awaitSent(int n) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     synchronized (lock) {
       while (sent.size() < n) {
         long left = end - System.nanoTime();
-        if (left <= 0) throw new AssertionError("engine sent " + sent.size() + " echoes, expected " + n);
+        if (left <= 0)
+          throw new AssertionError("engine sent " + sent.size() + " echoes, expected " + n);
         lock.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
       }
       return sent.get(n - 1);
@@ -124,9 +146,9 @@ final class FakeTransport implements TransportFactory {
   }
 
   /**
-   * Queues an ICMP error as the kernel does with IP_RECVERR: on the channel's error queue (read only by a receive
-   * that asks for it, or by one that a pending error fails), with the socket's pending error set, which the next
-   * send or receive reports once.
+   * Queues an ICMP error as the kernel does with IP_RECVERR: on the channel's error queue (read
+   * only by a receive that asks for it, or by one that a pending error fails), with the socket's
+   * pending error set, which the next send or receive reports once.
    */
   void injectError(FakeChannel c, Packet p) {
     synchronized (lock) {
@@ -193,7 +215,8 @@ final class FakeTransport implements TransportFactory {
 
     @Override
     public void arm(Channel channel, int token, boolean on) {
-      // The fake delivers injected packets whatever the arming: engine tests check matching, not readiness.
+      // The fake delivers injected packets whatever the arming: engine tests check matching, not
+      // readiness.
     }
 
     @Override
@@ -213,7 +236,8 @@ final class FakeTransport implements TransportFactory {
         long realEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         while (true) {
           if (failPoller != null) throw failPoller;
-          for (FakeChannel c : registered) if (!c.inbox.isEmpty() || !c.errorInbox.isEmpty()) ready.add(c);
+          for (FakeChannel c : registered)
+            if (!c.inbox.isEmpty() || !c.errorInbox.isEmpty()) ready.add(c);
           if (!ready.isEmpty() || woken || now - deadline >= 0 || timeoutNanos == 0) break;
           // Real time is only a safety net: the manual clock decides timeouts.
           if (System.nanoTime() - realEnd > 0) break;
@@ -252,16 +276,25 @@ final class FakeTransport implements TransportFactory {
     final SocketKind mode;
     final int identifier;
     final Queue<Packet> inbox = new ArrayDeque<>();
+
     /** ICMP errors queued by {@link #injectError}: the socket's error queue. */
     final Queue<Packet> errorInbox = new ArrayDeque<>();
+
     /** The socket's pending error (sk_err): reported once by the next send or receive. */
     int pendingError;
+
     /** In the poller's set; guarded by the transport's lock. */
     boolean watched;
+
     /** How often the poller stopped watching it; guarded by the transport's lock. */
     int unregistered;
-    /** Packets a receive delivered while the poller was not watching the channel; guarded by the lock. */
+
+    /**
+     * Packets a receive delivered while the poller was not watching the channel; guarded by the
+     * lock.
+     */
     int readUnwatched;
+
     int token;
     long lastSend;
     boolean closed;
@@ -288,12 +321,23 @@ final class FakeTransport implements TransportFactory {
     }
 
     @Override
-    public int send(SendOptions options, java.net.InetAddress target, int address4, int sequence, byte[] payload,
+    public int send(
+        SendOptions options,
+        java.net.InetAddress target,
+        int address4,
+        int sequence,
+        byte[] payload,
         int length) {
       if (target == null) {
         try {
-          target = java.net.InetAddress.getByAddress(new byte[] {(byte) (address4 >>> 24), (byte) (address4 >>> 16),
-              (byte) (address4 >>> 8), (byte) address4});
+          target =
+              java.net.InetAddress.getByAddress(
+                  new byte[] {
+                    (byte) (address4 >>> 24),
+                    (byte) (address4 >>> 16),
+                    (byte) (address4 >>> 8),
+                    (byte) address4
+                  });
         } catch (java.net.UnknownHostException e) {
           throw new AssertionError(e);
         }
@@ -309,14 +353,16 @@ final class FakeTransport implements TransportFactory {
       java.util.concurrent.CountDownLatch gate = sendGate;
       if (gate != null) {
         try {
-          if (!gate.await(10, TimeUnit.SECONDS)) throw new AssertionError("the send gate stayed shut");
+          if (!gate.await(10, TimeUnit.SECONDS))
+            throw new AssertionError("the send gate stayed shut");
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
       }
       synchronized (lock) {
         lastSend = now;
-        if (pendingError != 0) { // as the kernel's sock_alloc_send_pskb: the pending error fails this send, once
+        if (pendingError
+            != 0) { // as the kernel's sock_alloc_send_pskb: the pending error fails this send, once
           int e = pendingError;
           pendingError = 0;
           return e;
@@ -343,14 +389,19 @@ final class FakeTransport implements TransportFactory {
     public int receive(PacketSink sink, int max, boolean errorQueue) {
       boolean errors;
       synchronized (lock) {
-        // A pending error fails the normal receive; the real channel then reads the error queue (LinuxChannel).
+        // A pending error fails the normal receive; the real channel then reads the error queue
+        // (LinuxChannel).
         errors = errorQueue || pendingError != 0;
         pendingError = 0;
       }
-      return (errors ? deliver(errorInbox, Integer.MAX_VALUE, sink) : 0) + deliver(inbox, max, sink);
+      return (errors ? deliver(errorInbox, Integer.MAX_VALUE, sink) : 0)
+          + deliver(inbox, max, sink);
     }
 
-    /** Hands up to {@code max} packets of {@code queue} to {@code sink}, one at a time, as the engine reads them. */
+    /**
+     * Hands up to {@code max} packets of {@code queue} to {@code sink}, one at a time, as the
+     * engine reads them.
+     */
     private int deliver(Queue<Packet> queue, int max, PacketSink sink) {
       int n = 0;
       while (n < max) {

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link PingSchedule} over {@link FakeTransport}: the engine's real I/O thread runs the schedule on the fake's
- * manual clock, so every send time is exact and nothing waits for real time but the hand-over between threads.
+ * {@link PingSchedule} over {@link FakeTransport}: the engine's real I/O thread runs the schedule
+ * on the fake's manual clock, so every send time is exact and nothing waits for real time but the
+ * hand-over between threads.
  */
 class ScheduleTest {
   static final long MS = 1_000_000L;
@@ -37,7 +38,8 @@ class ScheduleTest {
 
   IcmpClient client(int sockets) {
     IcmpClient.Builder b = IcmpClient.newBuilder();
-    // The default callback executor: listener calls happen on icmpecho-callback threads, as in production.
+    // The default callback executor: listener calls happen on icmpecho-callback threads, as in
+    // production.
     InternalAccess.configure(b, c -> c.withTransportFactory(fake).withSocketsPerFamily(sockets));
     return b.build();
   }
@@ -75,7 +77,8 @@ class ScheduleTest {
     Call next() throws InterruptedException {
       Call c = calls.poll(5, TimeUnit.SECONDS);
       if (c == null) throw new AssertionError("no listener call within 5 s");
-      assertFalse(c.thread().startsWith("icmpecho-io"), "listener ran on the I/O thread " + c.thread());
+      assertFalse(
+          c.thread().startsWith("icmpecho-io"), "listener ran on the I/O thread " + c.thread());
       return c;
     }
   }
@@ -94,7 +97,10 @@ class ScheduleTest {
     return EchoRequest.to(addr("10.0.0.0")).timeout(Duration.ofMillis(timeoutMs)).build();
   }
 
-  /** Real time for the I/O thread to act on a clock move; used only to check that nothing more is sent. */
+  /**
+   * Real time for the I/O thread to act on a clock move; used only to check that nothing more is
+   * sent.
+   */
   static void settle() throws InterruptedException {
     Thread.sleep(60);
   }
@@ -107,7 +113,9 @@ class ScheduleTest {
   void countAndPeriodSendEachTargetsEchoesOnAnAbsoluteSchedule() throws Exception {
     List<InetAddress> t = targets(3);
     long start = fake.now();
-    PingSchedule s = client.schedule(PingSchedule.to(t, template(500)).count(2).period(Duration.ofSeconds(1)).listener(rec));
+    PingSchedule s =
+        client.schedule(
+            PingSchedule.to(t, template(500)).count(2).period(Duration.ofSeconds(1)).listener(rec));
     fake.awaitSent(3);
     settle();
     assertEquals(3, fake.allSent().size(), "the second round waits for its period");
@@ -139,8 +147,11 @@ class ScheduleTest {
   @Test
   void theGlobalIntervalGapsEverySendAndCatchesUpBoundedly() throws Exception {
     long start = fake.now();
-    PingSchedule s = client.schedule(PingSchedule.to(targets(20), template(5_000)).interval(Duration.ofMillis(10))
-        .listener(rec));
+    PingSchedule s =
+        client.schedule(
+            PingSchedule.to(targets(20), template(5_000))
+                .interval(Duration.ofMillis(10))
+                .listener(rec));
     fake.awaitSent(1);
     settle();
     assertEquals(1, fake.allSent().size());
@@ -148,7 +159,8 @@ class ScheduleTest {
     fake.awaitSent(2);
     settle();
     assertEquals(2, fake.allSent().size());
-    // A late wake-up 200 ms on: what fell due goes at once, but never more than four gaps' worth of backlog.
+    // A late wake-up 200 ms on: what fell due goes at once, but never more than four gaps' worth of
+    // backlog.
     fake.advance(200 * MS);
     fake.awaitSent(3);
     settle();
@@ -164,7 +176,9 @@ class ScheduleTest {
   @Test
   void untilReplyRetriesWhenEachTryTimesOutWithBackoff() throws Exception {
     long start = fake.now();
-    PingSchedule s = client.schedule(PingSchedule.to(targets(2), template(100)).untilReply(2, 2.0).listener(rec));
+    PingSchedule s =
+        client.schedule(
+            PingSchedule.to(targets(2), template(100)).untilReply(2, 2.0).listener(rec));
     fake.awaitSent(2);
     replyAll(fake.allSent().subList(1, 2)); // the second target answers its first try
     assertEquals(1, rec.next().target());
@@ -173,15 +187,18 @@ class ScheduleTest {
     Call c = rec.next();
     assertInstanceOf(EchoResult.TimedOut.class, c.result());
     fake.awaitSent(3);
-    // The timeout is found after the turn's schedule step: the loop must turn again rather than sleep (the fake's
+    // The timeout is found after the turn's schedule step: the loop must turn again rather than
+    // sleep (the fake's
     // poller would wake it after 2 s of real time at the latest, which hid a missing wake-up once).
-    assertTrue(System.nanoTime() - real < 1_500 * MS, "the retry waited for the poller's safety net");
+    assertTrue(
+        System.nanoTime() - real < 1_500 * MS, "the retry waited for the poller's safety net");
     FakeTransport.Sent retry = fake.allSent().get(2);
     assertEquals(start + 100 * MS, retry.sentAt());
     fake.advance(200 * MS);
     Call second = rec.next();
     assertEquals(1, second.probe());
-    assertEquals(200, ((EchoResult.TimedOut) second.result()).waited().toMillis(), "timeout * backoff");
+    assertEquals(
+        200, ((EchoResult.TimedOut) second.result()).waited().toMillis(), "timeout * backoff");
     fake.awaitSent(4);
     fake.advance(400 * MS);
     Call third = rec.next();
@@ -196,7 +213,8 @@ class ScheduleTest {
 
   @Test
   void maxInFlightHoldsTheWindow() throws Exception {
-    PingSchedule s = client.schedule(PingSchedule.to(targets(10), template(5_000)).maxInFlight(3).listener(rec));
+    PingSchedule s =
+        client.schedule(PingSchedule.to(targets(10), template(5_000)).maxInFlight(3).listener(rec));
     fake.awaitSent(3);
     settle();
     assertEquals(3, fake.allSent().size());
@@ -218,8 +236,13 @@ class ScheduleTest {
 
   @Test
   void theDeadlineWithdrawsWhatIsInFlightAndEndsTheSchedule() throws Exception {
-    PingSchedule s = client.schedule(PingSchedule.to(targets(1), template(10_000)).count(0)
-        .period(Duration.ofSeconds(1)).deadline(Duration.ofMillis(2_500)).listener(rec));
+    PingSchedule s =
+        client.schedule(
+            PingSchedule.to(targets(1), template(10_000))
+                .count(0)
+                .period(Duration.ofSeconds(1))
+                .deadline(Duration.ofMillis(2_500))
+                .listener(rec));
     fake.awaitSent(1);
     fake.advance(S);
     fake.awaitSent(2);
@@ -235,7 +258,8 @@ class ScheduleTest {
 
   @Test
   void closeStopAndCancel() throws Exception {
-    PingSchedule s = client.schedule(PingSchedule.to(targets(3), template(10_000)).count(0).listener(rec));
+    PingSchedule s =
+        client.schedule(PingSchedule.to(targets(3), template(10_000)).count(0).listener(rec));
     fake.awaitSent(3);
     s.stop(0); // nothing more to target 0, its echo in flight is still reported
     s.cancel(1); // nothing more to target 1, and its echo is withdrawn
@@ -279,8 +303,13 @@ class ScheduleTest {
   @Test
   void adaptivePacingSendsTheNextEchoOnceTheLastIsBack() throws Exception {
     long start = fake.now();
-    PingSchedule s = client.schedule(PingSchedule.to(targets(1), template(1_000)).count(3)
-        .period(Duration.ofMillis(10)).adaptive(true).listener(rec));
+    PingSchedule s =
+        client.schedule(
+            PingSchedule.to(targets(1), template(1_000))
+                .count(3)
+                .period(Duration.ofMillis(10))
+                .adaptive(true)
+                .listener(rec));
     replyAll(List.of(fake.awaitSent(1)));
     rec.next();
     FakeTransport.Sent second = fake.awaitSent(2);
@@ -296,7 +325,8 @@ class ScheduleTest {
   @Test
   void requestsOfTheirOwnKeepTheirSettings() throws Exception {
     List<EchoRequest> hops = new ArrayList<>();
-    for (int ttl = 1; ttl <= 3; ttl++) hops.add(EchoRequest.to(addr("10.9.9.9")).ttl(ttl).timeout(Duration.ofSeconds(1)).build());
+    for (int ttl = 1; ttl <= 3; ttl++)
+      hops.add(EchoRequest.to(addr("10.9.9.9")).ttl(ttl).timeout(Duration.ofSeconds(1)).build());
     hops.add(EchoRequest.to(addr("fd00::9")).ttl(9).build());
     PingSchedule s = client.schedule(PingSchedule.of(hops).listener(rec));
     fake.awaitSent(4);
@@ -322,15 +352,18 @@ class ScheduleTest {
     s.done().get(5, TimeUnit.SECONDS);
     for (int i = 0; i < n; i++) assertTrue(seen[i], "target " + i);
     assertFalse(rec.overlapped, "listener calls never overlap");
-    assertEquals(2, all.stream().map(FakeTransport.Sent::channel).distinct().count(), "both sockets sent");
+    assertEquals(
+        2, all.stream().map(FakeTransport.Sent::channel).distinct().count(), "both sockets sent");
   }
 
   @Test
   void closingTheClientFailsTheSchedule() throws Exception {
-    PingSchedule s = client.schedule(PingSchedule.to(targets(2), template(5_000)).count(0).listener(rec));
+    PingSchedule s =
+        client.schedule(PingSchedule.to(targets(2), template(5_000)).count(0).listener(rec));
     fake.awaitSent(2);
     client.close();
-    ExecutionException e = assertThrows(ExecutionException.class, () -> s.done().get(5, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> s.done().get(5, TimeUnit.SECONDS));
     assertInstanceOf(IcmpException.class, e.getCause());
     PingSchedule late = client.schedule(PingSchedule.to(targets(1), template(5_000)).listener(rec));
     assertThrows(ExecutionException.class, () -> late.done().get(5, TimeUnit.SECONDS));
@@ -348,7 +381,9 @@ class ScheduleTest {
     assertThrows(IllegalArgumentException.class, () -> b.untilReply(1, 0.5));
     assertThrows(IllegalStateException.class, () -> client.schedule(b), "no listener");
     EchoRequest big = EchoRequest.to(addr("fd00::1")).payloadSize(65_520).build();
-    assertThrows(IllegalArgumentException.class, () -> PingSchedule.to(List.of(addr("10.0.0.1")), big),
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> PingSchedule.to(List.of(addr("10.0.0.1")), big),
         "the template's payload does not fit IPv4");
   }
 

@@ -16,14 +16,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The timer queue against a plain list: whatever mix of in-order deadlines (its lane) and out-of-order ones (its
- * heap), answered probes leaving from anywhere, growth and compaction of the lane, it always yields an earliest
- * deadline and holds exactly the probes added and not removed.
+ * The timer queue against a plain list: whatever mix of in-order deadlines (its lane) and
+ * out-of-order ones (its heap), answered probes leaving from anywhere, growth and compaction of the
+ * lane, it always yields an earliest deadline and holds exactly the probes added and not removed.
  */
 class TimerHeapTest {
-  private static final EchoRequest REQUEST = EchoRequest.to(InetAddress.getLoopbackAddress()).build();
+  private static final EchoRequest REQUEST =
+      EchoRequest.to(InetAddress.getLoopbackAddress()).build();
 
-  /** @param outOfOrderPercent how many added probes get a deadline earlier than the last one */
+  /**
+   * @param outOfOrderPercent how many added probes get a deadline earlier than the last one
+   */
   @ParameterizedTest
   @ValueSource(ints = {0, 3, 50, 100})
   void agreesWithAListUnderRandomWork(int outOfOrderPercent) {
@@ -36,7 +39,8 @@ class TimerHeapTest {
       if (op < 45 || live.isEmpty()) {
         Probe p = new Probe(REQUEST, false);
         clock += rnd.nextInt(3);
-        p.deadline = rnd.nextInt(100) < outOfOrderPercent ? clock - rnd.nextInt(1000) : clock + 1000;
+        p.deadline =
+            rnd.nextInt(100) < outOfOrderPercent ? clock - rnd.nextInt(1000) : clock + 1000;
         timers.add(p);
         live.add(p);
       } else if (op < 80) { // answered: leaves from anywhere
@@ -54,7 +58,8 @@ class TimerHeapTest {
         assertEquals(min(live), p.deadline);
       }
       assertEquals(live.size(), timers.size());
-      // A burst of answers, keeping only an early probe unanswered: the lane's holes must not grow it without bound.
+      // A burst of answers, keeping only an early probe unanswered: the lane's holes must not grow
+      // it without bound.
       if (step % 50_000 == 49_999) {
         for (int i = live.size() - 1; i > 0; i--) timers.remove(live.remove(i));
       }
@@ -71,7 +76,8 @@ class TimerHeapTest {
   void oneTimeoutForAllStaysInOrderAndBounded(int inFlight) {
     TimerHeap timers = new TimerHeap();
     java.util.ArrayDeque<Probe> window = new java.util.ArrayDeque<>();
-    Probe stuck = new Probe(REQUEST, false); // never answered: holes pile up behind it until it expires
+    Probe stuck =
+        new Probe(REQUEST, false); // never answered: holes pile up behind it until it expires
     stuck.deadline = 0;
     timers.add(stuck);
     for (long t = 1; t <= 1_000_000; t++) {
@@ -85,7 +91,9 @@ class TimerHeapTest {
     assertEquals(window.size() + 1, timers.size());
     assertSame(stuck, timers.poll());
     assertSame(window.peek(), timers.peek());
-    assertTrue(laneCapacity(timers) <= 4 * Math.max(1024, inFlight + 1), "lane of " + laneCapacity(timers));
+    assertTrue(
+        laneCapacity(timers) <= 4 * Math.max(1024, inFlight + 1),
+        "lane of " + laneCapacity(timers));
   }
 
   private static long min(List<Probe> live) {

@@ -17,7 +17,8 @@ final class Addresses {
 
   /** An IPv4 or IPv6 literal, never a DNS lookup. */
   static InetAddress literal(String s) {
-    return InetAddress.ofLiteral(s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s);
+    return InetAddress.ofLiteral(
+        s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s);
   }
 
   /** True when {@code s} looks like a CIDR block ({@code ADDRESS/PREFIX}). */
@@ -26,8 +27,8 @@ final class Addresses {
   }
 
   /**
-   * Every address of a CIDR block, in order. As fping's {@code -g}, an IPv4 block shorter than /31 leaves out its
-   * network and broadcast addresses.
+   * Every address of a CIDR block, in order. As fping's {@code -g}, an IPv4 block shorter than /31
+   * leaves out its network and broadcast addresses.
    *
    * @throws IllegalArgumentException for a malformed block or one larger than {@link #MAX_BLOCK}
    */
@@ -42,9 +43,11 @@ final class Addresses {
       throw new IllegalArgumentException("'" + cidr + "' is not a CIDR block (ADDRESS/PREFIX)");
     }
     int bits = base instanceof Inet4Address ? 32 : 128;
-    if (prefix < 0 || prefix > bits) throw new IllegalArgumentException("'" + cidr + "': prefix length must be 0.." + bits);
+    if (prefix < 0 || prefix > bits)
+      throw new IllegalArgumentException("'" + cidr + "': prefix length must be 0.." + bits);
     if (bits - prefix > 20) {
-      throw new IllegalArgumentException("'" + cidr + "' has 2^" + (bits - prefix) + " addresses; at most 2^20 per block");
+      throw new IllegalArgumentException(
+          "'" + cidr + "' has 2^" + (bits - prefix) + " addresses; at most 2^20 per block");
     }
     BigInteger mask = BigInteger.ONE.shiftLeft(bits - prefix).subtract(BigInteger.ONE);
     BigInteger first = new BigInteger(1, base.getAddress()).andNot(mask);
@@ -54,7 +57,8 @@ final class Addresses {
       from = 1;
       to = count - 1;
     }
-    for (long i = from; i < to; i++) sink.accept(toAddress(first.add(BigInteger.valueOf(i)), bits / 8));
+    for (long i = from; i < to; i++)
+      sink.accept(toAddress(first.add(BigInteger.valueOf(i)), bits / 8));
   }
 
   private static InetAddress toAddress(BigInteger value, int bytes) {
@@ -70,8 +74,9 @@ final class Addresses {
   }
 
   /**
-   * Resolves {@code host} (a literal or a name) to one address of the wanted family: for {@link Network#IP} the first
-   * IPv4 address, else the first IPv6 one (as Go's resolver, which smokeping_prober uses).
+   * Resolves {@code host} (a literal or a name) to one address of the wanted family: for {@link
+   * Network#IP} the first IPv4 address, else the first IPv6 one (as Go's resolver, which
+   * smokeping_prober uses).
    *
    * @throws UnknownHostException when the name does not resolve, or not to the family asked for
    */
@@ -82,12 +87,15 @@ final class Addresses {
       if (a instanceof Inet4Address && v4 == null) v4 = a;
       if (a instanceof Inet6Address && v6 == null) v6 = a;
     }
-    InetAddress pick = switch (network) {
-      case IP -> v4 != null ? v4 : v6;
-      case IP4 -> v4;
-      case IP6 -> v6;
-    };
-    if (pick == null) throw new UnknownHostException(host + ": no " + (network == Network.IP4 ? "IPv4" : "IPv6") + " address");
+    InetAddress pick =
+        switch (network) {
+          case IP -> v4 != null ? v4 : v6;
+          case IP4 -> v4;
+          case IP6 -> v6;
+        };
+    if (pick == null)
+      throw new UnknownHostException(
+          host + ": no " + (network == Network.IP4 ? "IPv4" : "IPv6") + " address");
     return pick;
   }
 
@@ -125,15 +133,17 @@ final class Addresses {
   }
 
   /**
-   * The text of an address as Go prints it, which is what smokeping_prober's {@code ip} label holds: dotted IPv4, and
-   * IPv6 in RFC 5952's short form ({@code ::1}, {@code 2001:db8::a}), where Java would write {@code 0:0:0:0:0:0:0:1}.
+   * The text of an address as Go prints it, which is what smokeping_prober's {@code ip} label
+   * holds: dotted IPv4, and IPv6 in RFC 5952's short form ({@code ::1}, {@code 2001:db8::a}), where
+   * Java would write {@code 0:0:0:0:0:0:0:1}.
    */
   static String text(InetAddress a) {
     if (!(a instanceof Inet6Address v6)) return a.getHostAddress();
     byte[] b = v6.getAddress();
     int[] g = new int[8];
     for (int i = 0; i < 8; i++) g[i] = (b[2 * i] & 0xff) << 8 | (b[2 * i + 1] & 0xff);
-    int bestStart = -1, bestLen = 1; // the longest run of two or more zero groups, the first of equals
+    int bestStart = -1,
+        bestLen = 1; // the longest run of two or more zero groups, the first of equals
     for (int i = 0; i < 8; ) {
       if (g[i] != 0) {
         i++;
@@ -157,8 +167,10 @@ final class Addresses {
       if (!sb.isEmpty() && sb.charAt(sb.length() - 1) != ':') sb.append(':');
       sb.append(Integer.toHexString(g[i]));
     }
-    String zone = v6.getScopedInterface() != null ? v6.getScopedInterface().getName()
-        : v6.getScopeId() != 0 ? Integer.toString(v6.getScopeId()) : null;
+    String zone =
+        v6.getScopedInterface() != null
+            ? v6.getScopedInterface().getName()
+            : v6.getScopeId() != 0 ? Integer.toString(v6.getScopeId()) : null;
     return zone == null ? sb.toString() : sb + "%" + zone;
   }
 }

@@ -25,16 +25,20 @@ import org.icmpecho.exporter.ExporterConfig.ProbeModule;
 
 /**
  * One blackbox_exporter 0.23 ICMP probe: resolve as blackbox does ({@code preferred_ip_protocol},
- * {@code ip_protocol_fallback}), one echo through the shared client, and the metrics blackbox answers with, plus
- * {@code icmpecho_probe_status_code}.
+ * {@code ip_protocol_fallback}), one echo through the shared client, and the metrics blackbox
+ * answers with, plus {@code icmpecho_probe_status_code}.
  */
 final class BlackboxProbe {
   /** blackbox_exporter's payload when {@code payload_size} is 0, and the start of a longer one. */
-  private static final byte[] PAYLOAD = "Prometheus Blackbox Exporter".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] PAYLOAD =
+      "Prometheus Blackbox Exporter".getBytes(StandardCharsets.US_ASCII);
 
   private BlackboxProbe() {}
 
-  /** The resolve phase: the address picked (or null when the name did not resolve) and how long it took. */
+  /**
+   * The resolve phase: the address picked (or null when the name did not resolve) and how long it
+   * took.
+   */
   record Resolved(InetAddress address, double lookupSeconds, String error) {
     int protocol() {
       return address == null ? 0 : address instanceof Inet4Address ? 4 : 6;
@@ -44,7 +48,10 @@ final class BlackboxProbe {
   /** Resolves {@code target} as blackbox's {@code chooseProtocol}. */
   static Resolved resolve(String target, ProbeModule module) {
     long start = System.nanoTime();
-    String host = target.startsWith("[") && target.endsWith("]") ? target.substring(1, target.length() - 1) : target;
+    String host =
+        target.startsWith("[") && target.endsWith("]")
+            ? target.substring(1, target.length() - 1)
+            : target;
     InetAddress[] all;
     try {
       all = InetAddress.getAllByName(host);
@@ -61,12 +68,19 @@ final class BlackboxProbe {
       }
     }
     InetAddress pick = preferred != null ? preferred : module.fallback() ? other : null;
-    String error = pick == null ? "no " + (module.preferIpv6() ? "IPv6" : "IPv4") + " address for " + host : null;
+    String error =
+        pick == null
+            ? "no " + (module.preferIpv6() ? "IPv6" : "IPv4") + " address for " + host
+            : null;
     return new Resolved(pick, seconds(start), error);
   }
 
-  /** Probes {@code resolved} with {@code module}, waiting at most {@code timeout}; returns the answer's metrics. */
-  static MetricSnapshots run(IcmpClient client, Resolved resolved, ProbeModule module, Duration timeout, long startNanos)
+  /**
+   * Probes {@code resolved} with {@code module}, waiting at most {@code timeout}; returns the
+   * answer's metrics.
+   */
+  static MetricSnapshots run(
+      IcmpClient client, Resolved resolved, ProbeModule module, Duration timeout, long startNanos)
       throws InterruptedException {
     double setup = 0, rtt = 0;
     int hopLimit = -1;
@@ -86,41 +100,70 @@ final class BlackboxProbe {
     }
     boolean success = status == IpStatus.IP_SUCCESS;
     List<MetricSnapshot> out = new ArrayList<>();
-    out.add(gauge("probe_dns_lookup_time_seconds", "Returns the time taken for probe dns lookup in seconds", resolved.lookupSeconds()));
-    out.add(gauge("probe_duration_seconds", "Returns how long the probe took to complete in seconds", seconds(startNanos)));
-    GaugeSnapshot.Builder phases = GaugeSnapshot.builder().name("probe_icmp_duration_seconds").help("Duration of icmp request by phase");
-    phases.dataPoint(point(Labels.of("phase", "resolve"), resolved.address() == null ? 0 : resolved.lookupSeconds()));
+    out.add(
+        gauge(
+            "probe_dns_lookup_time_seconds",
+            "Returns the time taken for probe dns lookup in seconds",
+            resolved.lookupSeconds()));
+    out.add(
+        gauge(
+            "probe_duration_seconds",
+            "Returns how long the probe took to complete in seconds",
+            seconds(startNanos)));
+    GaugeSnapshot.Builder phases =
+        GaugeSnapshot.builder()
+            .name("probe_icmp_duration_seconds")
+            .help("Duration of icmp request by phase");
+    phases.dataPoint(
+        point(
+            Labels.of("phase", "resolve"),
+            resolved.address() == null ? 0 : resolved.lookupSeconds()));
     phases.dataPoint(point(Labels.of("phase", "rtt"), rtt));
     phases.dataPoint(point(Labels.of("phase", "setup"), setup));
     out.add(phases.build());
     if (success && hopLimit >= 0) {
-      out.add(gauge("probe_icmp_reply_hop_limit", "Replied packet hop limit (TTL for ipv4)", hopLimit));
+      out.add(
+          gauge("probe_icmp_reply_hop_limit", "Replied packet hop limit (TTL for ipv4)", hopLimit));
     }
-    out.add(gauge("probe_ip_addr_hash", "Specifies the hash of IP address. It's useful to detect if the IP address changes.",
-        resolved.address() == null ? 0 : fnv32a(resolved.address().getAddress())));
-    out.add(gauge("probe_ip_protocol", "Specifies whether probe ip protocol is IP4 or IP6", resolved.protocol()));
-    out.add(gauge("probe_success", "Displays whether or not the probe was a success", success ? 1 : 0));
-    out.add(gauge("icmpecho_probe_status_code",
-        "Windows IP_STATUS code of the echo (0 IP_SUCCESS, 11010 IP_REQ_TIMED_OUT, 11018 IP_BAD_DESTINATION when the name did not resolve)",
-        status.code()));
+    out.add(
+        gauge(
+            "probe_ip_addr_hash",
+            "Specifies the hash of IP address. It's useful to detect if the IP address changes.",
+            resolved.address() == null ? 0 : fnv32a(resolved.address().getAddress())));
+    out.add(
+        gauge(
+            "probe_ip_protocol",
+            "Specifies whether probe ip protocol is IP4 or IP6",
+            resolved.protocol()));
+    out.add(
+        gauge("probe_success", "Displays whether or not the probe was a success", success ? 1 : 0));
+    out.add(
+        gauge(
+            "icmpecho_probe_status_code",
+            "Windows IP_STATUS code of the echo (0 IP_SUCCESS, 11010 IP_REQ_TIMED_OUT, 11018 IP_BAD_DESTINATION when the name did not resolve)",
+            status.code()));
     return new MetricSnapshots(out);
   }
 
   private static EchoRequest request(InetAddress target, ProbeModule m, Duration timeout) {
     byte[] payload = m.payloadSize() == 0 ? PAYLOAD.clone() : new byte[m.payloadSize()];
-    if (m.payloadSize() != 0) System.arraycopy(PAYLOAD, 0, payload, 0, Math.min(PAYLOAD.length, payload.length));
+    if (m.payloadSize() != 0)
+      System.arraycopy(PAYLOAD, 0, payload, 0, Math.min(PAYLOAD.length, payload.length));
     EchoRequest.Builder b = EchoRequest.to(target).payload(payload).ttl(m.ttl()).timeout(timeout);
     if (m.dontFragment()) b.pathMtuDiscovery(PathMtuDiscovery.DO);
     if (m.source() != null) {
-      if ((m.source() instanceof Inet6Address) != (target instanceof Inet6Address)) return null; // blackbox fails too
+      if ((m.source() instanceof Inet6Address) != (target instanceof Inet6Address))
+        return null; // blackbox fails too
       b.source(m.source());
     }
     return b.build();
   }
 
-  private static EchoResult echo(IcmpClient client, EchoRequest request, Duration timeout) throws InterruptedException {
+  private static EchoResult echo(IcmpClient client, EchoRequest request, Duration timeout)
+      throws InterruptedException {
     try {
-      // the engine times the echo out itself; the extra second only guards against a lost completion
+      // the engine times the echo out itself; the extra second only guards against a lost
+      // completion
       return client.echoAsync(request).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
       return null;
@@ -138,7 +181,11 @@ final class BlackboxProbe {
   }
 
   private static GaugeSnapshot gauge(String name, String help, double value) {
-    return GaugeSnapshot.builder().name(name).help(help).dataPoint(point(Labels.EMPTY, value)).build();
+    return GaugeSnapshot.builder()
+        .name(name)
+        .help(help)
+        .dataPoint(point(Labels.EMPTY, value))
+        .build();
   }
 
   private static GaugeDataPointSnapshot point(Labels labels, double value) {

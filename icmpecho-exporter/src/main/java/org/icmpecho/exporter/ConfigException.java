@@ -1,8 +1,9 @@
 package org.icmpecho.exporter;
 
 /**
- * A configuration the exporter cannot run with, said in one line that names the file, the line and the field, e.g.
- * {@code smokeping.yml:7: targets[0].interval: invalid duration '1x': unknown unit 'x'}.
+ * A configuration the exporter cannot run with, said in one line that names the file, the line and
+ * the field, e.g. {@code smokeping.yml:7: targets[0].interval: invalid duration '1x': unknown unit
+ * 'x'}.
  */
 final class ConfigException extends Exception {
   private static final long serialVersionUID = 1L;

@@ -16,9 +16,9 @@ import org.icmpecho.exporter.ExporterConfig.TargetGroup;
 import org.icmpecho.exporter.TargetList.Target;
 
 /**
- * smokeping_prober mode: every target probed once per its group's interval, forever, into {@link SmokepingMetrics}.
- * {@link #apply} swaps the target list (start and reload): targets that stay keep their series and counters, those
- * that go lose their series, new ones start at zero.
+ * smokeping_prober mode: every target probed once per its group's interval, forever, into {@link
+ * SmokepingMetrics}. {@link #apply} swaps the target list (start and reload): targets that stay
+ * keep their series and counters, those that go lose their series, new ones start at zero.
  */
 final class ContinuousProbing implements AutoCloseable {
   private final PeriodicProber prober;
@@ -32,8 +32,9 @@ final class ContinuousProbing implements AutoCloseable {
   }
 
   /**
-   * Where a target's echoes are counted: its series, its place in the current run and in the previous one (a stopped
-   * run may still send for a moment: it is read until the next reload), and the echoes of the runs before.
+   * Where a target's echoes are counted: its series, its place in the current run and in the
+   * previous one (a stopped run may still send for a moment: it is read until the next reload), and
+   * the echoes of the runs before.
    */
   private static final class Slot {
     final SmokepingMetrics.Series series;
@@ -46,7 +47,9 @@ final class ContinuousProbing implements AutoCloseable {
     }
 
     long sent() {
-      return before + (previous == null ? 0 : previous.sent(previousIndex)) + (run == null ? 0 : run.sent(index));
+      return before
+          + (previous == null ? 0 : previous.sent(previousIndex))
+          + (run == null ? 0 : run.sent(index));
     }
 
     void retire() {

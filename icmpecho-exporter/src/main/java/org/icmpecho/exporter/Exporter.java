@@ -20,9 +20,9 @@ import org.icmpecho.IcmpClient;
 import org.icmpecho.exporter.ExporterConfig.ProbeModule;
 
 /**
- * A running exporter: the shared {@link IcmpClient}, continuous probing of the config's targets, the {@code /probe}
- * endpoint for the config's modules, and the HTTP servers. {@link #reload()} re-reads the config; a config that
- * fails to load leaves the running one in place.
+ * A running exporter: the shared {@link IcmpClient}, continuous probing of the config's targets,
+ * the {@code /probe} endpoint for the config's modules, and the HTTP servers. {@link #reload()}
+ * re-reads the config; a config that fails to load leaves the running one in place.
  */
 final class Exporter implements AutoCloseable {
   private final Settings settings;
@@ -42,10 +42,16 @@ final class Exporter implements AutoCloseable {
     this.log = log;
     this.client = client;
     this.probing = new ContinuousProbing(prober, registry, settings.buckets());
-    reloadSuccess = Gauge.builder().name("smokeping_prober_config_last_reload_successful")
-        .help("Blackbox exporter config loaded successfully.").register(registry);
-    reloadTime = Gauge.builder().name("smokeping_prober_config_last_reload_success_timestamp_seconds")
-        .help("Timestamp of the last successful configuration reload.").register(registry);
+    reloadSuccess =
+        Gauge.builder()
+            .name("smokeping_prober_config_last_reload_successful")
+            .help("Blackbox exporter config loaded successfully.")
+            .register(registry);
+    reloadTime =
+        Gauge.builder()
+            .name("smokeping_prober_config_last_reload_success_timestamp_seconds")
+            .help("Timestamp of the last successful configuration reload.")
+            .register(registry);
     registry.register(new EngineMetrics(client, probing::size));
     JvmMetrics.builder().register(registry);
   }
@@ -57,15 +63,21 @@ final class Exporter implements AutoCloseable {
    */
   void start() throws ConfigException, IOException {
     ExporterConfig config = load();
-    List<TargetList.Target> targets = TargetList.build(config, settings.hosts(), settings.cliGroup(), settings.shard());
-    if (settings.hosts().isEmpty() && settings.configFile() == null) { // as smokeping_prober; a config may be /probe only
+    List<TargetList.Target> targets =
+        TargetList.build(config, settings.hosts(), settings.cliGroup(), settings.shard());
+    if (settings.hosts().isEmpty()
+        && settings.configFile() == null) { // as smokeping_prober; a config may be /probe only
       throw new ConfigException("no targets specified on command line or in config file");
     }
-    WebConfig web = settings.webConfigFile() == null ? WebConfig.NONE : WebConfig.read(settings.webConfigFile());
+    WebConfig web =
+        settings.webConfigFile() == null
+            ? WebConfig.NONE
+            : WebConfig.read(settings.webConfigFile());
     modules = config.modules();
     probing.apply(targets);
     reloaded(true);
-    log.info("Probing", "targets", targets.size(), "modules", modules.size(), "shard", settings.shard());
+    log.info(
+        "Probing", "targets", targets.size(), "modules", modules.size(), "shard", settings.shard());
     for (String listen : settings.listen()) servers.add(serve(listen, web));
     ready = true;
   }
@@ -74,7 +86,8 @@ final class Exporter implements AutoCloseable {
   synchronized void reload() throws ConfigException {
     try {
       ExporterConfig config = load();
-      List<TargetList.Target> targets = TargetList.build(config, settings.hosts(), settings.cliGroup(), settings.shard());
+      List<TargetList.Target> targets =
+          TargetList.build(config, settings.hosts(), settings.cliGroup(), settings.shard());
       modules = config.modules();
       probing.apply(targets);
       reloaded(true);
@@ -87,7 +100,9 @@ final class Exporter implements AutoCloseable {
   }
 
   private ExporterConfig load() throws ConfigException {
-    return settings.configFile() == null ? ExporterConfig.EMPTY : ConfigParser.read(settings.configFile());
+    return settings.configFile() == null
+        ? ExporterConfig.EMPTY
+        : ConfigParser.read(settings.configFile());
   }
 
   private void reloaded(boolean ok) {
@@ -121,18 +136,39 @@ final class Exporter implements AutoCloseable {
     server.setExecutor(httpThreads);
     List<HttpContext> contexts = new ArrayList<>();
     MetricsHandler metrics = new MetricsHandler(registry);
-    contexts.add(server.createContext(settings.telemetryPath(), ex -> {
-      try {
-        metrics.handle(ex);
-      } catch (IOException e) { // the scraper went away (its scrape timeout): one line, not a stack trace
-        log.debug("Scrape aborted by the client", "client", ex.getRemoteAddress().getAddress().getHostAddress(), "err", e.toString());
-        ex.close();
-      }
-    }));
-    contexts.add(server.createContext("/probe", new ProbeHandler(client, () -> modules, settings.allowed(),
-        new RateLimiter(settings.probeRate()), settings.timeoutOffset(), log)));
+    contexts.add(
+        server.createContext(
+            settings.telemetryPath(),
+            ex -> {
+              try {
+                metrics.handle(ex);
+              } catch (
+                  IOException
+                      e) { // the scraper went away (its scrape timeout): one line, not a stack
+                // trace
+                log.debug(
+                    "Scrape aborted by the client",
+                    "client",
+                    ex.getRemoteAddress().getAddress().getHostAddress(),
+                    "err",
+                    e.toString());
+                ex.close();
+              }
+            }));
+    contexts.add(
+        server.createContext(
+            "/probe",
+            new ProbeHandler(
+                client,
+                () -> modules,
+                settings.allowed(),
+                new RateLimiter(settings.probeRate()),
+                settings.timeoutOffset(),
+                log)));
     contexts.add(server.createContext("/-/healthy", ex -> answer(ex, 200, "Healthy")));
-    contexts.add(server.createContext("/-/ready", ex -> answer(ex, ready ? 200 : 503, ready ? "Ready" : "Starting")));
+    contexts.add(
+        server.createContext(
+            "/-/ready", ex -> answer(ex, ready ? 200 : 503, ready ? "Ready" : "Starting")));
     contexts.add(server.createContext("/-/reload", this::reloadRequest));
     contexts.add(server.createContext("/", this::landing));
     if (!web.users().isEmpty()) {
@@ -140,7 +176,14 @@ final class Exporter implements AutoCloseable {
       for (HttpContext c : contexts) c.setAuthenticator(auth);
     }
     server.start();
-    log.info("Listening on", "address", server.getAddress().getHostString() + ":" + server.getAddress().getPort(), "tls", web.tls() != null, "basic_auth", !web.users().isEmpty());
+    log.info(
+        "Listening on",
+        "address",
+        server.getAddress().getHostString() + ":" + server.getAddress().getPort(),
+        "tls",
+        web.tls() != null,
+        "basic_auth",
+        !web.users().isEmpty());
     return server;
   }
 
@@ -172,9 +215,12 @@ final class Exporter implements AutoCloseable {
         return;
       }
       String path = settings.telemetryPath();
-      String html = "<html>\n<head><title>icmpecho exporter</title></head>\n<body>\n<h1>icmpecho exporter</h1>\n"
-          + "<p><a href=\"" + path + "\">Metrics</a></p>\n"
-          + "<p><a href=\"/probe?target=127.0.0.1\">Probe 127.0.0.1</a> (blackbox_exporter style)</p>\n</body>\n</html>\n";
+      String html =
+          "<html>\n<head><title>icmpecho exporter</title></head>\n<body>\n<h1>icmpecho exporter</h1>\n"
+              + "<p><a href=\""
+              + path
+              + "\">Metrics</a></p>\n"
+              + "<p><a href=\"/probe?target=127.0.0.1\">Probe 127.0.0.1</a> (blackbox_exporter style)</p>\n</body>\n</html>\n";
       ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
       Http.send(ex, 200, html.getBytes(StandardCharsets.UTF_8));
     }

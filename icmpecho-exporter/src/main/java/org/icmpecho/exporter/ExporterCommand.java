@@ -19,9 +19,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code icmpecho exporter}: a Prometheus exporter that is a drop-in for smokeping_prober 0.6.1 (continuous probing,
- * its flags, YAML and metrics) and for blackbox_exporter 0.23's ICMP prober ({@code /probe}), on one shared engine.
- * Runs until SIGTERM or SIGINT; SIGHUP reloads the config.
+ * {@code icmpecho exporter}: a Prometheus exporter that is a drop-in for smokeping_prober 0.6.1
+ * (continuous probing, its flags, YAML and metrics) and for blackbox_exporter 0.23's ICMP prober
+ * ({@code /probe}), on one shared engine. Runs until SIGTERM or SIGINT; SIGHUP reloads the config.
  */
 @Command(
     name = "exporter",
@@ -39,64 +39,126 @@ import picocli.CommandLine.Spec;
 public final class ExporterCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
   boolean help;
 
-  @Option(names = "--config.file", paramLabel = "FILE", description = "smokeping_prober (targets:) and/or blackbox_exporter (modules:) YAML.")
+  @Option(
+      names = "--config.file",
+      paramLabel = "FILE",
+      description = "smokeping_prober (targets:) and/or blackbox_exporter (modules:) YAML.")
   Path configFile;
 
-  @Option(names = "--web.listen-address", paramLabel = "[HOST]:PORT", defaultValue = ":9374",
+  @Option(
+      names = "--web.listen-address",
+      paramLabel = "[HOST]:PORT",
+      defaultValue = ":9374",
       description = "Address to listen on; repeatable. Default: ${DEFAULT-VALUE}.")
   List<String> listen;
 
-  @Option(names = "--web.telemetry-path", paramLabel = "PATH", defaultValue = "/metrics", description = "Path of the metrics. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--web.telemetry-path",
+      paramLabel = "PATH",
+      defaultValue = "/metrics",
+      description = "Path of the metrics. Default: ${DEFAULT-VALUE}.")
   String telemetryPath;
 
-  @Option(names = {"--web.config.file", "--web.config"}, paramLabel = "FILE",
-      description = "exporter-toolkit web config: TLS (cert, key, client CA) and basic_auth_users (bcrypt).")
+  @Option(
+      names = {"--web.config.file", "--web.config"},
+      paramLabel = "FILE",
+      description =
+          "exporter-toolkit web config: TLS (cert, key, client CA) and basic_auth_users (bcrypt).")
   Path webConfigFile;
 
-  @Option(names = "--buckets", paramLabel = "LIST", defaultValue = SmokepingMetrics.DEFAULT_BUCKETS,
-      description = "Comma-separated histogram buckets in seconds. Default: smokeping_prober's 20 (50us .. 26.2s).")
+  @Option(
+      names = "--buckets",
+      paramLabel = "LIST",
+      defaultValue = SmokepingMetrics.DEFAULT_BUCKETS,
+      description =
+          "Comma-separated histogram buckets in seconds. Default: smokeping_prober's 20 (50us .. 26.2s).")
   String buckets;
 
-  @Option(names = {"-i", "--ping.interval"}, paramLabel = "DURATION", defaultValue = "1s",
+  @Option(
+      names = {"-i", "--ping.interval"},
+      paramLabel = "DURATION",
+      defaultValue = "1s",
       description = "Interval of the command line's hosts. Default: ${DEFAULT-VALUE}.")
   String interval;
 
-  @Option(names = {"-s", "--ping.size"}, paramLabel = "BYTES", defaultValue = "56", description = "Payload of the command line's hosts (24..65507). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = {"-s", "--ping.size"},
+      paramLabel = "BYTES",
+      defaultValue = "56",
+      description = "Payload of the command line's hosts (24..65507). Default: ${DEFAULT-VALUE}.")
   int size;
 
-  @Option(names = "--ping.timeout", paramLabel = "DURATION", defaultValue = "5s",
-      description = "How long after its send a reply still counts (smokeping_prober: forever). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--ping.timeout",
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      description =
+          "How long after its send a reply still counts (smokeping_prober: forever). Default: ${DEFAULT-VALUE}.")
   String pingTimeout;
 
-  @Option(names = "--privileged", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Accepted for smokeping_prober compatibility: ping sockets are used where allowed, raw sockets otherwise.")
+  @Option(
+      names = "--privileged",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Accepted for smokeping_prober compatibility: ping sockets are used where allowed, raw sockets otherwise.")
   boolean privileged;
 
-  @Option(names = "--shard", paramLabel = "K/M", description = "Probe only the hosts whose Prometheus hashmod (md5) modulo M is K.")
+  @Option(
+      names = "--shard",
+      paramLabel = "K/M",
+      description = "Probe only the hosts whose Prometheus hashmod (md5) modulo M is K.")
   String shard;
 
-  @Option(names = "--probe.allowed-targets", paramLabel = "CIDR", split = ",",
-      description = "/probe answers 403 (and sends nothing) for a target outside these networks. Default: any.")
+  @Option(
+      names = "--probe.allowed-targets",
+      paramLabel = "CIDR",
+      split = ",",
+      description =
+          "/probe answers 403 (and sends nothing) for a target outside these networks. Default: any.")
   List<String> allowedTargets = new ArrayList<>();
 
-  @Option(names = "--probe.rate-limit", paramLabel = "PER_SECOND", defaultValue = "1000",
-      description = "/probe requests per second per client address, beyond which 429 (0: no limit). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--probe.rate-limit",
+      paramLabel = "PER_SECOND",
+      defaultValue = "1000",
+      description =
+          "/probe requests per second per client address, beyond which 429 (0: no limit). Default: ${DEFAULT-VALUE}.")
   double probeRate;
 
-  @Option(names = "--timeout-offset", paramLabel = "SECONDS", defaultValue = "0.5",
-      description = "Subtracted from Prometheus' scrape timeout for /probe (as blackbox_exporter). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--timeout-offset",
+      paramLabel = "SECONDS",
+      defaultValue = "0.5",
+      description =
+          "Subtracted from Prometheus' scrape timeout for /probe (as blackbox_exporter). Default: ${DEFAULT-VALUE}.")
   double timeoutOffset;
 
-  @Option(names = "--log.level", paramLabel = "LEVEL", defaultValue = "info", description = "debug, info, warn or error. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--log.level",
+      paramLabel = "LEVEL",
+      defaultValue = "info",
+      description = "debug, info, warn or error. Default: ${DEFAULT-VALUE}.")
   String logLevel;
 
-  @Option(names = "--log.format", paramLabel = "FORMAT", defaultValue = "logfmt", description = "logfmt or json. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--log.format",
+      paramLabel = "FORMAT",
+      defaultValue = "logfmt",
+      description = "logfmt or json. Default: ${DEFAULT-VALUE}.")
   String logFormat;
 
-  @Parameters(paramLabel = "HOST", arity = "0..*", description = "Hosts to probe continuously (names, addresses, CIDR blocks).")
+  @Parameters(
+      paramLabel = "HOST",
+      arity = "0..*",
+      description = "Hosts to probe continuously (names, addresses, CIDR blocks).")
   List<String> hosts = new ArrayList<>();
 
   /** A command with every option at its default, as picocli makes it. */
@@ -113,8 +175,13 @@ public final class ExporterCommand implements Callable<Integer> {
     Log log;
     Settings settings;
     try {
-      log = new Log(err, Log.Level.valueOf(logLevel.toUpperCase(java.util.Locale.ROOT)), logFormat.equals("json"));
-      if (!logFormat.equals("json") && !logFormat.equals("logfmt")) throw new IllegalArgumentException("--log.format must be logfmt or json");
+      log =
+          new Log(
+              err,
+              Log.Level.valueOf(logLevel.toUpperCase(java.util.Locale.ROOT)),
+              logFormat.equals("json"));
+      if (!logFormat.equals("json") && !logFormat.equals("logfmt"))
+        throw new IllegalArgumentException("--log.format must be logfmt or json");
       settings = settings();
     } catch (IllegalArgumentException e) {
       err.println("icmpecho exporter: " + e.getMessage());
@@ -130,13 +197,14 @@ public final class ExporterCommand implements Callable<Integer> {
         log.error("error loading config", "err", e.getMessage());
         return 1;
       }
-      Hangup.onHangup(() -> {
-        try {
-          exporter.reload();
-        } catch (ConfigException e) {
-          // logged by reload; the running config stays
-        }
-      });
+      Hangup.onHangup(
+          () -> {
+            try {
+              exporter.reload();
+            } catch (ConfigException e) {
+              // logged by reload; the running config stays
+            }
+          });
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "icmpecho-exporter-stop"));
       stop.await();
       log.info("Shutting down");
@@ -147,15 +215,30 @@ public final class ExporterCommand implements Callable<Integer> {
   /** The checked settings of the parsed options. */
   Settings settings() {
     Duration every = GoDuration.parse(interval);
-    if (every.isNegative() || every.isZero()) throw new IllegalArgumentException("--ping.interval must be positive");
+    if (every.isNegative() || every.isZero())
+      throw new IllegalArgumentException("--ping.interval must be positive");
     Duration timeout = GoDuration.parse(pingTimeout);
-    if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("--ping.timeout must be positive");
-    if (size < 24 || size > 65507) throw new IllegalArgumentException("Invalid packet size " + size + " (24-65507)");
-    if (!telemetryPath.startsWith("/")) throw new IllegalArgumentException("--web.telemetry-path must start with /");
+    if (timeout.isNegative() || timeout.isZero())
+      throw new IllegalArgumentException("--ping.timeout must be positive");
+    if (size < 24 || size > 65507)
+      throw new IllegalArgumentException("Invalid packet size " + size + " (24-65507)");
+    if (!telemetryPath.startsWith("/"))
+      throw new IllegalArgumentException("--web.telemetry-path must start with /");
     for (String l : listen) Listen.parse(l);
     TargetGroup cli = new TargetGroup(List.of(), every, Network.IP, size, null, timeout);
-    List<Addresses.Block> allowed = allowedTargets.stream().filter(s -> !s.isBlank()).map(Addresses.Block::parse).toList();
-    return new Settings(configFile, hosts, cli, shard == null ? Shard.ALL : Shard.parse(shard), listen, telemetryPath,
-        SmokepingMetrics.parseBuckets(buckets), webConfigFile, allowed, probeRate, timeoutOffset);
+    List<Addresses.Block> allowed =
+        allowedTargets.stream().filter(s -> !s.isBlank()).map(Addresses.Block::parse).toList();
+    return new Settings(
+        configFile,
+        hosts,
+        cli,
+        shard == null ? Shard.ALL : Shard.parse(shard),
+        listen,
+        telemetryPath,
+        SmokepingMetrics.parseBuckets(buckets),
+        webConfigFile,
+        allowed,
+        probeRate,
+        timeoutOffset);
   }
 }

@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a config file says: smokeping_prober's {@code targets:} and blackbox_exporter's {@code modules:}, in one file or
- * either alone. Values are checked when parsed ({@link ConfigParser}); hosts are expanded and resolved later
- * ({@link TargetList}).
+ * What a config file says: smokeping_prober's {@code targets:} and blackbox_exporter's {@code
+ * modules:}, in one file or either alone. Values are checked when parsed ({@link ConfigParser});
+ * hosts are expanded and resolved later ({@link TargetList}).
  *
  * @param targets smokeping_prober target groups, in file order
- * @param modules blackbox_exporter modules by name, of every prober (only {@code icmp} ones are served)
+ * @param modules blackbox_exporter modules by name, of every prober (only {@code icmp} ones are
+ *     served)
  */
 record ExporterConfig(List<TargetGroup> targets, Map<String, ProbeModule> modules) {
   static final ExporterConfig EMPTY = new ExporterConfig(List.of(), Map.of());
@@ -29,7 +30,10 @@ record ExporterConfig(List<TargetGroup> targets, Map<String, ProbeModule> module
     IP6
   }
 
-  /** A host entry: a name, an address, or (icmpecho's extension) a CIDR block, with the line it came from. */
+  /**
+   * A host entry: a name, an address, or (icmpecho's extension) a CIDR block, with the line it came
+   * from.
+   */
   record Host(String spec, String file, int line) {}
 
   /**
@@ -43,14 +47,20 @@ record ExporterConfig(List<TargetGroup> targets, Map<String, ProbeModule> module
    * @param timeout how long after its send a reply still counts (icmpecho's extension)
    */
   record TargetGroup(
-      List<Host> hosts, Duration interval, Network network, int size, InetAddress source, Duration timeout) {
+      List<Host> hosts,
+      Duration interval,
+      Network network,
+      int size,
+      InetAddress source,
+      Duration timeout) {
     TargetGroup {
       hosts = List.copyOf(hosts);
     }
   }
 
   /**
-   * One blackbox_exporter module; for a prober other than {@code icmp} only its name and prober are kept.
+   * One blackbox_exporter module; for a prober other than {@code icmp} only its name and prober are
+   * kept.
    *
    * @param timeout the module's timeout, zero for "the scrape's timeout less the offset"
    * @param preferIpv6 {@code preferred_ip_protocol: ip6} (blackbox's default)
@@ -68,7 +78,11 @@ record ExporterConfig(List<TargetGroup> targets, Map<String, ProbeModule> module
       int payloadSize,
       boolean dontFragment,
       int ttl) {
-    /** The module a {@code /probe} without {@code module=} uses when the config has no module named {@code icmp}. */
-    static final ProbeModule DEFAULT = new ProbeModule("icmp", "icmp", Duration.ZERO, true, true, null, 0, false, 64);
+    /**
+     * The module a {@code /probe} without {@code module=} uses when the config has no module named
+     * {@code icmp}.
+     */
+    static final ProbeModule DEFAULT =
+        new ProbeModule("icmp", "icmp", Duration.ZERO, true, true, null, 0, false, 64);
   }
 }

@@ -4,9 +4,9 @@ import java.math.BigDecimal;
 import java.time.Duration;
 
 /**
- * Durations as the Go tools write them ({@code time.ParseDuration}: {@code 1s}, {@code 500ms}, {@code 1m30s},
- * {@code 1.5h}), which is what smokeping_prober's and blackbox_exporter's YAML and flags take; Prometheus' own
- * {@code d}, {@code w} and {@code y} units are accepted as well.
+ * Durations as the Go tools write them ({@code time.ParseDuration}: {@code 1s}, {@code 500ms},
+ * {@code 1m30s}, {@code 1.5h}), which is what smokeping_prober's and blackbox_exporter's YAML and
+ * flags take; Prometheus' own {@code d}, {@code w} and {@code y} units are accepted as well.
  */
 final class GoDuration {
   private GoDuration() {}
@@ -37,19 +37,21 @@ final class GoDuration {
       int unitStart = i;
       while (i < s.length() && !Character.isDigit(s.charAt(i)) && s.charAt(i) != '.') i++;
       String unit = s.substring(unitStart, i);
-      long per = switch (unit) {
-        case "ns" -> 1L;
-        case "us", "µs", "μs" -> 1_000L;
-        case "ms" -> 1_000_000L;
-        case "s" -> 1_000_000_000L;
-        case "m" -> 60_000_000_000L;
-        case "h" -> 3_600_000_000_000L;
-        case "d" -> 86_400_000_000_000L;
-        case "w" -> 7 * 86_400_000_000_000L;
-        case "y" -> 365 * 86_400_000_000_000L;
-        case "" -> throw bad(text, "missing unit (write e.g. 1s or 500ms)");
-        default -> throw bad(text, "unknown unit '" + unit + "' (ns, us, ms, s, m, h, d, w, y)");
-      };
+      long per =
+          switch (unit) {
+            case "ns" -> 1L;
+            case "us", "µs", "μs" -> 1_000L;
+            case "ms" -> 1_000_000L;
+            case "s" -> 1_000_000_000L;
+            case "m" -> 60_000_000_000L;
+            case "h" -> 3_600_000_000_000L;
+            case "d" -> 86_400_000_000_000L;
+            case "w" -> 7 * 86_400_000_000_000L;
+            case "y" -> 365 * 86_400_000_000_000L;
+            case "" -> throw bad(text, "missing unit (write e.g. 1s or 500ms)");
+            default ->
+                throw bad(text, "unknown unit '" + unit + "' (ns, us, ms, s, m, h, d, w, y)");
+          };
       nanos = nanos.add(number.multiply(BigDecimal.valueOf(per)));
     }
     if (negative) nanos = nanos.negate();
@@ -66,13 +68,16 @@ final class GoDuration {
     if (d.isNegative()) return "-" + format(d.negated()); // as Go: -1m5s, not 1m-5s nor -5s
     long n = d.toNanos();
     if (n % 1_000_000_000L != 0 && n < 1_000_000_000L) {
-      return n % 1_000_000L == 0 ? n / 1_000_000L + "ms" : n % 1_000L == 0 ? n / 1_000L + "µs" : n + "ns";
+      return n % 1_000_000L == 0
+          ? n / 1_000_000L + "ms"
+          : n % 1_000L == 0 ? n / 1_000L + "µs" : n + "ns";
     }
     StringBuilder sb = new StringBuilder();
     long h = d.toHours(), m = d.toMinutesPart();
     if (h > 0) sb.append(h).append('h');
     if (h > 0 || m > 0) sb.append(m).append('m');
-    BigDecimal seconds = BigDecimal.valueOf(d.toSecondsPart()).add(BigDecimal.valueOf(d.toNanosPart(), 9));
+    BigDecimal seconds =
+        BigDecimal.valueOf(d.toSecondsPart()).add(BigDecimal.valueOf(d.toNanosPart(), 9));
     return sb.append(seconds.stripTrailingZeros().toPlainString()).append('s').toString();
   }
 

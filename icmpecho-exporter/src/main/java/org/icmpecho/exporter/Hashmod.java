@@ -6,9 +6,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Prometheus' {@code hashmod} relabelling function, so that {@code --shard K/M} splits targets exactly as a
- * Prometheus {@code action: hashmod} rule with {@code modulus: M} splits scrape targets: the MD5 digest of the UTF-8
- * string, its bytes 8-15 read as a big-endian unsigned 64-bit integer, modulo M.
+ * Prometheus' {@code hashmod} relabelling function, so that {@code --shard K/M} splits targets
+ * exactly as a Prometheus {@code action: hashmod} rule with {@code modulus: M} splits scrape
+ * targets: the MD5 digest of the UTF-8 string, its bytes 8-15 read as a big-endian unsigned 64-bit
+ * integer, modulo M.
  */
 final class Hashmod {
   private Hashmod() {}
@@ -34,17 +35,22 @@ final class Hashmod {
     static final Shard ALL = new Shard(0, 1);
 
     Shard {
-      if (m < 1 || k < 0 || k >= m) throw new IllegalArgumentException("shard " + k + "/" + m + ": need 0 <= K < M");
+      if (m < 1 || k < 0 || k >= m)
+        throw new IllegalArgumentException("shard " + k + "/" + m + ": need 0 <= K < M");
     }
 
     /** Parses {@code K/M}. */
     static Shard parse(String spec) {
       int slash = spec.indexOf('/');
-      if (slash < 0) throw new IllegalArgumentException("--shard '" + spec + "': expected K/M, e.g. 0/2");
+      if (slash < 0)
+        throw new IllegalArgumentException("--shard '" + spec + "': expected K/M, e.g. 0/2");
       try {
-        return new Shard(Integer.parseInt(spec.substring(0, slash).trim()), Integer.parseInt(spec.substring(slash + 1).trim()));
+        return new Shard(
+            Integer.parseInt(spec.substring(0, slash).trim()),
+            Integer.parseInt(spec.substring(slash + 1).trim()));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("--shard '" + spec + "': K and M must be whole numbers, e.g. 0/2");
+        throw new IllegalArgumentException(
+            "--shard '" + spec + "': K and M must be whole numbers, e.g. 0/2");
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--shard '" + spec + "': need 0 <= K < M");
       }

@@ -6,8 +6,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 /**
- * Log lines as the Prometheus exporters write them: logfmt ({@code ts=... level=info msg="..." key=value}) or, with
- * {@code --log.format=json}, one JSON object per line; on stderr, below {@code --log.level} dropped.
+ * Log lines as the Prometheus exporters write them: logfmt ({@code ts=... level=info msg="..."
+ * key=value}) or, with {@code --log.format=json}, one JSON object per line; on stderr, below {@code
+ * --log.level} dropped.
  */
 final class Log {
   enum Level {
@@ -53,7 +54,8 @@ final class Log {
     field(sb, "ts", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), true);
     field(sb, "level", level.name().toLowerCase(Locale.ROOT), false);
     field(sb, "msg", msg, false);
-    for (int i = 0; i + 1 < kv.length; i += 2) field(sb, String.valueOf(kv[i]), String.valueOf(kv[i + 1]), false);
+    for (int i = 0; i + 1 < kv.length; i += 2)
+      field(sb, String.valueOf(kv[i]), String.valueOf(kv[i + 1]), false);
     if (json) sb.append('}');
     synchronized (out) {
       out.println(sb);
@@ -80,7 +82,8 @@ final class Log {
       sb.append(value);
       return;
     }
-    quoteJson(sb, value); // logfmt's quoting is Go's strconv.Quote, which JSON escaping matches for text
+    quoteJson(
+        sb, value); // logfmt's quoting is Go's strconv.Quote, which JSON escaping matches for text
   }
 
   private static void quoteJson(StringBuilder sb, String s) {

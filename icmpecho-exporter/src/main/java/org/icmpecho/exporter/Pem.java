@@ -16,19 +16,44 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** PEM files as Go's {@code crypto/tls} reads them: certificate chains, and PKCS#8 or PKCS#1 (RSA) private keys. */
+/**
+ * PEM files as Go's {@code crypto/tls} reads them: certificate chains, and PKCS#8 or PKCS#1 (RSA)
+ * private keys.
+ */
 final class Pem {
-  private static final Pattern BLOCK = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END \\1-----");
+  private static final Pattern BLOCK =
+      Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END \\1-----");
+
   /** DER of the PKCS#8 AlgorithmIdentifier for rsaEncryption, to wrap a PKCS#1 key. */
-  private static final byte[] RSA_ALGORITHM = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
+  private static final byte[] RSA_ALGORITHM = {
+    0x30,
+    0x0d,
+    0x06,
+    0x09,
+    0x2a,
+    (byte) 0x86,
+    0x48,
+    (byte) 0x86,
+    (byte) 0xf7,
+    0x0d,
+    0x01,
+    0x01,
+    0x01,
+    0x05,
+    0x00
+  };
 
   private Pem() {}
 
-  static List<X509Certificate> certificates(Path file) throws IOException, GeneralSecurityException {
+  static List<X509Certificate> certificates(Path file)
+      throws IOException, GeneralSecurityException {
     try (var in = Files.newInputStream(file)) {
-      List<X509Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
-          .map(c -> (X509Certificate) c).toList();
-      if (certs.isEmpty()) throw new GeneralSecurityException(file + ": no certificate in the file");
+      List<X509Certificate> certs =
+          CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
+              .map(c -> (X509Certificate) c)
+              .toList();
+      if (certs.isEmpty())
+        throw new GeneralSecurityException(file + ": no certificate in the file");
       return certs;
     }
   }
@@ -43,12 +68,17 @@ final class Pem {
           return pkcs8(der, file);
         }
         case "RSA PRIVATE KEY" -> {
-          return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(wrapPkcs1(der)));
+          return KeyFactory.getInstance("RSA")
+              .generatePrivate(new PKCS8EncodedKeySpec(wrapPkcs1(der)));
         }
-        case "EC PRIVATE KEY" -> throw new GeneralSecurityException(
-            file + ": SEC1 EC keys are not read; convert with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY8");
-        case "ENCRYPTED PRIVATE KEY" -> throw new GeneralSecurityException(file + ": the key is encrypted (as for the Go exporters, it must not be)");
-        default -> { } // e.g. EC PARAMETERS before the key
+        case "EC PRIVATE KEY" ->
+            throw new GeneralSecurityException(
+                file
+                    + ": SEC1 EC keys are not read; convert with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY8");
+        case "ENCRYPTED PRIVATE KEY" ->
+            throw new GeneralSecurityException(
+                file + ": the key is encrypted (as for the Go exporters, it must not be)");
+        default -> {} // e.g. EC PARAMETERS before the key
       }
     }
     throw new GeneralSecurityException(file + ": no private key in the file");

@@ -6,8 +6,8 @@ import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
 
 /**
- * Periodic echoes to many targets, each target once per period, the targets spread evenly over the period. The seam
- * between the exporter's bookkeeping and whatever sends on schedule.
+ * Periodic echoes to many targets, each target once per period, the targets spread evenly over the
+ * period. The seam between the exporter's bookkeeping and whatever sends on schedule.
  */
 interface PeriodicProber {
   /** What happens to target {@code i} of a run, reported on the engine's callback thread. */
@@ -26,6 +26,9 @@ interface PeriodicProber {
     void stop();
   }
 
-  /** Starts echoing every request of {@code requests} once per {@code period}, until {@link Run#stop()}. */
+  /**
+   * Starts echoing every request of {@code requests} once per {@code period}, until {@link
+   * Run#stop()}.
+   */
   Run start(List<EchoRequest> requests, Duration period, Listener listener);
 }

@@ -18,10 +18,11 @@ import org.icmpecho.IcmpClient;
 import org.icmpecho.exporter.ExporterConfig.ProbeModule;
 
 /**
- * {@code GET /probe?target=HOST&module=NAME}, blackbox_exporter style. Before anything is sent: a malformed query
- * gets 400 with one line saying why, a client over its rate 429, a target outside {@code --probe.allowed-targets}
- * 403. The probe's timeout is blackbox's: the module's {@code timeout}, at most Prometheus' {@code
- * X-Prometheus-Scrape-Timeout-Seconds} less {@code --timeout-offset} (120 s when the header is absent).
+ * {@code GET /probe?target=HOST&module=NAME}, blackbox_exporter style. Before anything is sent: a
+ * malformed query gets 400 with one line saying why, a client over its rate 429, a target outside
+ * {@code --probe.allowed-targets} 403. The probe's timeout is blackbox's: the module's {@code
+ * timeout}, at most Prometheus' {@code X-Prometheus-Scrape-Timeout-Seconds} less {@code
+ * --timeout-offset} (120 s when the header is absent).
  */
 final class ProbeHandler implements HttpHandler {
   private final IcmpClient client;
@@ -32,8 +33,13 @@ final class ProbeHandler implements HttpHandler {
   private final Log log;
   private final ExpositionFormats formats = ExpositionFormats.init();
 
-  ProbeHandler(IcmpClient client, Supplier<Map<String, ProbeModule>> modules, List<Addresses.Block> allowed,
-      RateLimiter limiter, double timeoutOffset, Log log) {
+  ProbeHandler(
+      IcmpClient client,
+      Supplier<Map<String, ProbeModule>> modules,
+      List<Addresses.Block> allowed,
+      RateLimiter limiter,
+      double timeoutOffset,
+      Log log) {
     this.client = client;
     this.modules = modules;
     this.allowed = List.copyOf(allowed);
@@ -68,30 +74,59 @@ final class ProbeHandler implements HttpHandler {
         return;
       }
       if (!module.prober().equals("icmp")) {
-        Http.text(ex, 400, "Module \"" + module.name() + "\" uses prober \"" + module.prober() + "\"; icmpecho serves icmp only");
+        Http.text(
+            ex,
+            400,
+            "Module \""
+                + module.name()
+                + "\" uses prober \""
+                + module.prober()
+                + "\"; icmpecho serves icmp only");
         return;
       }
       Duration timeout;
       try {
-        timeout = timeout(ex.getRequestHeaders().getFirst("X-Prometheus-Scrape-Timeout-Seconds"), module);
+        timeout =
+            timeout(ex.getRequestHeaders().getFirst("X-Prometheus-Scrape-Timeout-Seconds"), module);
       } catch (IllegalArgumentException e) {
         Http.text(ex, 400, e.getMessage());
         return;
       }
       if (!limiter.tryAcquire(ex.getRemoteAddress().getAddress())) {
-        Http.text(ex, 429, "Too many probes from " + ex.getRemoteAddress().getAddress().getHostAddress() + "; see --probe.rate-limit");
+        Http.text(
+            ex,
+            429,
+            "Too many probes from "
+                + ex.getRemoteAddress().getAddress().getHostAddress()
+                + "; see --probe.rate-limit");
         return;
       }
       BlackboxProbe.Resolved resolved = BlackboxProbe.resolve(target, module);
       if (resolved.address() != null && !allowed(resolved)) {
-        log.warn("Probe target outside --probe.allowed-targets", "target", target, "ip", Addresses.text(resolved.address()),
-            "client", ex.getRemoteAddress().getAddress().getHostAddress());
-        Http.text(ex, 403, "Target " + target + " (" + Addresses.text(resolved.address()) + ") is not in --probe.allowed-targets");
+        log.warn(
+            "Probe target outside --probe.allowed-targets",
+            "target",
+            target,
+            "ip",
+            Addresses.text(resolved.address()),
+            "client",
+            ex.getRemoteAddress().getAddress().getHostAddress());
+        Http.text(
+            ex,
+            403,
+            "Target "
+                + target
+                + " ("
+                + Addresses.text(resolved.address())
+                + ") is not in --probe.allowed-targets");
         return;
       }
-      if (resolved.error() != null) log.debug("Error resolving address", "target", target, "err", resolved.error());
+      if (resolved.error() != null)
+        log.debug("Error resolving address", "target", target, "err", resolved.error());
       Duration left = timeout.minusNanos(System.nanoTime() - start);
-      MetricSnapshots metrics = BlackboxProbe.run(client, resolved, module, left.isNegative() ? Duration.ZERO : left, start);
+      MetricSnapshots metrics =
+          BlackboxProbe.run(
+              client, resolved, module, left.isNegative() ? Duration.ZERO : left, start);
       write(ex, metrics);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -100,7 +135,8 @@ final class ProbeHandler implements HttpHandler {
 
   private ProbeModule module(String name) {
     Map<String, ProbeModule> all = modules.get();
-    if (name == null || name.isEmpty()) name = "icmp"; // blackbox would use http_2xx, which icmpecho does not serve
+    if (name == null || name.isEmpty())
+      name = "icmp"; // blackbox would use http_2xx, which icmpecho does not serve
     ProbeModule m = all.get(name);
     return m == null && name.equals("icmp") ? ProbeModule.DEFAULT : m;
   }
@@ -117,10 +153,12 @@ final class ProbeHandler implements HttpHandler {
       try {
         scrape = Double.parseDouble(header.trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("Failed to parse timeout from Prometheus header: '" + header + "' is not a number");
+        throw new IllegalArgumentException(
+            "Failed to parse timeout from Prometheus header: '" + header + "' is not a number");
       }
       if (!(scrape >= 0) || Double.isInfinite(scrape)) {
-        throw new IllegalArgumentException("Failed to parse timeout from Prometheus header: '" + header + "' is not a duration");
+        throw new IllegalArgumentException(
+            "Failed to parse timeout from Prometheus header: '" + header + "' is not a duration");
       }
     }
     if (scrape == 0) scrape = 120;
@@ -138,7 +176,10 @@ final class ProbeHandler implements HttpHandler {
     Http.send(ex, 200, body.toByteArray());
   }
 
-  /** The query's parameters; a malformed one (bad %-escape, repeated target/module) is refused with a message. */
+  /**
+   * The query's parameters; a malformed one (bad %-escape, repeated target/module) is refused with
+   * a message.
+   */
   static Map<String, String> query(String raw) {
     Map<String, String> out = new HashMap<>();
     if (raw == null || raw.isEmpty()) return out;
@@ -150,10 +191,12 @@ final class ProbeHandler implements HttpHandler {
         k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
         v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("Malformed query: '" + pair + "' is not URL-encoded correctly");
+        throw new IllegalArgumentException(
+            "Malformed query: '" + pair + "' is not URL-encoded correctly");
       }
       if ((k.equals("target") || k.equals("module")) && out.containsKey(k)) {
-        throw new IllegalArgumentException("Malformed query: parameter '" + k + "' given more than once");
+        throw new IllegalArgumentException(
+            "Malformed query: parameter '" + k + "' given more than once");
       }
       out.put(k, v);
     }

@@ -4,8 +4,9 @@ import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code /probe} requests per second per client address, as a token bucket (burst = one second's worth), so that no
- * client can turn the exporter into a ping cannon. Buckets of quiet clients are dropped when the table grows.
+ * {@code /probe} requests per second per client address, as a token bucket (burst = one second's
+ * worth), so that no client can turn the exporter into a ping cannon. Buckets of quiet clients are
+ * dropped when the table grows.
  */
 final class RateLimiter {
   private static final int MAX_CLIENTS = 10_000;

@@ -11,13 +11,14 @@ import org.icmpecho.IcmpClient;
 import org.icmpecho.PingSchedule;
 
 /**
- * {@link PeriodicProber} on the engine's scheduling primitive ({@link PingSchedule}), run by the client's I/O thread:
- * a target costs a few array slots, never a thread, a timer or a socket.
+ * {@link PeriodicProber} on the engine's scheduling primitive ({@link PingSchedule}), run by the
+ * client's I/O thread: a target costs a few array slots, never a thread, a timer or a socket.
  *
- * <p>The targets are cut into slots of {@link #SLOT} (a hundred per second at a 1 s period), one unbounded schedule
- * each, started {@code SLOT} apart: every target still gets one echo per period and the period's load is spread
- * evenly, but the I/O thread wakes once per slot for a batch instead of once per echo. Measured here on loopback
- * (module README), one wake-up per echo cost several times the CPU of the echo itself.
+ * <p>The targets are cut into slots of {@link #SLOT} (a hundred per second at a 1 s period), one
+ * unbounded schedule each, started {@code SLOT} apart: every target still gets one echo per period
+ * and the period's load is spread evenly, but the I/O thread wakes once per slot for a batch
+ * instead of once per echo. Measured here on loopback (module README), one wake-up per echo cost
+ * several times the CPU of the echo itself.
  */
 final class ScheduleProber implements PeriodicProber {
   static final Duration SLOT = Duration.ofMillis(10);
@@ -33,28 +34,33 @@ final class ScheduleProber implements PeriodicProber {
     int n = requests.size();
     int slots = (int) Math.max(1, Math.min(n, period.toNanos() / SLOT.toNanos()));
     long timeout = requests.stream().mapToLong(r -> r.timeout().toNanos()).max().orElse(0);
-    long periods = timeout / period.toNanos() + 2; // echoes of one target that can be in flight at once
+    long periods =
+        timeout / period.toNanos() + 2; // echoes of one target that can be in flight at once
     Slot[] all = new Slot[slots];
     for (int s = 0; s < slots; s++) {
       int from = (int) ((long) n * s / slots), to = (int) ((long) n * (s + 1) / slots);
-      PingSchedule.Builder b = PingSchedule.of(requests.subList(from, to))
-          .count(0)
-          .period(period)
-          .maxInFlight((int) Math.min(Integer.MAX_VALUE, (to - from) * periods))
-          .listener(new PingSchedule.Listener() {
-            @Override
-            public void onResult(int target, long probe, EchoResult result) {
-              listener.outcome(from + target, result);
-            }
+      PingSchedule.Builder b =
+          PingSchedule.of(requests.subList(from, to))
+              .count(0)
+              .period(period)
+              .maxInFlight((int) Math.min(Integer.MAX_VALUE, (to - from) * periods))
+              .listener(
+                  new PingSchedule.Listener() {
+                    @Override
+                    public void onResult(int target, long probe, EchoResult result) {
+                      listener.outcome(from + target, result);
+                    }
 
-            @Override
-            public void onDuplicate(int target, long probe, EchoResult.Reply reply) {
-              listener.duplicate(from + target, reply);
-            }
-          });
+                    @Override
+                    public void onDuplicate(int target, long probe, EchoResult.Reply reply) {
+                      listener.duplicate(from + target, reply);
+                    }
+                  });
       all[s] = new Slot(from, b);
       long offset = period.toNanos() * s / slots;
-      all[s].start = CompletableFuture.runAsync(all[s]::begin, CompletableFuture.delayedExecutor(offset, TimeUnit.NANOSECONDS));
+      all[s].start =
+          CompletableFuture.runAsync(
+              all[s]::begin, CompletableFuture.delayedExecutor(offset, TimeUnit.NANOSECONDS));
     }
     return new SlotRun(all, n);
   }
@@ -82,7 +88,10 @@ final class ScheduleProber implements PeriodicProber {
       return schedule == null ? 0 : schedule.sent(local);
     }
 
-    /** Nothing more is sent; echoes in flight still report (a reload must not turn them into losses). */
+    /**
+     * Nothing more is sent; echoes in flight still report (a reload must not turn them into
+     * losses).
+     */
     synchronized void stop() {
       stopped = true;
       CompletableFuture<Void> pending = start;
@@ -90,7 +99,8 @@ final class ScheduleProber implements PeriodicProber {
       if (schedule == null) return;
       PingSchedule s = schedule;
       for (int i = 0; i < s.size(); i++) s.stop(i);
-      CompletableFuture<Void> _ = s.done().whenComplete((v, e) -> s.close()); // close ends its duplicate reports
+      CompletableFuture<Void> _ =
+          s.done().whenComplete((v, e) -> s.close()); // close ends its duplicate reports
     }
   }
 

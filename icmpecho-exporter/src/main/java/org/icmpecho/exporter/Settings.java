@@ -10,7 +10,8 @@ import org.icmpecho.exporter.Hashmod.Shard;
  *
  * @param configFile the {@code targets:}/{@code modules:} file, or null
  * @param hosts hosts from the command line, probed with {@code cliGroup}'s settings
- * @param listen {@code --web.listen-address} values ({@code :9374}, {@code 127.0.0.1:0}, {@code [::1]:9374})
+ * @param listen {@code --web.listen-address} values ({@code :9374}, {@code 127.0.0.1:0}, {@code
+ *     [::1]:9374})
  * @param webConfigFile the exporter-toolkit file, or null
  * @param allowed {@code --probe.allowed-targets}; empty for any
  * @param probeRate {@code /probe} requests per second per client address; 0 for no limit

@@ -16,9 +16,9 @@ import org.icmpecho.EchoResult;
 import org.icmpecho.IpStatus;
 
 /**
- * smokeping_prober 0.6.1's metrics, same names, help, labels ({@code host}, {@code ip}) and semantics, plus {@code
- * icmpecho_responses_total{host,ip,status}}. Each target's data points are looked up once ({@link Series}), so an
- * echo costs no label lookup.
+ * smokeping_prober 0.6.1's metrics, same names, help, labels ({@code host}, {@code ip}) and
+ * semantics, plus {@code icmpecho_responses_total{host,ip,status}}. Each target's data points are
+ * looked up once ({@link Series}), so an echo costs no label lookup.
  */
 final class SmokepingMetrics {
   /** smokeping_prober's default: {@code prometheus.ExponentialBuckets(0.00005, 2, 20)}. */
@@ -31,20 +31,51 @@ final class SmokepingMetrics {
   private final Gauge ttl;
   private final Counter responses;
 
-  /** {@code requests} reports each target's echoes sent at scrape time, as smokeping_prober's collector does. */
-  SmokepingMetrics(PrometheusRegistry registry, List<Double> buckets, Consumer<CounterWithCallback.Callback> requestsSent) {
-    CounterWithCallback.builder().name("smokeping_requests_total").help("Number of ping requests sent")
-        .labelNames("host", "ip").callback(requestsSent).register(registry);
-    durations = Histogram.builder().name("smokeping_response_duration_seconds")
-        .help("A histogram of latencies for ping responses.").labelNames("host", "ip")
-        .classicOnly().classicUpperBounds(buckets.stream().mapToDouble(Double::doubleValue).toArray()).withoutExemplars().register(registry);
-    duplicates = Counter.builder().name("smokeping_response_duplicates_total")
-        .help("The number of duplicated response packets.").labelNames("host", "ip").withoutExemplars().register(registry);
-    ttl = Gauge.builder().name("smokeping_response_ttl").help("The last response Time To Live (TTL).")
-        .labelNames("host", "ip").withoutExemplars().register(registry);
-    responses = Counter.builder().name("icmpecho_responses_total")
-        .help("Outcomes of echo requests by Windows IP_STATUS name (IP_SUCCESS, IP_REQ_TIMED_OUT, IP_TTL_EXPIRED_TRANSIT, ...).")
-        .labelNames("host", "ip", "status").withoutExemplars().register(registry);
+  /**
+   * {@code requests} reports each target's echoes sent at scrape time, as smokeping_prober's
+   * collector does.
+   */
+  SmokepingMetrics(
+      PrometheusRegistry registry,
+      List<Double> buckets,
+      Consumer<CounterWithCallback.Callback> requestsSent) {
+    CounterWithCallback.builder()
+        .name("smokeping_requests_total")
+        .help("Number of ping requests sent")
+        .labelNames("host", "ip")
+        .callback(requestsSent)
+        .register(registry);
+    durations =
+        Histogram.builder()
+            .name("smokeping_response_duration_seconds")
+            .help("A histogram of latencies for ping responses.")
+            .labelNames("host", "ip")
+            .classicOnly()
+            .classicUpperBounds(buckets.stream().mapToDouble(Double::doubleValue).toArray())
+            .withoutExemplars()
+            .register(registry);
+    duplicates =
+        Counter.builder()
+            .name("smokeping_response_duplicates_total")
+            .help("The number of duplicated response packets.")
+            .labelNames("host", "ip")
+            .withoutExemplars()
+            .register(registry);
+    ttl =
+        Gauge.builder()
+            .name("smokeping_response_ttl")
+            .help("The last response Time To Live (TTL).")
+            .labelNames("host", "ip")
+            .withoutExemplars()
+            .register(registry);
+    responses =
+        Counter.builder()
+            .name("icmpecho_responses_total")
+            .help(
+                "Outcomes of echo requests by Windows IP_STATUS name (IP_SUCCESS, IP_REQ_TIMED_OUT, IP_TTL_EXPIRED_TRANSIT, ...).")
+            .labelNames("host", "ip", "status")
+            .withoutExemplars()
+            .register(registry);
   }
 
   /** Parses {@code --buckets}: ascending, comma-separated seconds. */
@@ -57,7 +88,8 @@ final class SmokepingMetrics {
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("--buckets: '" + parts[i].trim() + "' is not a number");
       }
-      if (i > 0 && out[i] <= out[i - 1]) throw new IllegalArgumentException("--buckets: values must be ascending");
+      if (i > 0 && out[i] <= out[i - 1])
+        throw new IllegalArgumentException("--buckets: values must be ascending");
     }
     return java.util.Arrays.stream(out).boxed().toList();
   }
@@ -70,7 +102,8 @@ final class SmokepingMetrics {
   /** Drops every series of the targets whose {@link TargetList.Target#key()} is in {@code keys}. */
   void remove(Set<String> keys) {
     if (keys.isEmpty()) return;
-    java.util.function.Function<java.util.List<String>, Boolean> gone = l -> keys.contains(l.get(0) + '\u0000' + l.get(1));
+    java.util.function.Function<java.util.List<String>, Boolean> gone =
+        l -> keys.contains(l.get(0) + '\u0000' + l.get(1));
     durations.removeIf(gone);
     duplicates.removeIf(gone);
     ttl.removeIf(gone);
@@ -94,7 +127,10 @@ final class SmokepingMetrics {
       ttlPoint = ttl.labelValues(host, ip);
     }
 
-    /** An echo's outcome: a reply goes into the histogram and the TTL gauge; every outcome into its status. */
+    /**
+     * An echo's outcome: a reply goes into the histogram and the TTL gauge; every outcome into its
+     * status.
+     */
     void outcome(EchoResult r) {
       if (r instanceof EchoResult.Reply reply) {
         durationPoint.observe(reply.rtt().toNanos() / 1e9);
@@ -107,7 +143,8 @@ final class SmokepingMetrics {
       duplicatesPoint.inc();
     }
 
-    private synchronized CounterDataPoint status(IpStatus s) { // uncontended: outcomes come on one thread
+    private synchronized CounterDataPoint status(
+        IpStatus s) { // uncontended: outcomes come on one thread
       return byStatus.computeIfAbsent(s, k -> responses.labelValues(host, ip, k.name()));
     }
   }

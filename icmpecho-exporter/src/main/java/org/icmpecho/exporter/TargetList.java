@@ -13,9 +13,9 @@ import org.icmpecho.exporter.ExporterConfig.TargetGroup;
 import org.icmpecho.exporter.Hashmod.Shard;
 
 /**
- * The hosts one exporter probes continuously: the config's groups and the command line's hosts, CIDR blocks
- * expanded, names resolved, then kept by {@code --shard}. A host that appears twice with the same address is probed
- * once (its first group wins), so no two series share labels.
+ * The hosts one exporter probes continuously: the config's groups and the command line's hosts,
+ * CIDR blocks expanded, names resolved, then kept by {@code --shard}. A host that appears twice
+ * with the same address is probed once (its first group wins), so no two series share labels.
  */
 final class TargetList {
   /** The most targets one exporter takes. */
@@ -23,7 +23,10 @@ final class TargetList {
 
   private TargetList() {}
 
-  /** One continuously probed host. {@code host} is the label as written (or the expanded address of a block). */
+  /**
+   * One continuously probed host. {@code host} is the label as written (or the expanded address of
+   * a block).
+   */
   record Target(String host, InetAddress address, TargetGroup group) {
     String ip() {
       return Addresses.text(address);
@@ -36,18 +39,27 @@ final class TargetList {
   }
 
   /**
-   * Builds the list. {@code cliHosts} form one group with {@code cliGroup}'s settings (the {@code -i} and {@code -s}
-   * flags); the shard test applies to the host string, as Prometheus' {@code hashmod} applies to a label.
+   * Builds the list. {@code cliHosts} form one group with {@code cliGroup}'s settings (the {@code
+   * -i} and {@code -s} flags); the shard test applies to the host string, as Prometheus' {@code
+   * hashmod} applies to a label.
    *
    * @throws ConfigException naming the host's file and line when it cannot be expanded or resolved
    */
-  static List<Target> build(ExporterConfig config, List<String> cliHosts, TargetGroup cliGroup, Shard shard)
+  static List<Target> build(
+      ExporterConfig config, List<String> cliHosts, TargetGroup cliGroup, Shard shard)
       throws ConfigException {
     Map<String, Target> out = new LinkedHashMap<>();
     List<TargetGroup> groups = new ArrayList<>();
     if (!cliHosts.isEmpty()) {
       List<Host> hosts = cliHosts.stream().map(h -> new Host(h, null, 0)).toList();
-      groups.add(new TargetGroup(hosts, cliGroup.interval(), cliGroup.network(), cliGroup.size(), cliGroup.source(), cliGroup.timeout()));
+      groups.add(
+          new TargetGroup(
+              hosts,
+              cliGroup.interval(),
+              cliGroup.network(),
+              cliGroup.size(),
+              cliGroup.source(),
+              cliGroup.timeout()));
     }
     groups.addAll(config.targets());
     for (TargetGroup g : groups) {
@@ -56,7 +68,8 @@ final class TargetList {
     return List.copyOf(out.values());
   }
 
-  private static void add(Host h, TargetGroup g, Shard shard, Map<String, Target> out) throws ConfigException {
+  private static void add(Host h, TargetGroup g, Shard shard, Map<String, Target> out)
+      throws ConfigException {
     String spec = h.spec().strip();
     if (spec.isEmpty()) throw where(h, "empty host");
     if (Addresses.isCidr(spec)) {
@@ -68,7 +81,13 @@ final class TargetList {
       }
       for (InetAddress a : block) {
         String host = Addresses.text(a);
-        if (!familyFits(a, g.network())) throw where(h, "'" + spec + "' is not of network " + g.network().name().toLowerCase(java.util.Locale.ROOT));
+        if (!familyFits(a, g.network()))
+          throw where(
+              h,
+              "'"
+                  + spec
+                  + "' is not of network "
+                  + g.network().name().toLowerCase(java.util.Locale.ROOT));
         if (shard.keeps(host)) put(new Target(host, a, g), h, out);
       }
       return;
@@ -93,8 +112,17 @@ final class TargetList {
 
   private static void put(Target t, Host h, Map<String, Target> out) throws ConfigException {
     InetAddress src = t.group().source();
-    if (src != null && (src instanceof java.net.Inet6Address) != (t.address() instanceof java.net.Inet6Address)) {
-      throw where(h, "'" + t.host() + "' (" + t.ip() + ") is not of the family of source " + Addresses.text(src));
+    if (src != null
+        && (src instanceof java.net.Inet6Address)
+            != (t.address() instanceof java.net.Inet6Address)) {
+      throw where(
+          h,
+          "'"
+              + t.host()
+              + "' ("
+              + t.ip()
+              + ") is not of the family of source "
+              + Addresses.text(src));
     }
     out.putIfAbsent(t.key(), t);
     if (out.size() > MAX) throw where(h, "more than " + MAX + " targets");

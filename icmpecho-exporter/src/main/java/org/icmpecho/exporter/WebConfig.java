@@ -27,11 +27,12 @@ import javax.net.ssl.X509TrustManager;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
- * {@code --web.config.file} in the Prometheus exporter-toolkit format that every official exporter reads:
- * {@code tls_server_config} (PEM {@code cert_file} and {@code key_file}, {@code client_ca_file}, {@code
- * client_auth_type}, {@code min_version}, {@code max_version}) and {@code basic_auth_users} (user: bcrypt hash).
- * Paths are relative to the file. Go-only tuning ({@code cipher_suites}, {@code curve_preferences}, {@code
- * prefer_server_cipher_suites}, {@code http_server_config}) is accepted and left to the JDK's defaults.
+ * {@code --web.config.file} in the Prometheus exporter-toolkit format that every official exporter
+ * reads: {@code tls_server_config} (PEM {@code cert_file} and {@code key_file}, {@code
+ * client_ca_file}, {@code client_auth_type}, {@code min_version}, {@code max_version}) and {@code
+ * basic_auth_users} (user: bcrypt hash). Paths are relative to the file. Go-only tuning ({@code
+ * cipher_suites}, {@code curve_preferences}, {@code prefer_server_cipher_suites}, {@code
+ * http_server_config}) is accepted and left to the JDK's defaults.
  *
  * @param tls the TLS setup, or null for plain HTTP
  * @param users bcrypt hashes by user name; empty for no authentication
@@ -39,9 +40,20 @@ import org.snakeyaml.engine.v2.nodes.Node;
 record WebConfig(HttpsConfigurator tls, Map<String, String> users) {
   static final WebConfig NONE = new WebConfig(null, Map.of());
 
-  private static final Set<String> TOP = Set.of("tls_server_config", "http_server_config", "basic_auth_users");
-  private static final Set<String> TLS = Set.of("cert_file", "key_file", "client_auth_type", "client_ca_file",
-      "min_version", "max_version", "cipher_suites", "curve_preferences", "prefer_server_cipher_suites", "client_allowed_sans");
+  private static final Set<String> TOP =
+      Set.of("tls_server_config", "http_server_config", "basic_auth_users");
+  private static final Set<String> TLS =
+      Set.of(
+          "cert_file",
+          "key_file",
+          "client_auth_type",
+          "client_ca_file",
+          "min_version",
+          "max_version",
+          "cipher_suites",
+          "curve_preferences",
+          "prefer_server_cipher_suites",
+          "client_allowed_sans");
 
   WebConfig {
     users = Map.copyOf(users);
@@ -61,7 +73,8 @@ record WebConfig(HttpsConfigurator tls, Map<String, String> users) {
       for (Map.Entry<String, Node> e : y.mapping(u, "basic_auth_users").entrySet()) {
         String hash = y.text(e.getValue(), "basic_auth_users." + e.getKey(), "");
         if (!hash.matches("\\$2[abyx]?\\$\\d\\d\\$.{53}")) {
-          throw y.error(e.getValue(), "basic_auth_users." + e.getKey(), "not a bcrypt hash ($2y$10$...)");
+          throw y.error(
+              e.getValue(), "basic_auth_users." + e.getKey(), "not a bcrypt hash ($2y$10$...)");
         }
         users.put(e.getKey(), hash);
       }
@@ -82,11 +95,23 @@ record WebConfig(HttpsConfigurator tls, Map<String, String> users) {
     if (key.isEmpty()) throw y.error(node, w + ".key_file", "missing key_file");
     String ca = y.text(t.get("client_ca_file"), w + ".client_ca_file", "");
     String auth = y.text(t.get("client_auth_type"), w + ".client_auth_type", "NoClientCert");
-    if (!Set.of("NoClientCert", "RequestClientCert", "RequireAnyClientCert", "VerifyClientCertIfGiven", "RequireAndVerifyClientCert").contains(auth)) {
-      throw y.error(t.get("client_auth_type"), w + ".client_auth_type", "'" + auth + "' is not a client auth type");
+    if (!Set.of(
+            "NoClientCert",
+            "RequestClientCert",
+            "RequireAnyClientCert",
+            "VerifyClientCertIfGiven",
+            "RequireAndVerifyClientCert")
+        .contains(auth)) {
+      throw y.error(
+          t.get("client_auth_type"),
+          w + ".client_auth_type",
+          "'" + auth + "' is not a client auth type");
     }
     if (!ca.isEmpty() && auth.equals("NoClientCert")) {
-      throw y.error(t.get("client_ca_file"), w + ".client_ca_file", "Client CA's have been configured without a Client Auth Policy");
+      throw y.error(
+          t.get("client_ca_file"),
+          w + ".client_ca_file",
+          "Client CA's have been configured without a Client Auth Policy");
     }
     List<String> protocols = protocols(y, t, w);
     try {
@@ -95,21 +120,29 @@ record WebConfig(HttpsConfigurator tls, Map<String, String> users) {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
       ks.setKeyEntry("server", privateKey, new char[0], chain.toArray(X509Certificate[]::new));
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, new char[0]);
       TrustManager[] trust = null;
-      boolean verify = auth.equals("VerifyClientCertIfGiven") || auth.equals("RequireAndVerifyClientCert");
+      boolean verify =
+          auth.equals("VerifyClientCertIfGiven") || auth.equals("RequireAndVerifyClientCert");
       if (verify) {
-        if (ca.isEmpty()) throw y.error(node, w + ".client_ca_file", auth + " needs client_ca_file");
+        if (ca.isEmpty())
+          throw y.error(node, w + ".client_ca_file", auth + " needs client_ca_file");
         KeyStore cas = KeyStore.getInstance("PKCS12");
         cas.load(null, null);
         int i = 0;
-        for (X509Certificate c : Pem.certificates(dir.resolve(ca))) cas.setCertificateEntry("ca" + i++, c);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        for (X509Certificate c : Pem.certificates(dir.resolve(ca)))
+          cas.setCertificateEntry("ca" + i++, c);
+        TrustManagerFactory tmf =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(cas);
         trust = tmf.getTrustManagers();
       } else if (!auth.equals("NoClientCert")) {
-        trust = new TrustManager[] {new AnyClient()}; // Request/RequireAny: Go asks for a certificate without checking it
+        trust =
+            new TrustManager[] {
+              new AnyClient()
+            }; // Request/RequireAny: Go asks for a certificate without checking it
       }
       SSLContext ssl = SSLContext.getInstance("TLS");
       ssl.init(kmf.getKeyManagers(), trust, null);
@@ -132,20 +165,29 @@ record WebConfig(HttpsConfigurator tls, Map<String, String> users) {
     }
   }
 
-  private static List<String> protocols(YamlReader y, Map<String, Node> t, String w) throws ConfigException {
+  private static List<String> protocols(YamlReader y, Map<String, Node> t, String w)
+      throws ConfigException {
     List<String> all = List.of("TLS10", "TLS11", "TLS12", "TLS13");
     String min = y.text(t.get("min_version"), w + ".min_version", "TLS12");
     String max = y.text(t.get("max_version"), w + ".max_version", "TLS13");
     int lo = all.indexOf(min), hi = all.indexOf(max);
-    if (lo < 0) throw y.error(t.get("min_version"), w + ".min_version", "'" + min + "' is not one of " + all);
-    if (hi < 0) throw y.error(t.get("max_version"), w + ".max_version", "'" + max + "' is not one of " + all);
+    if (lo < 0)
+      throw y.error(t.get("min_version"), w + ".min_version", "'" + min + "' is not one of " + all);
+    if (hi < 0)
+      throw y.error(t.get("max_version"), w + ".max_version", "'" + max + "' is not one of " + all);
     List<String> out = new ArrayList<>();
-    for (int i = Math.max(lo, 2); i <= hi; i++) out.add("TLSv1." + i); // TLS1i: the JDK has disabled 1.0 and 1.1
-    if (out.isEmpty()) throw y.error(t.get("max_version"), w + ".max_version", "TLS 1.0 and 1.1 are disabled in the JDK");
+    for (int i = Math.max(lo, 2); i <= hi; i++)
+      out.add("TLSv1." + i); // TLS1i: the JDK has disabled 1.0 and 1.1
+    if (out.isEmpty())
+      throw y.error(
+          t.get("max_version"), w + ".max_version", "TLS 1.0 and 1.1 are disabled in the JDK");
     return out;
   }
 
-  /** Basic authentication against the bcrypt hashes; a verified password is remembered (bcrypt is slow on purpose). */
+  /**
+   * Basic authentication against the bcrypt hashes; a verified password is remembered (bcrypt is
+   * slow on purpose).
+   */
   BasicAuthenticator authenticator() {
     Map<String, byte[]> verified = new ConcurrentHashMap<>();
     return new BasicAuthenticator("icmpecho") {

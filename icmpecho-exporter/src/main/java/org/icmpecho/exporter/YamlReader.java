@@ -28,11 +28,12 @@ import org.snakeyaml.engine.v2.parser.ParserImpl;
 import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 /**
- * Typed reads over a YAML node tree (snakeyaml-engine's composed nodes keep their line), each failing with a {@link
- * ConfigException} that names the file, the line and the field.
+ * Typed reads over a YAML node tree (snakeyaml-engine's composed nodes keep their line), each
+ * failing with a {@link ConfigException} that names the file, the line and the field.
  */
 final class YamlReader {
   private final String file;
+
   /** Each mapping value's key node, so that an unknown key's error points at the key's own line. */
   private final IdentityHashMap<Node, Node> keyOf = new IdentityHashMap<>();
 
@@ -43,8 +44,10 @@ final class YamlReader {
   /** The document's root node, or empty for an empty document. */
   Optional<Node> root(String text) throws ConfigException {
     try {
-      LoadSettings settings = LoadSettings.builder().setLabel(file == null ? "config" : file).build();
-      return new Composer(settings, new ParserImpl(settings, new StreamReader(settings, text))).getSingleNode();
+      LoadSettings settings =
+          LoadSettings.builder().setLabel(file == null ? "config" : file).build();
+      return new Composer(settings, new ParserImpl(settings, new StreamReader(settings, text)))
+          .getSingleNode();
     } catch (MarkedYamlEngineException e) {
       int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
       throw ConfigException.at(file, line, null, "not valid YAML: " + e.getProblem());
@@ -54,11 +57,13 @@ final class YamlReader {
   }
 
   Map<String, Node> mapping(Node node, String where) throws ConfigException {
-    if (!(node instanceof MappingNode m)) throw error(node, where.isEmpty() ? "top level" : where, "expected a mapping (key: value)");
+    if (!(node instanceof MappingNode m))
+      throw error(node, where.isEmpty() ? "top level" : where, "expected a mapping (key: value)");
     Map<String, Node> out = new LinkedHashMap<>();
     for (NodeTuple t : m.getValue()) {
       String key = scalar(t.getKeyNode(), where);
-      if (out.put(key, t.getValueNode()) != null) throw error(t.getKeyNode(), join(where, key), "appears twice");
+      if (out.put(key, t.getValueNode()) != null)
+        throw error(t.getKeyNode(), join(where, key), "appears twice");
       keyOf.put(t.getValueNode(), t.getKeyNode());
     }
     return out;
@@ -67,7 +72,12 @@ final class YamlReader {
   void known(Map<String, Node> map, Set<String> allowed, String where) throws ConfigException {
     for (String key : map.keySet()) {
       if (!allowed.contains(key)) {
-        throw error(keyOf.getOrDefault(map.get(key), map.get(key)), join(where, key), "unknown field (expected one of " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+        throw error(
+            keyOf.getOrDefault(map.get(key), map.get(key)),
+            join(where, key),
+            "unknown field (expected one of "
+                + String.join(", ", allowed.stream().sorted().toList())
+                + ")");
       }
     }
   }
@@ -87,15 +97,22 @@ final class YamlReader {
   }
 
   int integer(Node node, String where, int dflt) throws ConfigException {
-    return parsed(node, where, dflt, Integer::parseInt, (s, e) -> "'" + s + "' is not a whole number");
+    return parsed(
+        node, where, dflt, Integer::parseInt, (s, e) -> "'" + s + "' is not a whole number");
   }
 
   boolean bool(Node node, String where, boolean dflt) throws ConfigException {
-    return parsed(node, where, dflt, s -> switch (s) {
-      case "true", "True", "TRUE", "yes", "on" -> true;
-      case "false", "False", "FALSE", "no", "off" -> false;
-      default -> throw new IllegalArgumentException();
-    }, (s, e) -> "'" + s + "' is not true or false");
+    return parsed(
+        node,
+        where,
+        dflt,
+        s ->
+            switch (s) {
+              case "true", "True", "TRUE", "yes", "on" -> true;
+              case "false", "False", "FALSE", "no", "off" -> false;
+              default -> throw new IllegalArgumentException();
+            },
+        (s, e) -> "'" + s + "' is not true or false");
   }
 
   Duration duration(Node node, String where, Duration dflt) throws ConfigException {
@@ -105,12 +122,23 @@ final class YamlReader {
   /** An IP address literal, or null when absent or empty. */
   InetAddress address(Node node, String where) throws ConfigException {
     String s = text(node, where, "");
-    return s.isEmpty() ? null : parsed(node, where, null, Addresses::literal, (v, e) -> "'" + v + "' is not an IP address");
+    return s.isEmpty()
+        ? null
+        : parsed(
+            node, where, null, Addresses::literal, (v, e) -> "'" + v + "' is not an IP address");
   }
 
-  /** The node's text through {@code parse}, {@code dflt} when absent; a parse failure says {@code why}. */
-  private <T> T parsed(Node node, String where, T dflt, Function<String, T> parse,
-      BiFunction<String, IllegalArgumentException, String> why) throws ConfigException {
+  /**
+   * The node's text through {@code parse}, {@code dflt} when absent; a parse failure says {@code
+   * why}.
+   */
+  private <T> T parsed(
+      Node node,
+      String where,
+      T dflt,
+      Function<String, T> parse,
+      BiFunction<String, IllegalArgumentException, String> why)
+      throws ConfigException {
     String s = text(node, where, null);
     if (s == null) return dflt;
     try {

@@ -17,8 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigParserTest {
-  /** Debian's /etc/prometheus/smokeping_prober.yml of prometheus-smokeping-prober 0.6.1, unchanged. */
-  static final String SMOKEPING_EXAMPLE = """
+  /**
+   * Debian's /etc/prometheus/smokeping_prober.yml of prometheus-smokeping-prober 0.6.1, unchanged.
+   */
+  static final String SMOKEPING_EXAMPLE =
+      """
       ---
       targets:
       - hosts:
@@ -29,8 +32,11 @@ class ConfigParserTest {
         size: 56 # Packet data size in bytes. Default 56 (Range: 24 - 65535)
       """;
 
-  /** blackbox_exporter's example icmp modules, with an http module beside them as real files have. */
-  static final String BLACKBOX_EXAMPLE = """
+  /**
+   * blackbox_exporter's example icmp modules, with an http module beside them as real files have.
+   */
+  static final String BLACKBOX_EXAMPLE =
+      """
       modules:
         http_2xx:
           prober: http
@@ -95,25 +101,35 @@ class ConfigParserTest {
 
   @Test
   void oneFileHoldsBoth() throws Exception {
-    ExporterConfig c = ConfigParser.parse(SMOKEPING_EXAMPLE + BLACKBOX_EXAMPLE.replace("---", ""), "both.yml");
+    ExporterConfig c =
+        ConfigParser.parse(SMOKEPING_EXAMPLE + BLACKBOX_EXAMPLE.replace("---", ""), "both.yml");
     assertEquals(1, c.targets().size());
     assertEquals(3, c.modules().size());
   }
 
   @Test
   void errorsNameFileLineAndField() {
-    assertError("f.yml:3: targets[0].interval: invalid duration '1x': unknown unit 'x'",
+    assertError(
+        "f.yml:3: targets[0].interval: invalid duration '1x': unknown unit 'x'",
         "targets:\n- hosts: [a]\n  interval: 1x\n");
-    assertError("f.yml:3: targets[0].interal: unknown field", "targets:\n- hosts: [a]\n  interal: 1s\n");
-    assertError("f.yml:3: targets[0].size: 10 is out of range 24..65507", "targets:\n- hosts: [a]\n  size: 10\n");
-    assertError("f.yml:3: targets[0].network: must be ip, ip4 or ip6", "targets:\n- hosts: [a]\n  network: ipx\n");
-    assertError("f.yml:5: modules.m.icmp.ttl: \"ttl\" cannot exceed 255",
+    assertError(
+        "f.yml:3: targets[0].interal: unknown field", "targets:\n- hosts: [a]\n  interal: 1s\n");
+    assertError(
+        "f.yml:3: targets[0].size: 10 is out of range 24..65507",
+        "targets:\n- hosts: [a]\n  size: 10\n");
+    assertError(
+        "f.yml:3: targets[0].network: must be ip, ip4 or ip6",
+        "targets:\n- hosts: [a]\n  network: ipx\n");
+    assertError(
+        "f.yml:5: modules.m.icmp.ttl: \"ttl\" cannot exceed 255",
         "modules:\n  m:\n    prober: icmp\n    icmp:\n      ttl: 300\n");
     assertError("f.yml:3: modules.m.prober: missing", "modules:\n  m:\n    timeout: 1s\n");
     assertError("f.yml:1: targets: expected a list", "targets: 5\n");
     assertError("f.yml:3: not valid YAML", "targets:\n- hosts: [a\n  size: 5\n");
     assertError("f.yml:2: targets[0].size: 'big' is not a whole number", "targets:\n- size: big\n");
-    assertError("f.yml:2: targets[0].interval: invalid duration '5': missing unit", "targets:\n- interval: 5\n");
+    assertError(
+        "f.yml:2: targets[0].interval: invalid duration '5': missing unit",
+        "targets:\n- interval: 5\n");
   }
 
   @Test
@@ -124,12 +140,16 @@ class ConfigParserTest {
 
   @Test
   void hostsComeFromCidrBlocksAndFiles(@TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("hosts.txt"), "# loopback targets\n127.0.0.5\n\n127.0.2.0/30  # a block\n");
+    Files.writeString(
+        dir.resolve("hosts.txt"), "# loopback targets\n127.0.0.5\n\n127.0.2.0/30  # a block\n");
     Path config = dir.resolve("c.yml");
-    Files.writeString(config, "targets:\n- hosts: [127.0.1.0/30, 127.0.0.5]\n  files: [hosts.txt]\n");
-    List<TargetList.Target> t = TargetList.build(ConfigParser.read(config), List.of(), cliGroup(), Shard.ALL);
+    Files.writeString(
+        config, "targets:\n- hosts: [127.0.1.0/30, 127.0.0.5]\n  files: [hosts.txt]\n");
+    List<TargetList.Target> t =
+        TargetList.build(ConfigParser.read(config), List.of(), cliGroup(), Shard.ALL);
     // /30 blocks leave out network and broadcast (as fping -g); 127.0.0.5 twice is probed once
-    assertEquals(List.of("127.0.1.1", "127.0.1.2", "127.0.0.5", "127.0.2.1", "127.0.2.2"),
+    assertEquals(
+        List.of("127.0.1.1", "127.0.1.2", "127.0.0.5", "127.0.2.1", "127.0.2.2"),
         t.stream().map(TargetList.Target::host).toList());
   }
 
@@ -139,11 +159,18 @@ class ConfigParserTest {
     Path config = dir.resolve("c.yml");
     Files.writeString(config, "targets:\n- files: [hosts.txt]\n");
     ExporterConfig c = ConfigParser.read(config);
-    ConfigException e = assertThrows(ConfigException.class, () -> TargetList.build(c, List.of(), cliGroup(), Shard.ALL));
-    assertTrue(e.getMessage().startsWith(dir.resolve("hosts.txt") + ":2: hosts: '127.0.0.0/40': prefix length"), e.getMessage());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> TargetList.build(c, List.of(), cliGroup(), Shard.ALL));
+    assertTrue(
+        e.getMessage()
+            .startsWith(dir.resolve("hosts.txt") + ":2: hosts: '127.0.0.0/40': prefix length"),
+        e.getMessage());
     Files.writeString(config, "targets:\n- files: [missing.txt]\n");
     ConfigException missing = assertThrows(ConfigException.class, () -> ConfigParser.read(config));
-    assertTrue(missing.getMessage().contains(":2: targets[0].files: cannot read host file"), missing.getMessage());
+    assertTrue(
+        missing.getMessage().contains(":2: targets[0].files: cannot read host file"),
+        missing.getMessage());
   }
 
   @Test
@@ -163,7 +190,8 @@ class ConfigParserTest {
 
   @Test
   void ipv6IsWrittenAsGoWritesIt() throws Exception {
-    // smokeping_prober's ip label is Go's net.IP.String(): RFC 5952's short form, not Java's 0:0:0:0:0:0:0:1
+    // smokeping_prober's ip label is Go's net.IP.String(): RFC 5952's short form, not Java's
+    // 0:0:0:0:0:0:0:1
     assertEquals("::1", Addresses.text(Addresses.literal("0:0:0:0:0:0:0:1")));
     assertEquals("::", Addresses.text(Addresses.literal("::")));
     assertEquals("2001:db8::1:0:0:1", Addresses.text(Addresses.literal("2001:db8:0:0:1:0:0:1")));
@@ -171,8 +199,11 @@ class ConfigParserTest {
     assertEquals("fd00:0:0:1::", Addresses.text(Addresses.literal("fd00:0:0:1:0:0:0:0")));
     assertEquals("127.0.0.1", Addresses.text(Addresses.literal("127.0.0.1")));
     ExporterConfig c = ConfigParser.parse("targets:\n- hosts: ['fd00::/126', '::1']\n", "f");
-    assertEquals(List.of("fd00::", "fd00::1", "fd00::2", "fd00::3", "::1"),
-        TargetList.build(c, List.of(), cliGroup(), Shard.ALL).stream().map(TargetList.Target::ip).toList());
+    assertEquals(
+        List.of("fd00::", "fd00::1", "fd00::2", "fd00::3", "::1"),
+        TargetList.build(c, List.of(), cliGroup(), Shard.ALL).stream()
+            .map(TargetList.Target::ip)
+            .toList());
   }
 
   @Test
@@ -196,18 +227,22 @@ class ConfigParserTest {
     assertEquals("1m30s", GoDuration.format(Duration.ofSeconds(90)));
     assertEquals("250ms", GoDuration.format(Duration.ofMillis(250)));
     assertEquals("1.5s", GoDuration.format(Duration.ofMillis(1500)));
-    // Found by ExporterConfigFuzzTest.goDuration: a negative duration lost its minutes ("-5s" for -1m5s).
+    // Found by ExporterConfigFuzzTest.goDuration: a negative duration lost its minutes ("-5s" for
+    // -1m5s).
     assertEquals("-1m5s", GoDuration.format(Duration.ofSeconds(-65)));
-    assertEquals(Duration.ofSeconds(-65), GoDuration.parse(GoDuration.format(Duration.ofSeconds(-65))));
+    assertEquals(
+        Duration.ofSeconds(-65), GoDuration.parse(GoDuration.format(Duration.ofSeconds(-65))));
     assertEquals("-250ms", GoDuration.format(Duration.ofMillis(-250)));
   }
 
   static TargetGroup cliGroup() {
-    return new TargetGroup(List.of(), Duration.ofSeconds(1), Network.IP, 56, null, Duration.ofSeconds(1));
+    return new TargetGroup(
+        List.of(), Duration.ofSeconds(1), Network.IP, 56, null, Duration.ofSeconds(1));
   }
 
   private static void assertError(String expectedStart, String yaml) {
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parse(yaml, "f.yml"));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> ConfigParser.parse(yaml, "f.yml"));
     assertTrue(e.getMessage().startsWith(expectedStart), "got: " + e.getMessage());
   }
 }

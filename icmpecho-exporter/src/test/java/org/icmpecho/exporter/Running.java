@@ -13,7 +13,9 @@ import java.util.List;
 import org.icmpecho.IcmpClient;
 import picocli.CommandLine;
 
-/** An exporter started in-process from command-line arguments, listening on a free loopback port. */
+/**
+ * An exporter started in-process from command-line arguments, listening on a free loopback port.
+ */
 final class Running implements AutoCloseable {
   final IcmpClient client;
   final Exporter exporter;
@@ -34,7 +36,12 @@ final class Running implements AutoCloseable {
     new CommandLine(cmd).parseArgs(all.toArray(String[]::new));
     IcmpClient client = IcmpClient.create();
     StringWriter log = new StringWriter();
-    Exporter e = new Exporter(cmd.settings(), new Log(new PrintWriter(log), Log.Level.DEBUG, false), client, new ScheduleProber(client));
+    Exporter e =
+        new Exporter(
+            cmd.settings(),
+            new Log(new PrintWriter(log), Log.Level.DEBUG, false),
+            client,
+            new ScheduleProber(client));
     Running r = new Running(client, e, log);
     try {
       e.start();
@@ -50,24 +57,32 @@ final class Running implements AutoCloseable {
   }
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(20)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(20)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> post(String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(base() + path)).POST(HttpRequest.BodyPublishers.noBody())
-        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base() + path))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .timeout(Duration.ofSeconds(20))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** The value of the sample line starting with {@code prefix} in {@code text}, or NaN. */
   static double value(String text, String prefix) {
     for (String line : text.split("\n", -1)) {
-      if (line.startsWith(prefix + " ")) return Double.parseDouble(line.substring(prefix.length() + 1).trim());
+      if (line.startsWith(prefix + " "))
+        return Double.parseDouble(line.substring(prefix.length() + 1).trim());
     }
     return Double.NaN;
   }
 
-  /** Waits until {@code path}'s sample {@code prefix} reaches {@code min}; returns the last body. */
+  /**
+   * Waits until {@code path}'s sample {@code prefix} reaches {@code min}; returns the last body.
+   */
   String awaitAtLeast(String path, String prefix, double min) throws Exception {
     long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     String body;

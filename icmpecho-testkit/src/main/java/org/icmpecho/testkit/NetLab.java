@@ -18,16 +18,17 @@ import java.util.stream.Stream;
 import org.icmpecho.testkit.internal.Cmd;
 
 /**
- * One test's network lab: the namespaces it creates, joined by veth pairs, and everything that must be closed
- * with them (clients, responders). {@link #close()} deletes it all; the {@link NetNs} extension does that after
- * every test, also a failing one. Needs root ({@code CAP_SYS_ADMIN} and {@code CAP_NET_ADMIN}) and the {@code ip}
- * and {@code nft} commands.
+ * One test's network lab: the namespaces it creates, joined by veth pairs, and everything that must
+ * be closed with them (clients, responders). {@link #close()} deletes it all; the {@link NetNs}
+ * extension does that after every test, also a failing one. Needs root ({@code CAP_SYS_ADMIN} and
+ * {@code CAP_NET_ADMIN}) and the {@code ip} and {@code nft} commands.
  *
- * <p>Namespace names are {@code ie-<pid>-<lab>-<role>}; namespaces left by a killed run are found by their pid and
- * deleted when the next lab starts ({@link #deleteStale()}). Packets never leave the lab: its namespaces have no
- * link to the host's network and no default route.
+ * <p>Namespace names are {@code ie-<pid>-<lab>-<role>}; namespaces left by a killed run are found
+ * by their pid and deleted when the next lab starts ({@link #deleteStale()}). Packets never leave
+ * the lab: its namespaces have no link to the host's network and no default route.
  *
- * <p>Not thread-safe: build a lab from the test's thread. The clients and responders it hands out are thread-safe.
+ * <p>Not thread-safe: build a lab from the test's thread. The clients and responders it hands out
+ * are thread-safe.
  */
 public final class NetLab implements AutoCloseable {
   /** Prefix of every namespace the lab makes. */
@@ -56,7 +57,9 @@ public final class NetLab implements AutoCloseable {
     if (!staleChecked) {
       staleChecked = true;
       int n = deleteStale();
-      if (n > 0) System.out.println("icmpecho-testkit: deleted " + n + " stale namespace(s) of dead test runs");
+      if (n > 0)
+        System.out.println(
+            "icmpecho-testkit: deleted " + n + " stale namespace(s) of dead test runs");
     }
     return new NetLab();
   }
@@ -67,8 +70,9 @@ public final class NetLab implements AutoCloseable {
   }
 
   /**
-   * The standard chain: client {@code c} — routers {@code r1..rN} — target {@code t}, plus the responder's host
-   * {@code s} and a 1280-MTU link, both hanging off {@code r1}. See {@link Topology} for the address plan.
+   * The standard chain: client {@code c} — routers {@code r1..rN} — target {@code t}, plus the
+   * responder's host {@code s} and a 1280-MTU link, both hanging off {@code r1}. See {@link
+   * Topology} for the address plan.
    *
    * @param routers 1..50
    */
@@ -77,7 +81,8 @@ public final class NetLab implements AutoCloseable {
   }
 
   /**
-   * A bare namespace for a topology of your own: loopback up, IPv6 DAD off, rp_filter off, ICMP rate limits off.
+   * A bare namespace for a topology of your own: loopback up, IPv6 DAD off, rp_filter off, ICMP
+   * rate limits off.
    *
    * @param role a short name, [a-z0-9]{1,8}, unique in this lab
    */
@@ -86,7 +91,8 @@ public final class NetLab implements AutoCloseable {
   }
 
   Node namespace(String role, Map<StandardProtocolFamily, InetAddress> primary) {
-    if (!role.matches("[a-z0-9]{1,8}")) throw new IllegalArgumentException("bad role '" + role + "'");
+    if (!role.matches("[a-z0-9]{1,8}"))
+      throw new IllegalArgumentException("bad role '" + role + "'");
     Node n = new Node(prefix + role, role, primary);
     Cmd.run(List.of("ip", "netns", "add", n.name()));
     nodes.add(n);
@@ -103,7 +109,10 @@ public final class NetLab implements AutoCloseable {
     Cmd.run(List.of("ip", "-batch", "-"), sb.toString());
   }
 
-  /** Sysctls of every lab namespace: usable IPv6 at once, no source filtering, no ICMP error rate limits. */
+  /**
+   * Sysctls of every lab namespace: usable IPv6 at once, no source filtering, no ICMP error rate
+   * limits.
+   */
   static final String[] BASE_SYSCTLS = {
     "net.ipv6.conf.all.accept_dad=0",
     "net.ipv6.conf.default.accept_dad=0",
@@ -119,17 +128,38 @@ public final class NetLab implements AutoCloseable {
   };
 
   /**
-   * Joins {@code a} and {@code b} with a veth pair named {@code ifA} in {@code a} and {@code ifB} in {@code b}
-   * (created directly inside the namespaces, never in the host's) and sets both ends up.
+   * Joins {@code a} and {@code b} with a veth pair named {@code ifA} in {@code a} and {@code ifB}
+   * in {@code b} (created directly inside the namespaces, never in the host's) and sets both ends
+   * up.
    */
   public void link(Node a, String ifA, Node b, String ifB, int mtu) {
-    Cmd.run(List.of("ip", "link", "add", "name", ifA, "netns", a.name(), "mtu", Integer.toString(mtu), "type",
-        "veth", "peer", "name", ifB, "netns", b.name(), "mtu", Integer.toString(mtu)));
+    Cmd.run(
+        List.of(
+            "ip",
+            "link",
+            "add",
+            "name",
+            ifA,
+            "netns",
+            a.name(),
+            "mtu",
+            Integer.toString(mtu),
+            "type",
+            "veth",
+            "peer",
+            "name",
+            ifB,
+            "netns",
+            b.name(),
+            "mtu",
+            Integer.toString(mtu)));
     a.ip("link set " + ifA + " up");
     b.ip("link set " + ifB + " up");
   }
 
-  /** Closes {@code closeable} (a client, a responder) when the lab closes, before the namespaces go. */
+  /**
+   * Closes {@code closeable} (a client, a responder) when the lab closes, before the namespaces go.
+   */
   public <T extends AutoCloseable> T register(T closeable) {
     closeables.add(closeable);
     return closeable;
@@ -141,8 +171,8 @@ public final class NetLab implements AutoCloseable {
   }
 
   /**
-   * Closes what was registered (newest first), then deletes every namespace of this lab and checks that none is
-   * left. Idempotent.
+   * Closes what was registered (newest first), then deletes every namespace of this lab and checks
+   * that none is left. Idempotent.
    *
    * @throws NetLabException listing what could not be closed or deleted
    */
@@ -161,19 +191,24 @@ public final class NetLab implements AutoCloseable {
     if (!nodes.isEmpty()) {
       StringBuilder sb = new StringBuilder();
       for (Node n : nodes) sb.append("netns del ").append(n.name()).append('\n');
-      Cmd.Result r = Cmd.tryRun(List.of("ip", "-force", "-batch", "-"), sb.toString(), Duration.ofSeconds(30));
+      Cmd.Result r =
+          Cmd.tryRun(List.of("ip", "-force", "-batch", "-"), sb.toString(), Duration.ofSeconds(30));
       if (r.exitCode() != 0) problems.add("ip netns del: " + r.stderr().strip());
     }
     List<String> left = namespacesWithPrefix(prefix);
     if (!left.isEmpty()) problems.add("namespaces left behind: " + left);
-    if (!problems.isEmpty()) throw new NetLabException("lab " + prefix + " did not close cleanly: " + problems);
+    if (!problems.isEmpty())
+      throw new NetLabException("lab " + prefix + " did not close cleanly: " + problems);
   }
 
   /** Names under {@code /var/run/netns} starting with {@code prefix}. */
   public static List<String> namespacesWithPrefix(String prefix) {
     if (!Files.isDirectory(NETNS_DIR)) return List.of();
     try (Stream<Path> s = Files.list(NETNS_DIR)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).sorted().toList();
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith(prefix))
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -185,8 +220,8 @@ public final class NetLab implements AutoCloseable {
   }
 
   /**
-   * Deletes lab namespaces ({@code ie-<pid>-...}) whose process is gone: what a killed test run left. Namespaces
-   * of live processes (other test runs on the machine) are left alone.
+   * Deletes lab namespaces ({@code ie-<pid>-...}) whose process is gone: what a killed test run
+   * left. Namespaces of live processes (other test runs on the machine) are left alone.
    *
    * @return how many were deleted
    */
@@ -200,7 +235,8 @@ public final class NetLab implements AutoCloseable {
     StringBuilder sb = new StringBuilder();
     for (String n : stale) sb.append("netns del ").append(n).append('\n');
     Cmd.tryRun(List.of("ip", "-force", "-batch", "-"), sb.toString(), Duration.ofSeconds(30));
-    return stale.size() - (int) stale.stream().filter(n -> Files.exists(NETNS_DIR.resolve(n))).count();
+    return stale.size()
+        - (int) stale.stream().filter(n -> Files.exists(NETNS_DIR.resolve(n))).count();
   }
 
   @Override

@@ -25,20 +25,26 @@ import org.opentest4j.TestAbortedException;
  *
  * <ol>
  *   <li>not root: the test is skipped ({@code Assumptions.abort}) and the reason printed;
- *   <li>root: a fresh {@link NetLab} is injected into any {@code NetLab} parameter; after the test the lab is
- *       closed (clients, responders, then every namespace), also when the test failed;
- *   <li>leak checks after each test: no namespace of this process left, no lab socket open, no new socket or
- *       anonymous-inode descriptor (epoll, eventfd) in {@code /proc/self/fd} after a grace period of 2 s;
- *   <li>as root, a test that aborts (an assumption failed) is turned into a failure: CI runs as root and must
- *       never go green with the namespace tests skipped.
+ *   <li>root: a fresh {@link NetLab} is injected into any {@code NetLab} parameter; after the test
+ *       the lab is closed (clients, responders, then every namespace), also when the test failed;
+ *   <li>leak checks after each test: no namespace of this process left, no lab socket open, no new
+ *       socket or anonymous-inode descriptor (epoll, eventfd) in {@code /proc/self/fd} after a
+ *       grace period of 2 s;
+ *   <li>as root, a test that aborts (an assumption failed) is turned into a failure: CI runs as
+ *       root and must never go green with the namespace tests skipped.
  * </ol>
  */
 public final class NetLabExtension
-    implements BeforeEachCallback, AfterEachCallback, ParameterResolver, TestExecutionExceptionHandler,
+    implements BeforeEachCallback,
+        AfterEachCallback,
+        ParameterResolver,
+        TestExecutionExceptionHandler,
         LifecycleMethodExecutionExceptionHandler {
-  private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(NetLabExtension.class);
+  private static final ExtensionContext.Namespace NS =
+      ExtensionContext.Namespace.create(NetLabExtension.class);
   private static final String LAB = "lab";
   private static final String FDS = "fds";
+
   /** Pretends another uid; for the lab's own tests only. */
   static final String UID_PROPERTY = "icmpecho.testkit.uid";
 
@@ -49,8 +55,10 @@ public final class NetLabExtension
   public void beforeEach(ExtensionContext context) {
     long uid = uid();
     if (uid != 0) {
-      String why = "network-namespace test skipped: needs root (uid 0), running as uid " + uid
-          + "; run as root (CI does) to build the lab";
+      String why =
+          "network-namespace test skipped: needs root (uid 0), running as uid "
+              + uid
+              + "; run as root (CI does) to build the lab";
       System.out.println("icmpecho-testkit: " + context.getDisplayName() + ": " + why);
       Assumptions.abort(why);
     }
@@ -70,7 +78,8 @@ public final class NetLabExtension
       try {
         lab = NetLab.create();
       } catch (NetLabException e) {
-        throw new ParameterResolutionException("cannot create the network lab: " + e.getMessage(), e);
+        throw new ParameterResolutionException(
+            "cannot create the network lab: " + e.getMessage(), e);
       }
       store.put(LAB, lab);
     }
@@ -106,7 +115,8 @@ public final class NetLabExtension
       if (!leaked.isEmpty()) problems.add("descriptors leaked by the test: " + leaked);
     }
     if (!problems.isEmpty()) {
-      throw new AssertionError("network lab leak check failed for " + context.getDisplayName() + ": " + problems);
+      throw new AssertionError(
+          "network lab leak check failed for " + context.getDisplayName() + ": " + problems);
     }
   }
 
@@ -116,33 +126,38 @@ public final class NetLabExtension
   }
 
   @Override
-  public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable t) throws Throwable {
+  public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable t)
+      throws Throwable {
     throw noSkipAsRoot(t);
   }
 
   @Override
-  public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable t) throws Throwable {
+  public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable t)
+      throws Throwable {
     throw noSkipAsRoot(t);
   }
 
   private static Throwable noSkipAsRoot(Throwable t) {
     if (t instanceof TestAbortedException && uid() == 0) {
-      return new AssertionError("a network-namespace test may not be skipped when running as root (CI): "
-          + t.getMessage(), t);
+      return new AssertionError(
+          "a network-namespace test may not be skipped when running as root (CI): "
+              + t.getMessage(),
+          t);
     }
     return t;
   }
 
   /**
-   * The real uid of this process, from {@code /proc/self/status}. The system property {@value #UID_PROPERTY}
-   * overrides it: it exists only for the lab's own test of the skip/fail rule.
+   * The real uid of this process, from {@code /proc/self/status}. The system property {@value
+   * #UID_PROPERTY} overrides it: it exists only for the lab's own test of the skip/fail rule.
    */
   static long uid() {
     String forced = System.getProperty(UID_PROPERTY);
     if (forced != null) return Long.parseLong(forced);
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("Uid:")) return Long.parseLong(line.substring(4).trim().split("\\s+", -1)[0]);
+        if (line.startsWith("Uid:"))
+          return Long.parseLong(line.substring(4).trim().split("\\s+", -1)[0]);
       }
     } catch (IOException | RuntimeException e) {
       // not Linux: treated as unprivileged
@@ -150,7 +165,10 @@ public final class NetLabExtension
     return -1;
   }
 
-  /** "fd -> target" for this process's descriptors that are sockets or anonymous inodes (epoll, eventfd). */
+  /**
+   * "fd -> target" for this process's descriptors that are sockets or anonymous inodes (epoll,
+   * eventfd).
+   */
   static Set<String> kernelObjectFds() {
     Set<String> out = new TreeSet<>();
     try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {

@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Marks a network-namespace test (class or method): tags it {@code netns} and registers {@link NetLabExtension},
- * which injects a fresh {@link NetLab} into test methods, deletes every namespace it made after each test (also
- * when the test fails), checks for leaks, skips the test with a printed reason when not root, and fails it instead
- * of skipping when running as root.
+ * Marks a network-namespace test (class or method): tags it {@code netns} and registers {@link
+ * NetLabExtension}, which injects a fresh {@link NetLab} into test methods, deletes every namespace
+ * it made after each test (also when the test fails), checks for leaks, skips the test with a
+ * printed reason when not root, and fails it instead of skipping when running as root.
  */
 @Documented
 @Inherited

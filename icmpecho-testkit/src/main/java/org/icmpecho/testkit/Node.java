@@ -10,9 +10,10 @@ import java.util.Objects;
 import org.icmpecho.testkit.internal.Cmd;
 
 /**
- * One network namespace of a lab topology: a client, a router, a target or the responder's host. Commands run in it
- * through {@code ip netns exec} (an argument vector, never a shell line), with bounded waits; a failure throws a
- * {@link NetLabException} that carries the command's standard error.
+ * One network namespace of a lab topology: a client, a router, a target or the responder's host.
+ * Commands run in it through {@code ip netns exec} (an argument vector, never a shell line), with
+ * bounded waits; a failure throws a {@link NetLabException} that carries the command's standard
+ * error.
  */
 public final class Node {
   private final String name;
@@ -25,7 +26,10 @@ public final class Node {
     this.primary = primary;
   }
 
-  /** The namespace name ({@code /var/run/netns/NAME}), e.g. {@code ie-4711-3-r2}: pass it to {@code networkNamespace}. */
+  /**
+   * The namespace name ({@code /var/run/netns/NAME}), e.g. {@code ie-4711-3-r2}: pass it to {@code
+   * networkNamespace}.
+   */
   public String name() {
     return name;
   }
@@ -37,7 +41,8 @@ public final class Node {
 
   /** The node's main address of {@code family} (for a router: the address facing the client). */
   public InetAddress address(StandardProtocolFamily family) {
-    return Objects.requireNonNull(primary.get(family), () -> role + " has no " + family + " address");
+    return Objects.requireNonNull(
+        primary.get(family), () -> role + " has no " + family + " address");
   }
 
   /** Runs {@code argv} inside this namespace and returns its standard output. */
@@ -47,13 +52,19 @@ public final class Node {
     return Cmd.run(cmd);
   }
 
-  /** Runs {@code ip -n NAME -batch -} with these commands, one per line (without the leading {@code ip}). */
+  /**
+   * Runs {@code ip -n NAME -batch -} with these commands, one per line (without the leading {@code
+   * ip}).
+   */
   public void ip(String... lines) {
     if (lines.length == 0) return;
     Cmd.run(List.of("ip", "-n", name, "-batch", "-"), String.join("\n", lines) + "\n");
   }
 
-  /** Sets sysctls ({@code "net.ipv4.ip_forward=1"} ...) in this namespace with one {@code sysctl -w}. */
+  /**
+   * Sets sysctls ({@code "net.ipv4.ip_forward=1"} ...) in this namespace with one {@code sysctl
+   * -w}.
+   */
   public void sysctl(String... assignments) {
     if (assignments.length == 0) return;
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name, "sysctl", "-q", "-w"));
@@ -72,9 +83,9 @@ public final class Node {
   }
 
   /**
-   * Opens ({@code "0 2147483647"}) or closes ({@code "1 0"}, the kernel default) {@code net.ipv4.ping_group_range}
-   * in this namespace: the switch for unprivileged ping sockets, for both families. It is read when a socket is
-   * created; sockets already open keep working.
+   * Opens ({@code "0 2147483647"}) or closes ({@code "1 0"}, the kernel default) {@code
+   * net.ipv4.ping_group_range} in this namespace: the switch for unprivileged ping sockets, for
+   * both families. It is read when a socket is created; sockets already open keep working.
    */
   public void pingGroupRange(boolean open) {
     sysctl("net.ipv4.ping_group_range=" + (open ? "0 2147483647" : "1 0"));

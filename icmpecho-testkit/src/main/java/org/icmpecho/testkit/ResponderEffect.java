@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What the {@link ScriptedResponder} does with one echo request. Effects compose with {@link #all}; a script of
- * several effects for one address is played in rotation, one effect per request.
+ * What the {@link ScriptedResponder} does with one echo request. Effects compose with {@link #all};
+ * a script of several effects for one address is played in rotation, one effect per request.
  *
  * <pre>{@code
  * responder.script(addr, ResponderEffect.delay(Duration.ofMillis(20)));
@@ -24,8 +24,8 @@ public sealed interface ResponderEffect {
   record Drop() implements ResponderEffect {}
 
   /**
-   * Answer after {@code delay}, measured from the moment the responder read the request. Use a delay beyond the
-   * request's timeout for a late answer ({@link #late}).
+   * Answer after {@code delay}, measured from the moment the responder read the request. Use a
+   * delay beyond the request's timeout for a late answer ({@link #late}).
    */
   record Delay(Duration delay) implements ResponderEffect {
     public Delay {
@@ -37,7 +37,8 @@ public sealed interface ResponderEffect {
   /** Answer, then send {@code copies} more identical answers right after it. */
   record Duplicate(int copies) implements ResponderEffect {
     public Duplicate {
-      if (copies < 1 || copies > 1000) throw new IllegalArgumentException("copies " + copies + " not in 1..1000");
+      if (copies < 1 || copies > 1000)
+        throw new IllegalArgumentException("copies " + copies + " not in 1..1000");
     }
   }
 
@@ -45,10 +46,11 @@ public sealed interface ResponderEffect {
   record CorruptChecksum() implements ResponderEffect {}
 
   /**
-   * Answer with one echo payload byte flipped (XOR 0xFF) and a checksum that is correct for the changed packet.
+   * Answer with one echo payload byte flipped (XOR 0xFF) and a checksum that is correct for the
+   * changed packet.
    *
-   * @param offset the byte in the echo payload (after the 8-byte ICMP header); negative counts from the end (-1 is
-   *     the last byte). An answer whose payload is shorter is sent unchanged.
+   * @param offset the byte in the echo payload (after the 8-byte ICMP header); negative counts from
+   *     the end (-1 is the last byte). An answer whose payload is shorter is sent unchanged.
    */
   record CorruptPayload(int offset) implements ResponderEffect {}
 
@@ -58,7 +60,10 @@ public sealed interface ResponderEffect {
   /** Answer with a different sequence number (the request's XOR 0x8000). */
   record WrongSequence() implements ResponderEffect {}
 
-  /** Answer from {@code from} instead of the pinged address (any address routed into the lab; same family). */
+  /**
+   * Answer from {@code from} instead of the pinged address (any address routed into the lab; same
+   * family).
+   */
   record AnswerFrom(InetAddress from) implements ResponderEffect {
     public AnswerFrom {
       Objects.requireNonNull(from, "from");
@@ -66,8 +71,8 @@ public sealed interface ResponderEffect {
   }
 
   /**
-   * Hold answers to this address and release them in reverse order: when {@code depth} are held, or when the
-   * oldest has been held for {@code maxHold}.
+   * Hold answers to this address and release them in reverse order: when {@code depth} are held, or
+   * when the oldest has been held for {@code maxHold}.
    */
   record Reorder(int depth, Duration maxHold) implements ResponderEffect {
     public Reorder {
@@ -77,13 +82,14 @@ public sealed interface ResponderEffect {
   }
 
   /**
-   * Instead of a reply, an ICMP error quoting the request (its IP header and as much of the echo as fits in 576
-   * bytes for IPv4, 1280 for IPv6).
+   * Instead of a reply, an ICMP error quoting the request (its IP header and as much of the echo as
+   * fits in 576 bytes for IPv4, 1280 for IPv6).
    *
    * @param type ICMP (IPv4 request) or ICMPv6 (IPv6 request) type, 0..255
    * @param code the code, 0..255
-   * @param info the type's 32-bit field: the MTU for IPv4 3/4 (written in the low 16 bits) and ICMPv6 2, the
-   *     pointer for IPv4 12 (written in the first byte) and ICMPv6 4, a gateway for IPv4 5, else usually 0
+   * @param info the type's 32-bit field: the MTU for IPv4 3/4 (written in the low 16 bits) and
+   *     ICMPv6 2, the pointer for IPv4 12 (written in the first byte) and ICMPv6 4, a gateway for
+   *     IPv4 5, else usually 0
    * @param from the error's source address, or null for the pinged address
    */
   record SendError(int type, int code, int info, InetAddress from) implements ResponderEffect {

@@ -27,20 +27,23 @@ import org.icmpecho.internal.transport.TransportException;
 import org.icmpecho.internal.transport.TransportFactory;
 
 /**
- * A network that answers by script, under a real {@link IcmpClient}: the engine, its I/O thread, its schedules and
- * timeouts all run for real, only the sockets are replaced. Each echo sent is shown to the script, which says what
- * comes back (a reply or an ICMP error, after how long, with how many duplicates) or nothing at all; the engine then
- * reads those answers as it would a socket's. Time is the real monotonic clock. For tests of code built on the
- * client (the CLI's commands) that need answers no loopback gives: routers, unreachable hosts, loss, duplicates.
+ * A network that answers by script, under a real {@link IcmpClient}: the engine, its I/O thread,
+ * its schedules and timeouts all run for real, only the sockets are replaced. Each echo sent is
+ * shown to the script, which says what comes back (a reply or an ICMP error, after how long, with
+ * how many duplicates) or nothing at all; the engine then reads those answers as it would a
+ * socket's. Time is the real monotonic clock. For tests of code built on the client (the CLI's
+ * commands) that need answers no loopback gives: routers, unreachable hosts, loss, duplicates.
  */
 public final class ScriptedNetwork {
   /**
    * What comes back for one echo.
    *
-   * @param result a {@link EchoResult.Reply} (its RTT, TTL, TOS, byte count and source are used), an {@link
-   *     EchoResult.IcmpError} (source, type, code, info, RTT: the engine derives the status itself), a {@link
-   *     EchoResult.SendFailed} (the send fails with its errno name, message and MTU), or null for silence
-   * @param delayMillis real time before the answer is readable (the reported RTT is the result's own)
+   * @param result a {@link EchoResult.Reply} (its RTT, TTL, TOS, byte count and source are used),
+   *     an {@link EchoResult.IcmpError} (source, type, code, info, RTT: the engine derives the
+   *     status itself), a {@link EchoResult.SendFailed} (the send fails with its errno name,
+   *     message and MTU), or null for silence
+   * @param delayMillis real time before the answer is readable (the reported RTT is the result's
+   *     own)
    * @param duplicates further copies of a reply
    */
   public record Answer(EchoResult result, long delayMillis, int duplicates) {}
@@ -50,37 +53,55 @@ public final class ScriptedNetwork {
   private final ScheduledExecutorService timer;
   private final AtomicInteger count = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
-  /** Every echo handed to the engine, as a request with its real target, in order (a withdrawn one may never leave). */
+
+  /**
+   * Every echo handed to the engine, as a request with its real target, in order (a withdrawn one
+   * may never leave).
+   */
   public final List<EchoRequest> requests = Collections.synchronizedList(new ArrayList<>());
+
   /** {@link System#nanoTime()} of every send, in order. */
   public final List<Long> sendTimes = Collections.synchronizedList(new ArrayList<>());
+
   /** The most echoes in flight at once (until answered, or until their timeout for silence). */
   public final AtomicInteger maxInFlight = new AtomicInteger();
+
   /** When set, opening any socket fails with it (e.g. an {@code IcmpPermissionException}). */
   public volatile IcmpException openFailure;
-  /** When set, opening a socket bound to a source address or interface fails with it (e.g. EADDRNOTAVAIL). */
+
+  /**
+   * When set, opening a socket bound to a source address or interface fails with it (e.g.
+   * EADDRNOTAVAIL).
+   */
   public volatile IcmpException boundOpenFailure;
 
-  /** @param script the answer to the n-th echo (from 1) sent with {@code request} */
+  /**
+   * @param script the answer to the n-th echo (from 1) sent with {@code request}
+   */
   public ScriptedNetwork(BiFunction<EchoRequest, Integer, Answer> script) {
     this.script = script;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "scripted-network");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "scripted-network");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Makes {@code builder}'s client use this network instead of sockets. */
   public IcmpClient.Builder configure(IcmpClient.Builder builder) {
-    return InternalAccess.configure(builder, c -> c.withTransportFactory(new Transport()).withSubmitted(this::submitted));
+    return InternalAccess.configure(
+        builder, c -> c.withTransportFactory(new Transport()).withSubmitted(this::submitted));
   }
 
   /**
-   * Requests handed to the engine and not yet seen on the wire, per target: the wire shows no timeout and no
-   * explicit payload, so a send is matched to its request (by target and per-send settings) here.
+   * Requests handed to the engine and not yet seen on the wire, per target: the wire shows no
+   * timeout and no explicit payload, so a send is matched to its request (by target and per-send
+   * settings) here.
    */
-  private final java.util.Map<InetAddress, java.util.ArrayDeque<EchoRequest>> submitted = new java.util.HashMap<>();
+  private final java.util.Map<InetAddress, java.util.ArrayDeque<EchoRequest>> submitted =
+      new java.util.HashMap<>();
 
   private void submitted(EchoRequest r) {
     requests.add(r);
@@ -89,7 +110,10 @@ public final class ScriptedNetwork {
     }
   }
 
-  /** The request of an echo now on the wire: the first submitted to {@code target} with these settings. */
+  /**
+   * The request of an echo now on the wire: the first submitted to {@code target} with these
+   * settings.
+   */
   private EchoRequest sentRequest(InetAddress target, SendOptions o) {
     synchronized (submitted) {
       java.util.ArrayDeque<EchoRequest> q = submitted.get(target);
@@ -107,9 +131,12 @@ public final class ScriptedNetwork {
   }
 
   private static TransportException toTransport(IcmpException e) {
-    TransportException.Kind kind = e instanceof IcmpPermissionException ? TransportException.Kind.PERMISSION_DENIED
-        : e instanceof IcmpUnsupportedException ? TransportException.Kind.UNSUPPORTED
-        : TransportException.Kind.FAILED;
+    TransportException.Kind kind =
+        e instanceof IcmpPermissionException
+            ? TransportException.Kind.PERMISSION_DENIED
+            : e instanceof IcmpUnsupportedException
+                ? TransportException.Kind.UNSUPPORTED
+                : TransportException.Kind.FAILED;
     return new TransportException(kind, e.getMessage(), e.syscall(), e.errno());
   }
 
@@ -123,11 +150,13 @@ public final class ScriptedNetwork {
     }
 
     @Override
-    public Channel open(ChannelKey key, SocketKind kind, int receiveBufferSize) throws TransportException {
+    public Channel open(ChannelKey key, SocketKind kind, int receiveBufferSize)
+        throws TransportException {
       IcmpException f = openFailure;
       if (f == null && (key.source() != null || key.interfaceName() != null)) f = boundOpenFailure;
       if (f != null) throw toTransport(f);
-      return new ScriptedChannel(key.ipv6(), kind == SocketKind.RAW ? SocketKind.RAW : SocketKind.DATAGRAM);
+      return new ScriptedChannel(
+          key.ipv6(), kind == SocketKind.RAW ? SocketKind.RAW : SocketKind.DATAGRAM);
     }
   }
 
@@ -197,12 +226,21 @@ public final class ScriptedNetwork {
     private final java.util.ArrayDeque<Packet> inbox = new java.util.ArrayDeque<>();
     private int token;
     private long lastSend;
-    /** Failure codes handed out (code = index + 1): what {@link #failureName} and the rest describe. */
+
+    /**
+     * Failure codes handed out (code = index + 1): what {@link #failureName} and the rest describe.
+     */
     private final List<EchoResult.SendFailed> failures = new ArrayList<>();
-    /** The last send that failed: the engine sends it again a few times before it believes the failure. */
+
+    /**
+     * The last send that failed: the engine sends it again a few times before it believes the
+     * failure.
+     */
     private InetAddress failedTarget;
+
     private int failedSequence = -1;
     private int failedCode;
+
     /** The path MTU of the last failure, read as a local error report right after it (then 0). */
     private int pendingMtu;
 
@@ -227,9 +265,16 @@ public final class ScriptedNetwork {
     }
 
     @Override
-    public int send(SendOptions options, InetAddress target, int address4, int sequence, byte[] payload, int length) {
+    public int send(
+        SendOptions options,
+        InetAddress target,
+        int address4,
+        int sequence,
+        byte[] payload,
+        int length) {
       if (target == null) target = v4(address4);
-      if (sequence == failedSequence && target.equals(failedTarget)) return failedCode; // the engine's retry
+      if (sequence == failedSequence && target.equals(failedTarget))
+        return failedCode; // the engine's retry
       failedSequence = -1;
       EchoRequest actual = sentRequest(target, options);
       long now = System.nanoTime();
@@ -240,7 +285,11 @@ public final class ScriptedNetwork {
       EchoResult r = a == null ? null : a.result();
       long timeoutMs = actual.timeout().toMillis();
       if (r == null) {
-        var _ = timer.schedule(inFlight::decrementAndGet, timeoutMs, TimeUnit.MILLISECONDS); // a counter, nothing to fail
+        var _ =
+            timer.schedule(
+                inFlight::decrementAndGet,
+                timeoutMs,
+                TimeUnit.MILLISECONDS); // a counter, nothing to fail
         return 0;
       }
       if (r instanceof EchoResult.SendFailed f) {
@@ -256,22 +305,26 @@ public final class ScriptedNetwork {
       List<Packet> answers = new ArrayList<>();
       int copies = r instanceof EchoResult.Reply ? 1 + a.duplicates() : 1;
       for (int i = 0; i < copies; i++) answers.add(packet(r, target, sequence, data, now));
-      Runnable deliver = () -> {
-        inFlight.decrementAndGet();
-        synchronized (lock) {
-          inbox.addAll(answers);
-          lock.notifyAll();
-        }
-      };
+      Runnable deliver =
+          () -> {
+            inFlight.decrementAndGet();
+            synchronized (lock) {
+              inbox.addAll(answers);
+              lock.notifyAll();
+            }
+          };
       long delay = Math.min(a.delayMillis(), timeoutMs + 1);
       if (delay <= 0) deliver.run();
       else {
-        var _ = timer.schedule(deliver, delay, TimeUnit.MILLISECONDS); // queues packets, nothing to fail
+        var _ =
+            timer.schedule(
+                deliver, delay, TimeUnit.MILLISECONDS); // queues packets, nothing to fail
       }
       return 0;
     }
 
-    private Packet packet(EchoResult r, InetAddress target, int sequence, byte[] data, long sentAt) {
+    private Packet packet(
+        EchoResult r, InetAddress target, int sequence, byte[] data, long sentAt) {
       Packet p = new Packet();
       p.clear();
       p.ipv6 = ipv6;
@@ -300,7 +353,9 @@ public final class ScriptedNetwork {
           p.info = e.info();
           p.rxTime = sentAt + e.rtt().toNanos();
         }
-        default -> throw new IllegalArgumentException("a script answers with a Reply, an IcmpError or null: " + r);
+        default ->
+            throw new IllegalArgumentException(
+                "a script answers with a Reply, an IcmpError or null: " + r);
       }
       byte[] f = from.getAddress();
       p.setFrom(f, 0, f.length, 0);
@@ -309,7 +364,8 @@ public final class ScriptedNetwork {
 
     private static InetAddress v4(int a) {
       try {
-        return InetAddress.getByAddress(new byte[] {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a});
+        return InetAddress.getByAddress(
+            new byte[] {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a});
       } catch (UnknownHostException e) {
         throw new AssertionError(e);
       }
@@ -328,7 +384,9 @@ public final class ScriptedNetwork {
     @Override
     public int receive(PacketSink sink, int max, boolean errorQueue) {
       int n = 0;
-      if (errorQueue && pendingMtu > 0) { // the detail of a failed send: its path MTU, for no echo in particular
+      if (errorQueue
+          && pendingMtu
+              > 0) { // the detail of a failed send: its path MTU, for no echo in particular
         Packet p = new Packet();
         p.clear();
         p.kind = Packet.LOCAL_ERROR;

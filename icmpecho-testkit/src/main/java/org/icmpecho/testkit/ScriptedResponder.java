@@ -22,19 +22,22 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.icmpecho.testkit.internal.Sys;
 
 /**
- * A scripted ICMP echo responder: our own code answering echo requests inside a network namespace whose kernel
- * echo answers are switched off, with per-address {@link ResponderEffect}s (drop, delay, duplicate, corrupt, wrong
- * identifier or sequence, foreign source, reorder, any ICMP error). MockWebServer's part for ICMP.
+ * A scripted ICMP echo responder: our own code answering echo requests inside a network namespace
+ * whose kernel echo answers are switched off, with per-address {@link ResponderEffect}s (drop,
+ * delay, duplicate, corrupt, wrong identifier or sequence, foreign source, reorder, any ICMP
+ * error). MockWebServer's part for ICMP.
  *
- * <p>One platform thread ({@code icmpecho-testkit-responder}) enters the namespace with {@code setns}, opens its
- * raw sockets there (a socket stays in the namespace it was created in) and serves both families: it reads echo
- * requests from {@code SOCK_RAW}/{@code IPPROTO_ICMP[V6]} sockets and writes whole IP packets through {@code
- * IPPROTO_RAW} sockets (header included), so it controls the source address and can send wrong checksums.
- * Delayed answers wait in a timer queue served by the same thread ({@code ppoll} with a nanosecond timeout).
+ * <p>One platform thread ({@code icmpecho-testkit-responder}) enters the namespace with {@code
+ * setns}, opens its raw sockets there (a socket stays in the namespace it was created in) and
+ * serves both families: it reads echo requests from {@code SOCK_RAW}/{@code IPPROTO_ICMP[V6]}
+ * sockets and writes whole IP packets through {@code IPPROTO_RAW} sockets (header included), so it
+ * controls the source address and can send wrong checksums. Delayed answers wait in a timer queue
+ * served by the same thread ({@code ppoll} with a nanosecond timeout).
  *
- * <p>Scripts may be changed from any thread at any time ({@link #script}); each address plays its effects in
- * rotation, one per request. Unscripted addresses get the {@linkplain #defaultEffect default} ({@link
- * ResponderEffect.Answer}). {@link #close()} stops the thread and closes the sockets.
+ * <p>Scripts may be changed from any thread at any time ({@link #script}); each address plays its
+ * effects in rotation, one per request. Unscripted addresses get the {@linkplain #defaultEffect
+ * default} ({@link ResponderEffect.Answer}). {@link #close()} stops the thread and closes the
+ * sockets.
  *
  * <pre>{@code
  * ScriptedResponder r = topology.responder();      // in the topology's responder namespace
@@ -44,18 +47,25 @@ import org.icmpecho.testkit.internal.Sys;
  * }</pre>
  */
 public final class ScriptedResponder implements AutoCloseable {
-  /** Largest ICMP error sent for an IPv4 request (RFC 1812: the error's IP packet fits in 576 bytes). */
+  /**
+   * Largest ICMP error sent for an IPv4 request (RFC 1812: the error's IP packet fits in 576
+   * bytes).
+   */
   private static final int V4_ERROR_LIMIT = 576;
+
   /** Largest ICMPv6 error (RFC 4443: the minimum IPv6 MTU). */
   private static final int V6_ERROR_LIMIT = 1280;
+
   private static final int REPLY_TTL = 64;
   private static final long MAX_POLL_NANOS = 20_000_000L;
+
   /** Timers due within this are waited for by spinning. */
   private static final long SPIN_NANOS = 300_000L;
 
   private final String namespace;
   private final Map<InetAddress, Script> scripts = new ConcurrentHashMap<>();
-  private volatile Script defaultScript = new Script(new ResponderEffect[] {new ResponderEffect.Answer()});
+  private volatile Script defaultScript =
+      new Script(new ResponderEffect[] {new ResponderEffect.Answer()});
   private volatile boolean running = true;
   private final Thread thread;
   private final CountDownLatch started = new CountDownLatch(1);
@@ -75,13 +85,17 @@ public final class ScriptedResponder implements AutoCloseable {
 
   private ScriptedResponder(String namespace) {
     this.namespace = namespace;
-    this.thread = Thread.ofPlatform().name("icmpecho-testkit-responder-" + namespace).daemon().unstarted(this::run);
+    this.thread =
+        Thread.ofPlatform()
+            .name("icmpecho-testkit-responder-" + namespace)
+            .daemon()
+            .unstarted(this::run);
   }
 
   /**
-   * Starts a responder in the network namespace {@code /var/run/netns/NAMESPACE}. The namespace should have {@code
-   * net.ipv4.icmp_echo_ignore_all=1} and {@code net.ipv6.icmp.echo_ignore_all=1} (the topologies of {@link NetLab}
-   * set them), or the kernel answers too.
+   * Starts a responder in the network namespace {@code /var/run/netns/NAMESPACE}. The namespace
+   * should have {@code net.ipv4.icmp_echo_ignore_all=1} and {@code net.ipv6.icmp.echo_ignore_all=1}
+   * (the topologies of {@link NetLab} set them), or the kernel answers too.
    *
    * @throws NetLabException if the namespace cannot be entered or the raw sockets cannot be opened
    */
@@ -100,8 +114,8 @@ public final class ScriptedResponder implements AutoCloseable {
     }
     if (r.failure != null) {
       r.close();
-      throw new NetLabException("responder in " + namespace + " failed to start: " + r.failure.getMessage(),
-          r.failure);
+      throw new NetLabException(
+          "responder in " + namespace + " failed to start: " + r.failure.getMessage(), r.failure);
     }
     return r;
   }
@@ -112,12 +126,13 @@ public final class ScriptedResponder implements AutoCloseable {
   }
 
   /**
-   * Scripts {@code address}: request k to it gets {@code effects[k % effects.length]} (k counts from the script's
-   * installation). Replaces an earlier script for that address.
+   * Scripts {@code address}: request k to it gets {@code effects[k % effects.length]} (k counts
+   * from the script's installation). Replaces an earlier script for that address.
    */
   public ScriptedResponder script(InetAddress address, ResponderEffect... effects) {
     Objects.requireNonNull(address, "address");
-    if (effects.length == 0) throw new IllegalArgumentException("no effects for " + address.getHostAddress());
+    if (effects.length == 0)
+      throw new IllegalArgumentException("no effects for " + address.getHostAddress());
     for (ResponderEffect e : effects) check(address, e);
     scripts.put(address, new Script(effects.clone()));
     return this;
@@ -154,13 +169,21 @@ public final class ScriptedResponder implements AutoCloseable {
    * @param meanLatenessNanos how late those left on average (send time minus due time)
    * @param maxLatenessNanos how late the latest one left
    */
-  public record Stats(long requests, long replies, long errors, long dropped, long sendFailures, long ignored,
-      long delayed, long meanLatenessNanos, long maxLatenessNanos) {}
+  public record Stats(
+      long requests,
+      long replies,
+      long errors,
+      long dropped,
+      long sendFailures,
+      long ignored,
+      long delayed,
+      long meanLatenessNanos,
+      long maxLatenessNanos) {}
 
   /**
-   * How late (ns) the last delayed answer for {@code address} left, after its scripted delay; 0 when there was none.
-   * A test that checks measured RTTs against scripted delays subtracts it: the responder's own wake-up is not the
-   * engine's error.
+   * How late (ns) the last delayed answer for {@code address} left, after its scripted delay; 0
+   * when there was none. A test that checks measured RTTs against scripted delays subtracts it: the
+   * responder's own wake-up is not the engine's error.
    */
   public long latenessOf(InetAddress address) {
     return lateness.getOrDefault(address, 0L);
@@ -168,8 +191,16 @@ public final class ScriptedResponder implements AutoCloseable {
 
   public Stats stats() {
     long d = delayedSent.get();
-    return new Stats(requests.get(), repliesSent.get(), errorsSent.get(), dropped.get(), sendFailures.get(),
-        ignored.get(), d, d == 0 ? 0 : latenessSum.get() / d, latenessMax.get());
+    return new Stats(
+        requests.get(),
+        repliesSent.get(),
+        errorsSent.get(),
+        dropped.get(),
+        sendFailures.get(),
+        ignored.get(),
+        d,
+        d == 0 ? 0 : latenessSum.get() / d,
+        latenessMax.get());
   }
 
   /** Stops the thread and closes the sockets; waits up to 5 s. Idempotent. */
@@ -181,7 +212,8 @@ public final class ScriptedResponder implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (thread.isAlive()) throw new NetLabException("responder thread in " + namespace + " did not stop");
+    if (thread.isAlive())
+      throw new NetLabException("responder thread in " + namespace + " did not stop");
   }
 
   @Override
@@ -193,12 +225,15 @@ public final class ScriptedResponder implements AutoCloseable {
     switch (e) {
       case ResponderEffect.AnswerFrom f -> {
         if ((f.from() instanceof Inet4Address) != (address instanceof Inet4Address)) {
-          throw new IllegalArgumentException("AnswerFrom " + f.from() + " is not of the family of " + address);
+          throw new IllegalArgumentException(
+              "AnswerFrom " + f.from() + " is not of the family of " + address);
         }
       }
       case ResponderEffect.SendError s -> {
-        if (s.from() != null && (s.from() instanceof Inet4Address) != (address instanceof Inet4Address)) {
-          throw new IllegalArgumentException("SendError from " + s.from() + " is not of the family of " + address);
+        if (s.from() != null
+            && (s.from() instanceof Inet4Address) != (address instanceof Inet4Address)) {
+          throw new IllegalArgumentException(
+              "SendError from " + s.from() + " is not of the family of " + address);
         }
       }
       case ResponderEffect.All all -> all.effects().forEach(x -> check(address, x));
@@ -253,7 +288,13 @@ public final class ScriptedResponder implements AutoCloseable {
 
   /** A packet waiting for its send time. */
   @SuppressWarnings("ArrayRecordComponent") // never compared: only queued by due time and sent
-  private record Pending(long due, long order, boolean ipv6, byte[] packet, byte[] dst, boolean delayed,
+  private record Pending(
+      long due,
+      long order,
+      boolean ipv6,
+      byte[] packet,
+      byte[] dst,
+      boolean delayed,
       InetAddress scripted) {}
 
   /** Answers held for reordering, per address. */
@@ -267,7 +308,8 @@ public final class ScriptedResponder implements AutoCloseable {
 
   private int rx4 = -1, rx6 = -1, tx4 = -1, tx6 = -1;
   private final PriorityQueue<Pending> timers =
-      new PriorityQueue<>((a, b) -> a.due != b.due ? Long.compare(a.due, b.due) : Long.compare(a.order, b.order));
+      new PriorityQueue<>(
+          (a, b) -> a.due != b.due ? Long.compare(a.due, b.due) : Long.compare(a.order, b.order));
   private final Map<InetAddress, Held> held = new HashMap<>();
   private final ArrayDeque<Pending> ready = new ArrayDeque<>();
   private long order;
@@ -277,9 +319,11 @@ public final class ScriptedResponder implements AutoCloseable {
       try {
         Sys.enterNetworkNamespace("/var/run/netns/" + namespace);
         openSockets(arena);
-        // Delays are promises: wake on time even on a loaded machine (best effort; the thread mostly sleeps).
+        // Delays are promises: wake on time even on a loaded machine (best effort; the thread
+        // mostly sleeps).
         if (!Sys.realtimeScheduling(10)) {
-          System.err.println("icmpecho-testkit: responder runs without SCHED_FIFO: delays may be late under load");
+          System.err.println(
+              "icmpecho-testkit: responder runs without SCHED_FIFO: delays may be late under load");
         }
       } catch (Throwable t) {
         failure = t;
@@ -303,7 +347,8 @@ public final class ScriptedResponder implements AutoCloseable {
   private void openSockets(Arena arena) throws IOException {
     rx4 = Sys.socket(Sys.AF_INET, Sys.SOCK_RAW, Sys.IPPROTO_ICMP);
     // ICMP_FILTER: a set bit blocks that type; let only echo requests (8) through.
-    Sys.setsockopt(rx4, Sys.SOL_RAW, Sys.ICMP_FILTER, arena.allocateFrom(ValueLayout.JAVA_INT, ~(1 << 8)));
+    Sys.setsockopt(
+        rx4, Sys.SOL_RAW, Sys.ICMP_FILTER, arena.allocateFrom(ValueLayout.JAVA_INT, ~(1 << 8)));
     Sys.setsockoptInt(rx4, Sys.SOL_SOCKET, Sys.SO_RCVBUFFORCE, 8 << 20);
     Sys.setsockoptInt(rx4, Sys.SOL_SOCKET, Sys.SO_TIMESTAMPNS, 1);
     rx6 = Sys.socket(Sys.AF_INET6, Sys.SOCK_RAW, Sys.IPPROTO_ICMPV6);
@@ -318,7 +363,8 @@ public final class ScriptedResponder implements AutoCloseable {
     Sys.setsockoptInt(rx6, Sys.SOL_SOCKET, Sys.SO_TIMESTAMPNS, 1);
     tx4 = Sys.socket(Sys.AF_INET, Sys.SOCK_RAW, Sys.IPPROTO_RAW); // IPPROTO_RAW implies IP_HDRINCL
     Sys.setsockoptInt(tx4, Sys.SOL_SOCKET, Sys.SO_SNDBUFFORCE, 8 << 20);
-    tx6 = Sys.socket(Sys.AF_INET6, Sys.SOCK_RAW, Sys.IPPROTO_RAW); // header included on Linux >= 4.5
+    tx6 =
+        Sys.socket(Sys.AF_INET6, Sys.SOCK_RAW, Sys.IPPROTO_RAW); // header included on Linux >= 4.5
     Sys.setsockoptInt(tx6, Sys.SOL_SOCKET, Sys.SO_SNDBUFFORCE, 8 << 20);
   }
 
@@ -351,7 +397,8 @@ public final class ScriptedResponder implements AutoCloseable {
       if (first != null) {
         long until = first.due - now;
         if (until <= SPIN_NANOS) {
-          // The last stretch is spun, not slept: a sleeping thread wakes up to a few hundred microseconds late.
+          // The last stretch is spun, not slept: a sleeping thread wakes up to a few hundred
+          // microseconds late.
           while (System.nanoTime() < first.due) Thread.onSpinWait();
           until = 0;
         } else {
@@ -385,11 +432,18 @@ public final class ScriptedResponder implements AutoCloseable {
               if (-len == Sys.EAGAIN || -len == Sys.EINTR) break;
               throw new IOException("recvmsg failed: " + Sys.strerror((int) -len));
             }
-            long rxTime = kernelReceiveTime(control, msg.get(ValueLayout.JAVA_LONG, Sys.MSG_CONTROLLEN));
+            long rxTime =
+                kernelReceiveTime(control, msg.get(ValueLayout.JAVA_LONG, Sys.MSG_CONTROLLEN));
             MemorySegment.copy(data, ValueLayout.JAVA_BYTE, 0, buf, 0, (int) len);
-            boolean ok = fam == 0
-                ? rx.parse4(buf, (int) len)
-                : rx.parse6(buf, (int) len, name, control, msg.get(ValueLayout.JAVA_LONG, Sys.MSG_CONTROLLEN));
+            boolean ok =
+                fam == 0
+                    ? rx.parse4(buf, (int) len)
+                    : rx.parse6(
+                        buf,
+                        (int) len,
+                        name,
+                        control,
+                        msg.get(ValueLayout.JAVA_LONG, Sys.MSG_CONTROLLEN));
             if (ok) {
               handle(rx, rxTime);
             } else {
@@ -406,9 +460,9 @@ public final class ScriptedResponder implements AutoCloseable {
   }
 
   /**
-   * When the kernel received the packet ({@code SCM_TIMESTAMPNS}, wall clock), on the {@link System#nanoTime()}
-   * clock; now when the timestamp is missing. Delays count from there, so the responder's own wake-up latency
-   * does not add to them.
+   * When the kernel received the packet ({@code SCM_TIMESTAMPNS}, wall clock), on the {@link
+   * System#nanoTime()} clock; now when the timestamp is missing. Delays count from there, so the
+   * responder's own wake-up latency does not add to them.
    */
   private static long kernelReceiveTime(MemorySegment control, long controlLen) {
     long nowNano = System.nanoTime();
@@ -529,7 +583,8 @@ public final class ScriptedResponder implements AutoCloseable {
   private void flushHolds(long now, boolean all) {
     for (Map.Entry<InetAddress, Held> e : held.entrySet()) {
       Held h = e.getValue();
-      if (!h.packets.isEmpty() && (all || now - h.since >= reorderMaxHold.getOrDefault(e.getKey(), 0L))) {
+      if (!h.packets.isEmpty()
+          && (all || now - h.since >= reorderMaxHold.getOrDefault(e.getKey(), 0L))) {
         release(h);
       }
     }
@@ -540,7 +595,8 @@ public final class ScriptedResponder implements AutoCloseable {
     long now = System.nanoTime();
     for (int i = h.packets.size() - 1; i >= 0; i--) {
       Pending p = h.packets.get(i);
-      Pending q = new Pending(Math.max(now, p.due), order++, p.ipv6, p.packet, p.dst, false, p.scripted);
+      Pending q =
+          new Pending(Math.max(now, p.due), order++, p.ipv6, p.packet, p.dst, false, p.scripted);
       if (q.due <= now) ready.add(q);
       else timers.add(q);
     }
@@ -587,7 +643,8 @@ public final class ScriptedResponder implements AutoCloseable {
     mutate(icmp, plan);
     setChecksum4(icmp, plan.badChecksum);
     byte[] p = ipv4Packet(src, rx.src, icmp);
-    // The request's DF bit comes back, as from hosts that echo it (Linux does not): a raw client can see it.
+    // The request's DF bit comes back, as from hosts that echo it (Linux does not): a raw client
+    // can see it.
     p[6] |= (byte) (rx.ipHeader[6] & 0x40);
     p[10] = 0;
     p[11] = 0;

@@ -16,20 +16,43 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.icmpecho.testkit.internal.Sys;
 
 /**
- * A minimal prober independent of the engine, for the lab's self-tests: sends echo requests from a namespace
- * through a header-included raw socket and collects every ICMP packet that answers them (echo replies with the
- * probe's identifier, errors quoting it) until the deadline. Runs on its own platform thread (setns).
+ * A minimal prober independent of the engine, for the lab's self-tests: sends echo requests from a
+ * namespace through a header-included raw socket and collects every ICMP packet that answers them
+ * (echo replies with the probe's identifier, errors quoting it) until the deadline. Runs on its own
+ * platform thread (setns).
  */
 final class LabProbe {
   private LabProbe() {}
 
   /** One ICMP packet received for a probe. */
-  record Answer(int type, int code, InetAddress from, int id, int seq, long rttNanos, int info, boolean checksumOk,
+  record Answer(
+      int type,
+      int code,
+      InetAddress from,
+      int id,
+      int seq,
+      long rttNanos,
+      int info,
+      boolean checksumOk,
       byte[] payload) {
     @Override
     public String toString() {
-      return "Answer[" + type + "/" + code + " from " + from.getHostAddress() + " id=" + id + " seq=" + seq
-          + " rtt=" + rttNanos / 1000 + "us info=" + info + (checksumOk ? "" : " BAD-CHECKSUM") + "]";
+      return "Answer["
+          + type
+          + "/"
+          + code
+          + " from "
+          + from.getHostAddress()
+          + " id="
+          + id
+          + " seq="
+          + seq
+          + " rtt="
+          + rttNanos / 1000
+          + "us info="
+          + info
+          + (checksumOk ? "" : " BAD-CHECKSUM")
+          + "]";
     }
   }
 
@@ -40,37 +63,70 @@ final class LabProbe {
     }
   }
 
-  static Result probe(String ns, InetAddress src, InetAddress dst, int ttl, int payloadSize, boolean df,
-      Duration wait) throws Exception {
+  static Result probe(
+      String ns,
+      InetAddress src,
+      InetAddress dst,
+      int ttl,
+      int payloadSize,
+      boolean df,
+      Duration wait)
+      throws Exception {
     return probeMany(ns, src, dst, ttl, payloadSize, df, 1, 1, wait);
   }
 
   /**
-   * Sends {@code count} requests (seq 1..count, same id) at once and collects answers for {@code wait}, or until
-   * {@code expect} answers came.
+   * Sends {@code count} requests (seq 1..count, same id) at once and collects answers for {@code
+   * wait}, or until {@code expect} answers came.
    */
-  static Result probeMany(String ns, InetAddress src, InetAddress dst, int ttl, int payloadSize, boolean df,
-      int count, int expect, Duration wait) throws Exception {
+  static Result probeMany(
+      String ns,
+      InetAddress src,
+      InetAddress dst,
+      int ttl,
+      int payloadSize,
+      boolean df,
+      int count,
+      int expect,
+      Duration wait)
+      throws Exception {
     AtomicReference<Result> out = new AtomicReference<>();
     AtomicReference<Throwable> err = new AtomicReference<>();
-    Thread t = Thread.ofPlatform().name("lab-probe").start(() -> {
-      try {
-        out.set(run(ns, src, dst, ttl, payloadSize, df, count, expect, wait));
-      } catch (Throwable e) {
-        err.set(e);
-      }
-    });
+    Thread t =
+        Thread.ofPlatform()
+            .name("lab-probe")
+            .start(
+                () -> {
+                  try {
+                    out.set(run(ns, src, dst, ttl, payloadSize, df, count, expect, wait));
+                  } catch (Throwable e) {
+                    err.set(e);
+                  }
+                });
     t.join(wait.toMillis() + 10_000);
     if (err.get() != null) throw new ExecutionException(err.get());
     return out.get();
   }
 
-  private static Result run(String ns, InetAddress src, InetAddress dst, int ttl, int payloadSize, boolean df,
-      int count, int expect, Duration wait) throws IOException {
+  private static Result run(
+      String ns,
+      InetAddress src,
+      InetAddress dst,
+      int ttl,
+      int payloadSize,
+      boolean df,
+      int count,
+      int expect,
+      Duration wait)
+      throws IOException {
     Sys.enterNetworkNamespace("/var/run/netns/" + ns);
     boolean v6 = !(dst instanceof Inet4Address);
     int id = ThreadLocalRandom.current().nextInt(1, 65535);
-    int rx = Sys.socket(v6 ? Sys.AF_INET6 : Sys.AF_INET, Sys.SOCK_RAW, v6 ? Sys.IPPROTO_ICMPV6 : Sys.IPPROTO_ICMP);
+    int rx =
+        Sys.socket(
+            v6 ? Sys.AF_INET6 : Sys.AF_INET,
+            Sys.SOCK_RAW,
+            v6 ? Sys.IPPROTO_ICMPV6 : Sys.IPPROTO_ICMP);
     int tx = -1;
     List<Answer> answers = new ArrayList<>();
     try (Arena arena = Arena.ofConfined()) {
@@ -85,8 +141,10 @@ final class LabProbe {
         icmp[6] = (byte) (seq >> 8);
         icmp[7] = (byte) seq;
         for (int i = 0; i < payloadSize; i++) icmp[8 + i] = (byte) i;
-        byte[] packet = v6 ? packet6(src.getAddress(), dst.getAddress(), icmp, ttl)
-            : packet4(src.getAddress(), dst.getAddress(), icmp, ttl, df);
+        byte[] packet =
+            v6
+                ? packet6(src.getAddress(), dst.getAddress(), icmp, ttl)
+                : packet4(src.getAddress(), dst.getAddress(), icmp, ttl, df);
         MemorySegment buf = arena.allocate(packet.length);
         MemorySegment.copy(packet, 0, buf, ValueLayout.JAVA_BYTE, 0, packet.length);
         MemorySegment sa = sockaddr(arena, dst);
@@ -142,7 +200,15 @@ final class LabProbe {
     if (type == 0) {
       int rid = u16(icmp, 4), seq = u16(icmp, 6);
       if (rid != id && rid != (id ^ 0x5555)) return null;
-      return new Answer(type, icmp[1] & 0xff, from, rid, seq, rtt(sent, seq, now), 0, ok,
+      return new Answer(
+          type,
+          icmp[1] & 0xff,
+          from,
+          rid,
+          seq,
+          rtt(sent, seq, now),
+          0,
+          ok,
           Arrays.copyOfRange(icmp, 8, icmp.length));
     }
     if (type == 8 || icmp.length < 8 + 20 + 8) return null;
@@ -154,7 +220,8 @@ final class LabProbe {
     return new Answer(type, icmp[1] & 0xff, from, id, seq, rtt(sent, seq, now), info, ok, null);
   }
 
-  private static Answer parse6(byte[] icmp, MemorySegment name, int id, long[] sent, long now) throws IOException {
+  private static Answer parse6(byte[] icmp, MemorySegment name, int id, long[] sent, long now)
+      throws IOException {
     byte[] fromBytes = new byte[16];
     MemorySegment.copy(name, ValueLayout.JAVA_BYTE, 8, fromBytes, 0, 16);
     InetAddress from = InetAddress.getByAddress(fromBytes);
@@ -162,14 +229,26 @@ final class LabProbe {
     if (type == 129) {
       int rid = u16(icmp, 4), seq = u16(icmp, 6);
       if (rid != id && rid != (id ^ 0x5555)) return null;
-      return new Answer(type, icmp[1] & 0xff, from, rid, seq, rtt(sent, seq, now), 0, true,
+      return new Answer(
+          type,
+          icmp[1] & 0xff,
+          from,
+          rid,
+          seq,
+          rtt(sent, seq, now),
+          0,
+          true,
           Arrays.copyOfRange(icmp, 8, icmp.length));
     }
     if (type >= 128 || icmp.length < 8 + 40 + 8) return null;
     int q = 8 + 40;
     if ((icmp[q] & 0xff) != 128 || u16(icmp, q + 4) != id) return null;
     int seq = u16(icmp, q + 6);
-    int info = ((icmp[4] & 0xff) << 24) | ((icmp[5] & 0xff) << 16) | ((icmp[6] & 0xff) << 8) | (icmp[7] & 0xff);
+    int info =
+        ((icmp[4] & 0xff) << 24)
+            | ((icmp[5] & 0xff) << 16)
+            | ((icmp[6] & 0xff) << 8)
+            | (icmp[7] & 0xff);
     return new Answer(type, icmp[1] & 0xff, from, id, seq, rtt(sent, seq, now), info, true, null);
   }
 

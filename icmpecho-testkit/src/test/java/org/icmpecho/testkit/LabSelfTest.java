@@ -19,15 +19,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The lab tests itself, without the engine: every kernel-made answer of the standard chain is checked with a
- * minimal raw-socket prober ({@link LabProbe}), and the namespaces' lifecycle (deletion, stale cleanup).
+ * The lab tests itself, without the engine: every kernel-made answer of the standard chain is
+ * checked with a minimal raw-socket prober ({@link LabProbe}), and the namespaces' lifecycle
+ * (deletion, stale cleanup).
  */
 @NetNs
 class LabSelfTest {
   private static final Duration WAIT = Duration.ofMillis(300);
 
   @ParameterizedTest
-  @EnumSource(value = StandardProtocolFamily.class, names = {"INET", "INET6"})
+  @EnumSource(
+      value = StandardProtocolFamily.class,
+      names = {"INET", "INET6"})
   void chainProducesEveryKernelAnswer(StandardProtocolFamily f, NetLab lab) throws Exception {
     long t0 = System.nanoTime();
     Topology t = lab.chain(4);
@@ -48,7 +51,8 @@ class LabSelfTest {
       assertNotNull(e, "no time exceeded from router " + hop);
       assertEquals(v6 ? 3 : 11, e.type(), e.toString());
       assertEquals(0, e.code());
-      assertEquals(t.routerAddress(hop, f), e.from(), "TTL " + hop + " must expire at router " + hop);
+      assertEquals(
+          t.routerAddress(hop, f), e.from(), "TTL " + hop + " must expire at router " + hop);
     }
     Answer fresh = LabProbe.probe(c, src, t.freshTarget(f), 64, 56, false, WAIT).first();
     assertNotNull(fresh);
@@ -59,11 +63,13 @@ class LabSelfTest {
     assertEquals(t.routerAddress(1, f), u.from());
     Answer p = LabProbe.probe(c, src, t.prohibited(f), 64, 56, false, WAIT).first();
     assertEquals(List.of(unreach, v6 ? 1 : 13), List.of(p.type(), p.code()), p.toString());
-    assertNull(LabProbe.probe(c, src, t.blackholed(f), 64, 56, false, WAIT).first(), "blackhole answered");
+    assertNull(
+        LabProbe.probe(c, src, t.blackholed(f), 64, 56, false, WAIT).first(), "blackhole answered");
 
     for (int code : v6 ? Topology.REJECT_CODES_V6 : Topology.REJECT_CODES_V4) {
       // Three at once: rejects are not rate limited.
-      LabProbe.Result r = LabProbe.probeMany(c, src, t.rejected(f, code), 64, 56, false, 3, 3, WAIT);
+      LabProbe.Result r =
+          LabProbe.probeMany(c, src, t.rejected(f, code), 64, 56, false, 3, 3, WAIT);
       assertEquals(3, r.answers().size(), "reject code " + code + ": " + r.answers());
       for (Answer x : r.answers()) {
         assertEquals(List.of(unreach, code), List.of(x.type(), x.code()), x.toString());
@@ -76,13 +82,16 @@ class LabSelfTest {
     assertEquals(reply, small.type(), "a small echo passes the 1280 link");
     Answer ptb = LabProbe.probe(c, src, big, 64, 1400, true, WAIT).first();
     assertNotNull(ptb, "no packet-too-big");
-    assertEquals(v6 ? List.of(2, 0) : List.of(3, 4), List.of(ptb.type(), ptb.code()), ptb.toString());
+    assertEquals(
+        v6 ? List.of(2, 0) : List.of(3, 4), List.of(ptb.type(), ptb.code()), ptb.toString());
     assertEquals(Topology.SMALL_MTU, ptb.info());
     assertEquals(t.routerAddress(1, f), ptb.from());
 
     String route = t.clientNode().exec("ip", "route", "get", t.target(INET).getHostAddress());
     assertTrue(route.contains("via " + t.routerAddress(1, INET).getHostAddress()), route);
-    System.out.printf("lab: chain of 4 routers built in %.0f ms (%d namespaces)%n", built / 1e6, lab.nodes().size());
+    System.out.printf(
+        "lab: chain of 4 routers built in %.0f ms (%d namespaces)%n",
+        built / 1e6, lab.nodes().size());
   }
 
   @Test
@@ -100,7 +109,10 @@ class LabSelfTest {
       other.namespace("keep");
       assertTrue(NetLab.deleteStale() >= 1);
       assertFalse(NetLab.namespacesWithPrefix("ie-999999999-").contains(stale));
-      assertEquals(1, NetLab.namespacesWithPrefix(other.prefix()).size(), "a live lab's namespace was deleted");
+      assertEquals(
+          1,
+          NetLab.namespacesWithPrefix(other.prefix()).size(),
+          "a live lab's namespace was deleted");
     } finally {
       Cmd.tryRun(List.of("ip", "netns", "del", stale), null, Duration.ofSeconds(5));
     }

@@ -19,15 +19,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.icmpecho.ClientStats;
 import org.icmpecho.EchoRequest;
-import org.icmpecho.EchoResult;
 import org.icmpecho.IcmpClient;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * 100,000 echoes over 1,000 responder addresses (500 IPv4, 500 IPv6), every hostile effect interleaved, up to
- * 4,000 in flight: not one answer may be attributed to the wrong echo. Each address has one effect; every result
- * is checked against what that effect allows. Counted and printed.
+ * 100,000 echoes over 1,000 responder addresses (500 IPv4, 500 IPv6), every hostile effect
+ * interleaved, up to 4,000 in flight: not one answer may be attributed to the wrong echo. Each
+ * address has one effect; every result is checked against what that effect allows. Counted and
+ * printed.
  */
 @NetNs
 class MixedRunTest {
@@ -37,7 +37,9 @@ class MixedRunTest {
   private static final Duration TIMEOUT = Duration.ofMillis(250);
 
   @ParameterizedTest
-  @EnumSource(value = ClientAccess.class, names = {"DATAGRAM", "RAW"})
+  @EnumSource(
+      value = ClientAccess.class,
+      names = {"DATAGRAM", "RAW"})
   void noAnswerIsMisattributed(ClientAccess access, NetLab lab) throws Exception {
     Topology t = lab.chain(1);
     IcmpClient c = lab.register(t.clientBuilder(access).receiveBufferSize(16 << 20).build());
@@ -48,7 +50,8 @@ class MixedRunTest {
     Map<InetAddress, Integer> index = new ConcurrentHashMap<>();
     for (int i = 0; i < TARGETS; i++) {
       // Family by block of kinds, so that every kind runs over both families.
-      StandardProtocolFamily f = (i / kinds.length) % 2 == 0 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+      StandardProtocolFamily f =
+          (i / kinds.length) % 2 == 0 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
       InetAddress a = t.responderAddress(f, i);
       targets[i] = a;
       index.put(a, i);
@@ -75,67 +78,90 @@ class MixedRunTest {
     long deadline = start + TimeUnit.SECONDS.toNanos(60);
     int submitted = 0;
     for (int p = 0; p < PROBES; p++) {
-      if (!window.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) break;
+      if (!window.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
+        break;
       int ti = (int) ((p * 7919L) % TARGETS); // every target, interleaved
-      EchoRequest req = EchoRequest.to(targets[ti]).payloadSize(16 + p % 48).timeout(TIMEOUT).build();
+      EchoRequest req =
+          EchoRequest.to(targets[ti]).payloadSize(16 + p % 48).timeout(TIMEOUT).build();
       submitted++;
-      c.echoAsync(req, d -> {
-        duplicateCallbacks.increment();
-        if (!d.from().equals(req.target()) || kindOf[index.get(req.target())] != TargetKind.DUPLICATE) {
-          misattributed.increment();
-          if (examples.size() < 10) examples.add("duplicate callback for " + kindOf[index.get(req.target())] + ": " + d);
-        }
-      }).whenComplete((res, err) -> {
-        try {
-          if (err != null) {
-            failures.incrementAndGet();
-            if (examples.size() < 10) examples.add("exception: " + err);
-            return;
-          }
-          TargetKind k = kindOf[ti];
-          String name = res.getClass().getSimpleName();
-          outcomes.get(k).computeIfAbsent(name, x -> new LongAdder()).increment();
-          if (res.request() != req) {
-            misattributed.increment();
-            if (examples.size() < 10) examples.add("result for another request: " + res);
-            return;
-          }
-          String wrong = k.judge(res, req.target());
-          if (wrong == null) return;
-          if (wrong.startsWith("lost")) {
-            lost.increment();
-          } else if (wrong.startsWith("sendFailed")) {
-            sendFailed.increment();
-          } else {
-            misattributed.increment();
-          }
-          if (examples.size() < 10) examples.add(k + ": " + wrong + " -- " + res);
-        } finally {
-          window.release();
-          done.countDown();
-        }
-      });
+      c.echoAsync(
+              req,
+              d -> {
+                duplicateCallbacks.increment();
+                if (!d.from().equals(req.target())
+                    || kindOf[index.get(req.target())] != TargetKind.DUPLICATE) {
+                  misattributed.increment();
+                  if (examples.size() < 10)
+                    examples.add(
+                        "duplicate callback for " + kindOf[index.get(req.target())] + ": " + d);
+                }
+              })
+          .whenComplete(
+              (res, err) -> {
+                try {
+                  if (err != null) {
+                    failures.incrementAndGet();
+                    if (examples.size() < 10) examples.add("exception: " + err);
+                    return;
+                  }
+                  TargetKind k = kindOf[ti];
+                  String name = res.getClass().getSimpleName();
+                  outcomes.get(k).computeIfAbsent(name, x -> new LongAdder()).increment();
+                  if (res.request() != req) {
+                    misattributed.increment();
+                    if (examples.size() < 10) examples.add("result for another request: " + res);
+                    return;
+                  }
+                  String wrong = k.judge(res, req.target());
+                  if (wrong == null) return;
+                  if (wrong.startsWith("lost")) {
+                    lost.increment();
+                  } else if (wrong.startsWith("sendFailed")) {
+                    sendFailed.increment();
+                  } else {
+                    misattributed.increment();
+                  }
+                  if (examples.size() < 10) examples.add(k + ": " + wrong + " -- " + res);
+                } finally {
+                  window.release();
+                  done.countDown();
+                }
+              });
     }
     for (int i = submitted; i < PROBES; i++) done.countDown();
-    boolean finished = done.await(Math.max(1, deadline - System.nanoTime()) + TimeUnit.SECONDS.toNanos(5),
-        TimeUnit.NANOSECONDS);
+    boolean finished =
+        done.await(
+            Math.max(1, deadline - System.nanoTime()) + TimeUnit.SECONDS.toNanos(5),
+            TimeUnit.NANOSECONDS);
     long elapsed = System.nanoTime() - start;
     Thread.sleep(TIMEOUT.toMillis() + 200); // late answers and duplicates land
     ClientStats s = c.stats();
 
-    StringBuilder report = new StringBuilder(String.format(
-        "%n=== MIXED RUN %s: %,d echoes over %,d addresses (v4+v6), %d in flight, %.1f s (%,.0f echoes/s) ===%n",
-        access, submitted, TARGETS, WINDOW, elapsed / 1e9, submitted / (elapsed / 1e9)));
+    StringBuilder report =
+        new StringBuilder(
+            String.format(
+                "%n=== MIXED RUN %s: %,d echoes over %,d addresses (v4+v6), %d in flight, %.1f s (%,.0f echoes/s) ===%n",
+                access, submitted, TARGETS, WINDOW, elapsed / 1e9, submitted / (elapsed / 1e9)));
     for (TargetKind k : kinds) {
       report.append(String.format("  %-17s %s%n", k, new TreeMap<>(outcomes.get(k))));
     }
-    report.append(String.format("  MIS-ATTRIBUTED: %d   lost (expected answer timed out): %d   send failures: %d"
-        + "   exceptions: %d%n", misattributed.sum(), lost.sum(), sendFailed.sum(), failures.get()));
-    report.append(String.format("  client: duplicates %,d (callbacks %,d), late %,d, foreign %,d, corrupted %,d,"
-        + " badChecksum %,d, timeouts %,d, inFlight %d%n", s.duplicates() - before.duplicates(),
-        duplicateCallbacks.sum(), s.late() - before.late(), s.foreign() - before.foreign(),
-        s.corrupted() - before.corrupted(), s.badChecksum() - before.badChecksum(), s.timeouts() - before.timeouts(),
-        s.inFlight()));
+    report.append(
+        String.format(
+            "  MIS-ATTRIBUTED: %d   lost (expected answer timed out): %d   send failures: %d"
+                + "   exceptions: %d%n",
+            misattributed.sum(), lost.sum(), sendFailed.sum(), failures.get()));
+    report.append(
+        String.format(
+            "  client: duplicates %,d (callbacks %,d), late %,d, foreign %,d, corrupted %,d,"
+                + " badChecksum %,d, timeouts %,d, inFlight %d%n",
+            s.duplicates() - before.duplicates(),
+            duplicateCallbacks.sum(),
+            s.late() - before.late(),
+            s.foreign() - before.foreign(),
+            s.corrupted() - before.corrupted(),
+            s.badChecksum() - before.badChecksum(),
+            s.timeouts() - before.timeouts(),
+            s.inFlight()));
     report.append("  responder: ").append(r.stats()).append('\n');
     examples.forEach(e -> report.append("  e.g. ").append(e).append('\n'));
     System.out.print(report);
@@ -145,7 +171,8 @@ class MixedRunTest {
     assertEquals(0, failures.get(), "echoes failed with exceptions");
     assertEquals(0, misattributed.sum(), "answers attributed to the wrong echo");
     assertEquals(0, sendFailed.sum(), "echoes refused by the kernel (stale socket errors?)");
-    assertTrue(lost.sum() <= PROBES / 1000, "more than 0.1% of answered echoes timed out: " + lost.sum());
+    assertTrue(
+        lost.sum() <= PROBES / 1000, "more than 0.1% of answered echoes timed out: " + lost.sum());
     assertEquals(0, s.inFlight());
   }
 }

@@ -19,8 +19,8 @@ import org.icmpecho.SocketMode;
 import org.junit.jupiter.api.Test;
 
 /**
- * The unprivileged paths, as root: CAP_NET_RAW dropped on the client's I/O thread only (capset), ping_group_range
- * closed or open in the client namespace.
+ * The unprivileged paths, as root: CAP_NET_RAW dropped on the client's I/O thread only (capset),
+ * ping_group_range closed or open in the client namespace.
  */
 @NetNs
 class PrivilegeTest {
@@ -29,15 +29,20 @@ class PrivilegeTest {
   void noWayInNamesTheRangeTheGroupAndCapNetRaw(NetLab lab) throws Exception {
     Topology t = lab.chain(1);
     IcmpClient c = t.newClient(ClientAccess.UNPRIVILEGED);
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> c.echoAsync(EchoRequest.of(t.target(INET))).get(10, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () -> c.echoAsync(EchoRequest.of(t.target(INET))).get(10, TimeUnit.SECONDS));
     IcmpPermissionException p = assertInstanceOf(IcmpPermissionException.class, e.getCause());
     String m = p.getMessage();
     System.out.println("permission message: " + m);
     long gid = effectiveGid();
     assertTrue(m.contains("net.ipv4.ping_group_range"), m);
-    assertTrue(m.matches("(?s).*\\bgroup " + gid + "\\b.*"), "message must name the group " + gid + ": " + m);
-    assertTrue(m.matches("(?s).*\"1\\s+0\".*"), "message must show the current range \"1 0\": " + m);
+    assertTrue(
+        m.matches("(?s).*\\bgroup " + gid + "\\b.*"),
+        "message must name the group " + gid + ": " + m);
+    assertTrue(
+        m.matches("(?s).*\"1\\s+0\".*"), "message must show the current range \"1 0\": " + m);
     assertTrue(m.contains("CAP_NET_RAW"), m);
     // The rest of the process keeps its capabilities: the lab can still build namespaces.
     t.clientNode().sysctl("net.ipv4.ping_group_range=1 0");
@@ -54,9 +59,10 @@ class PrivilegeTest {
     assertInstanceOf(EchoResult.Reply.class, c.echo(EchoRequest.of(t.target(INET))));
     assertInstanceOf(EchoResult.Reply.class, c.echo(EchoRequest.of(t.target(INET6))));
 
-    IcmpClient raw = lab.register(
-        t.clientBuilder(ClientAccess.UNPRIVILEGED).socketMode(SocketMode.RAW).build());
-    IcmpPermissionException p = assertThrows(IcmpPermissionException.class, () -> raw.socketMode(INET6));
+    IcmpClient raw =
+        lab.register(t.clientBuilder(ClientAccess.UNPRIVILEGED).socketMode(SocketMode.RAW).build());
+    IcmpPermissionException p =
+        assertThrows(IcmpPermissionException.class, () -> raw.socketMode(INET6));
     assertTrue(p.getMessage().contains("CAP_NET_RAW"), p.getMessage());
   }
 

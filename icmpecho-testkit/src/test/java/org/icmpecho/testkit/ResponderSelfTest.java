@@ -29,7 +29,9 @@ class ResponderSelfTest {
   private static final Duration WAIT = Duration.ofMillis(150);
 
   @ParameterizedTest
-  @EnumSource(value = StandardProtocolFamily.class, names = {"INET", "INET6"})
+  @EnumSource(
+      value = StandardProtocolFamily.class,
+      names = {"INET", "INET6"})
   void everyEffectShowsOnTheWire(StandardProtocolFamily f, NetLab lab) throws Exception {
     Topology t = lab.chain(1);
     ScriptedResponder r = t.responder();
@@ -47,7 +49,8 @@ class ResponderSelfTest {
     assertTrue(a.checksumOk());
     assertArrayEquals(pattern(32), a.payload());
 
-    InetAddress dropped = r.script(next.get(), ResponderEffect.drop()) == r ? t.responderAddress(f, n[0] - 1) : null;
+    InetAddress dropped =
+        r.script(next.get(), ResponderEffect.drop()) == r ? t.responderAddress(f, n[0] - 1) : null;
     assertEquals(List.of(), LabProbe.probe(c, src, dropped, 64, 32, false, WAIT).answers());
     assertEquals(1, r.requestsFor(dropped));
 
@@ -62,7 +65,8 @@ class ResponderSelfTest {
       System.out.println("delay probe " + f + ": " + d);
       worst = Math.max(worst, err);
     }
-    System.out.printf("responder %s: 30 ms delay kept within %.3f ms (worst of 5, probe overhead included)%n",
+    System.out.printf(
+        "responder %s: 30 ms delay kept within %.3f ms (worst of 5, probe overhead included)%n",
         f, worst / 1e6);
     assertTrue(worst < 2_000_000L, "delay error " + worst / 1e6 + " ms");
 

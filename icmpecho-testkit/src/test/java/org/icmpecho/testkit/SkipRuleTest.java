@@ -13,9 +13,10 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
- * The extension's rule: without root a namespace test is skipped (with a printed reason); as root a namespace
- * test that aborts fails, so CI (root) can never go green with the lab skipped. Runs sample classes through the
- * JUnit launcher, pretending a uid with the extension's test-only property.
+ * The extension's rule: without root a namespace test is skipped (with a printed reason); as root a
+ * namespace test that aborts fails, so CI (root) can never go green with the lab skipped. Runs
+ * sample classes through the JUnit launcher, pretending a uid with the extension's test-only
+ * property.
  */
 class SkipRuleTest {
 
@@ -40,7 +41,8 @@ class SkipRuleTest {
   private static TestExecutionSummary run(Class<?> c, long uid) {
     System.setProperty(NetLabExtension.UID_PROPERTY, Long.toString(uid));
     try {
-      LauncherDiscoveryRequest req = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(c)).build();
+      LauncherDiscoveryRequest req =
+          LauncherDiscoveryRequestBuilder.request().selectors(selectClass(c)).build();
       Launcher launcher = LauncherFactory.create();
       SummaryGeneratingListener listener = new SummaryGeneratingListener();
       launcher.execute(req, listener);

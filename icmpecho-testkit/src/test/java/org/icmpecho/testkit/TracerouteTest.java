@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TracerouteTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("org.icmpecho.testkit.Matrix#familiesAndModes")
-  void eachHopReportsItself(StandardProtocolFamily f, ClientAccess access, NetLab lab) throws Exception {
+  void eachHopReportsItself(StandardProtocolFamily f, ClientAccess access, NetLab lab)
+      throws Exception {
     int routers = 5;
     Topology t = lab.chain(routers);
     IcmpClient c = t.newClient(access);

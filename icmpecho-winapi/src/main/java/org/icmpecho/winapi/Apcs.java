@@ -7,19 +7,25 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
- * User-mode APCs: one queue per Java thread, filled by completions on any thread and run only by the owning thread
- * inside its alertable waits, one at a time, in the order they were queued. The queue also carries the reply-buffer
- * writes that only this thread may do (a buffer of its confined arena): they are done before any of the layer's
- * waits or {@code IcmpParseReplies} returns on this thread, and before an APC runs.
+ * User-mode APCs: one queue per Java thread, filled by completions on any thread and run only by
+ * the owning thread inside its alertable waits, one at a time, in the order they were queued. The
+ * queue also carries the reply-buffer writes that only this thread may do (a buffer of its confined
+ * arena): they are done before any of the layer's waits or {@code IcmpParseReplies} returns on this
+ * thread, and before an APC runs.
  */
 final class Apcs {
   private Apcs() {}
 
   /**
-   * One queued call: the routine, its context, and the {@code IO_STATUS_BLOCK} values it will see; {@code write}
-   * (or null) is the owner-thread write whose byte count is the {@code Information}.
+   * One queued call: the routine, its context, and the {@code IO_STATUS_BLOCK} values it will see;
+   * {@code write} (or null) is the owner-thread write whose byte count is the {@code Information}.
    */
-  record Apc(MemorySegment routine, MemorySegment context, int status, long information, OwnerWrite write) {
+  record Apc(
+      MemorySegment routine,
+      MemorySegment context,
+      int status,
+      long information,
+      OwnerWrite write) {
     Apc(MemorySegment routine, MemorySegment context, int status, long information) {
       this(routine, context, status, information, null);
     }
@@ -29,7 +35,10 @@ final class Apcs {
     }
   }
 
-  /** A reply-buffer write that only the buffer's owner thread can do; it is done once, returning the bytes written. */
+  /**
+   * A reply-buffer write that only the buffer's owner thread can do; it is done once, returning the
+   * bytes written.
+   */
   static final class OwnerWrite {
     private final LongSupplier write;
     private boolean done;
@@ -73,9 +82,11 @@ final class Apcs {
     }
   }
 
-  private static final ThreadLocal<Queue> CURRENT = ThreadLocal.withInitial(() -> new Queue(Thread.currentThread()));
+  private static final ThreadLocal<Queue> CURRENT =
+      ThreadLocal.withInitial(() -> new Queue(Thread.currentThread()));
   private static final ThreadLocal<int[]> CALL_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
-  private static final ThreadLocal<Throwable[]> THROWN = ThreadLocal.withInitial(() -> new Throwable[1]);
+  private static final ThreadLocal<Throwable[]> THROWN =
+      ThreadLocal.withInitial(() -> new Throwable[1]);
 
   /** The calling thread's queue. */
   static Queue current() {
@@ -83,9 +94,9 @@ final class Apcs {
   }
 
   /**
-   * Runs every APC queued to the calling thread (including ones queued while running). Returns true if at least one
-   * routine was called. An APC whose routine's arena is closed is dropped. An exception thrown by a routine is thrown
-   * from here, leaving the rest queued.
+   * Runs every APC queued to the calling thread (including ones queued while running). Returns true
+   * if at least one routine was called. An APC whose routine's arena is closed is dropped. An
+   * exception thrown by a routine is thrown from here, leaving the rest queued.
    */
   static boolean runPending(Queue q) {
     boolean ran = false;
@@ -112,13 +123,17 @@ final class Apcs {
       callThrowing(apc.routine(), apc.context(), iosb, 0);
       return true;
     } catch (IllegalStateException closed) {
-      if (!apc.routine().scope().isAlive()) return false; // the stub's arena is gone: drop, as a freed routine
+      if (!apc.routine().scope().isAlive())
+        return false; // the stub's arena is gone: drop, as a freed routine
       throw closed;
     }
   }
 
-  /** Calls a routine through its address; an exception raised in a Java upcall is thrown again here. */
-  static void callThrowing(MemorySegment routine, MemorySegment context, MemorySegment iosb, int reserved) {
+  /**
+   * Calls a routine through its address; an exception raised in a Java upcall is thrown again here.
+   */
+  static void callThrowing(
+      MemorySegment routine, MemorySegment context, MemorySegment iosb, int reserved) {
     int[] depth = CALL_DEPTH.get();
     Throwable[] thrown = THROWN.get();
     depth[0]++;
@@ -136,7 +151,10 @@ final class Apcs {
     }
   }
 
-  /** Called by a {@link PIO_APC_ROUTINE} stub whose Java function threw (it must not cross the native frame). */
+  /**
+   * Called by a {@link PIO_APC_ROUTINE} stub whose Java function threw (it must not cross the
+   * native frame).
+   */
   static void upcallThrew(Throwable t) {
     if (CALL_DEPTH.get()[0] > 0) {
       Throwable[] thrown = THROWN.get();

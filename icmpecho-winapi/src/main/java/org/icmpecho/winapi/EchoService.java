@@ -9,8 +9,8 @@ import org.icmpecho.IcmpClient;
 import org.icmpecho.SocketMode;
 
 /**
- * Where this layer's echoes go: the one process-wide {@link IcmpClient}, or (in tests) a fake that completes
- * futures by hand. The seam is package-private.
+ * Where this layer's echoes go: the one process-wide {@link IcmpClient}, or (in tests) a fake that
+ * completes futures by hand. The seam is package-private.
  */
 interface EchoService {
   /** Sends one echo; see {@link IcmpClient#echoAsync(EchoRequest)}. */
@@ -19,7 +19,10 @@ interface EchoService {
   /** Opens (once) and checks the default socket of a family; see {@link IcmpClient#socketMode}. */
   SocketMode socketMode(StandardProtocolFamily family) throws IOException, InterruptedException;
 
-  /** The service in use: a test's override, else the shared client (created on first use, never closed). */
+  /**
+   * The service in use: a test's override, else the shared client (created on first use, never
+   * closed).
+   */
   static EchoService get() {
     EchoService o = TestOverride.service;
     return o != null ? o : Shared.INSTANCE;
@@ -60,7 +63,8 @@ interface EchoService {
     }
 
     @Override
-    public SocketMode socketMode(StandardProtocolFamily family) throws IOException, InterruptedException {
+    public SocketMode socketMode(StandardProtocolFamily family)
+        throws IOException, InterruptedException {
       boolean six = family == StandardProtocolFamily.INET6;
       SocketMode m = six ? v6 : v4;
       if (m == null) {

@@ -6,8 +6,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A Win32 event: manual- or auto-reset, with the threads waiting on it (woken by {@link #set}). The states of all
- * events change under one lock, so a wait-all can take several auto-reset events at once or none of them.
+ * A Win32 event: manual- or auto-reset, with the threads waiting on it (woken by {@link #set}). The
+ * states of all events change under one lock, so a wait-all can take several auto-reset events at
+ * once or none of them.
  */
 final class EventObject {
   private static final Object LOCK = new Object();
@@ -38,8 +39,9 @@ final class EventObject {
   }
 
   /**
-   * Wait-any: the index of the first signaled event (an auto-reset one is reset), or -1. Wait-all: 0 when every
-   * event is signaled (the auto-reset ones are all reset), else -1 and nothing changes.
+   * Wait-any: the index of the first signaled event (an auto-reset one is reset), or -1. Wait-all:
+   * 0 when every event is signaled (the auto-reset ones are all reset), else -1 and nothing
+   * changes.
    */
   static int tryAcquire(EventObject[] events, boolean all) {
     synchronized (LOCK) {

@@ -5,8 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The process's handle table: ICMP handles and events. A handle is only a token (its value, never dereferenced);
- * values are never reused, so a closed handle stays invalid for good.
+ * The process's handle table: ICMP handles and events. A handle is only a token (its value, never
+ * dereferenced); values are never reused, so a closed handle stays invalid for good.
  */
 final class Handles {
   private Handles() {}
@@ -23,7 +23,10 @@ final class Handles {
     return Native.handle(value);
   }
 
-  /** The object behind {@code handle}, or null for NULL, INVALID_HANDLE_VALUE, a closed or unknown handle. */
+  /**
+   * The object behind {@code handle}, or null for NULL, INVALID_HANDLE_VALUE, a closed or unknown
+   * handle.
+   */
   static Object get(MemorySegment handle) {
     long value = Native.handleValue(handle);
     return value == 0 ? null : TABLE.get(value);

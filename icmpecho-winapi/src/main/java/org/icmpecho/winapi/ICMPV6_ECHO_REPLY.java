@@ -3,7 +3,6 @@ package org.icmpecho.winapi;
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.*;
 
-import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
@@ -13,8 +12,9 @@ import java.lang.foreign.ValueLayout;
 import java.util.function.Consumer;
 
 /**
- * {@code ICMPV6_ECHO_REPLY} ({@code ICMPV6_ECHO_REPLY_LH}, {@code ipexport.h}): 36 bytes, the head of an IPv6 reply
- * buffer; the echoed data follows at offset 36 (its length is not stored: it is the length sent).
+ * {@code ICMPV6_ECHO_REPLY} ({@code ICMPV6_ECHO_REPLY_LH}, {@code ipexport.h}): 36 bytes, the head
+ * of an IPv6 reply buffer; the echoed data follows at offset 36 (its length is not stored: it is
+ * the length sent).
  *
  * <pre>{@code
  * if (IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, src, dst, data, 32, NULL, reply, 36 + 32, 1000) == 1) {
@@ -28,10 +28,10 @@ public final class ICMPV6_ECHO_REPLY {
 
   private static final GroupLayout $LAYOUT =
       MemoryLayout.structLayout(
-          IPV6_ADDRESS_EX.layout().withName("Address"),
-          MemoryLayout.paddingLayout(2),
-          JAVA_INT.withName("Status"),
-          JAVA_INT.withName("RoundTripTime"))
+              IPV6_ADDRESS_EX.layout().withName("Address"),
+              MemoryLayout.paddingLayout(2),
+              JAVA_INT.withName("Status"),
+              JAVA_INT.withName("RoundTripTime"))
           .withName("icmpv6_echo_reply_lh");
 
   /** The layout of {@code ICMPV6_ECHO_REPLY}: 36 bytes. */
@@ -49,7 +49,10 @@ public final class ICMPV6_ECHO_REPLY {
     return allocator.allocate($LAYOUT);
   }
 
-  /** Allocates an array of {@code count} zero-filled {@code ICMPV6_ECHO_REPLY} with {@code allocator}. */
+  /**
+   * Allocates an array of {@code count} zero-filled {@code ICMPV6_ECHO_REPLY} with {@code
+   * allocator}.
+   */
   public static MemorySegment allocateArray(long count, SegmentAllocator allocator) {
     return allocator.allocate(MemoryLayout.sequenceLayout(count, $LAYOUT));
   }
@@ -60,14 +63,19 @@ public final class ICMPV6_ECHO_REPLY {
   }
 
   /**
-   * Reinterprets a pointer (e.g. a zero-length segment from native code) as one {@code ICMPV6_ECHO_REPLY} living in {@code
-   * arena}, with an optional {@code cleanup} (restricted, like {@link MemorySegment#reinterpret}).
+   * Reinterprets a pointer (e.g. a zero-length segment from native code) as one {@code
+   * ICMPV6_ECHO_REPLY} living in {@code arena}, with an optional {@code cleanup} (restricted, like
+   * {@link MemorySegment#reinterpret}).
    */
-  public static MemorySegment reinterpret(MemorySegment addr, Arena arena, Consumer<MemorySegment> cleanup) {
+  public static MemorySegment reinterpret(
+      MemorySegment addr, Arena arena, Consumer<MemorySegment> cleanup) {
     return addr.reinterpret($LAYOUT.byteSize(), arena, cleanup);
   }
 
-  /** Reinterprets a pointer as one {@code ICMPV6_ECHO_REPLY} with the pointer's own lifetime (restricted). */
+  /**
+   * Reinterprets a pointer as one {@code ICMPV6_ECHO_REPLY} with the pointer's own lifetime
+   * (restricted).
+   */
   public static MemorySegment reinterpret(MemorySegment addr) {
     return addr.reinterpret($LAYOUT.byteSize());
   }
@@ -85,17 +93,24 @@ public final class ICMPV6_ECHO_REPLY {
     return Address$OFFSET;
   }
 
-  /** {@code Address} (offset 0), a slice of {@code struct} (writes go through): the replying host (or the reporting router), an {@link IPV6_ADDRESS_EX}. */
+  /**
+   * {@code Address} (offset 0), a slice of {@code struct} (writes go through): the replying host
+   * (or the reporting router), an {@link IPV6_ADDRESS_EX}.
+   */
   public static MemorySegment Address(MemorySegment struct) {
     return struct.asSlice(Address$OFFSET, Address$LAYOUT.byteSize());
   }
 
-  /** Copies {@code fieldValue} ({@code Address}'s size in bytes) into {@code Address} (offset 0): the replying host (or the reporting router), an {@link IPV6_ADDRESS_EX}. */
+  /**
+   * Copies {@code fieldValue} ({@code Address}'s size in bytes) into {@code Address} (offset 0):
+   * the replying host (or the reporting router), an {@link IPV6_ADDRESS_EX}.
+   */
   public static void Address(MemorySegment struct, MemorySegment fieldValue) {
     MemorySegment.copy(fieldValue, 0L, struct, Address$OFFSET, Address$LAYOUT.byteSize());
   }
 
-  private static final ValueLayout.OfInt Status$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("Status"));
+  private static final ValueLayout.OfInt Status$LAYOUT =
+      (ValueLayout.OfInt) $LAYOUT.select(groupElement("Status"));
   private static final long Status$OFFSET = $LAYOUT.byteOffset(groupElement("Status"));
 
   /** The layout of {@code Status}. */
@@ -118,8 +133,10 @@ public final class ICMPV6_ECHO_REPLY {
     struct.set(Status$LAYOUT, Status$OFFSET, fieldValue);
   }
 
-  private static final ValueLayout.OfInt RoundTripTime$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("RoundTripTime"));
-  private static final long RoundTripTime$OFFSET = $LAYOUT.byteOffset(groupElement("RoundTripTime"));
+  private static final ValueLayout.OfInt RoundTripTime$LAYOUT =
+      (ValueLayout.OfInt) $LAYOUT.select(groupElement("RoundTripTime"));
+  private static final long RoundTripTime$OFFSET =
+      $LAYOUT.byteOffset(groupElement("RoundTripTime"));
 
   /** The layout of {@code RoundTripTime}. */
   public static ValueLayout.OfInt RoundTripTime$layout() {
@@ -140,5 +157,4 @@ public final class ICMPV6_ECHO_REPLY {
   public static void RoundTripTime(MemorySegment struct, int fieldValue) {
     struct.set(RoundTripTime$LAYOUT, RoundTripTime$OFFSET, fieldValue);
   }
-
 }

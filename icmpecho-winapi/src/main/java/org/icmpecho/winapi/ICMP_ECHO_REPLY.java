@@ -13,10 +13,11 @@ import java.lang.foreign.ValueLayout;
 import java.util.function.Consumer;
 
 /**
- * {@code ICMP_ECHO_REPLY} ({@code ipexport.h}), the 64-bit form: 40 bytes, the head of an IPv4 reply buffer. The
- * buffer holds this struct, then the reply's IP options (zero-padded to a multiple of 4), then the echoed data; {@code Data}
- * and {@code Options.OptionsData} hold absolute addresses into the buffer, as on Windows. After an asynchronous
- * request {@code Reserved} holds the number of replies until {@link IcmpApi#IcmpParseReplies} is called.
+ * {@code ICMP_ECHO_REPLY} ({@code ipexport.h}), the 64-bit form: 40 bytes, the head of an IPv4
+ * reply buffer. The buffer holds this struct, then the reply's IP options (zero-padded to a
+ * multiple of 4), then the echoed data; {@code Data} and {@code Options.OptionsData} hold absolute
+ * addresses into the buffer, as on Windows. After an asynchronous request {@code Reserved} holds
+ * the number of replies until {@link IcmpApi#IcmpParseReplies} is called.
  *
  * <pre>{@code
  * MemorySegment reply = arena.allocate(ICMP_ECHO_REPLY.sizeof() + 32);
@@ -32,13 +33,13 @@ public final class ICMP_ECHO_REPLY {
 
   private static final GroupLayout $LAYOUT =
       MemoryLayout.structLayout(
-          JAVA_INT.withName("Address"),
-          JAVA_INT.withName("Status"),
-          JAVA_INT.withName("RoundTripTime"),
-          JAVA_SHORT.withName("DataSize"),
-          JAVA_SHORT.withName("Reserved"),
-          ADDRESS.withName("Data"),
-          IP_OPTION_INFORMATION.layout().withName("Options"))
+              JAVA_INT.withName("Address"),
+              JAVA_INT.withName("Status"),
+              JAVA_INT.withName("RoundTripTime"),
+              JAVA_SHORT.withName("DataSize"),
+              JAVA_SHORT.withName("Reserved"),
+              ADDRESS.withName("Data"),
+              IP_OPTION_INFORMATION.layout().withName("Options"))
           .withName("icmp_echo_reply");
 
   /** The layout of {@code ICMP_ECHO_REPLY}: 40 bytes. */
@@ -56,7 +57,9 @@ public final class ICMP_ECHO_REPLY {
     return allocator.allocate($LAYOUT);
   }
 
-  /** Allocates an array of {@code count} zero-filled {@code ICMP_ECHO_REPLY} with {@code allocator}. */
+  /**
+   * Allocates an array of {@code count} zero-filled {@code ICMP_ECHO_REPLY} with {@code allocator}.
+   */
   public static MemorySegment allocateArray(long count, SegmentAllocator allocator) {
     return allocator.allocate(MemoryLayout.sequenceLayout(count, $LAYOUT));
   }
@@ -67,19 +70,25 @@ public final class ICMP_ECHO_REPLY {
   }
 
   /**
-   * Reinterprets a pointer (e.g. a zero-length segment from native code) as one {@code ICMP_ECHO_REPLY} living in {@code
-   * arena}, with an optional {@code cleanup} (restricted, like {@link MemorySegment#reinterpret}).
+   * Reinterprets a pointer (e.g. a zero-length segment from native code) as one {@code
+   * ICMP_ECHO_REPLY} living in {@code arena}, with an optional {@code cleanup} (restricted, like
+   * {@link MemorySegment#reinterpret}).
    */
-  public static MemorySegment reinterpret(MemorySegment addr, Arena arena, Consumer<MemorySegment> cleanup) {
+  public static MemorySegment reinterpret(
+      MemorySegment addr, Arena arena, Consumer<MemorySegment> cleanup) {
     return addr.reinterpret($LAYOUT.byteSize(), arena, cleanup);
   }
 
-  /** Reinterprets a pointer as one {@code ICMP_ECHO_REPLY} with the pointer's own lifetime (restricted). */
+  /**
+   * Reinterprets a pointer as one {@code ICMP_ECHO_REPLY} with the pointer's own lifetime
+   * (restricted).
+   */
   public static MemorySegment reinterpret(MemorySegment addr) {
     return addr.reinterpret($LAYOUT.byteSize());
   }
 
-  private static final ValueLayout.OfInt Address$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("Address"));
+  private static final ValueLayout.OfInt Address$LAYOUT =
+      (ValueLayout.OfInt) $LAYOUT.select(groupElement("Address"));
   private static final long Address$OFFSET = $LAYOUT.byteOffset(groupElement("Address"));
 
   /** The layout of {@code Address}. */
@@ -92,17 +101,24 @@ public final class ICMP_ECHO_REPLY {
     return Address$OFFSET;
   }
 
-  /** {@code Address} (offset 0): the replying host, an {@code IPAddr} in network order (see {@link Ws2_32#inet_ntoa}). */
+  /**
+   * {@code Address} (offset 0): the replying host, an {@code IPAddr} in network order (see {@link
+   * Ws2_32#inet_ntoa}).
+   */
   public static int Address(MemorySegment struct) {
     return struct.get(Address$LAYOUT, Address$OFFSET);
   }
 
-  /** Sets {@code Address} (offset 0): the replying host, an {@code IPAddr} in network order (see {@link Ws2_32#inet_ntoa}). */
+  /**
+   * Sets {@code Address} (offset 0): the replying host, an {@code IPAddr} in network order (see
+   * {@link Ws2_32#inet_ntoa}).
+   */
   public static void Address(MemorySegment struct, int fieldValue) {
     struct.set(Address$LAYOUT, Address$OFFSET, fieldValue);
   }
 
-  private static final ValueLayout.OfInt Status$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("Status"));
+  private static final ValueLayout.OfInt Status$LAYOUT =
+      (ValueLayout.OfInt) $LAYOUT.select(groupElement("Status"));
   private static final long Status$OFFSET = $LAYOUT.byteOffset(groupElement("Status"));
 
   /** The layout of {@code Status}. */
@@ -125,8 +141,10 @@ public final class ICMP_ECHO_REPLY {
     struct.set(Status$LAYOUT, Status$OFFSET, fieldValue);
   }
 
-  private static final ValueLayout.OfInt RoundTripTime$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("RoundTripTime"));
-  private static final long RoundTripTime$OFFSET = $LAYOUT.byteOffset(groupElement("RoundTripTime"));
+  private static final ValueLayout.OfInt RoundTripTime$LAYOUT =
+      (ValueLayout.OfInt) $LAYOUT.select(groupElement("RoundTripTime"));
+  private static final long RoundTripTime$OFFSET =
+      $LAYOUT.byteOffset(groupElement("RoundTripTime"));
 
   /** The layout of {@code RoundTripTime}. */
   public static ValueLayout.OfInt RoundTripTime$layout() {
@@ -143,12 +161,15 @@ public final class ICMP_ECHO_REPLY {
     return struct.get(RoundTripTime$LAYOUT, RoundTripTime$OFFSET);
   }
 
-  /** Sets {@code RoundTripTime} (offset 8): the round-trip time in whole milliseconds (unsigned). */
+  /**
+   * Sets {@code RoundTripTime} (offset 8): the round-trip time in whole milliseconds (unsigned).
+   */
   public static void RoundTripTime(MemorySegment struct, int fieldValue) {
     struct.set(RoundTripTime$LAYOUT, RoundTripTime$OFFSET, fieldValue);
   }
 
-  private static final ValueLayout.OfShort DataSize$LAYOUT = (ValueLayout.OfShort) $LAYOUT.select(groupElement("DataSize"));
+  private static final ValueLayout.OfShort DataSize$LAYOUT =
+      (ValueLayout.OfShort) $LAYOUT.select(groupElement("DataSize"));
   private static final long DataSize$OFFSET = $LAYOUT.byteOffset(groupElement("DataSize"));
 
   /** The layout of {@code DataSize}. */
@@ -166,12 +187,15 @@ public final class ICMP_ECHO_REPLY {
     return struct.get(DataSize$LAYOUT, DataSize$OFFSET);
   }
 
-  /** Sets {@code DataSize} (offset 12): the number of echoed data bytes at {@code Data} (unsigned). */
+  /**
+   * Sets {@code DataSize} (offset 12): the number of echoed data bytes at {@code Data} (unsigned).
+   */
   public static void DataSize(MemorySegment struct, short fieldValue) {
     struct.set(DataSize$LAYOUT, DataSize$OFFSET, fieldValue);
   }
 
-  private static final ValueLayout.OfShort Reserved$LAYOUT = (ValueLayout.OfShort) $LAYOUT.select(groupElement("Reserved"));
+  private static final ValueLayout.OfShort Reserved$LAYOUT =
+      (ValueLayout.OfShort) $LAYOUT.select(groupElement("Reserved"));
   private static final long Reserved$OFFSET = $LAYOUT.byteOffset(groupElement("Reserved"));
 
   /** The layout of {@code Reserved}. */
@@ -184,17 +208,23 @@ public final class ICMP_ECHO_REPLY {
     return Reserved$OFFSET;
   }
 
-  /** {@code Reserved} (offset 14): the reply count until {@link IcmpApi#IcmpParseReplies} zeroes it. */
+  /**
+   * {@code Reserved} (offset 14): the reply count until {@link IcmpApi#IcmpParseReplies} zeroes it.
+   */
   public static short Reserved(MemorySegment struct) {
     return struct.get(Reserved$LAYOUT, Reserved$OFFSET);
   }
 
-  /** Sets {@code Reserved} (offset 14): the reply count until {@link IcmpApi#IcmpParseReplies} zeroes it. */
+  /**
+   * Sets {@code Reserved} (offset 14): the reply count until {@link IcmpApi#IcmpParseReplies}
+   * zeroes it.
+   */
   public static void Reserved(MemorySegment struct, short fieldValue) {
     struct.set(Reserved$LAYOUT, Reserved$OFFSET, fieldValue);
   }
 
-  private static final AddressLayout Data$LAYOUT = (AddressLayout) $LAYOUT.select(groupElement("Data"));
+  private static final AddressLayout Data$LAYOUT =
+      (AddressLayout) $LAYOUT.select(groupElement("Data"));
   private static final long Data$OFFSET = $LAYOUT.byteOffset(groupElement("Data"));
 
   /** The layout of {@code Data}. */
@@ -207,12 +237,18 @@ public final class ICMP_ECHO_REPLY {
     return Data$OFFSET;
   }
 
-  /** {@code Data} (offset 16), a zero-length segment at the address it holds: the echoed data, inside the reply buffer. */
+  /**
+   * {@code Data} (offset 16), a zero-length segment at the address it holds: the echoed data,
+   * inside the reply buffer.
+   */
   public static MemorySegment Data(MemorySegment struct) {
     return struct.get(Data$LAYOUT, Data$OFFSET);
   }
 
-  /** Sets {@code Data} (offset 16) to the address of {@code fieldValue} (a native segment): the echoed data, inside the reply buffer. */
+  /**
+   * Sets {@code Data} (offset 16) to the address of {@code fieldValue} (a native segment): the
+   * echoed data, inside the reply buffer.
+   */
   public static void Data(MemorySegment struct, MemorySegment fieldValue) {
     struct.set(Data$LAYOUT, Data$OFFSET, fieldValue);
   }
@@ -230,14 +266,19 @@ public final class ICMP_ECHO_REPLY {
     return Options$OFFSET;
   }
 
-  /** {@code Options} (offset 24), a slice of {@code struct} (writes go through): the IP options of the reply, an {@link IP_OPTION_INFORMATION}. */
+  /**
+   * {@code Options} (offset 24), a slice of {@code struct} (writes go through): the IP options of
+   * the reply, an {@link IP_OPTION_INFORMATION}.
+   */
   public static MemorySegment Options(MemorySegment struct) {
     return struct.asSlice(Options$OFFSET, Options$LAYOUT.byteSize());
   }
 
-  /** Copies {@code fieldValue} ({@code Options}'s size in bytes) into {@code Options} (offset 24): the IP options of the reply, an {@link IP_OPTION_INFORMATION}. */
+  /**
+   * Copies {@code fieldValue} ({@code Options}'s size in bytes) into {@code Options} (offset 24):
+   * the IP options of the reply, an {@link IP_OPTION_INFORMATION}.
+   */
   public static void Options(MemorySegment struct, MemorySegment fieldValue) {
     MemorySegment.copy(fieldValue, 0L, struct, Options$OFFSET, Options$LAYOUT.byteSize());
   }
-
 }

@@ -3,7 +3,6 @@ package org.icmpecho.winapi;
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.*;
 
-import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
@@ -13,9 +12,9 @@ import java.lang.foreign.ValueLayout;
 import java.util.function.Consumer;
 
 /**
- * {@code ICMP_ECHO_REPLY32} ({@code ipexport.h}, {@code _WIN64} only): the 28-byte form with 32-bit pointers, which
- * Windows writes for 32-bit callers. This 64-bit layer always writes the 40-byte {@link ICMP_ECHO_REPLY}; the class
- * is here for code that reads buffers made by 32-bit programs.
+ * {@code ICMP_ECHO_REPLY32} ({@code ipexport.h}, {@code _WIN64} only): the 28-byte form with 32-bit
+ * pointers, which Windows writes for 32-bit callers. This 64-bit layer always writes the 40-byte
+ * {@link ICMP_ECHO_REPLY}; the class is here for code that reads buffers made by 32-bit programs.
  *
  * <pre>{@code
  * MemorySegment r = ICMP_ECHO_REPLY32.allocate(arena);
@@ -28,13 +27,13 @@ public final class ICMP_ECHO_REPLY32 {
 
   private static final GroupLayout $LAYOUT =
       MemoryLayout.structLayout(
-          JAVA_INT.withName("Address"),
-          JAVA_INT.withName("Status"),
-          JAVA_INT.withName("RoundTripTime"),
-          JAVA_SHORT.withName("DataSize"),
-          JAVA_SHORT.withName("Reserved"),
-          JAVA_INT.withName("Data"),
-          IP_OPTION_INFORMATION32.layout().withName("Options"))
+              JAVA_INT.withName("Address"),
+              JAVA_INT.withName("Status"),
+              JAVA_INT.withName("RoundTripTime"),
+              JAVA_SHORT.withName("DataSize"),
+              JAVA_SHORT.withName("Reserved"),
+              JAVA_INT.withName("Data"),
+              IP_OPTION_INFORMATION32.layout().withName("Options"))
           .withName("icmp_echo_reply32");
 
   /** The layout of {@code ICMP_ECHO_REPLY32}: 28 bytes. */
@@ -52,7 +51,10 @@ public final class ICMP_ECHO_REPLY32 {
     return allocator.allocate($LAYOUT);
   }
 
-  /** Allocates an array of {@code count} zero-filled {@code ICMP_ECHO_REPLY32} with {@code allocator}. */
+  /**
+   * Allocates an array of {@code count} zero-filled {@code ICMP_ECHO_REPLY32} with {@code
+   * allocator}.
+   */
   public static MemorySegment allocateArray(long count, SegmentAllocator allocator) {
     return allocator.allocate(MemoryLayout.sequenceLayout(count, $LAYOUT));
   }
@@ -63,19 +65,25 @@ public final class ICMP_ECHO_REPLY32 {
   }
 
   /**
-   * Reinterprets a pointer (e.g. a zero-length segment from native code) as one {@code ICMP_ECHO_REPLY32} living in {@code
-   * arena}, with an optional {@code cleanup} (restricted, like {@link MemorySegment#reinterpret}).
+   * Reinterprets a pointer (e.g. a zero-length segment from native code) as one {@code
+   * ICMP_ECHO_REPLY32} living in {@code arena}, with an optional {@code cleanup} (restricted, like
+   * {@link MemorySegment#reinterpret}).
    */
-  public static MemorySegment reinterpret(MemorySegment addr, Arena arena, Consumer<MemorySegment> cleanup) {
+  public static MemorySegment reinterpret(
+      MemorySegment addr, Arena arena, Consumer<MemorySegment> cleanup) {
     return addr.reinterpret($LAYOUT.byteSize(), arena, cleanup);
   }
 
-  /** Reinterprets a pointer as one {@code ICMP_ECHO_REPLY32} with the pointer's own lifetime (restricted). */
+  /**
+   * Reinterprets a pointer as one {@code ICMP_ECHO_REPLY32} with the pointer's own lifetime
+   * (restricted).
+   */
   public static MemorySegment reinterpret(MemorySegment addr) {
     return addr.reinterpret($LAYOUT.byteSize());
   }
 
-  private static final ValueLayout.OfInt Address$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("Address"));
+  private static final ValueLayout.OfInt Address$LAYOUT =
+      (ValueLayout.OfInt) $LAYOUT.select(groupElement("Address"));
   private static final long Address$OFFSET = $LAYOUT.byteOffset(groupElement("Address"));
 
   /** The layout of {@code Address}. */
@@ -98,7 +106,8 @@ public final class ICMP_ECHO_REPLY32 {
     struct.set(Address$LAYOUT, Address$OFFSET, fieldValue);
   }
 
-  private static final ValueLayout.OfInt Status$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("Status"));
+  private static final ValueLayout.OfInt Status$LAYOUT =
+      (ValueLayout.OfInt) $LAYOUT.select(groupElement("Status"));
   private static final long Status$OFFSET = $LAYOUT.byteOffset(groupElement("Status"));
 
   /** The layout of {@code Status}. */
@@ -121,8 +130,10 @@ public final class ICMP_ECHO_REPLY32 {
     struct.set(Status$LAYOUT, Status$OFFSET, fieldValue);
   }
 
-  private static final ValueLayout.OfInt RoundTripTime$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("RoundTripTime"));
-  private static final long RoundTripTime$OFFSET = $LAYOUT.byteOffset(groupElement("RoundTripTime"));
+  private static final ValueLayout.OfInt RoundTripTime$LAYOUT =
+      (ValueLayout.OfInt) $LAYOUT.select(groupElement("RoundTripTime"));
+  private static final long RoundTripTime$OFFSET =
+      $LAYOUT.byteOffset(groupElement("RoundTripTime"));
 
   /** The layout of {@code RoundTripTime}. */
   public static ValueLayout.OfInt RoundTripTime$layout() {
@@ -144,7 +155,8 @@ public final class ICMP_ECHO_REPLY32 {
     struct.set(RoundTripTime$LAYOUT, RoundTripTime$OFFSET, fieldValue);
   }
 
-  private static final ValueLayout.OfShort DataSize$LAYOUT = (ValueLayout.OfShort) $LAYOUT.select(groupElement("DataSize"));
+  private static final ValueLayout.OfShort DataSize$LAYOUT =
+      (ValueLayout.OfShort) $LAYOUT.select(groupElement("DataSize"));
   private static final long DataSize$OFFSET = $LAYOUT.byteOffset(groupElement("DataSize"));
 
   /** The layout of {@code DataSize}. */
@@ -167,7 +179,8 @@ public final class ICMP_ECHO_REPLY32 {
     struct.set(DataSize$LAYOUT, DataSize$OFFSET, fieldValue);
   }
 
-  private static final ValueLayout.OfShort Reserved$LAYOUT = (ValueLayout.OfShort) $LAYOUT.select(groupElement("Reserved"));
+  private static final ValueLayout.OfShort Reserved$LAYOUT =
+      (ValueLayout.OfShort) $LAYOUT.select(groupElement("Reserved"));
   private static final long Reserved$OFFSET = $LAYOUT.byteOffset(groupElement("Reserved"));
 
   /** The layout of {@code Reserved}. */
@@ -190,7 +203,8 @@ public final class ICMP_ECHO_REPLY32 {
     struct.set(Reserved$LAYOUT, Reserved$OFFSET, fieldValue);
   }
 
-  private static final ValueLayout.OfInt Data$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("Data"));
+  private static final ValueLayout.OfInt Data$LAYOUT =
+      (ValueLayout.OfInt) $LAYOUT.select(groupElement("Data"));
   private static final long Data$OFFSET = $LAYOUT.byteOffset(groupElement("Data"));
 
   /** The layout of {@code Data}, a 32-bit pointer ({@code POINTER_32}). */
@@ -204,8 +218,8 @@ public final class ICMP_ECHO_REPLY32 {
   }
 
   /**
-   * {@code Data} (offset 16), a {@code POINTER_32} zero-extended into a zero-length segment:
-   * the echoed data.
+   * {@code Data} (offset 16), a {@code POINTER_32} zero-extended into a zero-length segment: the
+   * echoed data.
    */
   public static MemorySegment Data(MemorySegment struct) {
     return Native.fromPointer32(struct.get(Data$LAYOUT, Data$OFFSET));
@@ -215,7 +229,8 @@ public final class ICMP_ECHO_REPLY32 {
    * Sets {@code Data} (offset 16) to the address of {@code fieldValue}, which must fit in 32 bits:
    * the echoed data.
    *
-   * @throws IllegalArgumentException if the address does not fit a {@code POINTER_32}, or the segment is not native
+   * @throws IllegalArgumentException if the address does not fit a {@code POINTER_32}, or the
+   *     segment is not native
    */
   public static void Data(MemorySegment struct, MemorySegment fieldValue) {
     struct.set(Data$LAYOUT, Data$OFFSET, Native.toPointer32(fieldValue));
@@ -234,14 +249,19 @@ public final class ICMP_ECHO_REPLY32 {
     return Options$OFFSET;
   }
 
-  /** {@code Options} (offset 20), a slice of {@code struct} (writes go through): the IP options of the reply, an {@link IP_OPTION_INFORMATION32}. */
+  /**
+   * {@code Options} (offset 20), a slice of {@code struct} (writes go through): the IP options of
+   * the reply, an {@link IP_OPTION_INFORMATION32}.
+   */
   public static MemorySegment Options(MemorySegment struct) {
     return struct.asSlice(Options$OFFSET, Options$LAYOUT.byteSize());
   }
 
-  /** Copies {@code fieldValue} ({@code Options}'s size in bytes) into {@code Options} (offset 20): the IP options of the reply, an {@link IP_OPTION_INFORMATION32}. */
+  /**
+   * Copies {@code fieldValue} ({@code Options}'s size in bytes) into {@code Options} (offset 20):
+   * the IP options of the reply, an {@link IP_OPTION_INFORMATION32}.
+   */
   public static void Options(MemorySegment struct, MemorySegment fieldValue) {
     MemorySegment.copy(fieldValue, 0L, struct, Options$OFFSET, Options$LAYOUT.byteSize());
   }
-
 }

@@ -3,7 +3,6 @@ package org.icmpecho.winapi;
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.*;
 
-import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
@@ -13,9 +12,10 @@ import java.lang.foreign.ValueLayout;
 import java.util.function.Consumer;
 
 /**
- * {@code IPV6_ADDRESS_EX} ({@code ipexport.h}, {@code #pragma pack(1)}): 26 bytes, the replying host of an IPv6
- * reply. {@code sin6_addr} is the address as 16 bytes in network order (declared {@code USHORT[8]}); port and flow
- * information are 0 in replies; {@code sin6_scope_id} is the scope of a link-local reply (as Linux reports it).
+ * {@code IPV6_ADDRESS_EX} ({@code ipexport.h}, {@code #pragma pack(1)}): 26 bytes, the replying
+ * host of an IPv6 reply. {@code sin6_addr} is the address as 16 bytes in network order (declared
+ * {@code USHORT[8]}); port and flow information are 0 in replies; {@code sin6_scope_id} is the
+ * scope of a link-local reply (as Linux reports it).
  *
  * <pre>{@code
  * MemorySegment a = ICMPV6_ECHO_REPLY.Address(reply);
@@ -29,10 +29,10 @@ public final class IPV6_ADDRESS_EX {
 
   private static final GroupLayout $LAYOUT =
       MemoryLayout.structLayout(
-          JAVA_SHORT_UNALIGNED.withName("sin6_port"),
-          JAVA_INT_UNALIGNED.withName("sin6_flowinfo"),
-          MemoryLayout.sequenceLayout(8, JAVA_SHORT_UNALIGNED).withName("sin6_addr"),
-          JAVA_INT_UNALIGNED.withName("sin6_scope_id"))
+              JAVA_SHORT_UNALIGNED.withName("sin6_port"),
+              JAVA_INT_UNALIGNED.withName("sin6_flowinfo"),
+              MemoryLayout.sequenceLayout(8, JAVA_SHORT_UNALIGNED).withName("sin6_addr"),
+              JAVA_INT_UNALIGNED.withName("sin6_scope_id"))
           .withName("ipv6_address_ex");
 
   /** The layout of {@code IPV6_ADDRESS_EX}: 26 bytes. */
@@ -50,7 +50,9 @@ public final class IPV6_ADDRESS_EX {
     return allocator.allocate($LAYOUT);
   }
 
-  /** Allocates an array of {@code count} zero-filled {@code IPV6_ADDRESS_EX} with {@code allocator}. */
+  /**
+   * Allocates an array of {@code count} zero-filled {@code IPV6_ADDRESS_EX} with {@code allocator}.
+   */
   public static MemorySegment allocateArray(long count, SegmentAllocator allocator) {
     return allocator.allocate(MemoryLayout.sequenceLayout(count, $LAYOUT));
   }
@@ -61,19 +63,25 @@ public final class IPV6_ADDRESS_EX {
   }
 
   /**
-   * Reinterprets a pointer (e.g. a zero-length segment from native code) as one {@code IPV6_ADDRESS_EX} living in {@code
-   * arena}, with an optional {@code cleanup} (restricted, like {@link MemorySegment#reinterpret}).
+   * Reinterprets a pointer (e.g. a zero-length segment from native code) as one {@code
+   * IPV6_ADDRESS_EX} living in {@code arena}, with an optional {@code cleanup} (restricted, like
+   * {@link MemorySegment#reinterpret}).
    */
-  public static MemorySegment reinterpret(MemorySegment addr, Arena arena, Consumer<MemorySegment> cleanup) {
+  public static MemorySegment reinterpret(
+      MemorySegment addr, Arena arena, Consumer<MemorySegment> cleanup) {
     return addr.reinterpret($LAYOUT.byteSize(), arena, cleanup);
   }
 
-  /** Reinterprets a pointer as one {@code IPV6_ADDRESS_EX} with the pointer's own lifetime (restricted). */
+  /**
+   * Reinterprets a pointer as one {@code IPV6_ADDRESS_EX} with the pointer's own lifetime
+   * (restricted).
+   */
   public static MemorySegment reinterpret(MemorySegment addr) {
     return addr.reinterpret($LAYOUT.byteSize());
   }
 
-  private static final ValueLayout.OfShort sin6_port$LAYOUT = (ValueLayout.OfShort) $LAYOUT.select(groupElement("sin6_port"));
+  private static final ValueLayout.OfShort sin6_port$LAYOUT =
+      (ValueLayout.OfShort) $LAYOUT.select(groupElement("sin6_port"));
   private static final long sin6_port$OFFSET = $LAYOUT.byteOffset(groupElement("sin6_port"));
 
   /** The layout of {@code sin6_port}. */
@@ -96,8 +104,10 @@ public final class IPV6_ADDRESS_EX {
     struct.set(sin6_port$LAYOUT, sin6_port$OFFSET, fieldValue);
   }
 
-  private static final ValueLayout.OfInt sin6_flowinfo$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("sin6_flowinfo"));
-  private static final long sin6_flowinfo$OFFSET = $LAYOUT.byteOffset(groupElement("sin6_flowinfo"));
+  private static final ValueLayout.OfInt sin6_flowinfo$LAYOUT =
+      (ValueLayout.OfInt) $LAYOUT.select(groupElement("sin6_flowinfo"));
+  private static final long sin6_flowinfo$OFFSET =
+      $LAYOUT.byteOffset(groupElement("sin6_flowinfo"));
 
   /** The layout of {@code sin6_flowinfo}. */
   public static ValueLayout.OfInt sin6_flowinfo$layout() {
@@ -132,18 +142,26 @@ public final class IPV6_ADDRESS_EX {
     return sin6_addr$OFFSET;
   }
 
-  /** {@code sin6_addr} (offset 6), a slice of {@code struct} (writes go through): the address, 16 bytes in network order. */
+  /**
+   * {@code sin6_addr} (offset 6), a slice of {@code struct} (writes go through): the address, 16
+   * bytes in network order.
+   */
   public static MemorySegment sin6_addr(MemorySegment struct) {
     return struct.asSlice(sin6_addr$OFFSET, sin6_addr$LAYOUT.byteSize());
   }
 
-  /** Copies {@code fieldValue} ({@code sin6_addr}'s size in bytes) into {@code sin6_addr} (offset 6): the address, 16 bytes in network order. */
+  /**
+   * Copies {@code fieldValue} ({@code sin6_addr}'s size in bytes) into {@code sin6_addr} (offset
+   * 6): the address, 16 bytes in network order.
+   */
   public static void sin6_addr(MemorySegment struct, MemorySegment fieldValue) {
     MemorySegment.copy(fieldValue, 0L, struct, sin6_addr$OFFSET, sin6_addr$LAYOUT.byteSize());
   }
 
-  private static final ValueLayout.OfInt sin6_scope_id$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("sin6_scope_id"));
-  private static final long sin6_scope_id$OFFSET = $LAYOUT.byteOffset(groupElement("sin6_scope_id"));
+  private static final ValueLayout.OfInt sin6_scope_id$LAYOUT =
+      (ValueLayout.OfInt) $LAYOUT.select(groupElement("sin6_scope_id"));
+  private static final long sin6_scope_id$OFFSET =
+      $LAYOUT.byteOffset(groupElement("sin6_scope_id"));
 
   /** The layout of {@code sin6_scope_id}. */
   public static ValueLayout.OfInt sin6_scope_id$layout() {
@@ -164,5 +182,4 @@ public final class IPV6_ADDRESS_EX {
   public static void sin6_scope_id(MemorySegment struct, int fieldValue) {
     struct.set(sin6_scope_id$LAYOUT, sin6_scope_id$OFFSET, fieldValue);
   }
-
 }

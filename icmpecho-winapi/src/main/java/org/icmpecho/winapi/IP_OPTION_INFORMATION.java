@@ -13,12 +13,13 @@ import java.lang.foreign.ValueLayout;
 import java.util.function.Consumer;
 
 /**
- * {@code IP_OPTION_INFORMATION} ({@code ipexport.h}), the 64-bit form: 16 bytes, the IP options of a request and of
- * a reply. In a request, this layer uses {@code Ttl} (0 = the system default), the {@link IpExport#IP_FLAG_DF} bit
- * of {@code Flags} and the {@code OptionsSize} option bytes at {@code OptionsData} (IPv4); {@code Tos} is ignored, as
- * Windows documents (see the module README). In a reply, {@code Ttl}, {@code Tos}, the DF bit in {@code Flags} and
- * the options are those of the answer as far as the socket mode sees them; {@code OptionsData} points into the reply
- * buffer, right after the {@link ICMP_ECHO_REPLY}.
+ * {@code IP_OPTION_INFORMATION} ({@code ipexport.h}), the 64-bit form: 16 bytes, the IP options of
+ * a request and of a reply. In a request, this layer uses {@code Ttl} (0 = the system default), the
+ * {@link IpExport#IP_FLAG_DF} bit of {@code Flags} and the {@code OptionsSize} option bytes at
+ * {@code OptionsData} (IPv4); {@code Tos} is ignored, as Windows documents (see the module README).
+ * In a reply, {@code Ttl}, {@code Tos}, the DF bit in {@code Flags} and the options are those of
+ * the answer as far as the socket mode sees them; {@code OptionsData} points into the reply buffer,
+ * right after the {@link ICMP_ECHO_REPLY}.
  *
  * <pre>{@code
  * MemorySegment opts = IP_OPTION_INFORMATION.allocate(arena);
@@ -32,12 +33,12 @@ public final class IP_OPTION_INFORMATION {
 
   private static final GroupLayout $LAYOUT =
       MemoryLayout.structLayout(
-          JAVA_BYTE.withName("Ttl"),
-          JAVA_BYTE.withName("Tos"),
-          JAVA_BYTE.withName("Flags"),
-          JAVA_BYTE.withName("OptionsSize"),
-          MemoryLayout.paddingLayout(4),
-          ADDRESS.withName("OptionsData"))
+              JAVA_BYTE.withName("Ttl"),
+              JAVA_BYTE.withName("Tos"),
+              JAVA_BYTE.withName("Flags"),
+              JAVA_BYTE.withName("OptionsSize"),
+              MemoryLayout.paddingLayout(4),
+              ADDRESS.withName("OptionsData"))
           .withName("ip_option_information");
 
   /** The layout of {@code IP_OPTION_INFORMATION}: 16 bytes. */
@@ -55,7 +56,10 @@ public final class IP_OPTION_INFORMATION {
     return allocator.allocate($LAYOUT);
   }
 
-  /** Allocates an array of {@code count} zero-filled {@code IP_OPTION_INFORMATION} with {@code allocator}. */
+  /**
+   * Allocates an array of {@code count} zero-filled {@code IP_OPTION_INFORMATION} with {@code
+   * allocator}.
+   */
   public static MemorySegment allocateArray(long count, SegmentAllocator allocator) {
     return allocator.allocate(MemoryLayout.sequenceLayout(count, $LAYOUT));
   }
@@ -66,19 +70,25 @@ public final class IP_OPTION_INFORMATION {
   }
 
   /**
-   * Reinterprets a pointer (e.g. a zero-length segment from native code) as one {@code IP_OPTION_INFORMATION} living in {@code
-   * arena}, with an optional {@code cleanup} (restricted, like {@link MemorySegment#reinterpret}).
+   * Reinterprets a pointer (e.g. a zero-length segment from native code) as one {@code
+   * IP_OPTION_INFORMATION} living in {@code arena}, with an optional {@code cleanup} (restricted,
+   * like {@link MemorySegment#reinterpret}).
    */
-  public static MemorySegment reinterpret(MemorySegment addr, Arena arena, Consumer<MemorySegment> cleanup) {
+  public static MemorySegment reinterpret(
+      MemorySegment addr, Arena arena, Consumer<MemorySegment> cleanup) {
     return addr.reinterpret($LAYOUT.byteSize(), arena, cleanup);
   }
 
-  /** Reinterprets a pointer as one {@code IP_OPTION_INFORMATION} with the pointer's own lifetime (restricted). */
+  /**
+   * Reinterprets a pointer as one {@code IP_OPTION_INFORMATION} with the pointer's own lifetime
+   * (restricted).
+   */
   public static MemorySegment reinterpret(MemorySegment addr) {
     return addr.reinterpret($LAYOUT.byteSize());
   }
 
-  private static final ValueLayout.OfByte Ttl$LAYOUT = (ValueLayout.OfByte) $LAYOUT.select(groupElement("Ttl"));
+  private static final ValueLayout.OfByte Ttl$LAYOUT =
+      (ValueLayout.OfByte) $LAYOUT.select(groupElement("Ttl"));
   private static final long Ttl$OFFSET = $LAYOUT.byteOffset(groupElement("Ttl"));
 
   /** The layout of {@code Ttl}. */
@@ -101,7 +111,8 @@ public final class IP_OPTION_INFORMATION {
     struct.set(Ttl$LAYOUT, Ttl$OFFSET, fieldValue);
   }
 
-  private static final ValueLayout.OfByte Tos$LAYOUT = (ValueLayout.OfByte) $LAYOUT.select(groupElement("Tos"));
+  private static final ValueLayout.OfByte Tos$LAYOUT =
+      (ValueLayout.OfByte) $LAYOUT.select(groupElement("Tos"));
   private static final long Tos$OFFSET = $LAYOUT.byteOffset(groupElement("Tos"));
 
   /** The layout of {@code Tos}. */
@@ -124,7 +135,8 @@ public final class IP_OPTION_INFORMATION {
     struct.set(Tos$LAYOUT, Tos$OFFSET, fieldValue);
   }
 
-  private static final ValueLayout.OfByte Flags$LAYOUT = (ValueLayout.OfByte) $LAYOUT.select(groupElement("Flags"));
+  private static final ValueLayout.OfByte Flags$LAYOUT =
+      (ValueLayout.OfByte) $LAYOUT.select(groupElement("Flags"));
   private static final long Flags$OFFSET = $LAYOUT.byteOffset(groupElement("Flags"));
 
   /** The layout of {@code Flags}. */
@@ -147,7 +159,8 @@ public final class IP_OPTION_INFORMATION {
     struct.set(Flags$LAYOUT, Flags$OFFSET, fieldValue);
   }
 
-  private static final ValueLayout.OfByte OptionsSize$LAYOUT = (ValueLayout.OfByte) $LAYOUT.select(groupElement("OptionsSize"));
+  private static final ValueLayout.OfByte OptionsSize$LAYOUT =
+      (ValueLayout.OfByte) $LAYOUT.select(groupElement("OptionsSize"));
   private static final long OptionsSize$OFFSET = $LAYOUT.byteOffset(groupElement("OptionsSize"));
 
   /** The layout of {@code OptionsSize}. */
@@ -170,7 +183,8 @@ public final class IP_OPTION_INFORMATION {
     struct.set(OptionsSize$LAYOUT, OptionsSize$OFFSET, fieldValue);
   }
 
-  private static final AddressLayout OptionsData$LAYOUT = (AddressLayout) $LAYOUT.select(groupElement("OptionsData"));
+  private static final AddressLayout OptionsData$LAYOUT =
+      (AddressLayout) $LAYOUT.select(groupElement("OptionsData"));
   private static final long OptionsData$OFFSET = $LAYOUT.byteOffset(groupElement("OptionsData"));
 
   /** The layout of {@code OptionsData}. */
@@ -183,14 +197,19 @@ public final class IP_OPTION_INFORMATION {
     return OptionsData$OFFSET;
   }
 
-  /** {@code OptionsData} (offset 8), a zero-length segment at the address it holds: the option bytes. */
+  /**
+   * {@code OptionsData} (offset 8), a zero-length segment at the address it holds: the option
+   * bytes.
+   */
   public static MemorySegment OptionsData(MemorySegment struct) {
     return struct.get(OptionsData$LAYOUT, OptionsData$OFFSET);
   }
 
-  /** Sets {@code OptionsData} (offset 8) to the address of {@code fieldValue} (a native segment): the option bytes. */
+  /**
+   * Sets {@code OptionsData} (offset 8) to the address of {@code fieldValue} (a native segment):
+   * the option bytes.
+   */
   public static void OptionsData(MemorySegment struct, MemorySegment fieldValue) {
     struct.set(OptionsData$LAYOUT, OptionsData$OFFSET, fieldValue);
   }
-
 }

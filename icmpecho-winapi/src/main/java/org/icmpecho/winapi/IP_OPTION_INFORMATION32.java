@@ -3,7 +3,6 @@ package org.icmpecho.winapi;
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.*;
 
-import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
@@ -13,10 +12,10 @@ import java.lang.foreign.ValueLayout;
 import java.util.function.Consumer;
 
 /**
- * {@code IP_OPTION_INFORMATION32} ({@code ipexport.h}, {@code _WIN64} only): the 8-byte form with a 32-bit {@code
- * OptionsData} pointer ({@code POINTER_32}). The send functions of this 64-bit layer take the native 16-byte {@link
- * IP_OPTION_INFORMATION}, as 64-bit Windows callers do in practice; an 8-byte segment there is too short ({@link
- * WinError#ERROR_NOACCESS}).
+ * {@code IP_OPTION_INFORMATION32} ({@code ipexport.h}, {@code _WIN64} only): the 8-byte form with a
+ * 32-bit {@code OptionsData} pointer ({@code POINTER_32}). The send functions of this 64-bit layer
+ * take the native 16-byte {@link IP_OPTION_INFORMATION}, as 64-bit Windows callers do in practice;
+ * an 8-byte segment there is too short ({@link WinError#ERROR_NOACCESS}).
  *
  * <pre>{@code
  * MemorySegment opts = IP_OPTION_INFORMATION32.allocate(arena);
@@ -29,11 +28,11 @@ public final class IP_OPTION_INFORMATION32 {
 
   private static final GroupLayout $LAYOUT =
       MemoryLayout.structLayout(
-          JAVA_BYTE.withName("Ttl"),
-          JAVA_BYTE.withName("Tos"),
-          JAVA_BYTE.withName("Flags"),
-          JAVA_BYTE.withName("OptionsSize"),
-          JAVA_INT.withName("OptionsData"))
+              JAVA_BYTE.withName("Ttl"),
+              JAVA_BYTE.withName("Tos"),
+              JAVA_BYTE.withName("Flags"),
+              JAVA_BYTE.withName("OptionsSize"),
+              JAVA_INT.withName("OptionsData"))
           .withName("ip_option_information32");
 
   /** The layout of {@code IP_OPTION_INFORMATION32}: 8 bytes. */
@@ -51,7 +50,10 @@ public final class IP_OPTION_INFORMATION32 {
     return allocator.allocate($LAYOUT);
   }
 
-  /** Allocates an array of {@code count} zero-filled {@code IP_OPTION_INFORMATION32} with {@code allocator}. */
+  /**
+   * Allocates an array of {@code count} zero-filled {@code IP_OPTION_INFORMATION32} with {@code
+   * allocator}.
+   */
   public static MemorySegment allocateArray(long count, SegmentAllocator allocator) {
     return allocator.allocate(MemoryLayout.sequenceLayout(count, $LAYOUT));
   }
@@ -62,19 +64,25 @@ public final class IP_OPTION_INFORMATION32 {
   }
 
   /**
-   * Reinterprets a pointer (e.g. a zero-length segment from native code) as one {@code IP_OPTION_INFORMATION32} living in {@code
-   * arena}, with an optional {@code cleanup} (restricted, like {@link MemorySegment#reinterpret}).
+   * Reinterprets a pointer (e.g. a zero-length segment from native code) as one {@code
+   * IP_OPTION_INFORMATION32} living in {@code arena}, with an optional {@code cleanup} (restricted,
+   * like {@link MemorySegment#reinterpret}).
    */
-  public static MemorySegment reinterpret(MemorySegment addr, Arena arena, Consumer<MemorySegment> cleanup) {
+  public static MemorySegment reinterpret(
+      MemorySegment addr, Arena arena, Consumer<MemorySegment> cleanup) {
     return addr.reinterpret($LAYOUT.byteSize(), arena, cleanup);
   }
 
-  /** Reinterprets a pointer as one {@code IP_OPTION_INFORMATION32} with the pointer's own lifetime (restricted). */
+  /**
+   * Reinterprets a pointer as one {@code IP_OPTION_INFORMATION32} with the pointer's own lifetime
+   * (restricted).
+   */
   public static MemorySegment reinterpret(MemorySegment addr) {
     return addr.reinterpret($LAYOUT.byteSize());
   }
 
-  private static final ValueLayout.OfByte Ttl$LAYOUT = (ValueLayout.OfByte) $LAYOUT.select(groupElement("Ttl"));
+  private static final ValueLayout.OfByte Ttl$LAYOUT =
+      (ValueLayout.OfByte) $LAYOUT.select(groupElement("Ttl"));
   private static final long Ttl$OFFSET = $LAYOUT.byteOffset(groupElement("Ttl"));
 
   /** The layout of {@code Ttl}. */
@@ -97,7 +105,8 @@ public final class IP_OPTION_INFORMATION32 {
     struct.set(Ttl$LAYOUT, Ttl$OFFSET, fieldValue);
   }
 
-  private static final ValueLayout.OfByte Tos$LAYOUT = (ValueLayout.OfByte) $LAYOUT.select(groupElement("Tos"));
+  private static final ValueLayout.OfByte Tos$LAYOUT =
+      (ValueLayout.OfByte) $LAYOUT.select(groupElement("Tos"));
   private static final long Tos$OFFSET = $LAYOUT.byteOffset(groupElement("Tos"));
 
   /** The layout of {@code Tos}. */
@@ -120,7 +129,8 @@ public final class IP_OPTION_INFORMATION32 {
     struct.set(Tos$LAYOUT, Tos$OFFSET, fieldValue);
   }
 
-  private static final ValueLayout.OfByte Flags$LAYOUT = (ValueLayout.OfByte) $LAYOUT.select(groupElement("Flags"));
+  private static final ValueLayout.OfByte Flags$LAYOUT =
+      (ValueLayout.OfByte) $LAYOUT.select(groupElement("Flags"));
   private static final long Flags$OFFSET = $LAYOUT.byteOffset(groupElement("Flags"));
 
   /** The layout of {@code Flags}. */
@@ -143,7 +153,8 @@ public final class IP_OPTION_INFORMATION32 {
     struct.set(Flags$LAYOUT, Flags$OFFSET, fieldValue);
   }
 
-  private static final ValueLayout.OfByte OptionsSize$LAYOUT = (ValueLayout.OfByte) $LAYOUT.select(groupElement("OptionsSize"));
+  private static final ValueLayout.OfByte OptionsSize$LAYOUT =
+      (ValueLayout.OfByte) $LAYOUT.select(groupElement("OptionsSize"));
   private static final long OptionsSize$OFFSET = $LAYOUT.byteOffset(groupElement("OptionsSize"));
 
   /** The layout of {@code OptionsSize}. */
@@ -166,7 +177,8 @@ public final class IP_OPTION_INFORMATION32 {
     struct.set(OptionsSize$LAYOUT, OptionsSize$OFFSET, fieldValue);
   }
 
-  private static final ValueLayout.OfInt OptionsData$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("OptionsData"));
+  private static final ValueLayout.OfInt OptionsData$LAYOUT =
+      (ValueLayout.OfInt) $LAYOUT.select(groupElement("OptionsData"));
   private static final long OptionsData$OFFSET = $LAYOUT.byteOffset(groupElement("OptionsData"));
 
   /** The layout of {@code OptionsData}, a 32-bit pointer ({@code POINTER_32}). */
@@ -188,13 +200,13 @@ public final class IP_OPTION_INFORMATION32 {
   }
 
   /**
-   * Sets {@code OptionsData} (offset 4) to the address of {@code fieldValue}, which must fit in 32 bits:
-   * the option bytes.
+   * Sets {@code OptionsData} (offset 4) to the address of {@code fieldValue}, which must fit in 32
+   * bits: the option bytes.
    *
-   * @throws IllegalArgumentException if the address does not fit a {@code POINTER_32}, or the segment is not native
+   * @throws IllegalArgumentException if the address does not fit a {@code POINTER_32}, or the
+   *     segment is not native
    */
   public static void OptionsData(MemorySegment struct, MemorySegment fieldValue) {
     struct.set(OptionsData$LAYOUT, OptionsData$OFFSET, Native.toPointer32(fieldValue));
   }
-
 }

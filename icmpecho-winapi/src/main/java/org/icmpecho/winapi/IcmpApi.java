@@ -22,23 +22,25 @@ import org.icmpecho.IcmpUnsupportedException;
 import org.icmpecho.PathMtuDiscovery;
 
 /**
- * The functions of {@code icmpapi.h}, with the Windows names, parameter order and behaviour (Vista and later):
- * create a handle, send echoes synchronously or asynchronously, parse the replies. See {@code ICMPAPI.md} for the
- * behaviour and the module README for the choices this layer made where Windows leaves them open.
+ * The functions of {@code icmpapi.h}, with the Windows names, parameter order and behaviour (Vista
+ * and later): create a handle, send echoes synchronously or asynchronously, parse the replies. See
+ * {@code ICMPAPI.md} for the behaviour and the module README for the choices this layer made where
+ * Windows leaves them open.
  *
  * <p>A handle is only a token: every echo of every handle goes through one process-wide {@code
- * org.icmpecho.IcmpClient}, created on the first send. One handle carries any number of concurrent requests from
- * any number of threads; closing it does not cancel outstanding requests.
+ * org.icmpecho.IcmpClient}, created on the first send. One handle carries any number of concurrent
+ * requests from any number of threads; closing it does not cancel outstanding requests.
  *
- * <p><b>Memory.</b> The layer never reads or writes outside a segment: a {@code RequestSize} beyond {@code
- * RequestData.byteSize()}, a {@code ReplySize} beyond {@code ReplyBuffer.byteSize()}, a struct argument shorter
- * than its struct, or a segment whose arena is closed gives 0 and {@link WinError#ERROR_NOACCESS}. A reply buffer
- * must be native memory (it receives absolute pointers into itself): a heap segment gives 0 and {@link
- * WinError#ERROR_INVALID_PARAMETER}. Struct arguments ({@code sockaddr_in6}, {@code IP_OPTION_INFORMATION}) may
- * be at any address, native or heap. An asynchronous reply buffer of a confined arena (the natural C-style port)
- * is written by its owner thread, the caller, before any of the layer's waits or {@link #IcmpParseReplies} return
- * on that thread, and before an APC runs; if the arena is closed first, nothing is written. The request data and
- * options are read before the function returns.
+ * <p><b>Memory.</b> The layer never reads or writes outside a segment: a {@code RequestSize} beyond
+ * {@code RequestData.byteSize()}, a {@code ReplySize} beyond {@code ReplyBuffer.byteSize()}, a
+ * struct argument shorter than its struct, or a segment whose arena is closed gives 0 and {@link
+ * WinError#ERROR_NOACCESS}. A reply buffer must be native memory (it receives absolute pointers
+ * into itself): a heap segment gives 0 and {@link WinError#ERROR_INVALID_PARAMETER}. Struct
+ * arguments ({@code sockaddr_in6}, {@code IP_OPTION_INFORMATION}) may be at any address, native or
+ * heap. An asynchronous reply buffer of a confined arena (the natural C-style port) is written by
+ * its owner thread, the caller, before any of the layer's waits or {@link #IcmpParseReplies} return
+ * on that thread, and before an APC runs; if the arena is closed first, nothing is written. The
+ * request data and options are read before the function returns.
  *
  * <pre>{@code
  * MemorySegment h = IcmpApi.IcmpCreateFile();
@@ -61,8 +63,8 @@ public final class IcmpApi {
   // ------------------------------------------------------------------------------------------------- handles
 
   /**
-   * Opens a handle for IPv4 echo requests. It never fails: the sockets are opened by the first send, so a missing
-   * privilege shows there ({@link WinError#ERROR_ACCESS_DENIED}), as in Wine.
+   * Opens a handle for IPv4 echo requests. It never fails: the sockets are opened by the first
+   * send, so a missing privilege shows there ({@link WinError#ERROR_ACCESS_DENIED}), as in Wine.
    *
    * @return a handle, never {@link Kernel32#INVALID_HANDLE_VALUE}
    */
@@ -71,16 +73,16 @@ public final class IcmpApi {
   }
 
   /**
-   * Opens a handle for IPv6 echo requests; see {@link #IcmpCreateFile()}. Both kinds of handle are accepted by all
-   * send functions, as in Wine.
+   * Opens a handle for IPv6 echo requests; see {@link #IcmpCreateFile()}. Both kinds of handle are
+   * accepted by all send functions, as in Wine.
    */
   public static MemorySegment Icmp6CreateFile() {
     return Handles.add(new Handles.IcmpFile(true));
   }
 
   /**
-   * Closes an ICMP handle. Outstanding requests are not cancelled: their replies, events and APCs are still
-   * delivered.
+   * Closes an ICMP handle. Outstanding requests are not cancelled: their replies, events and APCs
+   * are still delivered.
    *
    * @return TRUE; FALSE with {@link WinError#ERROR_INVALID_HANDLE} for NULL, {@link
    *     Kernel32#INVALID_HANDLE_VALUE}, a closed handle or one that is not an ICMP handle
@@ -102,17 +104,18 @@ public final class IcmpApi {
    * @param DestinationAddress the target, an {@code IPAddr} (see {@link Ws2_32#inet_addr})
    * @param RequestData the payload (NULL allowed when {@code RequestSize} is 0)
    * @param RequestSize the payload size, 0..65500
-   * @param RequestOptions NULL or an {@link IP_OPTION_INFORMATION}: {@code Ttl} (0 = default) and the {@link
-   *     IpExport#IP_FLAG_DF} bit are used
+   * @param RequestOptions NULL or an {@link IP_OPTION_INFORMATION}: {@code Ttl} (0 = default) and
+   *     the {@link IpExport#IP_FLAG_DF} bit are used
    * @param ReplyBuffer native memory for an {@link ICMP_ECHO_REPLY} followed by the echoed data
-   * @param ReplySize the bytes of {@code ReplyBuffer} to use, at least {@code sizeof(ICMP_ECHO_REPLY)} (40); the
-   *     data fits when it is at least 40 + {@code RequestSize}
+   * @param ReplySize the bytes of {@code ReplyBuffer} to use, at least {@code
+   *     sizeof(ICMP_ECHO_REPLY)} (40); the data fits when it is at least 40 + {@code RequestSize}
    * @param Timeout milliseconds to wait, unsigned (-1 is 4294967295 ms)
-   * @return the number of replies (1): {@code Status} says whether it is an echo reply or an ICMP error answer
-   *     (TTL expired, unreachable ...), {@code Address} who sent it, and the last error is 0. 0 on failure with
-   *     the last error set: an {@code IP_STATUS} ({@link IpExport#IP_REQ_TIMED_OUT}, {@link
-   *     IpExport#IP_GENERAL_FAILURE} when the reply did not fit ...) also stored in the reply's {@code Status}, or a
-   *     Win32 error ({@link WinError}) for a call rejected before sending
+   * @return the number of replies (1): {@code Status} says whether it is an echo reply or an ICMP
+   *     error answer (TTL expired, unreachable ...), {@code Address} who sent it, and the last
+   *     error is 0. 0 on failure with the last error set: an {@code IP_STATUS} ({@link
+   *     IpExport#IP_REQ_TIMED_OUT}, {@link IpExport#IP_GENERAL_FAILURE} when the reply did not fit
+   *     ...) also stored in the reply's {@code Status}, or a Win32 error ({@link WinError}) for a
+   *     call rejected before sending
    */
   public static int IcmpSendEcho(
       MemorySegment IcmpHandle,
@@ -123,26 +126,39 @@ public final class IcmpApi {
       MemorySegment ReplyBuffer,
       int ReplySize,
       int Timeout) {
-    return send4(null, null, null, IcmpHandle, 0, DestinationAddress, RequestData, RequestSize, RequestOptions,
-        ReplyBuffer, ReplySize, Timeout);
+    return send4(
+        null,
+        null,
+        null,
+        IcmpHandle,
+        0,
+        DestinationAddress,
+        RequestData,
+        RequestSize,
+        RequestOptions,
+        ReplyBuffer,
+        ReplySize,
+        Timeout);
   }
 
   /**
-   * Sends an IPv4 echo request, synchronously when {@code Event} and {@code ApcRoutine} are both NULL (then exactly
-   * as {@link #IcmpSendEcho}), else asynchronously.
+   * Sends an IPv4 echo request, synchronously when {@code Event} and {@code ApcRoutine} are both
+   * NULL (then exactly as {@link #IcmpSendEcho}), else asynchronously.
    *
-   * <p>Asynchronously it returns 0 with last error {@link WinError#ERROR_IO_PENDING} once the request is under
-   * way. On completion the reply buffer is filled ({@code Reserved} holds the reply count until {@link
-   * #IcmpParseReplies}; 0 for a status-only reply), then {@code Event} is signaled if given (the APC is then not
-   * called), else {@code ApcRoutine(ApcContext, IoStatusBlock, 0)} is queued to the calling thread and runs in one
-   * of its alertable waits; {@code IoStatusBlock} holds {@link NtStatus#STATUS_SUCCESS} (timeouts and ICMP errors
-   * included) and the bytes written. A call rejected before sending returns 0 with its error at once and signals
-   * nothing.
+   * <p>Asynchronously it returns 0 with last error {@link WinError#ERROR_IO_PENDING} once the
+   * request is under way. On completion the reply buffer is filled ({@code Reserved} holds the
+   * reply count until {@link #IcmpParseReplies}; 0 for a status-only reply), then {@code Event} is
+   * signaled if given (the APC is then not called), else {@code ApcRoutine(ApcContext,
+   * IoStatusBlock, 0)} is queued to the calling thread and runs in one of its alertable waits;
+   * {@code IoStatusBlock} holds {@link NtStatus#STATUS_SUCCESS} (timeouts and ICMP errors included)
+   * and the bytes written. A call rejected before sending returns 0 with its error at once and
+   * signals nothing.
    *
    * @param Event NULL or an event handle ({@link Kernel32#CreateEventW})
    * @param ApcRoutine NULL or a {@link PIO_APC_ROUTINE}
    * @param ApcContext passed to the APC routine as is
-   * @return see {@link #IcmpSendEcho} (synchronous), or 0 with {@code ERROR_IO_PENDING} (asynchronous)
+   * @return see {@link #IcmpSendEcho} (synchronous), or 0 with {@code ERROR_IO_PENDING}
+   *     (asynchronous)
    */
   public static int IcmpSendEcho2(
       MemorySegment IcmpHandle,
@@ -156,15 +172,27 @@ public final class IcmpApi {
       MemorySegment ReplyBuffer,
       int ReplySize,
       int Timeout) {
-    return send4(Event, ApcRoutine, ApcContext, IcmpHandle, 0, DestinationAddress, RequestData, RequestSize,
-        RequestOptions, ReplyBuffer, ReplySize, Timeout);
+    return send4(
+        Event,
+        ApcRoutine,
+        ApcContext,
+        IcmpHandle,
+        0,
+        DestinationAddress,
+        RequestData,
+        RequestSize,
+        RequestOptions,
+        ReplyBuffer,
+        ReplySize,
+        Timeout);
   }
 
   /**
    * {@link #IcmpSendEcho2} from a given source address.
    *
-   * @param SourceAddress the local address to send from, an {@code IPAddr}; 0 for any. One that is not an address
-   *     of this host gives 0 and {@link WinError#ERROR_INVALID_NETNAME} at once, before anything is sent
+   * @param SourceAddress the local address to send from, an {@code IPAddr}; 0 for any. One that is
+   *     not an address of this host gives 0 and {@link WinError#ERROR_INVALID_NETNAME} at once,
+   *     before anything is sent
    */
   public static int IcmpSendEcho2Ex(
       MemorySegment IcmpHandle,
@@ -179,8 +207,19 @@ public final class IcmpApi {
       MemorySegment ReplyBuffer,
       int ReplySize,
       int Timeout) {
-    return send4(Event, ApcRoutine, ApcContext, IcmpHandle, SourceAddress, DestinationAddress, RequestData,
-        RequestSize, RequestOptions, ReplyBuffer, ReplySize, Timeout);
+    return send4(
+        Event,
+        ApcRoutine,
+        ApcContext,
+        IcmpHandle,
+        SourceAddress,
+        DestinationAddress,
+        RequestData,
+        RequestSize,
+        RequestOptions,
+        ReplyBuffer,
+        ReplySize,
+        Timeout);
   }
 
   // ------------------------------------------------------------------------------------------------- IPv6
@@ -188,17 +227,20 @@ public final class IcmpApi {
   /**
    * Sends an IPv6 echo request, synchronously or asynchronously as {@link #IcmpSendEcho2}.
    *
-   * <p>Synchronously it returns what {@link #Icmp6ParseReplies} would: 1 when the reply's {@code Status} is {@link
-   * IpExport#IP_SUCCESS} or {@link IpExport#IP_HOP_LIMIT_EXCEEDED} (last error 0), else 0 with the last error set
-   * to the status; the buffer holds an {@link ICMPV6_ECHO_REPLY} (status, replying host or reporting router) and
-   * the echoed data at offset 36. {@code RequestOptions} with {@code Ttl} 0 fails: synchronously 0 and {@link
-   * IpExport#IP_GENERAL_FAILURE}; asynchronously a completion with {@link NtStatus#STATUS_INVALID_PARAMETER} and
-   * {@code Status} 11050.
+   * <p>Synchronously it returns what {@link #Icmp6ParseReplies} would: 1 when the reply's {@code
+   * Status} is {@link IpExport#IP_SUCCESS} or {@link IpExport#IP_HOP_LIMIT_EXCEEDED} (last error
+   * 0), else 0 with the last error set to the status; the buffer holds an {@link ICMPV6_ECHO_REPLY}
+   * (status, replying host or reporting router) and the echoed data at offset 36. {@code
+   * RequestOptions} with {@code Ttl} 0 fails: synchronously 0 and {@link
+   * IpExport#IP_GENERAL_FAILURE}; asynchronously a completion with {@link
+   * NtStatus#STATUS_INVALID_PARAMETER} and {@code Status} 11050.
    *
    * @param SourceAddress NULL or a {@link sockaddr_in6}; {@code ::} for any; not local → {@link
    *     WinError#ERROR_INVALID_NETNAME}
-   * @param DestinationAddress a {@link sockaddr_in6}; {@code ::} → {@link WinError#ERROR_INVALID_NETNAME}
-   * @param ReplySize at least {@code sizeof(ICMPV6_ECHO_REPLY)} (36); the data fits with 36 + {@code RequestSize}
+   * @param DestinationAddress a {@link sockaddr_in6}; {@code ::} → {@link
+   *     WinError#ERROR_INVALID_NETNAME}
+   * @param ReplySize at least {@code sizeof(ICMPV6_ECHO_REPLY)} (36); the data fits with 36 +
+   *     {@code RequestSize}
    * @return see above, or 0 with {@link WinError#ERROR_IO_PENDING} (asynchronous)
    */
   public static int Icmp6SendEcho2(
@@ -215,14 +257,26 @@ public final class IcmpApi {
       int ReplySize,
       int Timeout) {
     try {
-      Call c = Call.validate(IcmpHandle, Event, ApcRoutine, ApcContext, RequestData, RequestSize, RequestOptions,
-          ReplyBuffer, ReplySize, ReplyWriter.S6, true);
+      Call c =
+          Call.validate(
+              IcmpHandle,
+              Event,
+              ApcRoutine,
+              ApcContext,
+              RequestData,
+              RequestSize,
+              RequestOptions,
+              ReplyBuffer,
+              ReplySize,
+              ReplyWriter.S6,
+              true);
       c.timeout = Timeout;
       InetAddress dst = Call.sockaddr(DestinationAddress, false);
       if (dst == null) throw new Fail(WinError.ERROR_INVALID_NETNAME);
       InetAddress src = Call.sockaddr(SourceAddress, true);
       if (src != null && !Call.isLocal(src)) throw new Fail(WinError.ERROR_INVALID_NETNAME);
-      if (c.hasOptions && c.ttl == 0) return refuse(c, IpExport.IP_GENERAL_FAILURE); // as Windows, after accepting
+      if (c.hasOptions && c.ttl == 0)
+        return refuse(c, IpExport.IP_GENERAL_FAILURE); // as Windows, after accepting
       return send(c, dst, src, StandardProtocolFamily.INET6);
     } catch (Fail f) {
       Kernel32.SetLastError(f.error);
@@ -233,15 +287,16 @@ public final class IcmpApi {
   // ------------------------------------------------------------------------------------------------- parse
 
   /**
-   * Returns the number of replies in a buffer filled by an asynchronous IPv4 request, and zeroes that count
-   * ({@code Reserved}). When it is 0 the last error is set to the reply's {@code Status} (even 0); otherwise the
-   * last error is left alone. {@code Status} is never changed. Call it once, and not after a synchronous call
-   * (which has parsed the buffer already).
+   * Returns the number of replies in a buffer filled by an asynchronous IPv4 request, and zeroes
+   * that count ({@code Reserved}). When it is 0 the last error is set to the reply's {@code Status}
+   * (even 0); otherwise the last error is left alone. {@code Status} is never changed. Call it
+   * once, and not after a synchronous call (which has parsed the buffer already).
    *
    * @param ReplyBuffer the reply buffer (at least 40 bytes)
    * @param ReplySize its size; 0 returns 0
-   * @return the count; 0 with {@link WinError#ERROR_INVALID_PARAMETER} for a NULL buffer, a heap segment or size
-   *     0, with {@link WinError#ERROR_NOACCESS} for a buffer shorter than the struct or closed
+   * @return the count; 0 with {@link WinError#ERROR_INVALID_PARAMETER} for a NULL buffer, a heap
+   *     segment or size 0, with {@link WinError#ERROR_NOACCESS} for a buffer shorter than the
+   *     struct or closed
    */
   public static int IcmpParseReplies(MemorySegment ReplyBuffer, int ReplySize) {
     Apcs.flushWrites(Apcs.current()); // this thread's confined reply buffers are written first
@@ -259,14 +314,15 @@ public final class IcmpApi {
   }
 
   /**
-   * Tells whether an IPv6 reply buffer holds a reply: 1 when {@code Status} is {@link IpExport#IP_SUCCESS} or
-   * {@link IpExport#IP_HOP_LIMIT_EXCEEDED} (last error untouched), else 0 with the last error set to {@code Status}.
+   * Tells whether an IPv6 reply buffer holds a reply: 1 when {@code Status} is {@link
+   * IpExport#IP_SUCCESS} or {@link IpExport#IP_HOP_LIMIT_EXCEEDED} (last error untouched), else 0
+   * with the last error set to {@code Status}.
    *
    * @param ReplyBuffer the reply buffer (at least 36 bytes)
    * @param ReplySize its size; 0 returns 0
-   * @return 1 or 0; 0 with {@link WinError#ERROR_GEN_FAILURE} for a NULL buffer or size 0 (as Microsoft
-   *     documents), with {@link WinError#ERROR_INVALID_PARAMETER} for a heap segment, with {@link
-   *     WinError#ERROR_NOACCESS} for a buffer shorter than the struct or closed
+   * @return 1 or 0; 0 with {@link WinError#ERROR_GEN_FAILURE} for a NULL buffer or size 0 (as
+   *     Microsoft documents), with {@link WinError#ERROR_INVALID_PARAMETER} for a heap segment,
+   *     with {@link WinError#ERROR_NOACCESS} for a buffer shorter than the struct or closed
    */
   public static int Icmp6ParseReplies(MemorySegment ReplyBuffer, int ReplySize) {
     Apcs.flushWrites(Apcs.current());
@@ -291,7 +347,8 @@ public final class IcmpApi {
   private static int parse4(MemorySegment reply) {
     int n = Short.toUnsignedInt(reply.get(JAVA_SHORT_UNALIGNED, ICMP_ECHO_REPLY.Reserved$offset()));
     reply.set(JAVA_SHORT_UNALIGNED, ICMP_ECHO_REPLY.Reserved$offset(), (short) 0);
-    if (n == 0) Kernel32.SetLastError(reply.get(JAVA_INT_UNALIGNED, ICMP_ECHO_REPLY.Status$offset()));
+    if (n == 0)
+      Kernel32.SetLastError(reply.get(JAVA_INT_UNALIGNED, ICMP_ECHO_REPLY.Status$offset()));
     return n;
   }
 
@@ -318,7 +375,19 @@ public final class IcmpApi {
       int replySize,
       int timeout) {
     try {
-      Call c = Call.validate(handle, event, apc, apcContext, data, size, options, reply, replySize, ReplyWriter.S4, false);
+      Call c =
+          Call.validate(
+              handle,
+              event,
+              apc,
+              apcContext,
+              data,
+              size,
+              options,
+              reply,
+              replySize,
+              ReplyWriter.S4,
+              false);
       c.timeout = timeout;
       if (destination == 0) throw new Fail(WinError.ERROR_INVALID_NETNAME);
       InetAddress src = null;
@@ -335,12 +404,15 @@ public final class IcmpApi {
   }
 
   /**
-   * A request refused after it was accepted (IPv6 hop limit 0, IPv4 options that cannot go out): synchronously 0
-   * with {@code status} as last error and in the reply; asynchronously pending, then a completion with {@code
-   * STATUS_INVALID_PARAMETER} and that status (Windows, case 52).
+   * A request refused after it was accepted (IPv6 hop limit 0, IPv4 options that cannot go out):
+   * synchronously 0 with {@code status} as last error and in the reply; asynchronously pending,
+   * then a completion with {@code STATUS_INVALID_PARAMETER} and that status (Windows, case 52).
    */
   private static int refuse(Call c, int status) throws Fail {
-    long written = c.ipv6 ? ReplyWriter.statusOnly6(c.reply, status) : ReplyWriter.statusOnly4(c.reply, status);
+    long written =
+        c.ipv6
+            ? ReplyWriter.statusOnly6(c.reply, status)
+            : ReplyWriter.statusOnly4(c.reply, status);
     if (!c.async) throw new Fail(status);
     if (c.event != null) c.event.reset();
     c.signal(NtStatus.STATUS_INVALID_PARAMETER, written);
@@ -349,7 +421,8 @@ public final class IcmpApi {
   }
 
   /** Privilege check, request, then the synchronous wait or the asynchronous hand-off. */
-  private static int send(Call c, InetAddress dst, InetAddress src, StandardProtocolFamily family) throws Fail {
+  private static int send(Call c, InetAddress dst, InetAddress src, StandardProtocolFamily family)
+      throws Fail {
     EchoService service = EchoService.get();
     try {
       service.socketMode(family); // no privilege shows now, not in the completion
@@ -361,10 +434,14 @@ public final class IcmpApi {
     }
     EchoRequest request;
     try {
-      EchoRequest.Builder b = EchoRequest.to(dst)
-          .payload(c.sent)
-          .timeout(Duration.ofMillis(Integer.toUnsignedLong(c.timeout)))
-          .pathMtuDiscovery((c.flags & IpExport.IP_FLAG_DF) != 0 ? PathMtuDiscovery.DO : PathMtuDiscovery.DONT);
+      EchoRequest.Builder b =
+          EchoRequest.to(dst)
+              .payload(c.sent)
+              .timeout(Duration.ofMillis(Integer.toUnsignedLong(c.timeout)))
+              .pathMtuDiscovery(
+                  (c.flags & IpExport.IP_FLAG_DF) != 0
+                      ? PathMtuDiscovery.DO
+                      : PathMtuDiscovery.DONT);
       if (c.ttl != 0) b.ttl(c.ttl);
       b.ipOptions(c.options);
       if (src != null) b.source(src);
@@ -380,7 +457,9 @@ public final class IcmpApi {
       throw new Fail(errorOf(e));
     }
     if (c.async) {
-      var _ = future.whenComplete(c::complete); // the completion reports through the event / APC, not this future
+      var _ =
+          future.whenComplete(
+              c::complete); // the completion reports through the event / APC, not this future
       Kernel32.SetLastError(WinError.ERROR_IO_PENDING);
       return 0;
     }
@@ -417,8 +496,10 @@ public final class IcmpApi {
     while (t instanceof CompletionException && t.getCause() != null) t = t.getCause();
     if (t instanceof IcmpPermissionException) return WinError.ERROR_ACCESS_DENIED;
     if (t instanceof IcmpUnsupportedException) return WinError.ERROR_NOT_SUPPORTED;
-    if (t instanceof IcmpException e && "EADDRNOTAVAIL".equals(e.errno())) return WinError.ERROR_INVALID_NETNAME;
-    if (t instanceof IcmpSaturatedException || t instanceof RejectedExecutionException) return WinError.ERROR_NOT_ENOUGH_MEMORY;
+    if (t instanceof IcmpException e && "EADDRNOTAVAIL".equals(e.errno()))
+      return WinError.ERROR_INVALID_NETNAME;
+    if (t instanceof IcmpSaturatedException || t instanceof RejectedExecutionException)
+      return WinError.ERROR_NOT_ENOUGH_MEMORY;
     return WinError.ERROR_GEN_FAILURE;
   }
 

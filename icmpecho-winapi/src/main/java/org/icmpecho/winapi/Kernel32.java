@@ -9,15 +9,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The few {@code kernel32} functions the ICMP API needs: the per-thread last error, events, and the (alertable)
- * waits in which APC routines run. "Per thread" means per Java thread, platform or virtual.
+ * The few {@code kernel32} functions the ICMP API needs: the per-thread last error, events, and the
+ * (alertable) waits in which APC routines run. "Per thread" means per Java thread, platform or
+ * virtual.
  *
- * <p>Handles are those of this layer's own table ({@link IcmpApi#IcmpCreateFile} and {@link #CreateEventW} make
- * them); any other value is an invalid handle. All functions are safe for concurrent use.
+ * <p>Handles are those of this layer's own table ({@link IcmpApi#IcmpCreateFile} and {@link
+ * #CreateEventW} make them); any other value is an invalid handle. All functions are safe for
+ * concurrent use.
  *
  * <p><b>Interrupts.</b> Windows has none; here an interrupt of the waiting Java thread ends {@link
- * #WaitForSingleObject}/{@link #WaitForSingleObjectEx} with {@link #WAIT_FAILED} and last error {@link
- * WinError#ERROR_OPERATION_ABORTED}, and ends {@link #SleepEx} early; the thread's interrupt status stays set.
+ * #WaitForSingleObject}/{@link #WaitForSingleObjectEx} with {@link #WAIT_FAILED} and last error
+ * {@link WinError#ERROR_OPERATION_ABORTED}, and ends {@link #SleepEx} early; the thread's interrupt
+ * status stays set.
  *
  * <pre>{@code
  * MemorySegment event = Kernel32.CreateEventW(MemorySegment.NULL, false, false, MemorySegment.NULL);
@@ -32,20 +35,31 @@ public final class Kernel32 {
 
   /** An infinite timeout. */
   public static final int INFINITE = -1;
+
   /** The object was signaled. */
   public static final int WAIT_OBJECT_0 = 0;
+
   /** An alertable wait ended because APCs ran. */
   public static final int WAIT_IO_COMPLETION = 0xC0;
+
   /** The timeout elapsed. */
   public static final int WAIT_TIMEOUT = 0x102;
+
   /** The wait failed; see {@link #GetLastError()}. */
   public static final int WAIT_FAILED = -1;
+
   /** {@code INVALID_HANDLE_VALUE}: the handle whose value is -1. */
   public static final MemorySegment INVALID_HANDLE_VALUE = Native.INVALID_HANDLE_VALUE;
+
   /** The most handles {@link #WaitForMultipleObjects} waits on. */
   public static final int MAXIMUM_WAIT_OBJECTS = 64;
-  /** {@link #RegisterWaitForSingleObject} flags: the default (callback on a pool thread, every signal). */
+
+  /**
+   * {@link #RegisterWaitForSingleObject} flags: the default (callback on a pool thread, every
+   * signal).
+   */
   public static final int WT_EXECUTEDEFAULT = 0;
+
   /** {@link #RegisterWaitForSingleObject} flags: call back once, then the wait ends. */
   public static final int WT_EXECUTEONLYONCE = 0x8;
 
@@ -66,15 +80,20 @@ public final class Kernel32 {
    * Creates an event, or opens the existing event of that name.
    *
    * @param lpEventAttributes ignored (security attributes)
-   * @param bManualReset true: stays signaled until {@link #ResetEvent}; false: released waits reset it
+   * @param bManualReset true: stays signaled until {@link #ResetEvent}; false: released waits reset
+   *     it
    * @param bInitialState true to start signaled
-   * @param lpName NULL, or a NUL-terminated UTF-16LE name inside the segment; an event of an existing name is
-   *     shared and the last error is {@link WinError#ERROR_ALREADY_EXISTS}
-   * @return a handle, or NULL with the last error set ({@link WinError#ERROR_NOACCESS} when the name is not a
-   *     terminated string inside its segment); on success the last error is 0 or {@code ERROR_ALREADY_EXISTS}
+   * @param lpName NULL, or a NUL-terminated UTF-16LE name inside the segment; an event of an
+   *     existing name is shared and the last error is {@link WinError#ERROR_ALREADY_EXISTS}
+   * @return a handle, or NULL with the last error set ({@link WinError#ERROR_NOACCESS} when the
+   *     name is not a terminated string inside its segment); on success the last error is 0 or
+   *     {@code ERROR_ALREADY_EXISTS}
    */
   public static MemorySegment CreateEventW(
-      MemorySegment lpEventAttributes, boolean bManualReset, boolean bInitialState, MemorySegment lpName) {
+      MemorySegment lpEventAttributes,
+      boolean bManualReset,
+      boolean bInitialState,
+      MemorySegment lpName) {
     if (Native.isNull(lpName)) {
       SetLastError(WinError.NO_ERROR);
       return Handles.add(new EventObject(bManualReset, bInitialState, null));
@@ -102,7 +121,10 @@ public final class Kernel32 {
     }
   }
 
-  /** Signals an event; FALSE with {@link WinError#ERROR_INVALID_HANDLE} if {@code hEvent} is not an event. */
+  /**
+   * Signals an event; FALSE with {@link WinError#ERROR_INVALID_HANDLE} if {@code hEvent} is not an
+   * event.
+   */
   public static boolean SetEvent(MemorySegment hEvent) {
     if (!(Handles.get(hEvent) instanceof EventObject e)) {
       SetLastError(WinError.ERROR_INVALID_HANDLE);
@@ -112,7 +134,10 @@ public final class Kernel32 {
     return true;
   }
 
-  /** Resets an event; FALSE with {@link WinError#ERROR_INVALID_HANDLE} if {@code hEvent} is not an event. */
+  /**
+   * Resets an event; FALSE with {@link WinError#ERROR_INVALID_HANDLE} if {@code hEvent} is not an
+   * event.
+   */
   public static boolean ResetEvent(MemorySegment hEvent) {
     if (!(Handles.get(hEvent) instanceof EventObject e)) {
       SetLastError(WinError.ERROR_INVALID_HANDLE);
@@ -123,13 +148,16 @@ public final class Kernel32 {
   }
 
   /**
-   * Closes an event or an ICMP handle (a registered wait is ended by {@link #UnregisterWait}, not here). Requests that
-   * reference the object (an event to signal) still complete.
-   * FALSE with {@link WinError#ERROR_INVALID_HANDLE} for NULL, {@link #INVALID_HANDLE_VALUE}, a closed or unknown
-   * handle.
+   * Closes an event or an ICMP handle (a registered wait is ended by {@link #UnregisterWait}, not
+   * here). Requests that reference the object (an event to signal) still complete. FALSE with
+   * {@link WinError#ERROR_INVALID_HANDLE} for NULL, {@link #INVALID_HANDLE_VALUE}, a closed or
+   * unknown handle.
    */
   public static boolean CloseHandle(MemorySegment hObject) {
-    Object o = Handles.get(hObject) instanceof RegisteredWait ? null : Handles.remove(hObject, Object.class);
+    Object o =
+        Handles.get(hObject) instanceof RegisteredWait
+            ? null
+            : Handles.remove(hObject, Object.class);
     if (o == null) {
       SetLastError(WinError.ERROR_INVALID_HANDLE);
       return false;
@@ -152,14 +180,16 @@ public final class Kernel32 {
   }
 
   /**
-   * Waits until the event is signaled, the timeout elapses, or (when {@code bAlertable}) APCs queued to this thread
-   * have run. A signaled event wins over queued APCs.
+   * Waits until the event is signaled, the timeout elapses, or (when {@code bAlertable}) APCs
+   * queued to this thread have run. A signaled event wins over queued APCs.
    *
    * @param dwMilliseconds the timeout in milliseconds (unsigned), {@link #INFINITE} for none
-   * @return {@link #WAIT_OBJECT_0}, {@link #WAIT_IO_COMPLETION} (APCs ran), {@link #WAIT_TIMEOUT}, or {@link
-   *     #WAIT_FAILED} with {@link WinError#ERROR_INVALID_HANDLE} when {@code hHandle} is not an event
+   * @return {@link #WAIT_OBJECT_0}, {@link #WAIT_IO_COMPLETION} (APCs ran), {@link #WAIT_TIMEOUT},
+   *     or {@link #WAIT_FAILED} with {@link WinError#ERROR_INVALID_HANDLE} when {@code hHandle} is
+   *     not an event
    */
-  public static int WaitForSingleObjectEx(MemorySegment hHandle, int dwMilliseconds, boolean bAlertable) {
+  public static int WaitForSingleObjectEx(
+      MemorySegment hHandle, int dwMilliseconds, boolean bAlertable) {
     if (!(Handles.get(hHandle) instanceof EventObject e)) {
       SetLastError(WinError.ERROR_INVALID_HANDLE);
       return WAIT_FAILED;
@@ -168,24 +198,31 @@ public final class Kernel32 {
   }
 
   /** {@link #WaitForMultipleObjectsEx} without alerts (APCs stay queued). */
-  public static int WaitForMultipleObjects(int nCount, MemorySegment lpHandles, boolean bWaitAll, int dwMilliseconds) {
+  public static int WaitForMultipleObjects(
+      int nCount, MemorySegment lpHandles, boolean bWaitAll, int dwMilliseconds) {
     return WaitForMultipleObjectsEx(nCount, lpHandles, bWaitAll, dwMilliseconds, false);
   }
 
   /**
-   * Waits until one of the events (wait-any) or all of them at once (wait-all) are signaled, the timeout elapses, or
-   * (when {@code bAlertable}) APCs queued to this thread have run. Wait-any takes the lowest signaled index and
-   * resets only that event if it is auto-reset; wait-all resets the auto-reset ones only when all are signaled.
+   * Waits until one of the events (wait-any) or all of them at once (wait-all) are signaled, the
+   * timeout elapses, or (when {@code bAlertable}) APCs queued to this thread have run. Wait-any
+   * takes the lowest signaled index and resets only that event if it is auto-reset; wait-all resets
+   * the auto-reset ones only when all are signaled.
    *
    * @param nCount 1..{@link #MAXIMUM_WAIT_OBJECTS}
    * @param lpHandles {@code HANDLE[nCount]} (any alignment)
-   * @return {@code WAIT_OBJECT_0 + i} (wait-any: the index; wait-all: {@link #WAIT_OBJECT_0}), {@link
-   *     #WAIT_IO_COMPLETION}, {@link #WAIT_TIMEOUT}, or {@link #WAIT_FAILED} with {@link
-   *     WinError#ERROR_INVALID_PARAMETER} (bad count, one event twice in a wait-all), {@link WinError#ERROR_NOACCESS}
-   *     (the array is not readable) or {@link WinError#ERROR_INVALID_HANDLE} (a handle that is not an event)
+   * @return {@code WAIT_OBJECT_0 + i} (wait-any: the index; wait-all: {@link #WAIT_OBJECT_0}),
+   *     {@link #WAIT_IO_COMPLETION}, {@link #WAIT_TIMEOUT}, or {@link #WAIT_FAILED} with {@link
+   *     WinError#ERROR_INVALID_PARAMETER} (bad count, one event twice in a wait-all), {@link
+   *     WinError#ERROR_NOACCESS} (the array is not readable) or {@link
+   *     WinError#ERROR_INVALID_HANDLE} (a handle that is not an event)
    */
   public static int WaitForMultipleObjectsEx(
-      int nCount, MemorySegment lpHandles, boolean bWaitAll, int dwMilliseconds, boolean bAlertable) {
+      int nCount,
+      MemorySegment lpHandles,
+      boolean bWaitAll,
+      int dwMilliseconds,
+      boolean bAlertable) {
     if (nCount <= 0 || nCount > MAXIMUM_WAIT_OBJECTS) {
       SetLastError(WinError.ERROR_INVALID_PARAMETER);
       return WAIT_FAILED;
@@ -215,20 +252,27 @@ public final class Kernel32 {
   }
 
   /**
-   * Calls {@code Callback(Context, TimerOrWaitFired)} on a pool thread each time the event is signaled (taking the
-   * signal of an auto-reset event), or each time {@code dwMilliseconds} pass without a signal ({@code
-   * TimerOrWaitFired} true), until {@link #UnregisterWait}; once only with {@link #WT_EXECUTEONLYONCE}. Other flags
-   * are accepted and do not change where callbacks run.
+   * Calls {@code Callback(Context, TimerOrWaitFired)} on a pool thread each time the event is
+   * signaled (taking the signal of an auto-reset event), or each time {@code dwMilliseconds} pass
+   * without a signal ({@code TimerOrWaitFired} true), until {@link #UnregisterWait}; once only with
+   * {@link #WT_EXECUTEONLYONCE}. Other flags are accepted and do not change where callbacks run.
    *
    * @param phNewWaitObject receives the wait handle (8 bytes, any alignment)
    * @param Callback a {@link WAITORTIMERCALLBACK}, or any function the process can call
-   * @return TRUE; FALSE with {@link WinError#ERROR_INVALID_HANDLE} when {@code hObject} is not an event, {@link
-   *     WinError#ERROR_INVALID_PARAMETER} for a NULL out pointer or a callback that cannot be called, {@link
-   *     WinError#ERROR_NOACCESS} when the out pointer cannot be written
+   * @return TRUE; FALSE with {@link WinError#ERROR_INVALID_HANDLE} when {@code hObject} is not an
+   *     event, {@link WinError#ERROR_INVALID_PARAMETER} for a NULL out pointer or a callback that
+   *     cannot be called, {@link WinError#ERROR_NOACCESS} when the out pointer cannot be written
    */
-  public static boolean RegisterWaitForSingleObject(MemorySegment phNewWaitObject, MemorySegment hObject,
-      MemorySegment Callback, MemorySegment Context, int dwMilliseconds, int dwFlags) {
-    if (Native.isNull(phNewWaitObject) || Native.isNull(Callback) || !Native.isCallable(Callback)
+  public static boolean RegisterWaitForSingleObject(
+      MemorySegment phNewWaitObject,
+      MemorySegment hObject,
+      MemorySegment Callback,
+      MemorySegment Context,
+      int dwMilliseconds,
+      int dwFlags) {
+    if (Native.isNull(phNewWaitObject)
+        || Native.isNull(Callback)
+        || !Native.isCallable(Callback)
         || (Context != null && !Context.isNative())) {
       SetLastError(WinError.ERROR_INVALID_PARAMETER);
       return false;
@@ -237,8 +281,13 @@ public final class Kernel32 {
       SetLastError(WinError.ERROR_INVALID_HANDLE);
       return false;
     }
-    RegisteredWait wait = new RegisteredWait(e, Callback, Native.opaque(Context), dwMilliseconds,
-        (dwFlags & WT_EXECUTEONLYONCE) != 0);
+    RegisteredWait wait =
+        new RegisteredWait(
+            e,
+            Callback,
+            Native.opaque(Context),
+            dwMilliseconds,
+            (dwFlags & WT_EXECUTEONLYONCE) != 0);
     MemorySegment handle = Handles.add(wait);
     try {
       Native.storeHandle(phNewWaitObject, handle);
@@ -257,13 +306,13 @@ public final class Kernel32 {
   }
 
   /**
-   * Ends a registered wait: no callback starts after this returns. {@code CompletionEvent} NULL: return at once;
-   * {@link #INVALID_HANDLE_VALUE}: first wait for the callbacks under way to return (not when called from one of
-   * them); an event: it is set once they have returned.
+   * Ends a registered wait: no callback starts after this returns. {@code CompletionEvent} NULL:
+   * return at once; {@link #INVALID_HANDLE_VALUE}: first wait for the callbacks under way to return
+   * (not when called from one of them); an event: it is set once they have returned.
    *
-   * @return TRUE; FALSE with {@link WinError#ERROR_IO_PENDING} when callbacks were still running (the wait is
-   *     unregistered all the same), with {@link WinError#ERROR_INVALID_HANDLE} for a handle that is not a registered
-   *     wait or a {@code CompletionEvent} that is not an event
+   * @return TRUE; FALSE with {@link WinError#ERROR_IO_PENDING} when callbacks were still running
+   *     (the wait is unregistered all the same), with {@link WinError#ERROR_INVALID_HANDLE} for a
+   *     handle that is not a registered wait or a {@code CompletionEvent} that is not an event
    */
   public static boolean UnregisterWaitEx(MemorySegment WaitHandle, MemorySegment CompletionEvent) {
     boolean block = CompletionEvent != null && CompletionEvent.equals(INVALID_HANDLE_VALUE);
@@ -286,12 +335,14 @@ public final class Kernel32 {
   }
 
   /**
-   * Sleeps for {@code dwMilliseconds} (unsigned; {@link #INFINITE} for ever), or, when {@code bAlertable}, until
-   * APCs queued to this thread have run. {@code SleepEx(0, true)} runs the APCs already queued.
+   * Sleeps for {@code dwMilliseconds} (unsigned; {@link #INFINITE} for ever), or, when {@code
+   * bAlertable}, until APCs queued to this thread have run. {@code SleepEx(0, true)} runs the APCs
+   * already queued.
    *
    * @return {@link #WAIT_IO_COMPLETION} if APCs ran, else 0
    */
-  @SuppressWarnings("ThreadPriorityCheck") // SleepEx(0, FALSE) gives up the rest of the time slice, as yield does
+  @SuppressWarnings(
+      "ThreadPriorityCheck") // SleepEx(0, FALSE) gives up the rest of the time slice, as yield does
   public static int SleepEx(int dwMilliseconds, boolean bAlertable) {
     if (dwMilliseconds == 0 && !bAlertable) {
       Apcs.flushWrites(Apcs.current());
@@ -305,14 +356,16 @@ public final class Kernel32 {
   }
 
   /**
-   * The wait of every function here: for one of {@code events} (or all), APCs when {@code alertable}, or the
-   * timeout. This thread's confined reply buffers are written before it returns, whatever it returns.
+   * The wait of every function here: for one of {@code events} (or all), APCs when {@code
+   * alertable}, or the timeout. This thread's confined reply buffers are written before it returns,
+   * whatever it returns.
    */
   static int await(EventObject[] events, boolean all, int dwMilliseconds, boolean alertable) {
     Thread me = Thread.currentThread();
     Apcs.Queue own = Apcs.current();
     boolean infinite = dwMilliseconds == INFINITE;
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Integer.toUnsignedLong(dwMilliseconds));
+    long deadline =
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Integer.toUnsignedLong(dwMilliseconds));
     for (EventObject e : events) e.addWaiter(me);
     try {
       while (true) {

@@ -7,16 +7,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * One {@code RegisterWaitForSingleObject}: a waiting thread that takes each signal of the event (or each timeout)
- * and hands the callback to a pool thread, until the wait is unregistered or, with {@code WT_EXECUTEONLYONCE}, after
- * the first callback.
+ * One {@code RegisterWaitForSingleObject}: a waiting thread that takes each signal of the event (or
+ * each timeout) and hands the callback to a pool thread, until the wait is unregistered or, with
+ * {@code WT_EXECUTEONLYONCE}, after the first callback.
  */
 final class RegisteredWait {
-  private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "icmpecho-wait-callback");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ExecutorService POOL =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "icmpecho-wait-callback");
+            t.setDaemon(true);
+            return t;
+          });
   private static final ThreadLocal<RegisteredWait> RUNNING_CALLBACK = new ThreadLocal<>();
 
   private final EventObject event;
@@ -29,7 +31,12 @@ final class RegisteredWait {
   private int running; // callbacks under way, guarded by this
   private final List<EventObject> whenDone = new ArrayList<>(); // guarded by this
 
-  RegisteredWait(EventObject event, MemorySegment callback, MemorySegment context, int milliseconds, boolean once) {
+  RegisteredWait(
+      EventObject event,
+      MemorySegment callback,
+      MemorySegment context,
+      int milliseconds,
+      boolean once) {
     this.event = event;
     this.callback = callback;
     this.context = context;
@@ -59,17 +66,18 @@ final class RegisteredWait {
   private synchronized boolean dispatch(boolean timedOut) {
     if (cancelled) return false;
     running++;
-    POOL.execute(() -> {
-      RUNNING_CALLBACK.set(this);
-      try {
-        Native.callWaitCallback(callback, context, timedOut);
-      } catch (IllegalStateException closed) {
-        // the callback's arena is gone: dropped, as a freed routine
-      } finally {
-        RUNNING_CALLBACK.remove();
-        finished();
-      }
-    });
+    POOL.execute(
+        () -> {
+          RUNNING_CALLBACK.set(this);
+          try {
+            Native.callWaitCallback(callback, context, timedOut);
+          } catch (IllegalStateException closed) {
+            // the callback's arena is gone: dropped, as a freed routine
+          } finally {
+            RUNNING_CALLBACK.remove();
+            finished();
+          }
+        });
     return true;
   }
 
@@ -82,8 +90,8 @@ final class RegisteredWait {
   }
 
   /**
-   * Stops the wait. Returns true when no callback is under way (then {@code done}, if given, is set now), else false
-   * and {@code done} is set when the last one returns.
+   * Stops the wait. Returns true when no callback is under way (then {@code done}, if given, is set
+   * now), else false and {@code done} is set when the last one returns.
    */
   boolean cancel(EventObject done) {
     boolean idle;
@@ -106,7 +114,10 @@ final class RegisteredWait {
     return idle;
   }
 
-  /** Waits until no callback is under way; false, without waiting, when called from one of its own callbacks. */
+  /**
+   * Waits until no callback is under way; false, without waiting, when called from one of its own
+   * callbacks.
+   */
   synchronized boolean awaitCallbacks() {
     if (RUNNING_CALLBACK.get() == this) return false;
     boolean interrupted = false;

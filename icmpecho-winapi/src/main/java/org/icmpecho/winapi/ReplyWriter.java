@@ -10,10 +10,11 @@ import java.time.Duration;
 import org.icmpecho.EchoResult;
 
 /**
- * Writes the outcome of one echo into a reply buffer exactly as Windows (Vista and later) does: the struct, then
- * (IPv4) the reply's options, zero-padded to a multiple of 4, and the data. Each method gets the buffer already cut to {@code
- * ReplySize}, so nothing is ever written past it, and returns the bytes written ({@code IO_STATUS_BLOCK.Information}).
- * The struct is built in aligned scratch memory and copied, so a buffer at any address works (Windows takes any).
+ * Writes the outcome of one echo into a reply buffer exactly as Windows (Vista and later) does: the
+ * struct, then (IPv4) the reply's options, zero-padded to a multiple of 4, and the data. Each
+ * method gets the buffer already cut to {@code ReplySize}, so nothing is ever written past it, and
+ * returns the bytes written ({@code IO_STATUS_BLOCK.Information}). The struct is built in aligned
+ * scratch memory and copied, so a buffer at any address works (Windows takes any).
  */
 final class ReplyWriter {
   private ReplyWriter() {}
@@ -28,7 +29,8 @@ final class ReplyWriter {
       case EchoResult.Reply r -> {
         byte[] options = r.ipOptions().bytes();
         long data = S4 + align4(options.length);
-        if (buf.byteSize() < data + sent.length) yield statusOnly4(buf, IpExport.IP_GENERAL_FAILURE);
+        if (buf.byteSize() < data + sent.length)
+          yield statusOnly4(buf, IpExport.IP_GENERAL_FAILURE);
         ICMP_ECHO_REPLY.Address(s, ipAddr(r.from()));
         ICMP_ECHO_REPLY.Status(s, IpExport.IP_SUCCESS);
         ICMP_ECHO_REPLY.RoundTripTime(s, millis(r.rtt()));
@@ -55,18 +57,23 @@ final class ReplyWriter {
         ICMP_ECHO_REPLY.RoundTripTime(s, millis(e.rtt()));
         ICMP_ECHO_REPLY.Reserved(s, (short) 1);
         ICMP_ECHO_REPLY.Data(s, Native.pointerInto(buf, S4));
-        IP_OPTION_INFORMATION.Ttl(ICMP_ECHO_REPLY.Options(s), (byte) Math.max(e.ttl(), 0)); // the error's own TTL
+        IP_OPTION_INFORMATION.Ttl(
+            ICMP_ECHO_REPLY.Options(s), (byte) Math.max(e.ttl(), 0)); // the error's own TTL
         IP_OPTION_INFORMATION.OptionsData(ICMP_ECHO_REPLY.Options(s), Native.pointerInto(buf, S4));
         MemorySegment.copy(s, 0, buf, 0, S4);
         yield S4;
       }
       case EchoResult.TimedOut t -> statusOnly4(buf, t.status().code());
-      case EchoResult.SendFailed f -> statusOnly4(buf, badOptions(f) ? IpExport.IP_BAD_OPTION : f.status().code());
+      case EchoResult.SendFailed f ->
+          statusOnly4(buf, badOptions(f) ? IpExport.IP_BAD_OPTION : f.status().code());
       case EchoResult.Corrupted c -> statusOnly4(buf, c.status().code());
     };
   }
 
-  /** True when the kernel refused the echo's options (EINVAL: an option a ping socket may not send, ...). */
+  /**
+   * True when the kernel refused the echo's options (EINVAL: an option a ping socket may not send,
+   * ...).
+   */
   private static boolean badOptions(EchoResult.SendFailed f) {
     return "EINVAL".equals(f.errno()) && !f.request().ipOptions().isEmpty();
   }
@@ -109,7 +116,9 @@ final class ReplyWriter {
     };
   }
 
-  /** A status-only IPv6 reply: the struct zero-filled (address {@code ::}) except {@code Status}. */
+  /**
+   * A status-only IPv6 reply: the struct zero-filled (address {@code ::}) except {@code Status}.
+   */
   static long statusOnly6(MemorySegment buf, int status) {
     MemorySegment s = scratch(S6);
     ICMPV6_ECHO_REPLY.Status(s, status);

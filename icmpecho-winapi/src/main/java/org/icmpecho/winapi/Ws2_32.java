@@ -7,9 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The {@code ws2_32} address helpers that ICMP code uses. An {@code IPAddr} is an {@code int} whose bytes in memory
- * (little-endian on every platform this runs on) are the address in network order: {@code inet_addr("127.0.0.1")
- * == 0x0100007F}.
+ * The {@code ws2_32} address helpers that ICMP code uses. An {@code IPAddr} is an {@code int} whose
+ * bytes in memory (little-endian on every platform this runs on) are the address in network order:
+ * {@code inet_addr("127.0.0.1") == 0x0100007F}.
  *
  * <pre>{@code
  * int dst = Ws2_32.inet_addr("127.0.0.1");
@@ -21,19 +21,23 @@ public final class Ws2_32 {
 
   /** The IPv4 address family. */
   public static final int AF_INET = 2;
+
   /** The IPv6 address family, as Windows numbers it (Linux uses 10). */
   public static final int AF_INET6 = 23;
+
   /** What {@link #inet_addr} returns for an invalid string (also 255.255.255.255). */
   public static final int INADDR_NONE = -1;
+
   /** 0.0.0.0. */
   public static final int INADDR_ANY = 0;
 
   private static final boolean LITTLE = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
   /**
-   * Parses an IPv4 address in the dotted forms of {@code inet_addr}: {@code a.b.c.d}, {@code a.b.c} (c: 16 bits),
-   * {@code a.b} (b: 24 bits) or {@code a} (32 bits), each part decimal, octal (leading 0) or hexadecimal ({@code
-   * 0x}, ASCII digits only); what follows C white space (space, \t \n \v \f \r) is ignored.
+   * Parses an IPv4 address in the dotted forms of {@code inet_addr}: {@code a.b.c.d}, {@code a.b.c}
+   * (c: 16 bits), {@code a.b} (b: 24 bits) or {@code a} (32 bits), each part decimal, octal
+   * (leading 0) or hexadecimal ({@code 0x}, ASCII digits only); what follows C white space (space,
+   * \t \n \v \f \r) is ignored.
    *
    * @return the {@code IPAddr}, or {@link #INADDR_NONE} for null, an empty or an invalid string
    */
@@ -99,13 +103,22 @@ public final class Ws2_32 {
     return c >= '0' && c <= '9';
   }
 
-  /** An ASCII digit of {@code base}, or -1: {@code Character.digit} would also take other scripts' digits. */
+  /**
+   * An ASCII digit of {@code base}, or -1: {@code Character.digit} would also take other scripts'
+   * digits.
+   */
   private static int digit(char c, int base) {
-    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    int d =
+        c >= '0' && c <= '9'
+            ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
     return d < base ? d : -1;
   }
 
-  /** C's {@code isspace} in the C locale ({@code Character.isWhitespace} also takes U+001C..U+001F and more). */
+  /**
+   * C's {@code isspace} in the C locale ({@code Character.isWhitespace} also takes U+001C..U+001F
+   * and more).
+   */
   private static boolean isSpace(char c) {
     return c == ' ' || (c >= '\t' && c <= '\r');
   }

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The completion path with a fake completion source: how requests are built from the arguments, how each {@link
- * EchoResult} is written into the reply buffer, the last error of synchronous calls, and events / APCs / IO status
- * of asynchronous ones.
+ * The completion path with a fake completion source: how requests are built from the arguments, how
+ * each {@link EchoResult} is written into the reply buffer, the last error of synchronous calls,
+ * and events / APCs / IO status of asynchronous ones.
  */
 @Timeout(30)
 class CompletionTest {
@@ -51,9 +51,18 @@ class CompletionTest {
     for (int i = 0; i < 32; i++) pattern[i] = (byte) i;
     d32 = arena.allocate(32);
     d32.copyFrom(MemorySegment.ofArray(pattern));
-    apc = PIO_APC_ROUTINE.allocate((ctx, iosb, reserved) -> apcLog.add(Long.toHexString(ctx.address()) + " "
-        + Integer.toHexString(IO_STATUS_BLOCK.Status(iosb)) + " " + IO_STATUS_BLOCK.Information(iosb) + " " + reserved),
-        arena);
+    apc =
+        PIO_APC_ROUTINE.allocate(
+            (ctx, iosb, reserved) ->
+                apcLog.add(
+                    Long.toHexString(ctx.address())
+                        + " "
+                        + Integer.toHexString(IO_STATUS_BLOCK.Status(iosb))
+                        + " "
+                        + IO_STATUS_BLOCK.Information(iosb)
+                        + " "
+                        + reserved),
+            arena);
   }
 
   @AfterEach
@@ -67,8 +76,10 @@ class CompletionTest {
     return InetAddress.getByName(s);
   }
 
-  private static EchoResult.Reply reply(EchoRequest r, String from, long rttMicros, int ttl, int tos) throws Exception {
-    return new EchoResult.Reply(r, ip(from), Duration.ofNanos(rttMicros * 1000), ttl, tos, 8 + r.payloadSize(), 1);
+  private static EchoResult.Reply reply(
+      EchoRequest r, String from, long rttMicros, int ttl, int tos) throws Exception {
+    return new EchoResult.Reply(
+        r, ip(from), Duration.ofNanos(rttMicros * 1000), ttl, tos, 8 + r.payloadSize(), 1);
   }
 
   private MemorySegment filled(long size) {
@@ -83,8 +94,19 @@ class CompletionTest {
     IP_OPTION_INFORMATION.Ttl(opts, (byte) 200);
     IP_OPTION_INFORMATION.Tos(opts, (byte) 0xB8);
     IP_OPTION_INFORMATION.Flags(opts, (byte) IpExport.IP_FLAG_DF);
-    IcmpApi.IcmpSendEcho2Ex(h, NULL, NULL, NULL, Ws2_32.inet_addr("127.0.0.1"), Ws2_32.inet_addr("127.0.0.2"), d32, 32,
-        opts, buf, S + 32, -1);
+    IcmpApi.IcmpSendEcho2Ex(
+        h,
+        NULL,
+        NULL,
+        NULL,
+        Ws2_32.inet_addr("127.0.0.1"),
+        Ws2_32.inet_addr("127.0.0.2"),
+        d32,
+        32,
+        opts,
+        buf,
+        S + 32,
+        -1);
     EchoRequest r = fake.last().request();
     assertEquals(ip("127.0.0.2"), r.target());
     assertEquals(ip("127.0.0.1"), r.source());
@@ -107,13 +129,14 @@ class CompletionTest {
 
   @Test
   void syncReplyIsWrittenAsWindowsDoes() throws Exception {
-    fake.autoReply = r -> {
-      try {
-        return reply(r, "127.0.0.1", 2900, 64, 0);
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    };
+    fake.autoReply =
+        r -> {
+          try {
+            return reply(r, "127.0.0.1", 2900, 64, 0);
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        };
     MemorySegment buf = filled(S + 32 + 8);
     Kernel32.SetLastError(0xdeadbeef);
     assertEquals(1, IcmpApi.IcmpSendEcho(h, LO, d32, 32, NULL, buf, S + 32, 1000));
@@ -134,13 +157,14 @@ class CompletionTest {
 
   @Test
   void replyThatDoesNotFitIsGeneralFailure() throws Exception {
-    fake.autoReply = r -> {
-      try {
-        return reply(r, "127.0.0.1", 0, 64, 0);
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    };
+    fake.autoReply =
+        r -> {
+          try {
+            return reply(r, "127.0.0.1", 0, 64, 0);
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        };
     MemorySegment buf = filled(S + 32);
     for (int[] c : new int[][] {{32, S + 31}, {9, S + 8}, {8, S + 7}}) { // cases 12, 15, 16
       Kernel32.SetLastError(0xdeadbeef);
@@ -157,10 +181,13 @@ class CompletionTest {
   @Test
   void statusOnlyRepliesAreZeroFilledExceptStatus() throws Exception {
     EchoRequest dummy = EchoRequest.of(ip("127.0.0.1"));
-    List<EchoResult> results = List.of(
-        new EchoResult.TimedOut(dummy, Duration.ofSeconds(1), 1),
-        new EchoResult.SendFailed(dummy, IpStatus.IP_DEST_HOST_UNREACHABLE, "EHOSTUNREACH", "No route to host", 1),
-        new EchoResult.Corrupted(dummy, ip("127.0.0.1"), Duration.ofMillis(1), "payload byte 3 differs", 1));
+    List<EchoResult> results =
+        List.of(
+            new EchoResult.TimedOut(dummy, Duration.ofSeconds(1), 1),
+            new EchoResult.SendFailed(
+                dummy, IpStatus.IP_DEST_HOST_UNREACHABLE, "EHOSTUNREACH", "No route to host", 1),
+            new EchoResult.Corrupted(
+                dummy, ip("127.0.0.1"), Duration.ofMillis(1), "payload byte 3 differs", 1));
     int[] expected = {11010, 11003, 11050};
     for (int i = 0; i < results.size(); i++) {
       EchoResult res = results.get(i);
@@ -178,14 +205,22 @@ class CompletionTest {
 
   @Test
   void icmpErrorV4ReturnsOneWithTheReporter() throws Exception {
-    fake.autoReply = r -> {
-      try {
-        return new EchoResult.IcmpError(r, IpStatus.IP_TTL_EXPIRED_TRANSIT, ip("10.9.8.7"), Duration.ofMillis(3), 11, 0,
-            0, 1);
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    };
+    fake.autoReply =
+        r -> {
+          try {
+            return new EchoResult.IcmpError(
+                r,
+                IpStatus.IP_TTL_EXPIRED_TRANSIT,
+                ip("10.9.8.7"),
+                Duration.ofMillis(3),
+                11,
+                0,
+                0,
+                1);
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        };
     MemorySegment buf = filled(S + 32);
     Kernel32.SetLastError(0xdeadbeef);
     assertEquals(1, IcmpApi.IcmpSendEcho(h, LO, d32, 32, NULL, buf, S + 32, 1000));
@@ -201,25 +236,29 @@ class CompletionTest {
     MemorySegment event = Kernel32.CreateEventW(NULL, false, false, NULL);
     MemorySegment buf = filled(S + 32 + 16);
     Kernel32.SetLastError(0xdeadbeef);
-    assertEquals(0, IcmpApi.IcmpSendEcho2(h, event, apc, NULL, LO, d32, 32, NULL, buf, S + 32 + 16, 1000));
+    assertEquals(
+        0, IcmpApi.IcmpSendEcho2(h, event, apc, NULL, LO, d32, 32, NULL, buf, S + 32 + 16, 1000));
     assertEquals(WinError.ERROR_IO_PENDING, Kernel32.GetLastError());
     assertTrue(IcmpApi.IcmpCloseHandle(h), "closing does not cancel");
     h = IcmpApi.IcmpCreateFile();
     assertEquals(Kernel32.WAIT_TIMEOUT, Kernel32.WaitForSingleObject(event, 0));
     FakeEchoService.Submitted s = fake.last();
-    Thread completer = new Thread(() -> {
-      try {
-        s.future().complete(reply(s.request(), "127.0.0.1", 0, 64, 0));
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    });
+    Thread completer =
+        new Thread(
+            () -> {
+              try {
+                s.future().complete(reply(s.request(), "127.0.0.1", 0, 64, 0));
+              } catch (Exception e) {
+                throw new AssertionError(e);
+              }
+            });
     completer.start();
     assertEquals(Kernel32.WAIT_OBJECT_0, Kernel32.WaitForSingleObjectEx(event, 2000, true));
     completer.join();
     assertEquals(0, ICMP_ECHO_REPLY.Status(buf));
     assertEquals(1, ICMP_ECHO_REPLY.Reserved(buf), "the count stays until IcmpParseReplies");
-    assertArrayEquals(pattern, buf.asSlice(S, 32).toArray(JAVA_BYTE), "data right after the struct (reply + 1)");
+    assertArrayEquals(
+        pattern, buf.asSlice(S, 32).toArray(JAVA_BYTE), "data right after the struct (reply + 1)");
     assertEquals(0, Kernel32.SleepEx(0, true), "the event wins: no APC");
     assertTrue(apcLog.isEmpty());
     Kernel32.SetLastError(0xdeadbeef);
@@ -232,17 +271,31 @@ class CompletionTest {
   void asyncWithApcRunsInTheIssuersAlertableWait() throws Exception {
     MemorySegment buf = filled(S + 32 + 16 + 10);
     Kernel32.SetLastError(0xdeadbeef);
-    assertEquals(0, IcmpApi.IcmpSendEcho2(h, NULL, apc, MemorySegment.ofAddress(0xdeadc0deL), LO, d32, 32, NULL, buf,
-        S + 32 + 16 + 10, 1000));
+    assertEquals(
+        0,
+        IcmpApi.IcmpSendEcho2(
+            h,
+            NULL,
+            apc,
+            MemorySegment.ofAddress(0xdeadc0deL),
+            LO,
+            d32,
+            32,
+            NULL,
+            buf,
+            S + 32 + 16 + 10,
+            1000));
     assertEquals(WinError.ERROR_IO_PENDING, Kernel32.GetLastError());
     FakeEchoService.Submitted s = fake.last();
-    Thread completer = new Thread(() -> {
-      try {
-        s.future().complete(reply(s.request(), "127.0.0.1", 0, 64, 0));
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    });
+    Thread completer =
+        new Thread(
+            () -> {
+              try {
+                s.future().complete(reply(s.request(), "127.0.0.1", 0, 64, 0));
+              } catch (Exception e) {
+                throw new AssertionError(e);
+              }
+            });
     completer.start();
     completer.join();
     assertTrue(apcLog.isEmpty(), "not before an alertable wait");
@@ -255,7 +308,9 @@ class CompletionTest {
   void asyncTimeoutAndFailureCompletions() throws Exception {
     MemorySegment buf = filled(S + 32);
     IcmpApi.IcmpSendEcho2(h, NULL, apc, NULL, LO, d32, 32, NULL, buf, S + 32, 30);
-    fake.last().future().complete(new EchoResult.TimedOut(fake.last().request(), Duration.ofMillis(30), 1));
+    fake.last()
+        .future()
+        .complete(new EchoResult.TimedOut(fake.last().request(), Duration.ofMillis(30), 1));
     assertEquals(Kernel32.WAIT_IO_COMPLETION, Kernel32.SleepEx(0, true));
     assertEquals(List.of("0 0 40 0"), apcLog, "a timeout completes with STATUS_SUCCESS");
     assertEquals(11010, ICMP_ECHO_REPLY.Status(buf));
@@ -266,7 +321,9 @@ class CompletionTest {
 
     apcLog.clear();
     IcmpApi.IcmpSendEcho2(h, NULL, apc, NULL, LO, d32, 32, NULL, buf, S + 32, 30);
-    fake.last().future().completeExceptionally(new IcmpPermissionException("no", "socket", "EPERM"));
+    fake.last()
+        .future()
+        .completeExceptionally(new IcmpPermissionException("no", "socket", "EPERM"));
     assertEquals(Kernel32.WAIT_IO_COMPLETION, Kernel32.SleepEx(0, true));
     assertEquals(List.of("0 c0000022 40 0"), apcLog);
     assertEquals(11050, ICMP_ECHO_REPLY.Status(buf));
@@ -276,10 +333,16 @@ class CompletionTest {
   void apcOfAnEndedThreadIsDroppedButEventStillFires() throws Exception {
     MemorySegment buf = filled(S + 32);
     MemorySegment event = Kernel32.CreateEventW(NULL, true, false, NULL);
-    Thread t = new Thread(() -> {
-      assertEquals(0, IcmpApi.IcmpSendEcho2(h, NULL, apc, NULL, LO, d32, 32, NULL, buf, S + 32, 1000));
-      assertEquals(0, IcmpApi.IcmpSendEcho2(h, event, apc, NULL, LO, d32, 32, NULL, buf, S + 32, 1000));
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              assertEquals(
+                  0,
+                  IcmpApi.IcmpSendEcho2(h, NULL, apc, NULL, LO, d32, 32, NULL, buf, S + 32, 1000));
+              assertEquals(
+                  0,
+                  IcmpApi.IcmpSendEcho2(h, event, apc, NULL, LO, d32, 32, NULL, buf, S + 32, 1000));
+            });
     t.start();
     t.join();
     for (FakeEchoService.Submitted s : fake.submitted) {
@@ -296,11 +359,13 @@ class CompletionTest {
     Arena shortLived = Arena.ofShared();
     MemorySegment buf = shortLived.allocate(S + 32);
     MemorySegment event = Kernel32.CreateEventW(NULL, true, false, NULL);
-    assertEquals(0, IcmpApi.IcmpSendEcho2(h, event, NULL, NULL, LO, d32, 32, NULL, buf, S + 32, 1000));
+    assertEquals(
+        0, IcmpApi.IcmpSendEcho2(h, event, NULL, NULL, LO, d32, 32, NULL, buf, S + 32, 1000));
     shortLived.close();
     FakeEchoService.Submitted s = fake.last();
     s.future().complete(reply(s.request(), "127.0.0.1", 0, 64, 0));
-    assertEquals(Kernel32.WAIT_OBJECT_0, Kernel32.WaitForSingleObject(event, 1000), "still signaled");
+    assertEquals(
+        Kernel32.WAIT_OBJECT_0, Kernel32.WaitForSingleObject(event, 1000), "still signaled");
     Kernel32.CloseHandle(event);
   }
 
@@ -313,16 +378,19 @@ class CompletionTest {
     java.util.Arrays.fill(dd, (byte) 0xDD);
     MemorySegment data = arena.allocate(32);
     data.copyFrom(MemorySegment.ofArray(dd));
-    fake.autoReply = r -> {
-      try {
-        return reply(r, "::1", 0, -1, -1);
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    };
+    fake.autoReply =
+        r -> {
+          try {
+            return reply(r, "::1", 0, -1, -1);
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        };
     MemorySegment buf = filled(36 + 32);
     Kernel32.SetLastError(0xdeadbeef);
-    assertEquals(1, IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, src, dst, data, 32, NULL, buf, 68, 1000)); // 46
+    assertEquals(
+        1,
+        IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, src, dst, data, 32, NULL, buf, 68, 1000)); // 46
     assertEquals(0, Kernel32.GetLastError());
     assertEquals(0, ICMPV6_ECHO_REPLY.Status(buf));
     MemorySegment a = ICMPV6_ECHO_REPLY.Address(buf);
@@ -338,23 +406,27 @@ class CompletionTest {
     MemorySegment opts = IP_OPTION_INFORMATION.allocate(arena);
     int before = fake.submitted.size();
     Kernel32.SetLastError(0xdeadbeef);
-    assertEquals(0, IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, dst, dst, data, 32, opts, buf, 68, 1000));
+    assertEquals(
+        0, IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, dst, dst, data, 32, opts, buf, 68, 1000));
     assertEquals(11050, Kernel32.GetLastError());
     assertEquals(11050, ICMPV6_ECHO_REPLY.Status(buf));
     assertEquals(before, fake.submitted.size(), "nothing sent");
 
     // case 52: hop limit 0, APC
     Kernel32.SetLastError(0xdeadbeef);
-    assertEquals(0, IcmpApi.Icmp6SendEcho2(h, NULL, apc, NULL, src, dst, data, 32, opts, buf, 68, 1000));
+    assertEquals(
+        0, IcmpApi.Icmp6SendEcho2(h, NULL, apc, NULL, src, dst, data, 32, opts, buf, 68, 1000));
     assertEquals(WinError.ERROR_IO_PENDING, Kernel32.GetLastError());
     assertEquals(Kernel32.WAIT_IO_COMPLETION, Kernel32.SleepEx(Kernel32.INFINITE, true));
     assertEquals(List.of("0 c000000d 36 0"), apcLog);
     assertEquals(11050, ICMPV6_ECHO_REPLY.Status(buf));
-    assertEquals(0, IPV6_ADDRESS_EX.sin6_addr(ICMPV6_ECHO_REPLY.Address(buf)).get(JAVA_BYTE, 15), "::");
+    assertEquals(
+        0, IPV6_ADDRESS_EX.sin6_addr(ICMPV6_ECHO_REPLY.Address(buf)).get(JAVA_BYTE, 15), "::");
 
     // case 48: hop limit 1
     IP_OPTION_INFORMATION.Ttl(opts, (byte) 1);
-    assertEquals(1, IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, dst, dst, data, 32, opts, buf, 68, 1000));
+    assertEquals(
+        1, IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, dst, dst, data, 32, opts, buf, 68, 1000));
     assertEquals(1, fake.last().request().ttl());
     assertEquals(lo6, fake.last().request().source());
   }
@@ -363,16 +435,19 @@ class CompletionTest {
   void ipv6IcmpErrorsFollowIcmp6ParseReplies() throws Exception {
     MemorySegment dst = sockaddr_in6.of(arena, (Inet6Address) ip("::1"));
     MemorySegment buf = filled(68);
-    IpStatus[] statuses = {IpStatus.IP_TTL_EXPIRED_TRANSIT, IpStatus.IP_DEST_HOST_UNREACHABLE,
-        IpStatus.IP_PACKET_TOO_BIG};
+    IpStatus[] statuses = {
+      IpStatus.IP_TTL_EXPIRED_TRANSIT, IpStatus.IP_DEST_HOST_UNREACHABLE, IpStatus.IP_PACKET_TOO_BIG
+    };
     for (IpStatus st : statuses) {
-      fake.autoReply = r -> {
-        try {
-          return new EchoResult.IcmpError(r, st, ip("2001:db8::7"), Duration.ofMillis(1), 3, 0, 0, 1);
-        } catch (Exception e) {
-          throw new AssertionError(e);
-        }
-      };
+      fake.autoReply =
+          r -> {
+            try {
+              return new EchoResult.IcmpError(
+                  r, st, ip("2001:db8::7"), Duration.ofMillis(1), 3, 0, 0, 1);
+            } catch (Exception e) {
+              throw new AssertionError(e);
+            }
+          };
       Kernel32.SetLastError(0xdeadbeef);
       int n = IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, null, dst, d32, 32, NULL, buf, 68, 1000);
       if (st == IpStatus.IP_TTL_EXPIRED_TRANSIT) {
@@ -383,7 +458,8 @@ class CompletionTest {
         assertEquals(st.code(), Kernel32.GetLastError());
       }
       assertEquals(st.code(), ICMPV6_ECHO_REPLY.Status(buf));
-      assertArrayEquals(ip("2001:db8::7").getAddress(),
+      assertArrayEquals(
+          ip("2001:db8::7").getAddress(),
           IPV6_ADDRESS_EX.sin6_addr(ICMPV6_ECHO_REPLY.Address(buf)).toArray(JAVA_BYTE));
     }
   }
@@ -392,10 +468,12 @@ class CompletionTest {
   void interruptedSyncCallIsAborted() throws Exception {
     MemorySegment buf = filled(S + 32);
     int[] result = new int[2];
-    Thread t = new Thread(() -> {
-      result[0] = IcmpApi.IcmpSendEcho(h, LO, d32, 32, NULL, buf, S + 32, -1);
-      result[1] = Kernel32.GetLastError();
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              result[0] = IcmpApi.IcmpSendEcho(h, LO, d32, 32, NULL, buf, S + 32, -1);
+              result[1] = Kernel32.GetLastError();
+            });
     t.start();
     long deadline = System.nanoTime() + 5_000_000_000L;
     while (fake.submitted.isEmpty() && System.nanoTime() < deadline) Thread.sleep(5);

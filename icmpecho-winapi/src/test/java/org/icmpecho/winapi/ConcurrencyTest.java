@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * One handle, many threads, thousands of requests in flight on 127.0.0.1: every reply buffer must hold its own
- * request's data, every APC must run on its own issuing thread, every event must fire once.
+ * One handle, many threads, thousands of requests in flight on 127.0.0.1: every reply buffer must
+ * hold its own request's data, every APC must run on its own issuing thread, every event must fire
+ * once.
  */
 @Timeout(120)
 class ConcurrencyTest {
@@ -30,7 +31,10 @@ class ConcurrencyTest {
   private static final int PER_THREAD = 500; // 4000 asynchronous requests in all
   private static final int SIZE = 24;
 
-  /** The payload of request {@code i} of thread {@code t}: unique, and different in every byte position. */
+  /**
+   * The payload of request {@code i} of thread {@code t}: unique, and different in every byte
+   * position.
+   */
   private static byte[] payload(int t, int i) {
     byte[] b = new byte[SIZE];
     for (int k = 0; k < SIZE; k++) b[k] = (byte) (t * 31 + i * 7 + k * 13);
@@ -51,55 +55,82 @@ class ConcurrencyTest {
     try (Arena arena = Arena.ofShared()) {
       for (int t = 0; t < THREADS; t++) {
         int tid = t;
-        Thread th = new Thread(() -> {
-          try {
-            start.await();
-            Thread me = Thread.currentThread();
-            AtomicInteger mine = new AtomicInteger();
-            // APC context = index; the routine checks its thread and counts.
-            MemorySegment apc = PIO_APC_ROUTINE.allocate((ctx, iosb, reserved) -> {
-              if (Thread.currentThread() != me) failures.add("APC on a foreign thread");
-              if (IO_STATUS_BLOCK.Status(iosb) != 0 || IO_STATUS_BLOCK.Information(iosb) != S + SIZE) {
-                failures.add("iosb " + IO_STATUS_BLOCK.Status(iosb) + "/" + IO_STATUS_BLOCK.Information(iosb));
-              }
-              mine.incrementAndGet();
-              apcsRun.incrementAndGet();
-            }, arena);
-            MemorySegment[] bufs = new MemorySegment[PER_THREAD];
-            MemorySegment[] events = new MemorySegment[PER_THREAD];
-            for (int i = 0; i < PER_THREAD; i++) {
-              byte[] p = payload(tid, i);
-              MemorySegment data = arena.allocate(SIZE);
-              data.copyFrom(MemorySegment.ofArray(p));
-              bufs[i] = arena.allocate(S + SIZE).fill((byte) 0xCC);
-              boolean withEvent = i % 2 == 0;
-              if (withEvent) events[i] = Kernel32.CreateEventW(NULL, true, false, NULL);
-              int r = IcmpApi.IcmpSendEcho2(h, withEvent ? events[i] : NULL, withEvent ? NULL : apc,
-                  MemorySegment.ofAddress(i + 1), LO, data, SIZE, NULL, bufs[i], S + SIZE, 10_000);
-              if (r != 0 || Kernel32.GetLastError() != WinError.ERROR_IO_PENDING) {
-                failures.add("submit " + r + "/" + Kernel32.GetLastError());
-              }
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (mine.get() < PER_THREAD / 2 && System.nanoTime() < deadline) Kernel32.SleepEx(50, true);
-            for (int i = 0; i < PER_THREAD; i++) {
-              if (events[i] != null) {
-                if (Kernel32.WaitForSingleObject(events[i], 30_000) == Kernel32.WAIT_OBJECT_0) eventsSeen.incrementAndGet();
-                Kernel32.CloseHandle(events[i]);
-              }
-              MemorySegment b = bufs[i];
-              int status = ICMP_ECHO_REPLY.Status(b);
-              byte[] got = b.asSlice(S, SIZE).toArray(JAVA_BYTE);
-              if (status != 0 || ICMP_ECHO_REPLY.DataSize(b) != SIZE || ICMP_ECHO_REPLY.Reserved(b) != 1
-                  || ICMP_ECHO_REPLY.Data(b).address() != b.address() + S
-                  || !java.util.Arrays.equals(payload(tid, i), got)) {
-                failures.add("thread " + tid + " request " + i + ": status " + status);
-              }
-            }
-          } catch (Throwable e) {
-            failures.add(e.toString());
-          }
-        }, "winapi-load-" + t);
+        Thread th =
+            new Thread(
+                () -> {
+                  try {
+                    start.await();
+                    Thread me = Thread.currentThread();
+                    AtomicInteger mine = new AtomicInteger();
+                    // APC context = index; the routine checks its thread and counts.
+                    MemorySegment apc =
+                        PIO_APC_ROUTINE.allocate(
+                            (ctx, iosb, reserved) -> {
+                              if (Thread.currentThread() != me)
+                                failures.add("APC on a foreign thread");
+                              if (IO_STATUS_BLOCK.Status(iosb) != 0
+                                  || IO_STATUS_BLOCK.Information(iosb) != S + SIZE) {
+                                failures.add(
+                                    "iosb "
+                                        + IO_STATUS_BLOCK.Status(iosb)
+                                        + "/"
+                                        + IO_STATUS_BLOCK.Information(iosb));
+                              }
+                              mine.incrementAndGet();
+                              apcsRun.incrementAndGet();
+                            },
+                            arena);
+                    MemorySegment[] bufs = new MemorySegment[PER_THREAD];
+                    MemorySegment[] events = new MemorySegment[PER_THREAD];
+                    for (int i = 0; i < PER_THREAD; i++) {
+                      byte[] p = payload(tid, i);
+                      MemorySegment data = arena.allocate(SIZE);
+                      data.copyFrom(MemorySegment.ofArray(p));
+                      bufs[i] = arena.allocate(S + SIZE).fill((byte) 0xCC);
+                      boolean withEvent = i % 2 == 0;
+                      if (withEvent) events[i] = Kernel32.CreateEventW(NULL, true, false, NULL);
+                      int r =
+                          IcmpApi.IcmpSendEcho2(
+                              h,
+                              withEvent ? events[i] : NULL,
+                              withEvent ? NULL : apc,
+                              MemorySegment.ofAddress(i + 1),
+                              LO,
+                              data,
+                              SIZE,
+                              NULL,
+                              bufs[i],
+                              S + SIZE,
+                              10_000);
+                      if (r != 0 || Kernel32.GetLastError() != WinError.ERROR_IO_PENDING) {
+                        failures.add("submit " + r + "/" + Kernel32.GetLastError());
+                      }
+                    }
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (mine.get() < PER_THREAD / 2 && System.nanoTime() < deadline)
+                      Kernel32.SleepEx(50, true);
+                    for (int i = 0; i < PER_THREAD; i++) {
+                      if (events[i] != null) {
+                        if (Kernel32.WaitForSingleObject(events[i], 30_000)
+                            == Kernel32.WAIT_OBJECT_0) eventsSeen.incrementAndGet();
+                        Kernel32.CloseHandle(events[i]);
+                      }
+                      MemorySegment b = bufs[i];
+                      int status = ICMP_ECHO_REPLY.Status(b);
+                      byte[] got = b.asSlice(S, SIZE).toArray(JAVA_BYTE);
+                      if (status != 0
+                          || ICMP_ECHO_REPLY.DataSize(b) != SIZE
+                          || ICMP_ECHO_REPLY.Reserved(b) != 1
+                          || ICMP_ECHO_REPLY.Data(b).address() != b.address() + S
+                          || !java.util.Arrays.equals(payload(tid, i), got)) {
+                        failures.add("thread " + tid + " request " + i + ": status " + status);
+                      }
+                    }
+                  } catch (Throwable e) {
+                    failures.add(e.toString());
+                  }
+                },
+                "winapi-load-" + t);
         th.start();
         threads.add(th);
       }
@@ -120,23 +151,38 @@ class ConcurrencyTest {
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
       int tid = t;
-      threads.add(Thread.ofVirtual().start(() -> {
-        try (Arena arena = Arena.ofConfined()) { // a confined buffer is fine for a synchronous call
-          MemorySegment data = arena.allocate(SIZE);
-          MemorySegment buf = arena.allocate(S + SIZE);
-          for (int i = 0; i < 100; i++) {
-            byte[] p = payload(tid, i);
-            data.copyFrom(MemorySegment.ofArray(p));
-            Kernel32.SetLastError(0xdeadbeef);
-            int n = IcmpApi.IcmpSendEcho(h, LO, data, SIZE, NULL, buf, S + SIZE, 5000);
-            if (n != 1 || Kernel32.GetLastError() != 0
-                || !java.util.Arrays.equals(p, buf.asSlice(S, SIZE).toArray(JAVA_BYTE))) {
-              failures.add("thread " + tid + " call " + i + ": " + n + "/" + Kernel32.GetLastError() + " status "
-                  + buf.get(JAVA_INT, 4));
-            }
-          }
-        }
-      }));
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try (Arena arena =
+                        Arena.ofConfined()) { // a confined buffer is fine for a synchronous call
+                      MemorySegment data = arena.allocate(SIZE);
+                      MemorySegment buf = arena.allocate(S + SIZE);
+                      for (int i = 0; i < 100; i++) {
+                        byte[] p = payload(tid, i);
+                        data.copyFrom(MemorySegment.ofArray(p));
+                        Kernel32.SetLastError(0xdeadbeef);
+                        int n = IcmpApi.IcmpSendEcho(h, LO, data, SIZE, NULL, buf, S + SIZE, 5000);
+                        if (n != 1
+                            || Kernel32.GetLastError() != 0
+                            || !java.util.Arrays.equals(
+                                p, buf.asSlice(S, SIZE).toArray(JAVA_BYTE))) {
+                          failures.add(
+                              "thread "
+                                  + tid
+                                  + " call "
+                                  + i
+                                  + ": "
+                                  + n
+                                  + "/"
+                                  + Kernel32.GetLastError()
+                                  + " status "
+                                  + buf.get(JAVA_INT, 4));
+                        }
+                      }
+                    }
+                  }));
     }
     for (Thread th : threads) th.join(TimeUnit.SECONDS.toMillis(60));
     IcmpApi.IcmpCloseHandle(h);

@@ -80,7 +80,10 @@ class ConstantsTest {
     for (Class<?> c : new Class<?>[] {IpExport.class, WinError.class, NtStatus.class}) {
       for (Field f : c.getDeclaredFields()) {
         int m = f.getModifiers();
-        assertEquals(true, Modifier.isPublic(m) && Modifier.isStatic(m) && Modifier.isFinal(m), f.toString());
+        assertEquals(
+            true,
+            Modifier.isPublic(m) && Modifier.isStatic(m) && Modifier.isFinal(m),
+            f.toString());
         assertEquals(int.class, f.getType(), f.toString());
       }
     }

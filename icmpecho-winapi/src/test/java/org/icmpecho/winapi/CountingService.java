@@ -8,7 +8,9 @@ import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
 import org.icmpecho.SocketMode;
 
-/** Passes every echo on to a real service and counts them, so that a test can tell nothing was sent. */
+/**
+ * Passes every echo on to a real service and counts them, so that a test can tell nothing was sent.
+ */
 final class CountingService implements EchoService, AutoCloseable {
   final EchoService real;
   final AtomicInteger submitted = new AtomicInteger();
@@ -30,7 +32,8 @@ final class CountingService implements EchoService, AutoCloseable {
   }
 
   @Override
-  public SocketMode socketMode(StandardProtocolFamily family) throws IOException, InterruptedException {
+  public SocketMode socketMode(StandardProtocolFamily family)
+      throws IOException, InterruptedException {
     return real.socketMode(family);
   }
 

@@ -9,7 +9,10 @@ import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
 import org.icmpecho.SocketMode;
 
-/** A completion source that completes nothing by itself: tests complete each submitted future by hand. */
+/**
+ * A completion source that completes nothing by itself: tests complete each submitted future by
+ * hand.
+ */
 final class FakeEchoService implements EchoService, AutoCloseable {
   record Submitted(EchoRequest request, CompletableFuture<EchoResult> future) {}
 

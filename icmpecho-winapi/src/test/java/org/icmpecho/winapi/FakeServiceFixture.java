@@ -5,7 +5,10 @@ import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-/** A test's fake completion source, shared arena and ICMP handle, made before and dropped after each test. */
+/**
+ * A test's fake completion source, shared arena and ICMP handle, made before and dropped after each
+ * test.
+ */
 abstract class FakeServiceFixture {
   static final MemorySegment NULL = MemorySegment.NULL;
   static final int S = 40;

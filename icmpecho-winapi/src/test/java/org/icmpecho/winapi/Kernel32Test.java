@@ -28,10 +28,12 @@ class Kernel32Test {
   void lastErrorIsPerThread() throws Exception {
     Kernel32.SetLastError(1234);
     AtomicInteger other = new AtomicInteger(-1);
-    Thread t = new Thread(() -> {
-      other.set(Kernel32.GetLastError());
-      Kernel32.SetLastError(99);
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              other.set(Kernel32.GetLastError());
+              Kernel32.SetLastError(99);
+            });
     t.start();
     t.join();
     assertEquals(0, other.get(), "a new thread starts with 0");
@@ -58,7 +60,8 @@ class Kernel32Test {
   void autoResetEventReleasesOneWait() {
     MemorySegment e = Kernel32.CreateEventW(NULL, false, true, NULL);
     assertEquals(Kernel32.WAIT_OBJECT_0, Kernel32.WaitForSingleObject(e, 0));
-    assertEquals(Kernel32.WAIT_TIMEOUT, Kernel32.WaitForSingleObject(e, 0), "reset by the released wait");
+    assertEquals(
+        Kernel32.WAIT_TIMEOUT, Kernel32.WaitForSingleObject(e, 0), "reset by the released wait");
     Kernel32.CloseHandle(e);
   }
 
@@ -86,8 +89,14 @@ class Kernel32Test {
 
   @Test
   void invalidHandles() {
-    for (MemorySegment h : new MemorySegment[] {null, NULL, Kernel32.INVALID_HANDLE_VALUE,
-        MemorySegment.ofAddress(0xdead0), MemorySegment.ofArray(new byte[8])}) {
+    for (MemorySegment h :
+        new MemorySegment[] {
+          null,
+          NULL,
+          Kernel32.INVALID_HANDLE_VALUE,
+          MemorySegment.ofAddress(0xdead0),
+          MemorySegment.ofArray(new byte[8])
+        }) {
       Kernel32.SetLastError(0);
       assertEquals(Kernel32.WAIT_FAILED, Kernel32.WaitForSingleObject(h, 0));
       assertEquals(WinError.ERROR_INVALID_HANDLE, Kernel32.GetLastError());
@@ -164,11 +173,13 @@ class Kernel32Test {
     AtomicInteger r = new AtomicInteger();
     AtomicInteger le = new AtomicInteger();
     AtomicInteger interrupted = new AtomicInteger();
-    Thread t = new Thread(() -> {
-      r.set(Kernel32.WaitForSingleObjectEx(e, Kernel32.INFINITE, true));
-      le.set(Kernel32.GetLastError());
-      interrupted.set(Thread.currentThread().isInterrupted() ? 1 : 0);
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              r.set(Kernel32.WaitForSingleObjectEx(e, Kernel32.INFINITE, true));
+              le.set(Kernel32.GetLastError());
+              interrupted.set(Thread.currentThread().isInterrupted() ? 1 : 0);
+            });
     t.start();
     Thread.sleep(50);
     t.interrupt();
@@ -190,9 +201,20 @@ class Kernel32Test {
   void apcRunsOnlyInAnAlertableWaitOfItsThread() throws Exception {
     List<String> calls = Collections.synchronizedList(new ArrayList<>());
     try (Arena arena = Arena.ofShared()) {
-      MemorySegment apc = PIO_APC_ROUTINE.allocate((ctx, iosb, reserved) -> calls.add(Thread.currentThread().getName()
-          + " ctx=" + Long.toHexString(ctx.address()) + " st=" + Integer.toHexString(IO_STATUS_BLOCK.Status(iosb))
-          + " info=" + IO_STATUS_BLOCK.Information(iosb) + " r=" + reserved), arena);
+      MemorySegment apc =
+          PIO_APC_ROUTINE.allocate(
+              (ctx, iosb, reserved) ->
+                  calls.add(
+                      Thread.currentThread().getName()
+                          + " ctx="
+                          + Long.toHexString(ctx.address())
+                          + " st="
+                          + Integer.toHexString(IO_STATUS_BLOCK.Status(iosb))
+                          + " info="
+                          + IO_STATUS_BLOCK.Information(iosb)
+                          + " r="
+                          + reserved),
+              arena);
       Apcs.Queue me = Apcs.current();
       Thread other = new Thread(() -> queue(me, apc, 0xdeadc0deL, 0, 72));
       other.start();
@@ -201,9 +223,12 @@ class Kernel32Test {
       assertEquals(Kernel32.WAIT_TIMEOUT, Kernel32.WaitForSingleObject(e, 20), "not alertable");
       assertEquals(0, Kernel32.SleepEx(10, false), "not alertable");
       assertTrue(calls.isEmpty());
-      assertEquals(Kernel32.WAIT_IO_COMPLETION, Kernel32.WaitForSingleObjectEx(e, Kernel32.INFINITE, true));
-      assertEquals(List.of(Thread.currentThread().getName() + " ctx=deadc0de st=0 info=72 r=0"), calls);
-      assertEquals(Kernel32.WAIT_TIMEOUT, Kernel32.WaitForSingleObjectEx(e, 0, true), "ran once only");
+      assertEquals(
+          Kernel32.WAIT_IO_COMPLETION, Kernel32.WaitForSingleObjectEx(e, Kernel32.INFINITE, true));
+      assertEquals(
+          List.of(Thread.currentThread().getName() + " ctx=deadc0de st=0 info=72 r=0"), calls);
+      assertEquals(
+          Kernel32.WAIT_TIMEOUT, Kernel32.WaitForSingleObjectEx(e, 0, true), "ran once only");
       Kernel32.CloseHandle(e);
     }
   }
@@ -212,7 +237,8 @@ class Kernel32Test {
   void apcsRunInQueueOrderAndAllAtOnce() {
     List<Long> order = new ArrayList<>();
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment apc = PIO_APC_ROUTINE.allocate((ctx, iosb, reserved) -> order.add(ctx.address()), arena);
+      MemorySegment apc =
+          PIO_APC_ROUTINE.allocate((ctx, iosb, reserved) -> order.add(ctx.address()), arena);
       Apcs.Queue me = Apcs.current();
       for (long i = 1; i <= 5; i++) queue(me, apc, i, 0, 0);
       assertEquals(Kernel32.WAIT_IO_COMPLETION, Kernel32.SleepEx(0, true));
@@ -225,7 +251,8 @@ class Kernel32Test {
   void aSignaledEventWinsOverQueuedApcs() {
     AtomicInteger ran = new AtomicInteger();
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment apc = PIO_APC_ROUTINE.allocate((ctx, iosb, reserved) -> ran.incrementAndGet(), arena);
+      MemorySegment apc =
+          PIO_APC_ROUTINE.allocate((ctx, iosb, reserved) -> ran.incrementAndGet(), arena);
       queue(Apcs.current(), apc, 0, 0, 0);
       MemorySegment e = Kernel32.CreateEventW(NULL, true, true, NULL);
       assertEquals(Kernel32.WAIT_OBJECT_0, Kernel32.WaitForSingleObjectEx(e, 1000, true));
@@ -240,12 +267,15 @@ class Kernel32Test {
   void apcQueuedWhileWaitingWakesTheWait() throws Exception {
     AtomicInteger ran = new AtomicInteger();
     try (Arena arena = Arena.ofShared()) {
-      MemorySegment apc = PIO_APC_ROUTINE.allocate((ctx, iosb, reserved) -> ran.incrementAndGet(), arena);
+      MemorySegment apc =
+          PIO_APC_ROUTINE.allocate((ctx, iosb, reserved) -> ran.incrementAndGet(), arena);
       Apcs.Queue me = Apcs.current();
-      Thread t = new Thread(() -> {
-        Kernel32.SleepEx(50, false);
-        queue(me, apc, 0, 0, 0);
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                Kernel32.SleepEx(50, false);
+                queue(me, apc, 0, 0, 0);
+              });
       t.start();
       assertEquals(Kernel32.WAIT_IO_COMPLETION, Kernel32.SleepEx(Kernel32.INFINITE, true));
       assertEquals(1, ran.get());
@@ -257,7 +287,8 @@ class Kernel32Test {
   void apcToAnEndedThreadIsDropped() throws Exception {
     AtomicInteger ran = new AtomicInteger();
     try (Arena arena = Arena.ofShared()) {
-      MemorySegment apc = PIO_APC_ROUTINE.allocate((ctx, iosb, reserved) -> ran.incrementAndGet(), arena);
+      MemorySegment apc =
+          PIO_APC_ROUTINE.allocate((ctx, iosb, reserved) -> ran.incrementAndGet(), arena);
       Apcs.Queue[] q = new Apcs.Queue[1];
       Thread t = new Thread(() -> q[0] = Apcs.current());
       t.start();
@@ -272,7 +303,8 @@ class Kernel32Test {
   void apcWhoseArenaIsClosedIsDropped() {
     Arena arena = Arena.ofConfined();
     AtomicInteger ran = new AtomicInteger();
-    MemorySegment apc = PIO_APC_ROUTINE.allocate((ctx, iosb, reserved) -> ran.incrementAndGet(), arena);
+    MemorySegment apc =
+        PIO_APC_ROUTINE.allocate((ctx, iosb, reserved) -> ran.incrementAndGet(), arena);
     queue(Apcs.current(), apc, 0, 0, 0);
     arena.close();
     assertEquals(0, Kernel32.SleepEx(0, true));
@@ -283,13 +315,17 @@ class Kernel32Test {
   void anExceptionInAnApcLeavesTheWaitAndKeepsTheRestQueued() {
     List<Long> order = new ArrayList<>();
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment apc = PIO_APC_ROUTINE.allocate((ctx, iosb, reserved) -> {
-        order.add(ctx.address());
-        if (ctx.address() == 2) throw new IllegalStateException("boom");
-      }, arena);
+      MemorySegment apc =
+          PIO_APC_ROUTINE.allocate(
+              (ctx, iosb, reserved) -> {
+                order.add(ctx.address());
+                if (ctx.address() == 2) throw new IllegalStateException("boom");
+              },
+              arena);
       Apcs.Queue me = Apcs.current();
       for (long i = 1; i <= 3; i++) queue(me, apc, i, 0, 0);
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> Kernel32.SleepEx(0, true));
+      IllegalStateException e =
+          assertThrows(IllegalStateException.class, () -> Kernel32.SleepEx(0, true));
       assertEquals("boom", e.getMessage());
       assertEquals(List.of(1L, 2L), order);
       assertEquals(Kernel32.WAIT_IO_COMPLETION, Kernel32.SleepEx(0, true));
@@ -301,9 +337,11 @@ class Kernel32Test {
   void aBareNativePointerIsCalledThroughItsAddress() {
     AtomicLong seen = new AtomicLong();
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment stub = PIO_APC_ROUTINE.allocate((ctx, iosb, reserved) -> seen.set(IO_STATUS_BLOCK.Information(iosb)),
-          arena);
-      MemorySegment bare = MemorySegment.ofAddress(stub.address()); // as if it came from native code
+      MemorySegment stub =
+          PIO_APC_ROUTINE.allocate(
+              (ctx, iosb, reserved) -> seen.set(IO_STATUS_BLOCK.Information(iosb)), arena);
+      MemorySegment bare =
+          MemorySegment.ofAddress(stub.address()); // as if it came from native code
       queue(Apcs.current(), bare, 0, 0, 1234);
       assertEquals(Kernel32.WAIT_IO_COMPLETION, Kernel32.SleepEx(0, true));
       assertEquals(1234, seen.get());
@@ -321,23 +359,28 @@ class Kernel32Test {
     AtomicInteger overlap = new AtomicInteger();
     AtomicInteger ran = new AtomicInteger();
     try (Arena arena = Arena.ofShared()) {
-      MemorySegment apc = PIO_APC_ROUTINE.allocate((ctx, iosb, reserved) -> {
-        if (inside.incrementAndGet() != 1) overlap.incrementAndGet();
-        ran.incrementAndGet();
-        inside.decrementAndGet();
-      }, arena);
+      MemorySegment apc =
+          PIO_APC_ROUTINE.allocate(
+              (ctx, iosb, reserved) -> {
+                if (inside.incrementAndGet() != 1) overlap.incrementAndGet();
+                ran.incrementAndGet();
+                inside.decrementAndGet();
+              },
+              arena);
       Apcs.Queue me = Apcs.current();
       CountDownLatch go = new CountDownLatch(1);
       List<Thread> producers = new ArrayList<>();
       for (int p = 0; p < 4; p++) {
-        Thread t = new Thread(() -> {
-          try {
-            go.await();
-          } catch (InterruptedException e) {
-            return;
-          }
-          for (int i = 0; i < n / 4; i++) queue(me, apc, i, 0, 0);
-        });
+        Thread t =
+            new Thread(
+                () -> {
+                  try {
+                    go.await();
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  for (int i = 0; i < n / 4; i++) queue(me, apc, i, 0, 0);
+                });
         t.start();
         producers.add(t);
       }

@@ -23,11 +23,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * ICMP error answers and timeouts through the faithful layer, inside network namespaces made by the test lab
- * (never to an outside address): TTL expired at a router, destination unreachable, and a blackhole for the timeout
- * of Wine's case 36 (192.18.1.1 there). Each runs with the raw and with the unprivileged datagram socket, through
- * {@code IcmpSendEcho2Ex} (IPv4) and {@code Icmp6SendEcho2} (IPv6). The layer's echo service is pointed at the
- * lab's client through the package-private seam; everything above it is the production path.
+ * ICMP error answers and timeouts through the faithful layer, inside network namespaces made by the
+ * test lab (never to an outside address): TTL expired at a router, destination unreachable, and a
+ * blackhole for the timeout of Wine's case 36 (192.18.1.1 there). Each runs with the raw and with
+ * the unprivileged datagram socket, through {@code IcmpSendEcho2Ex} (IPv4) and {@code
+ * Icmp6SendEcho2} (IPv6). The layer's echo service is pointed at the lab's client through the
+ * package-private seam; everything above it is the production path.
  */
 @NetNs
 @Timeout(120)
@@ -35,10 +36,14 @@ class NamespaceStatusTest {
   private static final MemorySegment NULL = MemorySegment.NULL;
   private static final int S = 40;
 
-  /** Runs {@code body} with the layer's echoes going through a client in the lab's client namespace. */
-  private static void withLabClient(NetLab lab, ClientAccess access, LabBody body) throws Exception {
+  /**
+   * Runs {@code body} with the layer's echoes going through a client in the lab's client namespace.
+   */
+  private static void withLabClient(NetLab lab, ClientAccess access, LabBody body)
+      throws Exception {
     Topology t = lab.chain(2);
-    try (CountingService svc = new CountingService(new EchoService.ClientService(t.newClient(access)));
+    try (CountingService svc =
+            new CountingService(new EchoService.ClientService(t.newClient(access)));
         Arena arena = Arena.ofShared()) {
       body.run(t, arena, svc);
     }
@@ -61,18 +66,23 @@ class NamespaceStatusTest {
       // The target answers: a plain reply through two routers.
       MemorySegment buf = arena.allocate(S + 32).fill((byte) 0xCC);
       Kernel32.SetLastError(0xdeadbeef);
-      assertEquals(1, IcmpApi.IcmpSendEcho2Ex(h, NULL, NULL, NULL, 0, ip4(t.target(INET)), data, 32, NULL, buf,
-          S + 32, 2000));
+      assertEquals(
+          1,
+          IcmpApi.IcmpSendEcho2Ex(
+              h, NULL, NULL, NULL, 0, ip4(t.target(INET)), data, 32, NULL, buf, S + 32, 2000));
       assertEquals(0, Kernel32.GetLastError());
       assertEquals(ip4(t.target(INET)), ICMP_ECHO_REPLY.Address(buf));
-      assertEquals(64 - 2, IP_OPTION_INFORMATION.Ttl(ICMP_ECHO_REPLY.Options(buf)), "TTL of the reply");
+      assertEquals(
+          64 - 2, IP_OPTION_INFORMATION.Ttl(ICMP_ECHO_REPLY.Options(buf)), "TTL of the reply");
 
       // TTL 1 expires at router 1: synchronous, returns 1 with the status and the router.
       IP_OPTION_INFORMATION.Ttl(opts, (byte) 1);
       buf.fill((byte) 0xCC);
       Kernel32.SetLastError(0xdeadbeef);
-      assertEquals(1, IcmpApi.IcmpSendEcho2Ex(h, NULL, NULL, NULL, 0, ip4(t.target(INET)), data, 32, opts, buf,
-          S + 32, 2000));
+      assertEquals(
+          1,
+          IcmpApi.IcmpSendEcho2Ex(
+              h, NULL, NULL, NULL, 0, ip4(t.target(INET)), data, 32, opts, buf, S + 32, 2000));
       assertEquals(0, Kernel32.GetLastError());
       assertEquals(IpExport.IP_TTL_EXPIRED_TRANSIT, ICMP_ECHO_REPLY.Status(buf));
       assertEquals(ip4(t.routerAddress(1, INET)), ICMP_ECHO_REPLY.Address(buf));
@@ -82,8 +92,10 @@ class NamespaceStatusTest {
       IP_OPTION_INFORMATION.Ttl(opts, (byte) 2);
       buf.fill((byte) 0xCC);
       Kernel32.SetLastError(0xdeadbeef);
-      assertEquals(0, IcmpApi.IcmpSendEcho2Ex(h, event, NULL, NULL, 0, ip4(t.target(INET)), data, 32, opts, buf,
-          S + 32, 2000));
+      assertEquals(
+          0,
+          IcmpApi.IcmpSendEcho2Ex(
+              h, event, NULL, NULL, 0, ip4(t.target(INET)), data, 32, opts, buf, S + 32, 2000));
       assertEquals(WinError.ERROR_IO_PENDING, Kernel32.GetLastError());
       assertEquals(Kernel32.WAIT_OBJECT_0, Kernel32.WaitForSingleObject(event, 10_000));
       assertEquals(IpExport.IP_TTL_EXPIRED_TRANSIT, ICMP_ECHO_REPLY.Status(buf));
@@ -93,22 +105,38 @@ class NamespaceStatusTest {
       // Host unreachable (3/1) from router 1's reject rule.
       buf.fill((byte) 0xCC);
       Kernel32.SetLastError(0xdeadbeef);
-      assertEquals(1, IcmpApi.IcmpSendEcho2Ex(h, NULL, NULL, NULL, 0, ip4(t.rejected(INET, 1)), data, 32, NULL, buf,
-          S + 32, 2000));
+      assertEquals(
+          1,
+          IcmpApi.IcmpSendEcho2Ex(
+              h, NULL, NULL, NULL, 0, ip4(t.rejected(INET, 1)), data, 32, NULL, buf, S + 32, 2000));
       assertEquals(IpExport.IP_DEST_HOST_UNREACHABLE, ICMP_ECHO_REPLY.Status(buf));
       assertEquals(ip4(t.routerAddress(1, INET)), ICMP_ECHO_REPLY.Address(buf));
 
-      // Case 36: async + event + APC from a thread that ends, handle closed at once, timeout 30 ms, blackhole.
+      // Case 36: async + event + APC from a thread that ends, handle closed at once, timeout 30 ms,
+      // blackhole.
       List<String> apcCalls = Collections.synchronizedList(new ArrayList<>());
       MemorySegment apc = PIO_APC_ROUTINE.allocate((c, i, r) -> apcCalls.add("called"), arena);
       MemorySegment buf36 = arena.allocate(S + 32 + 16).fill((byte) 0xCC);
       int[] r = new int[2];
-      Thread worker = new Thread(() -> {
-        Kernel32.SetLastError(0xdeadbeef);
-        r[0] = IcmpApi.IcmpSendEcho2(h, event, apc, MemorySegment.ofAddress(0xdeadbeefL), ip4(t.blackholed(INET)),
-            data, 32, NULL, buf36, S + 32 + 16, 30);
-        r[1] = Kernel32.GetLastError();
-      });
+      Thread worker =
+          new Thread(
+              () -> {
+                Kernel32.SetLastError(0xdeadbeef);
+                r[0] =
+                    IcmpApi.IcmpSendEcho2(
+                        h,
+                        event,
+                        apc,
+                        MemorySegment.ofAddress(0xdeadbeefL),
+                        ip4(t.blackholed(INET)),
+                        data,
+                        32,
+                        NULL,
+                        buf36,
+                        S + 32 + 16,
+                        30);
+                r[1] = Kernel32.GetLastError();
+              });
       worker.start();
       worker.join();
       assertEquals(0, r[0]);
@@ -123,7 +151,8 @@ class NamespaceStatusTest {
       // The same timeout synchronously: 0 and IP_REQ_TIMED_OUT.
       MemorySegment h2 = IcmpApi.IcmpCreateFile();
       Kernel32.SetLastError(0xdeadbeef);
-      assertEquals(0, IcmpApi.IcmpSendEcho(h2, ip4(t.blackholed(INET)), data, 32, NULL, buf, S + 32, 100));
+      assertEquals(
+          0, IcmpApi.IcmpSendEcho(h2, ip4(t.blackholed(INET)), data, 32, NULL, buf, S + 32, 100));
       assertEquals(IpExport.IP_REQ_TIMED_OUT, Kernel32.GetLastError());
       assertEquals(IpExport.IP_REQ_TIMED_OUT, ICMP_ECHO_REPLY.Status(buf));
       IcmpApi.IcmpCloseHandle(h2);
@@ -140,19 +169,29 @@ class NamespaceStatusTest {
     MemorySegment opts = IP_OPTION_INFORMATION.allocate(arena);
     MemorySegment buf = arena.allocate(36 + 32);
     List<String> calls = Collections.synchronizedList(new ArrayList<>());
-    MemorySegment apc = PIO_APC_ROUTINE.allocate((c, i, r) -> calls.add(Integer.toHexString(IO_STATUS_BLOCK.Status(i))
-        + " " + IO_STATUS_BLOCK.Information(i)), arena);
+    MemorySegment apc =
+        PIO_APC_ROUTINE.allocate(
+            (c, i, r) ->
+                calls.add(
+                    Integer.toHexString(IO_STATUS_BLOCK.Status(i))
+                        + " "
+                        + IO_STATUS_BLOCK.Information(i)),
+            arena);
     try {
       MemorySegment target = sockaddr_in6.of(arena, (Inet6Address) t.target(INET6));
       Kernel32.SetLastError(0xdeadbeef);
-      assertEquals(1, IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, any, target, data, 32, NULL, buf, 68, 2000));
+      assertEquals(
+          1,
+          IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, any, target, data, 32, NULL, buf, 68, 2000));
       assertEquals(0, Kernel32.GetLastError());
       assertAddress(t.target(INET6), buf);
 
       // Hop limit 1 expires at router 1: Icmp6ParseReplies counts it (1, last error 0).
       IP_OPTION_INFORMATION.Ttl(opts, (byte) 1);
       Kernel32.SetLastError(0xdeadbeef);
-      assertEquals(1, IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, any, target, data, 32, opts, buf, 68, 2000));
+      assertEquals(
+          1,
+          IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, any, target, data, 32, opts, buf, 68, 2000));
       assertEquals(0, Kernel32.GetLastError());
       assertEquals(IpExport.IP_HOP_LIMIT_EXCEEDED, ICMPV6_ECHO_REPLY.Status(buf));
       assertAddress(t.routerAddress(1, INET6), buf);
@@ -160,14 +199,19 @@ class NamespaceStatusTest {
       // Address unreachable (1/3): 0 with the status as last error, the router in the buffer.
       MemorySegment rejected = sockaddr_in6.of(arena, (Inet6Address) t.rejected(INET6, 3));
       Kernel32.SetLastError(0xdeadbeef);
-      assertEquals(0, IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, any, rejected, data, 32, NULL, buf, 68, 2000));
+      assertEquals(
+          0,
+          IcmpApi.Icmp6SendEcho2(
+              h, NULL, NULL, NULL, any, rejected, data, 32, NULL, buf, 68, 2000));
       assertEquals(IpExport.IP_DEST_ADDR_UNREACHABLE, Kernel32.GetLastError());
       assertEquals(IpExport.IP_DEST_ADDR_UNREACHABLE, ICMPV6_ECHO_REPLY.Status(buf));
       assertAddress(t.routerAddress(1, INET6), buf);
 
       // Hop limit 2 asynchronously with an APC: STATUS_SUCCESS, 36 bytes written.
       IP_OPTION_INFORMATION.Ttl(opts, (byte) 2);
-      assertEquals(0, IcmpApi.Icmp6SendEcho2(h, NULL, apc, NULL, any, target, data, 32, opts, buf, 68, 2000));
+      assertEquals(
+          0,
+          IcmpApi.Icmp6SendEcho2(h, NULL, apc, NULL, any, target, data, 32, opts, buf, 68, 2000));
       assertEquals(WinError.ERROR_IO_PENDING, Kernel32.GetLastError());
       assertEquals(Kernel32.WAIT_IO_COMPLETION, Kernel32.SleepEx(10_000, true));
       assertEquals(List.of("0 36"), calls);
@@ -177,17 +221,22 @@ class NamespaceStatusTest {
       // Blackhole: timeout.
       MemorySegment hole = sockaddr_in6.of(arena, (Inet6Address) t.blackholed(INET6));
       Kernel32.SetLastError(0xdeadbeef);
-      assertEquals(0, IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, any, hole, data, 32, NULL, buf, 68, 100));
+      assertEquals(
+          0, IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, any, hole, data, 32, NULL, buf, 68, 100));
       assertEquals(IpExport.IP_REQ_TIMED_OUT, Kernel32.GetLastError());
-      assertArrayEquals(new byte[16], IPV6_ADDRESS_EX.sin6_addr(ICMPV6_ECHO_REPLY.Address(buf)).toArray(JAVA_BYTE));
+      assertArrayEquals(
+          new byte[16],
+          IPV6_ADDRESS_EX.sin6_addr(ICMPV6_ECHO_REPLY.Address(buf)).toArray(JAVA_BYTE));
     } finally {
       IcmpApi.IcmpCloseHandle(h);
     }
   }
 
   private static void assertAddress(InetAddress expected, MemorySegment reply) {
-    assertArrayEquals(expected.getAddress(),
-        IPV6_ADDRESS_EX.sin6_addr(ICMPV6_ECHO_REPLY.Address(reply)).toArray(JAVA_BYTE), "reply address");
+    assertArrayEquals(
+        expected.getAddress(),
+        IPV6_ADDRESS_EX.sin6_addr(ICMPV6_ECHO_REPLY.Address(reply)).toArray(JAVA_BYTE),
+        "reply address");
   }
 
   @Test
@@ -212,26 +261,48 @@ class NamespaceStatusTest {
 
   @Test
   void noPrivilegeGivesAccessDeniedButCreateFileSucceeds(NetLab lab) throws Exception {
-    withLabClient(lab, ClientAccess.UNPRIVILEGED, (t, arena, svc) -> {
-      MemorySegment h = IcmpApi.IcmpCreateFile();
-      assertNotEquals(Kernel32.INVALID_HANDLE_VALUE.address(), h.address());
-      MemorySegment buf = arena.allocate(S + 32);
-      MemorySegment event = Kernel32.CreateEventW(NULL, true, false, NULL);
-      Kernel32.SetLastError(0xdeadbeef);
-      assertEquals(0, IcmpApi.IcmpSendEcho(h, ip4(t.target(INET)), NULL, 0, NULL, buf, S + 32, 1000));
-      assertEquals(WinError.ERROR_ACCESS_DENIED, Kernel32.GetLastError());
-      Kernel32.SetLastError(0xdeadbeef);
-      assertEquals(0, IcmpApi.IcmpSendEcho2(h, event, NULL, NULL, ip4(t.target(INET)), NULL, 0, NULL, buf, S + 32,
-          1000));
-      assertEquals(WinError.ERROR_ACCESS_DENIED, Kernel32.GetLastError(), "synchronously, not as a completion");
-      assertEquals(Kernel32.WAIT_TIMEOUT, Kernel32.WaitForSingleObject(event, 0));
-      Kernel32.SetLastError(0xdeadbeef);
-      assertEquals(0, IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, NULL,
-          sockaddr_in6.of(arena, (Inet6Address) t.target(INET6)), NULL, 0, NULL, buf, 36, 1000));
-      assertEquals(WinError.ERROR_ACCESS_DENIED, Kernel32.GetLastError());
-      assertEquals(0, svc.submitted.get(), "nothing was sent");
-      IcmpApi.IcmpCloseHandle(h);
-      Kernel32.CloseHandle(event);
-    });
+    withLabClient(
+        lab,
+        ClientAccess.UNPRIVILEGED,
+        (t, arena, svc) -> {
+          MemorySegment h = IcmpApi.IcmpCreateFile();
+          assertNotEquals(Kernel32.INVALID_HANDLE_VALUE.address(), h.address());
+          MemorySegment buf = arena.allocate(S + 32);
+          MemorySegment event = Kernel32.CreateEventW(NULL, true, false, NULL);
+          Kernel32.SetLastError(0xdeadbeef);
+          assertEquals(
+              0, IcmpApi.IcmpSendEcho(h, ip4(t.target(INET)), NULL, 0, NULL, buf, S + 32, 1000));
+          assertEquals(WinError.ERROR_ACCESS_DENIED, Kernel32.GetLastError());
+          Kernel32.SetLastError(0xdeadbeef);
+          assertEquals(
+              0,
+              IcmpApi.IcmpSendEcho2(
+                  h, event, NULL, NULL, ip4(t.target(INET)), NULL, 0, NULL, buf, S + 32, 1000));
+          assertEquals(
+              WinError.ERROR_ACCESS_DENIED,
+              Kernel32.GetLastError(),
+              "synchronously, not as a completion");
+          assertEquals(Kernel32.WAIT_TIMEOUT, Kernel32.WaitForSingleObject(event, 0));
+          Kernel32.SetLastError(0xdeadbeef);
+          assertEquals(
+              0,
+              IcmpApi.Icmp6SendEcho2(
+                  h,
+                  NULL,
+                  NULL,
+                  NULL,
+                  NULL,
+                  sockaddr_in6.of(arena, (Inet6Address) t.target(INET6)),
+                  NULL,
+                  0,
+                  NULL,
+                  buf,
+                  36,
+                  1000));
+          assertEquals(WinError.ERROR_ACCESS_DENIED, Kernel32.GetLastError());
+          assertEquals(0, svc.submitted.get(), "nothing was sent");
+          IcmpApi.IcmpCloseHandle(h);
+          Kernel32.CloseHandle(event);
+        });
   }
 }

@@ -6,7 +6,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 
-/** Wine's testIcmpParseReplies and testIcmp6ParseReplies (ICMPAPI.md section 10, cases 42-45 and 55-56). */
+/**
+ * Wine's testIcmpParseReplies and testIcmp6ParseReplies (ICMPAPI.md section 10, cases 42-45 and
+ * 55-56).
+ */
 class ParseRepliesTest {
 
   @Test
@@ -56,7 +59,8 @@ class ParseRepliesTest {
       assertEquals(0xdeadbeef, Kernel32.GetLastError());
       assertEquals(12345, ICMP_ECHO_REPLY.Status(r));
       assertEquals(0, ICMP_ECHO_REPLY.Reserved(r));
-      assertEquals(0, IcmpApi.IcmpParseReplies(r, (int) ICMP_ECHO_REPLY.sizeof()), "parsed once only");
+      assertEquals(
+          0, IcmpApi.IcmpParseReplies(r, (int) ICMP_ECHO_REPLY.sizeof()), "parsed once only");
       assertEquals(12345, Kernel32.GetLastError());
     }
   }

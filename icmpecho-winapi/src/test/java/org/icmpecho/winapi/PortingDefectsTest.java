@@ -25,9 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * What porting real Windows clients onto this layer found (issue 14, item 3): struct arguments at any address or on
- * the heap, {@code IcmpParseReplies} on a heap buffer, a garbage {@code ApcRoutine}, the event reset on submission,
- * and the C-style port with everything in one confined arena. Each test failed on the layer before the fix.
+ * What porting real Windows clients onto this layer found (issue 14, item 3): struct arguments at
+ * any address or on the heap, {@code IcmpParseReplies} on a heap buffer, a garbage {@code
+ * ApcRoutine}, the event reset on submission, and the C-style port with everything in one confined
+ * arena. Each test failed on the layer before the fix.
  */
 @Timeout(30)
 class PortingDefectsTest extends FakeServiceFixture {
@@ -57,10 +58,14 @@ class PortingDefectsTest extends FakeServiceFixture {
     fake.autoReply = PortingDefectsTest::reply;
     MemorySegment buf = arena.allocate(36 + 32);
     MemorySegment heap = MemorySegment.ofArray(loopback6());
-    MemorySegment odd = arena.allocate(28 + 3).asSlice(3).copyFrom(heap); // address 3 past an aligned one
+    MemorySegment odd =
+        arena.allocate(28 + 3).asSlice(3).copyFrom(heap); // address 3 past an aligned one
     for (MemorySegment dst : List.of(heap, odd)) {
       Kernel32.SetLastError(0xdeadbeef);
-      assertEquals(1, IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, NULL, dst, d32, 32, NULL, buf, 36 + 32, 1000));
+      assertEquals(
+          1,
+          IcmpApi.Icmp6SendEcho2(
+              h, NULL, NULL, NULL, NULL, dst, d32, 32, NULL, buf, 36 + 32, 1000));
       assertEquals(InetAddress.getByName("::1"), fake.last().request().target());
     }
     // IP_OPTION_INFORMATION from a byte[] and at an odd address: Ttl 9, IP_FLAG_DF
@@ -89,7 +94,9 @@ class PortingDefectsTest extends FakeServiceFixture {
     assertEquals(0, buf.get(JAVA_SHORT_UNALIGNED, 14), "Reserved cleared");
     MemorySegment buf6 = arena.allocate(36 + 32 + 1).asSlice(1);
     MemorySegment dst = MemorySegment.ofArray(loopback6());
-    assertEquals(1, IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, NULL, dst, d32, 32, NULL, buf6, 36 + 32, 1000));
+    assertEquals(
+        1,
+        IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, NULL, dst, d32, 32, NULL, buf6, 36 + 32, 1000));
     assertEquals(1, IcmpApi.Icmp6ParseReplies(buf6, 36 + 32));
   }
 
@@ -107,25 +114,50 @@ class PortingDefectsTest extends FakeServiceFixture {
   void garbageApcRoutineIsRefusedAndCallableOnesAccepted() throws Throwable {
     MemorySegment buf = arena.allocate(S + 32);
     Kernel32.SetLastError(0);
-    assertEquals(0, IcmpApi.IcmpSendEcho2(h, NULL, MemorySegment.ofAddress(0x12345678L), NULL, LO, d32, 32, NULL,
-        buf, S + 32, 1000));
+    assertEquals(
+        0,
+        IcmpApi.IcmpSendEcho2(
+            h,
+            NULL,
+            MemorySegment.ofAddress(0x12345678L),
+            NULL,
+            LO,
+            d32,
+            32,
+            NULL,
+            buf,
+            S + 32,
+            1000));
     assertEquals(WinError.ERROR_INVALID_PARAMETER, Kernel32.GetLastError());
-    assertEquals(0, IcmpApi.IcmpSendEcho2(h, NULL, arena.allocate(16), NULL, LO, d32, 32, NULL, buf, S + 32, 1000),
+    assertEquals(
+        0,
+        IcmpApi.IcmpSendEcho2(
+            h, NULL, arena.allocate(16), NULL, LO, d32, 32, NULL, buf, S + 32, 1000),
         "data memory is not code");
     assertEquals(WinError.ERROR_INVALID_PARAMETER, Kernel32.GetLastError());
     assertTrue(fake.submitted.isEmpty());
     assertEquals(0, Kernel32.SleepEx(0, true), "nothing queued, nothing crashes");
 
-    // An upcall stub made without PIO_APC_ROUTINE (it lives in an executable mapping) and a C function.
+    // An upcall stub made without PIO_APC_ROUTINE (it lives in an executable mapping) and a C
+    // function.
     SEEN.clear();
-    MemorySegment stub = Linker.nativeLinker().upcallStub(
-        MethodHandles.lookup().findStatic(PortingDefectsTest.class, "record",
-            MethodType.methodType(void.class, MemorySegment.class, MemorySegment.class, int.class)),
-        PIO_APC_ROUTINE.descriptor(), arena);
+    MemorySegment stub =
+        Linker.nativeLinker()
+            .upcallStub(
+                MethodHandles.lookup()
+                    .findStatic(
+                        PortingDefectsTest.class,
+                        "record",
+                        MethodType.methodType(
+                            void.class, MemorySegment.class, MemorySegment.class, int.class)),
+                PIO_APC_ROUTINE.descriptor(),
+                arena);
     MemorySegment getpid = Linker.nativeLinker().defaultLookup().find("getpid").orElseThrow();
     for (MemorySegment routine : List.of(stub, getpid)) {
-      assertEquals(0, IcmpApi.IcmpSendEcho2(h, NULL, routine, MemorySegment.ofAddress(7), LO, d32, 32, NULL, buf,
-          S + 32, 1000));
+      assertEquals(
+          0,
+          IcmpApi.IcmpSendEcho2(
+              h, NULL, routine, MemorySegment.ofAddress(7), LO, d32, 32, NULL, buf, S + 32, 1000));
       assertEquals(WinError.ERROR_IO_PENDING, Kernel32.GetLastError());
       fake.last().future().complete(reply(fake.last().request()));
       assertEquals(Kernel32.WAIT_IO_COMPLETION, Kernel32.SleepEx(1000, true));
@@ -145,15 +177,20 @@ class PortingDefectsTest extends FakeServiceFixture {
     MemorySegment buf = arena.allocate(S + 32);
     MemorySegment ev = Kernel32.CreateEventW(NULL, true, true, NULL); // manual reset, signaled
     try {
-      assertEquals(0, IcmpApi.IcmpSendEcho2(h, ev, NULL, NULL, LO, d32, 32, NULL, buf, S + 32, 1000));
+      assertEquals(
+          0, IcmpApi.IcmpSendEcho2(h, ev, NULL, NULL, LO, d32, 32, NULL, buf, S + 32, 1000));
       assertEquals(WinError.ERROR_IO_PENDING, Kernel32.GetLastError());
-      assertEquals(Kernel32.WAIT_TIMEOUT, Kernel32.WaitForSingleObject(ev, 0), "not signaled before the reply");
+      assertEquals(
+          Kernel32.WAIT_TIMEOUT,
+          Kernel32.WaitForSingleObject(ev, 0),
+          "not signaled before the reply");
       fake.last().future().complete(reply(fake.last().request()));
       assertEquals(Kernel32.WAIT_OBJECT_0, Kernel32.WaitForSingleObject(ev, 1000));
       assertEquals(1, IcmpApi.IcmpParseReplies(buf, S + 32));
       // a call rejected before submission leaves the event alone
       Kernel32.SetEvent(ev);
-      assertEquals(0, IcmpApi.IcmpSendEcho2(h, ev, NULL, NULL, 0, d32, 32, NULL, buf, S + 32, 1000));
+      assertEquals(
+          0, IcmpApi.IcmpSendEcho2(h, ev, NULL, NULL, 0, d32, 32, NULL, buf, S + 32, 1000));
       assertEquals(Kernel32.WAIT_OBJECT_0, Kernel32.WaitForSingleObject(ev, 0));
     } finally {
       Kernel32.CloseHandle(ev);
@@ -173,7 +210,8 @@ class PortingDefectsTest extends FakeServiceFixture {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment buf = a.allocate(S + 32);
       MemorySegment data = a.allocate(32).copyFrom(d32);
-      assertEquals(0, IcmpApi.IcmpSendEcho2(h, ev, NULL, NULL, LO, data, 32, NULL, buf, S + 32, 1000));
+      assertEquals(
+          0, IcmpApi.IcmpSendEcho2(h, ev, NULL, NULL, LO, data, 32, NULL, buf, S + 32, 1000));
       assertEquals(WinError.ERROR_IO_PENDING, Kernel32.GetLastError());
       completeElsewhere();
       assertEquals(Kernel32.WAIT_OBJECT_0, Kernel32.WaitForSingleObject(ev, 2000));
@@ -183,12 +221,14 @@ class PortingDefectsTest extends FakeServiceFixture {
       assertArrayEquals(pattern, ICMP_ECHO_REPLY.Data(buf).reinterpret(32).toArray(JAVA_BYTE));
 
       // IcmpParseReplies alone (no wait) also sees the reply written
-      assertEquals(0, IcmpApi.IcmpSendEcho2(h, ev, NULL, NULL, LO, data, 32, NULL, buf, S + 32, 1000));
+      assertEquals(
+          0, IcmpApi.IcmpSendEcho2(h, ev, NULL, NULL, LO, data, 32, NULL, buf, S + 32, 1000));
       completeElsewhere();
       assertEquals(1, IcmpApi.IcmpParseReplies(buf, S + 32));
 
       // validation order as Windows: a bad destination is 1214 (it was 998 for a confined buffer)
-      assertEquals(0, IcmpApi.IcmpSendEcho2(h, ev, NULL, NULL, 0, data, 32, NULL, buf, S + 32, 1000));
+      assertEquals(
+          0, IcmpApi.IcmpSendEcho2(h, ev, NULL, NULL, 0, data, 32, NULL, buf, S + 32, 1000));
       assertEquals(WinError.ERROR_INVALID_NETNAME, Kernel32.GetLastError());
     } finally {
       Kernel32.CloseHandle(ev);
@@ -200,10 +240,18 @@ class PortingDefectsTest extends FakeServiceFixture {
     List<String> log = new ArrayList<>();
     try (Arena a = Arena.ofConfined()) {
       MemorySegment buf = a.allocate(S + 32);
-      MemorySegment apc = PIO_APC_ROUTINE.allocate((ctx, iosb, reserved) -> log.add(
-          IO_STATUS_BLOCK.Information(iosb) + " " + ICMP_ECHO_REPLY.DataSize(buf) + " "
-              + Thread.currentThread().getName()), a);
-      assertEquals(0, IcmpApi.IcmpSendEcho2(h, NULL, apc, NULL, LO, d32, 32, NULL, buf, S + 32, 1000));
+      MemorySegment apc =
+          PIO_APC_ROUTINE.allocate(
+              (ctx, iosb, reserved) ->
+                  log.add(
+                      IO_STATUS_BLOCK.Information(iosb)
+                          + " "
+                          + ICMP_ECHO_REPLY.DataSize(buf)
+                          + " "
+                          + Thread.currentThread().getName()),
+              a);
+      assertEquals(
+          0, IcmpApi.IcmpSendEcho2(h, NULL, apc, NULL, LO, d32, 32, NULL, buf, S + 32, 1000));
       completeElsewhere();
       assertEquals(Kernel32.WAIT_IO_COMPLETION, Kernel32.SleepEx(2000, true));
       assertEquals(List.of((S + 32) + " 32 " + Thread.currentThread().getName()), log);
@@ -213,13 +261,17 @@ class PortingDefectsTest extends FakeServiceFixture {
   @Test
   void confinedBufferClosedBeforeTheCompletionIsNotWritten() throws Exception {
     List<Long> info = new ArrayList<>();
-    MemorySegment apc = PIO_APC_ROUTINE.allocate((ctx, iosb, r) -> info.add(IO_STATUS_BLOCK.Information(iosb)), arena);
+    MemorySegment apc =
+        PIO_APC_ROUTINE.allocate(
+            (ctx, iosb, r) -> info.add(IO_STATUS_BLOCK.Information(iosb)), arena);
     MemorySegment ev = Kernel32.CreateEventW(NULL, false, false, NULL);
     try {
       Arena a = Arena.ofConfined();
       MemorySegment buf = a.allocate(S + 32);
-      assertEquals(0, IcmpApi.IcmpSendEcho2(h, NULL, apc, NULL, LO, d32, 32, NULL, buf, S + 32, 1000));
-      assertEquals(0, IcmpApi.IcmpSendEcho2(h, ev, NULL, NULL, LO, d32, 32, NULL, buf, S + 32, 1000));
+      assertEquals(
+          0, IcmpApi.IcmpSendEcho2(h, NULL, apc, NULL, LO, d32, 32, NULL, buf, S + 32, 1000));
+      assertEquals(
+          0, IcmpApi.IcmpSendEcho2(h, ev, NULL, NULL, LO, d32, 32, NULL, buf, S + 32, 1000));
       a.close();
       for (FakeEchoService.Submitted s : fake.submitted) s.future().complete(reply(s.request()));
       assertEquals(Kernel32.WAIT_OBJECT_0, Kernel32.WaitForSingleObject(ev, 2000));

@@ -24,7 +24,9 @@ class SourceRulesTest {
         for (int i = 0; i < lines.size(); i++) {
           String l = lines.get(i).trim();
           if (l.startsWith("*") || l.startsWith("/**") || l.startsWith("//")) continue;
-          if (l.contains("ofAddress(") || l.contains(".address()") || l.contains(".reinterpret(") && !l.contains("addr.reinterpret(")) {
+          if (l.contains("ofAddress(")
+              || l.contains(".address()")
+              || l.contains(".reinterpret(") && !l.contains("addr.reinterpret(")) {
             offenders.add(p + ":" + (i + 1) + ": " + l);
           }
         }

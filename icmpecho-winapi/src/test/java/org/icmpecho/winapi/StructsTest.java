@@ -12,7 +12,9 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 
-/** Sizes and offsets of the structs (ICMPAPI.md section 2, 64-bit column) and accessor round trips. */
+/**
+ * Sizes and offsets of the structs (ICMPAPI.md section 2, 64-bit column) and accessor round trips.
+ */
 class StructsTest {
 
   @Test
@@ -56,8 +58,11 @@ class StructsTest {
       assertEquals(0x12345678, r.get(JAVA_INT, 16));
       assertEquals(0x12345678L, ICMP_ECHO_REPLY32.Data(r).address());
       ICMP_ECHO_REPLY32.Data(r, MemorySegment.ofAddress(0xF0000000L));
-      assertEquals(0xF0000000L, ICMP_ECHO_REPLY32.Data(r).address(), "zero-extended, not sign-extended");
-      assertThrows(IllegalArgumentException.class, () -> ICMP_ECHO_REPLY32.Data(r, MemorySegment.ofAddress(1L << 32)));
+      assertEquals(
+          0xF0000000L, ICMP_ECHO_REPLY32.Data(r).address(), "zero-extended, not sign-extended");
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> ICMP_ECHO_REPLY32.Data(r, MemorySegment.ofAddress(1L << 32)));
       MemorySegment o = ICMP_ECHO_REPLY32.Options(r);
       assertEquals(8, o.byteSize());
       IP_OPTION_INFORMATION32.Ttl(o, (byte) 7);
@@ -101,7 +106,8 @@ class StructsTest {
       assertEquals(0xFFFF, Short.toUnsignedInt(ICMP_ECHO_REPLY.DataSize(r)));
       assertEquals(3, ICMP_ECHO_REPLY.Reserved(r));
       assertEquals(r.address() + 32, ICMP_ECHO_REPLY.Data(r).address());
-      assertEquals(0, ICMP_ECHO_REPLY.Data(r).byteSize(), "a pointer getter gives a zero-length segment");
+      assertEquals(
+          0, ICMP_ECHO_REPLY.Data(r).byteSize(), "a pointer getter gives a zero-length segment");
       MemorySegment opts = ICMP_ECHO_REPLY.Options(r);
       assertEquals(16, opts.byteSize());
       IP_OPTION_INFORMATION.Ttl(opts, (byte) 64);
@@ -163,7 +169,8 @@ class StructsTest {
       assertEquals(0, sockaddr_in6.sin6_port(s));
       assertArrayEquals(lo.getAddress(), sockaddr_in6.sin6_addr(s).toArray(JAVA_BYTE));
       assertEquals(1, s.get(JAVA_BYTE, 23));
-      Inet6Address scoped = Inet6Address.getByAddress(null, InetAddress.getByName("fe80::1").getAddress(), 3);
+      Inet6Address scoped =
+          Inet6Address.getByAddress(null, InetAddress.getByName("fe80::1").getAddress(), 3);
       assertEquals(3, sockaddr_in6.sin6_scope_id(sockaddr_in6.of(arena, scoped)));
     }
   }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every rule of ICMPAPI.md section 5 and API-CONTRACT.md section 2.3 that rejects a call before anything is sent:
- * return 0, the last error, nothing submitted, no event signaled, no APC queued.
+ * Every rule of ICMPAPI.md section 5 and API-CONTRACT.md section 2.3 that rejects a call before
+ * anything is sent: return 0, the last error, nothing submitted, no event signaled, no APC queued.
  */
 class ValidationTest {
   private static final MemorySegment NULL = MemorySegment.NULL;
@@ -55,35 +55,71 @@ class ValidationTest {
     assertEquals(0, result);
     assertEquals(error, Kernel32.GetLastError());
     assertTrue(fake.submitted.isEmpty(), "nothing was sent");
-    assertEquals(Kernel32.WAIT_TIMEOUT, Kernel32.WaitForSingleObject(event, 0), "event not signaled");
+    assertEquals(
+        Kernel32.WAIT_TIMEOUT, Kernel32.WaitForSingleObject(event, 0), "event not signaled");
     assertEquals(0, Kernel32.SleepEx(0, true), "no APC queued");
     assertEquals(0, apcCalls);
   }
 
-  private int echo(MemorySegment handle, int dst, MemorySegment data, int size, MemorySegment opts, MemorySegment reply,
+  private int echo(
+      MemorySegment handle,
+      int dst,
+      MemorySegment data,
+      int size,
+      MemorySegment opts,
+      MemorySegment reply,
       int replySize) {
     Kernel32.SetLastError(0xdeadbeef);
     return IcmpApi.IcmpSendEcho(handle, dst, data, size, opts, reply, replySize, 1000);
   }
 
-  private int echo2(MemorySegment ev, MemorySegment routine, int dst, MemorySegment data, int size,
-      MemorySegment reply, int replySize) {
+  private int echo2(
+      MemorySegment ev,
+      MemorySegment routine,
+      int dst,
+      MemorySegment data,
+      int size,
+      MemorySegment reply,
+      int replySize) {
     Kernel32.SetLastError(0xdeadbeef);
-    return IcmpApi.IcmpSendEcho2(h, ev, routine, NULL, dst, data, size, NULL, reply, replySize, 1000);
+    return IcmpApi.IcmpSendEcho2(
+        h, ev, routine, NULL, dst, data, size, NULL, reply, replySize, 1000);
   }
 
   @Test
   void badHandles() {
     MemorySegment closed = IcmpApi.IcmpCreateFile();
     IcmpApi.IcmpCloseHandle(closed);
-    for (MemorySegment bad : new MemorySegment[] {Kernel32.INVALID_HANDLE_VALUE, NULL, null, closed,
-        MemorySegment.ofAddress(0x12345678), event, MemorySegment.ofArray(new byte[4])}) {
+    for (MemorySegment bad :
+        new MemorySegment[] {
+          Kernel32.INVALID_HANDLE_VALUE,
+          NULL,
+          null,
+          closed,
+          MemorySegment.ofAddress(0x12345678),
+          event,
+          MemorySegment.ofArray(new byte[4])
+        }) {
       rejected(WinError.ERROR_INVALID_PARAMETER, echo(bad, LO, d32, 32, NULL, buf, S + 32));
       Kernel32.SetLastError(0);
-      assertEquals(0, IcmpApi.IcmpSendEcho2(bad, event, apc, NULL, LO, d32, 32, NULL, buf, S + 32, 1000));
+      assertEquals(
+          0, IcmpApi.IcmpSendEcho2(bad, event, apc, NULL, LO, d32, 32, NULL, buf, S + 32, 1000));
       rejected(WinError.ERROR_INVALID_PARAMETER, 0);
-      assertEquals(0, IcmpApi.Icmp6SendEcho2(bad, event, apc, NULL, NULL, sockaddr_in6.allocate(arena), d32, 32, NULL,
-          buf, 36 + 32, 1000));
+      assertEquals(
+          0,
+          IcmpApi.Icmp6SendEcho2(
+              bad,
+              event,
+              apc,
+              NULL,
+              NULL,
+              sockaddr_in6.allocate(arena),
+              d32,
+              32,
+              NULL,
+              buf,
+              36 + 32,
+              1000));
       rejected(WinError.ERROR_INVALID_PARAMETER, 0);
     }
   }
@@ -107,7 +143,9 @@ class ValidationTest {
     rejected(WinError.ERROR_INVALID_PARAMETER, echo(h, LO, d32, 32, NULL, buf, 0)); // case 10
     rejected(WinError.ERROR_INVALID_PARAMETER, echo(h, LO, d32, 32, NULL, NULL, 0)); // case 11
     rejected(WinError.ERROR_INVALID_PARAMETER, echo(h, LO, d32, 32, NULL, buf, S - 1));
-    rejected(WinError.ERROR_INVALID_PARAMETER, echo(h, LO, d32, 32, NULL, MemorySegment.ofArray(new byte[100]), 100));
+    rejected(
+        WinError.ERROR_INVALID_PARAMETER,
+        echo(h, LO, d32, 32, NULL, MemorySegment.ofArray(new byte[100]), 100));
     rejected(WinError.ERROR_NOACCESS, echo(h, LO, d32, 32, NULL, arena.allocate(S + 31), S + 32));
     rejected(WinError.ERROR_NOACCESS, echo(h, LO, d32, 32, NULL, buf, -1)); // 4294967295 bytes
     Arena gone = Arena.ofConfined();
@@ -119,7 +157,9 @@ class ValidationTest {
   @Test
   void echo2ReplyBufferRulesSignalNothing() {
     for (MemorySegment ev : new MemorySegment[] {NULL, event}) {
-      rejected(WinError.ERROR_INVALID_PARAMETER, echo2(ev, NULL, LO, d32, 32, NULL, S + 32 + 16)); // 23, 24
+      rejected(
+          WinError.ERROR_INVALID_PARAMETER,
+          echo2(ev, NULL, LO, d32, 32, NULL, S + 32 + 16)); // 23, 24
       rejected(WinError.ERROR_INVALID_PARAMETER, echo2(ev, NULL, LO, d32, 32, buf, 0)); // 25, 26
       rejected(WinError.ERROR_INVALID_PARAMETER, echo2(ev, NULL, LO, d32, 32, NULL, 0)); // 27, 28
     }
@@ -128,10 +168,12 @@ class ValidationTest {
 
   @Test
   void requestDataRules() {
-    rejected(WinError.ERROR_NOACCESS, echo(h, LO, NULL, 32, NULL, buf, S + 32)); // case 5: crashes XP
+    rejected(
+        WinError.ERROR_NOACCESS, echo(h, LO, NULL, 32, NULL, buf, S + 32)); // case 5: crashes XP
     rejected(WinError.ERROR_NOACCESS, echo(h, LO, arena.allocate(8), 9, NULL, buf, S + 32));
-    rejected(WinError.ERROR_INVALID_PARAMETER, echo(h, LO, arena.allocate(65501), 65501, NULL,
-        arena.allocate(S + 65501), S + 65501));
+    rejected(
+        WinError.ERROR_INVALID_PARAMETER,
+        echo(h, LO, arena.allocate(65501), 65501, NULL, arena.allocate(S + 65501), S + 65501));
     rejected(WinError.ERROR_INVALID_PARAMETER, echo(h, LO, d32, -1, NULL, buf, S + 32));
     Arena gone = Arena.ofConfined();
     MemorySegment closed = gone.allocate(32);
@@ -143,10 +185,12 @@ class ValidationTest {
   void requestDataConfinedToAnotherThread() throws Exception {
     MemorySegment[] foreign = new MemorySegment[1];
     Arena[] a = new Arena[1];
-    Thread t = new Thread(() -> {
-      a[0] = Arena.ofConfined();
-      foreign[0] = a[0].allocate(32);
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              a[0] = Arena.ofConfined();
+              foreign[0] = a[0].allocate(32);
+            });
     t.start();
     t.join();
     rejected(WinError.ERROR_NOACCESS, echo(h, LO, foreign[0], 32, NULL, buf, S + 32));
@@ -154,17 +198,34 @@ class ValidationTest {
 
   @Test
   void optionsTooShort() {
-    rejected(WinError.ERROR_NOACCESS, echo(h, LO, d32, 32, IP_OPTION_INFORMATION32.allocate(arena), buf, S + 32));
+    rejected(
+        WinError.ERROR_NOACCESS,
+        echo(h, LO, d32, 32, IP_OPTION_INFORMATION32.allocate(arena), buf, S + 32));
   }
 
   @Test
   void unspecifiedDestinationAndNonLocalSource() {
     rejected(WinError.ERROR_INVALID_NETNAME, echo(h, 0, d32, 32, NULL, buf, S + 32)); // case 4
-    rejected(WinError.ERROR_INVALID_NETNAME, echo2(NULL, NULL, 0, d32, 32, buf, S + 32 + 16)); // case 21
-    rejected(WinError.ERROR_INVALID_NETNAME, echo2(event, NULL, 0, d32, 32, buf, S + 32 + 16)); // case 22
+    rejected(
+        WinError.ERROR_INVALID_NETNAME, echo2(NULL, NULL, 0, d32, 32, buf, S + 32 + 16)); // case 21
+    rejected(
+        WinError.ERROR_INVALID_NETNAME,
+        echo2(event, NULL, 0, d32, 32, buf, S + 32 + 16)); // case 22
     Kernel32.SetLastError(0xdeadbeef);
-    int r = IcmpApi.IcmpSendEcho2Ex(h, NULL, NULL, NULL, Ws2_32.inet_addr("192.0.2.1"), LO, d32, 8, NULL, buf,
-        S + 16 + 8, 1000); // case 33, with a documentation address that is not local
+    int r =
+        IcmpApi.IcmpSendEcho2Ex(
+            h,
+            NULL,
+            NULL,
+            NULL,
+            Ws2_32.inet_addr("192.0.2.1"),
+            LO,
+            d32,
+            8,
+            NULL,
+            buf,
+            S + 16 + 8,
+            1000); // case 33, with a documentation address that is not local
     rejected(WinError.ERROR_INVALID_NETNAME, r);
   }
 
@@ -173,9 +234,12 @@ class ValidationTest {
     MemorySegment closedEvent = Kernel32.CreateEventW(NULL, true, false, NULL);
     Kernel32.CloseHandle(closedEvent);
     rejected(WinError.ERROR_INVALID_PARAMETER, echo2(closedEvent, NULL, LO, d32, 32, buf, S + 32));
-    rejected(WinError.ERROR_INVALID_PARAMETER, echo2(h, NULL, LO, d32, 32, buf, S + 32)); // an ICMP handle as event
-    rejected(WinError.ERROR_INVALID_PARAMETER, echo2(NULL, MemorySegment.ofArray(new byte[8]), LO, d32, 32, buf,
-        S + 32));
+    rejected(
+        WinError.ERROR_INVALID_PARAMETER,
+        echo2(h, NULL, LO, d32, 32, buf, S + 32)); // an ICMP handle as event
+    rejected(
+        WinError.ERROR_INVALID_PARAMETER,
+        echo2(NULL, MemorySegment.ofArray(new byte[8]), LO, d32, 32, buf, S + 32));
     Arena gone = Arena.ofConfined();
     MemorySegment deadApc = PIO_APC_ROUTINE.allocate((c, i, r) -> {}, gone);
     gone.close();
@@ -199,30 +263,42 @@ class ValidationTest {
   @Test
   void ipv6Rules() throws Exception {
     MemorySegment any = sockaddr_in6.allocate(arena);
-    MemorySegment lo6 = sockaddr_in6.of(arena, (java.net.Inet6Address) InetAddress.getByName("::1"));
+    MemorySegment lo6 =
+        sockaddr_in6.of(arena, (java.net.Inet6Address) InetAddress.getByName("::1"));
     int size = 36 + 32;
     Kernel32.SetLastError(0);
     // case 49: src ::, dst ::, APC given
-    assertEquals(0, IcmpApi.Icmp6SendEcho2(h, NULL, apc, NULL, any, any, d32, 32, NULL, buf, size, 1000));
+    assertEquals(
+        0, IcmpApi.Icmp6SendEcho2(h, NULL, apc, NULL, any, any, d32, 32, NULL, buf, size, 1000));
     rejected(WinError.ERROR_INVALID_NETNAME, 0);
     // case 53: src ::ffff (not local)
     MemorySegment notLocal = sockaddr_in6.allocate(arena);
     sockaddr_in6.sin6_family(notLocal, (short) 23);
     notLocal.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 8 + 14, (byte) 0xff);
     notLocal.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 8 + 15, (byte) 0xff);
-    assertEquals(0, IcmpApi.Icmp6SendEcho2(h, event, NULL, NULL, notLocal, lo6, d32, 32, NULL, buf, size, 1000));
+    assertEquals(
+        0,
+        IcmpApi.Icmp6SendEcho2(
+            h, event, NULL, NULL, notLocal, lo6, d32, 32, NULL, buf, size, 1000));
     rejected(WinError.ERROR_INVALID_NETNAME, 0);
     // reply size below the struct, NULL destination, bad family, short sockaddr
-    assertEquals(0, IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, any, lo6, d32, 32, NULL, buf, 35, 1000));
+    assertEquals(
+        0, IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, any, lo6, d32, 32, NULL, buf, 35, 1000));
     rejected(WinError.ERROR_INVALID_PARAMETER, 0);
-    assertEquals(0, IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, any, NULL, d32, 32, NULL, buf, size, 1000));
+    assertEquals(
+        0, IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, any, NULL, d32, 32, NULL, buf, size, 1000));
     rejected(WinError.ERROR_INVALID_PARAMETER, 0);
-    MemorySegment v4family = sockaddr_in6.of(arena, (java.net.Inet6Address) InetAddress.getByName("::1"));
+    MemorySegment v4family =
+        sockaddr_in6.of(arena, (java.net.Inet6Address) InetAddress.getByName("::1"));
     sockaddr_in6.sin6_family(v4family, (short) 2);
-    assertEquals(0, IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, any, v4family, d32, 32, NULL, buf, size, 1000));
+    assertEquals(
+        0,
+        IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, any, v4family, d32, 32, NULL, buf, size, 1000));
     rejected(WinError.ERROR_INVALID_PARAMETER, 0);
-    assertEquals(0, IcmpApi.Icmp6SendEcho2(h, NULL, NULL, NULL, any, arena.allocate(27), d32, 32, NULL, buf, size,
-        1000));
+    assertEquals(
+        0,
+        IcmpApi.Icmp6SendEcho2(
+            h, NULL, NULL, NULL, any, arena.allocate(27), d32, 32, NULL, buf, size, 1000));
     rejected(WinError.ERROR_NOACCESS, 0);
   }
 }

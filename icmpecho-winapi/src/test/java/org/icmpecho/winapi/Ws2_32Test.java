@@ -28,21 +28,39 @@ class Ws2_32Test {
 
   @Test
   void inetAddrRejectsGarbage() {
-    for (String s : new String[] {"", " ", "a.b.c.d", "1.2.3.256", "1.2.3.4.5", "1..2.3", "1.2.3.", "08.1.1.1", "0x",
-        "example.com", "::1", "4294967296", "1.2.3.4x", null}) {
+    for (String s :
+        new String[] {
+          "",
+          " ",
+          "a.b.c.d",
+          "1.2.3.256",
+          "1.2.3.4.5",
+          "1..2.3",
+          "1.2.3.",
+          "08.1.1.1",
+          "0x",
+          "example.com",
+          "::1",
+          "4294967296",
+          "1.2.3.4x",
+          null
+        }) {
       assertEquals(Ws2_32.INADDR_NONE, Ws2_32.inet_addr(s), String.valueOf(s));
     }
   }
 
   @Test
   void inetAddrTakesOnlyAsciiDigitsAndCWhiteSpace() {
-    // Found by WinapiFuzzTest.inetAddr against the C library's inet_addr: Java's Character.digit took other scripts'
-    // digits, and Character.isWhitespace took U+001C..U+001F as the white space that may end the address.
+    // Found by WinapiFuzzTest.inetAddr against the C library's inet_addr: Java's Character.digit
+    // took other scripts'
+    // digits, and Character.isWhitespace took U+001C..U+001F as the white space that may end the
+    // address.
     assertEquals(Ws2_32.INADDR_NONE, Ws2_32.inet_addr("1\u0661.0.0.1")); // ARABIC-INDIC DIGIT ONE
-    assertEquals(Ws2_32.INADDR_NONE, Ws2_32.inet_addr("0x\uff11"));     // FULLWIDTH DIGIT ONE
+    assertEquals(Ws2_32.INADDR_NONE, Ws2_32.inet_addr("0x\uff11")); // FULLWIDTH DIGIT ONE
     assertEquals(Ws2_32.INADDR_NONE, Ws2_32.inet_addr("1.2.3.4\u001f"));
     assertEquals(Ws2_32.INADDR_NONE, Ws2_32.inet_addr("1.2.3.4\u00a0x"));
-    assertEquals(Ws2_32.inet_addr("1.2.3.4"), Ws2_32.inet_addr("1.2.3.4\u000b junk")); // \v is C white space
+    assertEquals(
+        Ws2_32.inet_addr("1.2.3.4"), Ws2_32.inet_addr("1.2.3.4\u000b junk")); // \v is C white space
   }
 
   @Test

@@ -1,8 +1,8 @@
 package org.icmpecho.internal.linux;
 
 /**
- * The errno values the engine meets, with their Linux numbers (x86-64 and aarch64 share them) and texts. errno
- * becomes a typed Java value here and nowhere else.
+ * The errno values the engine meets, with their Linux numbers (x86-64 and aarch64 share them) and
+ * texts. errno becomes a typed Java value here and nowhere else.
  */
 public enum Errno {
   EPERM(1, "Operation not permitted"),

@@ -6,15 +6,16 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * Thin wrappers over the C library calls the engine and the test lab use. Each returns the raw C result; the
- * caller reads errno from the capture segment it passed ({@link Native#errno}) and decides what -1 means. Handles
- * are named after their C symbol and built once.
+ * Thin wrappers over the C library calls the engine and the test lab use. Each returns the raw C
+ * result; the caller reads errno from the capture segment it passed ({@link Native#errno}) and
+ * decides what -1 means. Handles are named after their C symbol and built once.
  *
- * <p>Every function is linked with one C shape ({@link Native#downcall}): six 64-bit integer arguments and a 64-bit
- * result, pointers passed as addresses. Each distinct shape costs the JVM a generated stub and its classes (about 3
- * ms each at start-up, and their compilation); one shape for all makes a command's start-up pay for two (with and
- * without errno) instead of fifteen. The wrappers keep the C types in their signatures; see {@link Native#downcall}
- * for why the wider shape is exact on Linux's x86-64 and aarch64 ABIs.
+ * <p>Every function is linked with one C shape ({@link Native#downcall}): six 64-bit integer
+ * arguments and a 64-bit result, pointers passed as addresses. Each distinct shape costs the JVM a
+ * generated stub and its classes (about 3 ms each at start-up, and their compilation); one shape
+ * for all makes a command's start-up pay for two (with and without errno) instead of fifteen. The
+ * wrappers keep the C types in their signatures; see {@link Native#downcall} for why the wider
+ * shape is exact on Linux's x86-64 and aarch64 ABIs.
  */
 @SuppressWarnings("restricted") // the native layer: links C functions
 public final class LibC {
@@ -43,21 +44,26 @@ public final class LibC {
   private static final MethodHandle capset = Native.downcall("capset", true);
   private static final MethodHandle if_nametoindex = Native.downcall("if_nametoindex", true);
 
-  /** epoll_pwait2 (Linux 5.11, glibc 2.35): a nanosecond timeout. Null when this C library does not have it. */
+  /**
+   * epoll_pwait2 (Linux 5.11, glibc 2.35): a nanosecond timeout. Null when this C library does not
+   * have it.
+   */
   private static final MethodHandle epoll_pwait2 = Native.optionalDowncall("epoll_pwait2", true);
 
   private static final class Open {
     // open(2) is variadic (its mode): linked as such, with its own shape; only namespaces use it.
-    static final MethodHandle H = Linker.nativeLinker().downcallHandle(
-        Linker.nativeLinker().defaultLookup().find("open").orElseThrow(),
-        FunctionDescriptor.of(Native.C_INT, Native.C_POINTER, Native.C_INT, Native.C_INT),
-        Linker.Option.captureCallState("errno"),
-        Linker.Option.firstVariadicArg(2));
+    static final MethodHandle H =
+        Linker.nativeLinker()
+            .downcallHandle(
+                Linker.nativeLinker().defaultLookup().find("open").orElseThrow(),
+                FunctionDescriptor.of(Native.C_INT, Native.C_POINTER, Native.C_INT, Native.C_INT),
+                Linker.Option.captureCallState("errno"),
+                Linker.Option.firstVariadicArg(2));
   }
 
   /**
-   * The address C gets for a segment. Only native memory has one: a heap segment here is an engine bug, reported as
-   * an AssertionError by the wrapper, never passed to C as a wild pointer.
+   * The address C gets for a segment. Only native memory has one: a heap segment here is an engine
+   * bug, reported as an AssertionError by the wrapper, never passed to C as a wild pointer.
    */
   private static long a(MemorySegment s) {
     if (!s.isNative()) throw new IllegalArgumentException("a C call needs native memory, not " + s);
@@ -66,7 +72,8 @@ public final class LibC {
 
   public static int socket(MemorySegment errno, int domain, int type, int protocol) {
     try {
-      return (int) (long) socket.invokeExact(errno, (long) domain, (long) type, (long) protocol, 0L, 0L, 0L);
+      return (int)
+          (long) socket.invokeExact(errno, (long) domain, (long) type, (long) protocol, 0L, 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("socket downcall failed", t);
     }
@@ -80,23 +87,32 @@ public final class LibC {
     }
   }
 
-  public static int setsockopt(MemorySegment errno, int fd, int level, int name, MemorySegment value, int len) {
+  public static int setsockopt(
+      MemorySegment errno, int fd, int level, int name, MemorySegment value, int len) {
     try {
-      return (int) (long) setsockopt.invokeExact(errno, (long) fd, (long) level, (long) name, a(value), (long) len, 0L);
+      return (int)
+          (long)
+              setsockopt.invokeExact(
+                  errno, (long) fd, (long) level, (long) name, a(value), (long) len, 0L);
     } catch (Throwable t) {
       throw new AssertionError("setsockopt downcall failed", t);
     }
   }
 
-  public static int getsockopt(MemorySegment errno, int fd, int level, int name, MemorySegment value, MemorySegment lenPtr) {
+  public static int getsockopt(
+      MemorySegment errno, int fd, int level, int name, MemorySegment value, MemorySegment lenPtr) {
     try {
-      return (int) (long) getsockopt.invokeExact(errno, (long) fd, (long) level, (long) name, a(value), a(lenPtr), 0L);
+      return (int)
+          (long)
+              getsockopt.invokeExact(
+                  errno, (long) fd, (long) level, (long) name, a(value), a(lenPtr), 0L);
     } catch (Throwable t) {
       throw new AssertionError("getsockopt downcall failed", t);
     }
   }
 
-  public static int getsockname(MemorySegment errno, int fd, MemorySegment addr, MemorySegment lenPtr) {
+  public static int getsockname(
+      MemorySegment errno, int fd, MemorySegment addr, MemorySegment lenPtr) {
     try {
       return (int) (long) getsockname.invokeExact(errno, (long) fd, a(addr), a(lenPtr), 0L, 0L, 0L);
     } catch (Throwable t) {
@@ -112,9 +128,17 @@ public final class LibC {
     }
   }
 
-  public static long sendto(MemorySegment errno, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
+  public static long sendto(
+      MemorySegment errno,
+      int fd,
+      MemorySegment buf,
+      long len,
+      int flags,
+      MemorySegment addr,
+      int addrLen) {
     try {
-      return (long) sendto.invokeExact(errno, (long) fd, a(buf), len, (long) flags, a(addr), (long) addrLen);
+      return (long)
+          sendto.invokeExact(errno, (long) fd, a(buf), len, (long) flags, a(addr), (long) addrLen);
     } catch (Throwable t) {
       throw new AssertionError("sendto downcall failed", t);
     }
@@ -128,9 +152,18 @@ public final class LibC {
     }
   }
 
-  public static int recvmmsg(MemorySegment errno, int fd, MemorySegment msgvec, int vlen, int flags, MemorySegment timeout) {
+  public static int recvmmsg(
+      MemorySegment errno,
+      int fd,
+      MemorySegment msgvec,
+      int vlen,
+      int flags,
+      MemorySegment timeout) {
     try {
-      return (int) (long) recvmmsg.invokeExact(errno, (long) fd, a(msgvec), (long) vlen, (long) flags, a(timeout), 0L);
+      return (int)
+          (long)
+              recvmmsg.invokeExact(
+                  errno, (long) fd, a(msgvec), (long) vlen, (long) flags, a(timeout), 0L);
     } catch (Throwable t) {
       throw new AssertionError("recvmmsg downcall failed", t);
     }
@@ -154,15 +187,20 @@ public final class LibC {
 
   public static int epollCtl(MemorySegment errno, int epfd, int op, int fd, MemorySegment event) {
     try {
-      return (int) (long) epoll_ctl.invokeExact(errno, (long) epfd, (long) op, (long) fd, a(event), 0L, 0L);
+      return (int)
+          (long) epoll_ctl.invokeExact(errno, (long) epfd, (long) op, (long) fd, a(event), 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("epoll_ctl downcall failed", t);
     }
   }
 
-  public static int epollWait(MemorySegment errno, int epfd, MemorySegment events, int max, int timeoutMs) {
+  public static int epollWait(
+      MemorySegment errno, int epfd, MemorySegment events, int max, int timeoutMs) {
     try {
-      return (int) (long) epoll_wait.invokeExact(errno, (long) epfd, a(events), (long) max, (long) timeoutMs, 0L, 0L);
+      return (int)
+          (long)
+              epoll_wait.invokeExact(
+                  errno, (long) epfd, a(events), (long) max, (long) timeoutMs, 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("epoll_wait downcall failed", t);
     }
@@ -173,9 +211,13 @@ public final class LibC {
     return epoll_pwait2 != null;
   }
 
-  public static int epollPwait2(MemorySegment errno, int epfd, MemorySegment events, int max, MemorySegment timeout) {
+  public static int epollPwait2(
+      MemorySegment errno, int epfd, MemorySegment events, int max, MemorySegment timeout) {
     try {
-      return (int) (long) epoll_pwait2.invokeExact(errno, (long) epfd, a(events), (long) max, a(timeout), 0L, 0L);
+      return (int)
+          (long)
+              epoll_pwait2.invokeExact(
+                  errno, (long) epfd, a(events), (long) max, a(timeout), 0L, 0L);
     } catch (Throwable t) {
       throw new AssertionError("epoll_pwait2 downcall failed", t);
     }

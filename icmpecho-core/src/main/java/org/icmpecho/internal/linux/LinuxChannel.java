@@ -8,39 +8,43 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
-import org.icmpecho.internal.transport.Preload;
 import org.icmpecho.internal.packet.IcmpCodec;
 import org.icmpecho.internal.packet.Packet;
 import org.icmpecho.internal.transport.Channel;
 import org.icmpecho.internal.transport.ChannelKey;
+import org.icmpecho.internal.transport.Preload;
 import org.icmpecho.internal.transport.SendOptions;
 import org.icmpecho.internal.transport.SocketKind;
 import org.icmpecho.internal.transport.TransportException;
 
 /**
- * One ICMP socket, datagram ("ping socket") or raw, IPv4 or IPv6. All native memory (send buffer, a batch of
- * {@code recvmmsg} headers and buffers, control buffers, the error-queue header) is allocated once when the socket
- * opens; send and receive allocate nothing on the Java heap.
+ * One ICMP socket, datagram ("ping socket") or raw, IPv4 or IPv6. All native memory (send buffer, a
+ * batch of {@code recvmmsg} headers and buffers, control buffers, the error-queue header) is
+ * allocated once when the socket opens; send and receive allocate nothing on the Java heap.
  *
- * <p>Per-echo options travel as control messages of {@code sendmsg} ({@code IP_TTL}, {@code IP_TOS}, {@code
- * IPV6_HOPLIMIT}, {@code IPV6_TCLASS}, {@code IPV6_DONTFRAG}), so one socket serves echoes with different options;
- * only the IPv4 don't-fragment policy is a socket option ({@code IP_MTU_DISCOVER}), changed when an echo needs
- * another value than the last.
+ * <p>Per-echo options travel as control messages of {@code sendmsg} ({@code IP_TTL}, {@code
+ * IP_TOS}, {@code IPV6_HOPLIMIT}, {@code IPV6_TCLASS}, {@code IPV6_DONTFRAG}), so one socket serves
+ * echoes with different options; only the IPv4 don't-fragment policy is a socket option ({@code
+ * IP_MTU_DISCOVER}), changed when an echo needs another value than the last.
  */
 final class LinuxChannel implements Channel {
   private static final int BATCH = 64;
   private static final int NAME_SIZE = 28;
   private static final int CONTROL_SIZE = 256;
   private static final int ERR_BUF_SIZE = 2048;
+
   /** Room for the ICMP header and payload of an ordinary echo, plus an IP header with options. */
   private static final int SMALL_SLOT = 2048;
+
   private static final int MAX_SLOT = 65536 + 128;
 
   /**
-   * Shared, not confined: a blocking {@code echo()} caller may run a send and receive on this socket while it owns
-   * the I/O loop (see {@code IoThread.tryRunDirect}); ownership, not the arena, keeps the accesses one at a time.
+   * Shared, not confined: a blocking {@code echo()} caller may run a send and receive on this
+   * socket while it owns the I/O loop (see {@code IoThread.tryRunDirect}); ownership, not the
+   * arena, keeps the accesses one at a time.
    */
   private final Arena arena = Arena.ofShared();
+
   private final MemorySegment errno = Native.allocateErrno(arena);
   private final int fd;
   private final boolean ipv6;
@@ -52,9 +56,10 @@ final class LinuxChannel implements Channel {
   // Send side.
   /** The packet being written or parsed; grows to the largest seen (most never pass 64 bytes). */
   private byte[] scratch = new byte[256];
+
   /**
-   * {@link #scratch} as a segment, for copies to and from native memory: segment-to-segment copies are the cheap
-   * ones in a short-lived JVM (ENGINE-NOTES §11).
+   * {@link #scratch} as a segment, for copies to and from native memory: segment-to-segment copies
+   * are the cheap ones in a short-lived JVM (ENGINE-NOTES §11).
    */
   private MemorySegment scratchSegment = MemorySegment.ofArray(scratch);
 
@@ -67,16 +72,25 @@ final class LinuxChannel implements Channel {
     return scratch;
   }
 
-  /** True while {@link #sendName} holds a {@code sockaddr_in} whose only varying field is the address. */
+  /**
+   * True while {@link #sendName} holds a {@code sockaddr_in} whose only varying field is the
+   * address.
+   */
   private boolean sendName4;
-  /** The address {@link #sendName} holds (of length {@link #sendNameLen}), or null after an address given as an int. */
+
+  /**
+   * The address {@link #sendName} holds (of length {@link #sendNameLen}), or null after an address
+   * given as an int.
+   */
   private java.net.InetAddress sendNameTarget;
+
   private int sendNameLen;
   private final MemorySegment sendBuf = arena.allocate(MAX_SLOT, 8);
   private final MemorySegment sendIov = arena.allocate(Layouts.IOVEC);
   private final MemorySegment sendMsg = arena.allocate(Layouts.MSGHDR);
   private final MemorySegment sendName = arena.allocate(NAME_SIZE, 8);
-  private final MemorySegment sendControl = arena.allocate(Layouts.cmsgSpace(4) * 3 + Layouts.cmsgSpace(40), 8);
+  private final MemorySegment sendControl =
+      arena.allocate(Layouts.cmsgSpace(4) * 3 + Layouts.cmsgSpace(40), 8);
   private final MemorySegment timespec = arena.allocate(Layouts.TIMESPEC);
   private long lastSendTime;
 
@@ -100,8 +114,10 @@ final class LinuxChannel implements Channel {
   private final Packet packet = new Packet();
 
   static {
-    // A downcall handle links (spins its adapters) on its first call. Make that first call here, on fd -1 (EBADF),
-    // so the first echo's RTT, whose clock starts right before sendmsg, does not include a millisecond of linking.
+    // A downcall handle links (spins its adapters) on its first call. Make that first call here, on
+    // fd -1 (EBADF),
+    // so the first echo's RTT, whose clock starts right before sendmsg, does not include a
+    // millisecond of linking.
     try (Arena a = Arena.ofConfined()) {
       MemorySegment e = Native.allocateErrno(a);
       MemorySegment msg = a.allocate(Layouts.MMSGHDR.byteSize(), 8);
@@ -111,7 +127,8 @@ final class LinuxChannel implements Channel {
       LibC.recvmmsg(e, -1, msg, 1, Sys.MSG_DONTWAIT, MemorySegment.NULL);
       LibC.clockGettime(Sys.CLOCK_REALTIME, a.allocate(Layouts.TIMESPEC));
     }
-    Preload.initialise(NativeBytes.class, Errno.class); // used first by the first answer: see Preload
+    Preload.initialise(
+        NativeBytes.class, Errno.class); // used first by the first answer: see Preload
   }
 
   private LinuxChannel(int fd, boolean ipv6, SocketKind mode, int identifier, int initialPmtu) {
@@ -134,7 +151,10 @@ final class LinuxChannel implements Channel {
     allocateReceiveSlots(SMALL_SLOT);
   }
 
-  /** Receive headers [0, dirtyHeaders) may hold the kernel's sizes from the last receive instead of the buffers'. */
+  /**
+   * Receive headers [0, dirtyHeaders) may hold the kernel's sizes from the last receive instead of
+   * the buffers'.
+   */
   private int dirtyHeaders;
 
   /*
@@ -144,8 +164,10 @@ final class LinuxChannel implements Channel {
    * control data) instead of a dozen native reads and writes and a slice (why: ENGINE-NOTES §11).
    */
   private static final int MMSG = (int) Layouts.MMSGHDR.byteSize();
+
   /** Offset of msg_len in struct mmsghdr (after the 56-byte msghdr). */
   private static final long MSG_LEN = 56;
+
   private final byte[] headerImage = new byte[MMSG * BATCH];
   private final MemorySegment headerImageSegment = MemorySegment.ofArray(headerImage);
   private final byte[] headers = new byte[MMSG * BATCH];
@@ -167,14 +189,16 @@ final class LinuxChannel implements Channel {
       recvMsgs.set(JAVA_INT, m + 8, NAME_SIZE);
       recvMsgs.set(Native.C_POINTER, m + 16, iov);
       recvMsgs.set(JAVA_LONG, m + 24, 1L);
-      recvMsgs.set(Native.C_POINTER, m + 32, recvControls.asSlice((long) i * CONTROL_SIZE, CONTROL_SIZE));
+      recvMsgs.set(
+          Native.C_POINTER, m + 32, recvControls.asSlice((long) i * CONTROL_SIZE, CONTROL_SIZE));
       recvMsgs.set(JAVA_LONG, m + 40, CONTROL_SIZE);
     }
     MemorySegment.copy(recvMsgs, 0, headerImageSegment, 0, headerImage.length);
     dirtyHeaders = 0;
   }
 
-  static LinuxChannel open(ChannelKey key, SocketKind asked, int receiveBufferSize) throws TransportException {
+  static LinuxChannel open(ChannelKey key, SocketKind asked, int receiveBufferSize)
+      throws TransportException {
     boolean v6 = key.ipv6();
     int family = v6 ? Sys.AF_INET6 : Sys.AF_INET;
     int proto = v6 ? Sys.IPPROTO_ICMPV6 : Sys.IPPROTO_ICMP;
@@ -183,13 +207,17 @@ final class LinuxChannel implements Channel {
       SocketKind got = null;
       int fd = -1;
       int lastErrno = 0;
-      SocketKind[] tries = switch (asked) {
-        case AUTO -> new SocketKind[] {SocketKind.DATAGRAM, SocketKind.RAW};
-        case DATAGRAM -> new SocketKind[] {SocketKind.DATAGRAM};
-        case RAW -> new SocketKind[] {SocketKind.RAW};
-      };
+      SocketKind[] tries =
+          switch (asked) {
+            case AUTO -> new SocketKind[] {SocketKind.DATAGRAM, SocketKind.RAW};
+            case DATAGRAM -> new SocketKind[] {SocketKind.DATAGRAM};
+            case RAW -> new SocketKind[] {SocketKind.RAW};
+          };
       for (SocketKind m : tries) {
-        int type = (m == SocketKind.RAW ? Sys.SOCK_RAW : Sys.SOCK_DGRAM) | Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC;
+        int type =
+            (m == SocketKind.RAW ? Sys.SOCK_RAW : Sys.SOCK_DGRAM)
+                | Sys.SOCK_NONBLOCK
+                | Sys.SOCK_CLOEXEC;
         fd = LibC.socket(err, family, type, proto);
         if (fd >= 0) {
           got = m;
@@ -197,7 +225,8 @@ final class LinuxChannel implements Channel {
         }
         lastErrno = Native.errno(err);
         if (lastErrno == Errno.EAFNOSUPPORT.number()) {
-          throw LinuxTransport.unsupported((v6 ? "IPv6" : "IPv4") + " is not available here", "socket", lastErrno);
+          throw LinuxTransport.unsupported(
+              (v6 ? "IPv6" : "IPv4") + " is not available here", "socket", lastErrno);
         }
         if (lastErrno != Errno.EACCES.number() && lastErrno != Errno.EPERM.number()) {
           throw LinuxTransport.failure("socket", lastErrno, "cannot open an ICMP socket");
@@ -215,11 +244,13 @@ final class LinuxChannel implements Channel {
     }
   }
 
-  private static LinuxChannel configure(Arena tmp, MemorySegment err, int fd, ChannelKey key, SocketKind mode,
-      int receiveBufferSize) throws TransportException {
+  private static LinuxChannel configure(
+      Arena tmp, MemorySegment err, int fd, ChannelKey key, SocketKind mode, int receiveBufferSize)
+      throws TransportException {
     boolean v6 = key.ipv6();
     MemorySegment intVal = tmp.allocate(JAVA_INT);
-    // As root SO_RCVBUFFORCE passes net.core.rmem_max; unprivileged, SO_RCVBUF is capped by it silently.
+    // As root SO_RCVBUFFORCE passes net.core.rmem_max; unprivileged, SO_RCVBUF is capped by it
+    // silently.
     intVal.set(JAVA_INT, 0, receiveBufferSize);
     if (LibC.setsockopt(err, fd, Sys.SOL_SOCKET, Sys.SO_RCVBUFFORCE, intVal, 4) < 0) {
       LibC.setsockopt(err, fd, Sys.SOL_SOCKET, Sys.SO_RCVBUF, intVal, 4);
@@ -227,12 +258,15 @@ final class LinuxChannel implements Channel {
     setInt(tmp, err, fd, Sys.SOL_SOCKET, Sys.SO_TIMESTAMPNS, 1);
     if (key.interfaceName() != null) {
       MemorySegment name = tmp.allocateFrom(key.interfaceName(), StandardCharsets.US_ASCII);
-      if (LibC.setsockopt(err, fd, Sys.SOL_SOCKET, Sys.SO_BINDTODEVICE, name, (int) name.byteSize()) < 0) {
+      if (LibC.setsockopt(err, fd, Sys.SOL_SOCKET, Sys.SO_BINDTODEVICE, name, (int) name.byteSize())
+          < 0) {
         int e = Native.errno(err);
         if (e == Errno.ENODEV.number()) {
-          throw LinuxTransport.unsupported("no interface named '" + key.interfaceName() + "'", "setsockopt", e);
+          throw LinuxTransport.unsupported(
+              "no interface named '" + key.interfaceName() + "'", "setsockopt", e);
         }
-        throw LinuxTransport.failure("setsockopt", e, "cannot bind to interface " + key.interfaceName());
+        throw LinuxTransport.failure(
+            "setsockopt", e, "cannot bind to interface " + key.interfaceName());
       }
     }
     if (mode == SocketKind.DATAGRAM || key.source() != null) {
@@ -241,10 +275,16 @@ final class LinuxChannel implements Channel {
       int len = SockAddr.write(addr, key.source(), v6);
       if (LibC.bind(err, fd, addr, len) < 0) {
         int e = Native.errno(err);
-        String what = key.source() == null
-            ? "cannot bind the ICMP socket"
-            : "cannot send from " + key.source().getHostAddress() + " (not an address of this host?)";
-        throw new TransportException(TransportException.Kind.FAILED, what + ": bind: " + Errno.message(e), "bind",
+        String what =
+            key.source() == null
+                ? "cannot bind the ICMP socket"
+                : "cannot send from "
+                    + key.source().getHostAddress()
+                    + " (not an address of this host?)";
+        throw new TransportException(
+            TransportException.Kind.FAILED,
+            what + ": bind: " + Errno.message(e),
+            "bind",
             Errno.name(e));
       }
     }
@@ -254,7 +294,8 @@ final class LinuxChannel implements Channel {
       MemorySegment lenPtr = tmp.allocate(JAVA_INT);
       lenPtr.set(JAVA_INT, 0, NAME_SIZE);
       if (LibC.getsockname(err, fd, addr, lenPtr) < 0) {
-        throw LinuxTransport.failure("getsockname", Native.errno(err), "cannot read the echo identifier");
+        throw LinuxTransport.failure(
+            "getsockname", Native.errno(err), "cannot read the echo identifier");
       }
       identifier = Short.toUnsignedInt(addr.get(Layouts.NET_SHORT, 2));
     } else {
@@ -266,10 +307,18 @@ final class LinuxChannel implements Channel {
         setInt(tmp, err, fd, Sys.IPPROTO_IP, Sys.IP_RECVERR, 1);
         setInt(tmp, err, fd, Sys.IPPROTO_IP, Sys.IP_RECVTTL, 1);
         setInt(tmp, err, fd, Sys.IPPROTO_IP, Sys.IP_RECVTOS, 1);
-        setInt(tmp, err, fd, Sys.IPPROTO_IP, Sys.IP_RECVOPTS, 1); // a raw socket has them in the IP header
+        setInt(
+            tmp,
+            err,
+            fd,
+            Sys.IPPROTO_IP,
+            Sys.IP_RECVOPTS,
+            1); // a raw socket has them in the IP header
       } else {
-        // ICMP_FILTER: a set bit blocks that type. Pass echo reply, unreachable, source quench, time exceeded and
-        // parameter problem; our own echo requests on loopback and everything else stay in the kernel.
+        // ICMP_FILTER: a set bit blocks that type. Pass echo reply, unreachable, source quench,
+        // time exceeded and
+        // parameter problem; our own echo requests on loopback and everything else stay in the
+        // kernel.
         int pass = 1 | (1 << 3) | (1 << 4) | (1 << 11) | (1 << 12);
         setInt(tmp, err, fd, Sys.SOL_RAW, Sys.ICMP_FILTER, ~pass);
       }
@@ -284,7 +333,8 @@ final class LinuxChannel implements Channel {
       if (mode == SocketKind.DATAGRAM) {
         setInt(tmp, err, fd, Sys.IPPROTO_IPV6, Sys.IPV6_RECVERR, 1);
       } else {
-        // struct icmp6_filter: 256 bits, a set bit blocks the type. Pass echo reply (129) and errors 1..4.
+        // struct icmp6_filter: 256 bits, a set bit blocks the type. Pass echo reply (129) and
+        // errors 1..4.
         MemorySegment filter = tmp.allocate(32, 4);
         filter.fill((byte) 0xff);
         for (int t : new int[] {129, 1, 2, 3, 4}) {
@@ -304,8 +354,8 @@ final class LinuxChannel implements Channel {
     MemorySegment v = tmp.allocate(JAVA_INT);
     v.set(JAVA_INT, 0, value);
     if (LibC.setsockopt(err, fd, level, name, v, 4) < 0) {
-      throw LinuxTransport.failure("setsockopt", Native.errno(err),
-          "cannot set socket option " + level + "/" + name);
+      throw LinuxTransport.failure(
+          "setsockopt", Native.errno(err), "cannot set socket option " + level + "/" + name);
     }
   }
 
@@ -329,18 +379,33 @@ final class LinuxChannel implements Channel {
   }
 
   @Override
-  public int send(SendOptions options, java.net.InetAddress target, int address4, int sequence, byte[] payload,
+  public int send(
+      SendOptions options,
+      java.net.InetAddress target,
+      int address4,
+      int sequence,
+      byte[] payload,
       int length) {
     if (length + 8 + 64 > slotSize && slotSize < MAX_SLOT) {
       allocateReceiveSlots(MAX_SLOT); // a big echo is coming back: make room before it does
     }
     // Ping sockets and ICMPv6 get their checksum from the kernel; raw IPv4 needs ours.
-    int len = IcmpCodec.writeEchoRequest(scratch(length + 8), 0, ipv6, identifier, sequence, payload, 0, length,
-        mode == SocketKind.RAW && !ipv6);
+    int len =
+        IcmpCodec.writeEchoRequest(
+            scratch(length + 8),
+            0,
+            ipv6,
+            identifier,
+            sequence,
+            payload,
+            0,
+            length,
+            mode == SocketKind.RAW && !ipv6);
     MemorySegment.copy(scratchSegment, 0, sendBuf, 0, len);
     int nameLen;
     if (target != null) {
-      // Addresses are immutable: the same object as last time (a ping, one echo after another) is already there.
+      // Addresses are immutable: the same object as last time (a ping, one echo after another) is
+      // already there.
       if (target != sendNameTarget) {
         sendNameLen = SockAddr.write(sendName, target, ipv6);
         sendNameTarget = target;
@@ -356,14 +421,17 @@ final class LinuxChannel implements Channel {
       sendNameTarget = null;
     }
     if (!plain(options)) return sendWithOptions(options, len, nameLen);
-    // Nothing per message: sendto spares the kernel copying and checking a msghdr and its iovec. Kept apart from the
+    // Nothing per message: sendto spares the kernel copying and checking a msghdr and its iovec.
+    // Kept apart from the
     // options so that it compiles small and early (ENGINE-NOTES §11).
     lastSendTime = rttClockNow();
     long r = LibC.sendto(errno, fd, sendBuf, len, 0, sendName, nameLen);
     return r < 0 ? sendFailure() : SENT;
   }
 
-  /** A failed send's outcome: a full buffer (EAGAIN, ENOBUFS) apart, the errno is the failure code. */
+  /**
+   * A failed send's outcome: a full buffer (EAGAIN, ENOBUFS) apart, the errno is the failure code.
+   */
   private int sendFailure() {
     int e = Native.errno(errno);
     return e == Errno.EAGAIN.number() || e == Errno.ENOBUFS.number() ? BUFFER_FULL : e;
@@ -375,7 +443,10 @@ final class LinuxChannel implements Channel {
     return code == Errno.EMSGSIZE.number() && mode == SocketKind.DATAGRAM;
   }
 
-  /** True when {@code options} need no control message and no change of the socket's path MTU setting. */
+  /**
+   * True when {@code options} need no control message and no change of the socket's path MTU
+   * setting.
+   */
   private boolean plain(SendOptions options) {
     if (!options.plain()) return false;
     return ipv6 || initialPmtu < 0 || initialPmtu == currentPmtu;
@@ -387,37 +458,56 @@ final class LinuxChannel implements Channel {
     sendMsg.set(JAVA_INT, 8, nameLen);
     long control = 0;
     if (request.ttl() != SendOptions.SYSTEM_DEFAULT) {
-      control = putCmsg(control, ipv6 ? Sys.IPPROTO_IPV6 : Sys.IPPROTO_IP, ipv6 ? Sys.IPV6_HOPLIMIT : Sys.IP_TTL,
-          request.ttl());
+      control =
+          putCmsg(
+              control,
+              ipv6 ? Sys.IPPROTO_IPV6 : Sys.IPPROTO_IP,
+              ipv6 ? Sys.IPV6_HOPLIMIT : Sys.IP_TTL,
+              request.ttl());
     }
     if (request.tos() != SendOptions.SYSTEM_DEFAULT) {
-      control = putCmsg(control, ipv6 ? Sys.IPPROTO_IPV6 : Sys.IPPROTO_IP, ipv6 ? Sys.IPV6_TCLASS : Sys.IP_TOS,
-          request.tos());
+      control =
+          putCmsg(
+              control,
+              ipv6 ? Sys.IPPROTO_IPV6 : Sys.IPPROTO_IP,
+              ipv6 ? Sys.IPV6_TCLASS : Sys.IP_TOS,
+              request.tos());
     }
     byte[] o = request.ipOptions();
     if (o.length > 0) {
-      // Per message, so one socket mixes echoes with and without options (IP_RETOPTS: the kernel refuses
-      // IP_OPTIONS as a control message). The buffer has room for it beside three int messages and the spare tail.
+      // Per message, so one socket mixes echoes with and without options (IP_RETOPTS: the kernel
+      // refuses
+      // IP_OPTIONS as a control message). The buffer has room for it beside three int messages and
+      // the spare tail.
       sendControl.set(JAVA_LONG, control, Layouts.cmsgLen(o.length));
       sendControl.set(JAVA_INT, control + 8, Sys.IPPROTO_IP);
       sendControl.set(JAVA_INT, control + 12, Sys.IP_RETOPTS);
-      MemorySegment.copy(o, 0, sendControl, JAVA_BYTE, control + Layouts.CMSG_DATA_OFFSET, o.length);
+      MemorySegment.copy(
+          o, 0, sendControl, JAVA_BYTE, control + Layouts.CMSG_DATA_OFFSET, o.length);
       control += Layouts.cmsgSpace(o.length);
     }
     SendOptions.Fragmentation pmtu = request.fragmentation();
     if (ipv6) {
       if (pmtu != SendOptions.Fragmentation.DEFAULT) {
-        control = putCmsg(control, Sys.IPPROTO_IPV6, Sys.IPV6_DONTFRAG, pmtu == SendOptions.Fragmentation.DO ? 1 : 0);
+        control =
+            putCmsg(
+                control,
+                Sys.IPPROTO_IPV6,
+                Sys.IPV6_DONTFRAG,
+                pmtu == SendOptions.Fragmentation.DO ? 1 : 0);
       }
     } else {
-      int want = switch (pmtu) {
-        case DEFAULT -> initialPmtu;
-        case DO -> Sys.IP_PMTUDISC_DO;
-        case DONT -> Sys.IP_PMTUDISC_DONT;
-        case WANT -> Sys.IP_PMTUDISC_WANT;
-      };
+      int want =
+          switch (pmtu) {
+            case DEFAULT -> initialPmtu;
+            case DO -> Sys.IP_PMTUDISC_DO;
+            case DONT -> Sys.IP_PMTUDISC_DONT;
+            case WANT -> Sys.IP_PMTUDISC_WANT;
+          };
       if (want != currentPmtu && want >= 0) {
-        MemorySegment v = sendControl.asSlice(sendControl.byteSize() - 4, 4); // spare tail, not used by cmsgs here
+        MemorySegment v =
+            sendControl.asSlice(
+                sendControl.byteSize() - 4, 4); // spare tail, not used by cmsgs here
         v.set(JAVA_INT, 0, want);
         if (LibC.setsockopt(errno, fd, Sys.IPPROTO_IP, Sys.IP_MTU_DISCOVER, v, 4) == 0) {
           currentPmtu = want;
@@ -458,22 +548,26 @@ final class LinuxChannel implements Channel {
 
   @Override
   public int receive(PacketSink sink, int max, boolean errorQueue) throws TransportException {
-    // The work is in per-batch methods: this one runs too seldom to compile early (ENGINE-NOTES §11).
+    // The work is in per-batch methods: this one runs too seldom to compile early (ENGINE-NOTES
+    // §11).
     int total = 0;
     if (errorQueue) {
       total += drainErrorQueue(sink);
     }
     int failures = 0;
     while (total < max) {
-      // No more slots than asked for: with MSG_DONTWAIT the kernel tries every slot once, and a caller reading the
+      // No more slots than asked for: with MSG_DONTWAIT the kernel tries every slot once, and a
+      // caller reading the
       // one answer it waits for would pay a second, empty attempt.
       int vlen = Math.min(BATCH, max - total);
       int n = receiveBatch(vlen);
       if (n < 0) {
         int e = Native.errno(errno);
         if (e == Errno.EAGAIN.number()) break;
-        // A pending socket error (sk_err from an ICMP error, with IP_RECVERR) fails one receive and is cleared;
-        // the error itself is on the error queue. Try again a few times, then leave it to the next wake-up.
+        // A pending socket error (sk_err from an ICMP error, with IP_RECVERR) fails one receive and
+        // is cleared;
+        // the error itself is on the error queue. Try again a few times, then leave it to the next
+        // wake-up.
         if (++failures > 4) break;
         if (e != Errno.EINTR.number()) total += drainErrorQueue(sink);
         continue;
@@ -486,19 +580,23 @@ final class LinuxChannel implements Channel {
   }
 
   /**
-   * One {@code recvmmsg} of at most {@code vlen} messages; returns how many came (their headers and sender addresses
-   * copied to the heap), or -1 with errno in {@link #errno}.
+   * One {@code recvmmsg} of at most {@code vlen} messages; returns how many came (their headers and
+   * sender addresses copied to the heap), or -1 with errno in {@link #errno}.
    */
   private int receiveBatch(int vlen) {
-    // The kernel shrinks msg_namelen and msg_controllen to what it wrote, in the headers of received messages
-    // only: just those are restored from the image (msg_flags and msg_len are written, never read, by it).
+    // The kernel shrinks msg_namelen and msg_controllen to what it wrote, in the headers of
+    // received messages
+    // only: just those are restored from the image (msg_flags and msg_len are written, never read,
+    // by it).
     int reset = Math.min(dirtyHeaders, vlen);
     if (reset > 0) MemorySegment.copy(headerImageSegment, 0, recvMsgs, 0, (long) reset * MMSG);
     if (reset == dirtyHeaders) dirtyHeaders = 0;
     int n;
     if (vlen == 1) {
-      // One message (a blocking echo() waiting for its answer): recvmsg on the first header is the same read
-      // without recvmmsg's own work (~0.15 us of the ~8 us round trip); msg_len is filled in as recvmmsg would.
+      // One message (a blocking echo() waiting for its answer): recvmsg on the first header is the
+      // same read
+      // without recvmmsg's own work (~0.15 us of the ~8 us round trip); msg_len is filled in as
+      // recvmmsg would.
       long len = LibC.recvmsg(errno, fd, recvMsgs, Sys.MSG_DONTWAIT);
       if (len < 0) return -1;
       recvMsgs.set(JAVA_INT, MSG_LEN, (int) len);
@@ -509,7 +607,8 @@ final class LinuxChannel implements Channel {
     }
     if (n > dirtyHeaders) dirtyHeaders = n;
     MemorySegment.copy(recvMsgs, 0, headersSegment, 0, (long) n * MMSG);
-    if (ipv6 || mode == SocketKind.DATAGRAM) MemorySegment.copy(recvNames, 0, namesSegment, 0, (long) n * NAME_SIZE);
+    if (ipv6 || mode == SocketKind.DATAGRAM)
+      MemorySegment.copy(recvNames, 0, namesSegment, 0, (long) n * NAME_SIZE);
     return n;
   }
 
@@ -537,7 +636,8 @@ final class LinuxChannel implements Channel {
     }
     if (!relevant) return;
     if ((flags & Sys.MSG_TRUNC) != 0) {
-      p.checksumOk = p.checksumOk && !ipv6 && mode == SocketKind.RAW; // truncated payload: cannot be verified
+      p.checksumOk =
+          p.checksumOk && !ipv6 && mode == SocketKind.RAW; // truncated payload: cannot be verified
     }
     if (ipv6 || mode == SocketKind.DATAGRAM) {
       SockAddr.readInto(names, i * NAME_SIZE, NativeBytes.getInt(headers, m + 8), p); // msg_namelen
@@ -548,11 +648,13 @@ final class LinuxChannel implements Channel {
   }
 
   /**
-   * Reads the control messages of one received message into {@code p}; returns the offset of RECVERR data in
-   * {@code seg} (and, less {@code base}, in {@link #control}, where the messages are left). They are copied to the
-   * heap in one go and parsed there, with plain array reads (ENGINE-NOTES §11).
+   * Reads the control messages of one received message into {@code p}; returns the offset of
+   * RECVERR data in {@code seg} (and, less {@code base}, in {@link #control}, where the messages
+   * are left). They are copied to the heap in one go and parsed there, with plain array reads
+   * (ENGINE-NOTES §11).
    */
-  private long readControl(MemorySegment seg, long base, long controlLen, Packet p, long[] recvErr) {
+  private long readControl(
+      MemorySegment seg, long base, long controlLen, Packet p, long[] recvErr) {
     int len = (int) Math.min(controlLen, control.length);
     if (len <= 0) return -1;
     MemorySegment.copy(seg, base, controlSegment, 0, len);
@@ -589,8 +691,11 @@ final class LinuxChannel implements Channel {
   }
 
   private static final int CMSG_HEADER = (int) Layouts.CMSG_DATA_OFFSET;
+
   /** One message's control data, copied from native memory for parsing. */
-  private final byte[] control = new byte[CONTROL_SIZE * 2]; // the error queue's control buffer is the larger
+  private final byte[] control =
+      new byte[CONTROL_SIZE * 2]; // the error queue's control buffer is the larger
+
   private final MemorySegment controlSegment = MemorySegment.ofArray(control);
 
   private final long[] recvErrLen = new long[1];
@@ -614,20 +719,25 @@ final class LinuxChannel implements Channel {
       Packet p = packet;
       p.clear();
       p.ipv6 = ipv6;
-      // readControl leaves the control data in `control` (copied from offset 0, so `ee` indexes it too).
+      // readControl leaves the control data in `control` (copied from offset 0, so `ee` indexes it
+      // too).
       int ee = (int) readControl(errControl, 0, errMsg.get(JAVA_LONG, 40), p, recvErrLen);
       if (ee < 0 || recvErrLen[0] < Layouts.SOCK_EXTENDED_ERR.byteSize()) continue;
       int eeErrno = NativeBytes.getInt(control, ee);
       int origin = Byte.toUnsignedInt(control[ee + 4]);
-      // A local error (ip_local_error, e.g. EMSGSIZE with the path MTU) carries no copy of our packet: its
+      // A local error (ip_local_error, e.g. EMSGSIZE with the path MTU) carries no copy of our
+      // packet: its
       // sequence stays -1 and the engine applies it to the send that just failed.
-      if (!IcmpCodec.parseQuotedEcho(scratch, 0, len, ipv6, p) && origin != Sys.SO_EE_ORIGIN_LOCAL) continue;
+      if (!IcmpCodec.parseQuotedEcho(scratch, 0, len, ipv6, p) && origin != Sys.SO_EE_ORIGIN_LOCAL)
+        continue;
       p.icmpType = Byte.toUnsignedInt(control[ee + 5]);
       p.icmpCode = Byte.toUnsignedInt(control[ee + 6]);
       p.info = NativeBytes.getInt(control, ee + 8);
-      // p.ttl is the error message's own TTL: with IP_RECVTTL the error queue reports it (IP_TTL control message).
+      // p.ttl is the error message's own TTL: with IP_RECVTTL the error queue reports it (IP_TTL
+      // control message).
       int see = (int) Layouts.SOCK_EXTENDED_ERR.byteSize();
-      SockAddr.readInto(control, ee + see, (int) recvErrLen[0] - see, p); // the offender follows the error
+      SockAddr.readInto(
+          control, ee + see, (int) recvErrLen[0] - see, p); // the offender follows the error
       // msg_name of an error-queue message is the original destination.
       Packet dst = quoted;
       dst.clear();
@@ -661,14 +771,24 @@ final class LinuxChannel implements Channel {
     return Errno.message(code);
   }
 
-  private final MemorySegment meminfo = arena.allocate(Sys.SK_MEMINFO_DROPS * 4L + 4 + 64, 4); // room for newer kernels
+  private final MemorySegment meminfo =
+      arena.allocate(Sys.SK_MEMINFO_DROPS * 4L + 4 + 64, 4); // room for newer kernels
   private final MemorySegment meminfoLen = arena.allocate(JAVA_INT);
-  private final MemorySegment meminfoErrno = Native.allocateErrno(arena); // stats may be asked from another thread
-  /** The drop count last read; what a closed socket reports (its descriptor number may belong to another by now). */
+  private final MemorySegment meminfoErrno =
+      Native.allocateErrno(arena); // stats may be asked from another thread
+
+  /**
+   * The drop count last read; what a closed socket reports (its descriptor number may belong to
+   * another by now).
+   */
   private long receiveDrops;
+
   private volatile boolean closed;
 
-  /** The kernel's own count ({@code SO_MEMINFO}), exact when asked: by the owning loop, as the stats are taken. */
+  /**
+   * The kernel's own count ({@code SO_MEMINFO}), exact when asked: by the owning loop, as the stats
+   * are taken.
+   */
   @Override
   public synchronized long receiveDrops() {
     if (closed) return receiveDrops;

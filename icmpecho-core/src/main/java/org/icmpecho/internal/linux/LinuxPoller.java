@@ -1,16 +1,17 @@
 package org.icmpecho.internal.linux;
 
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import org.icmpecho.internal.transport.Channel;
 import org.icmpecho.internal.transport.Poller;
 import org.icmpecho.internal.transport.TransportException;
 
 /**
- * epoll over the channels' sockets plus an eventfd that other threads write to wake the I/O thread. Created and
- * used on one I/O thread; only {@link #wakeup()} is called from others.
+ * epoll over the channels' sockets plus an eventfd that other threads write to wake the I/O thread.
+ * Created and used on one I/O thread; only {@link #wakeup()} is called from others.
  */
 final class LinuxPoller implements Poller {
   private static final int MAX_EVENTS = 64;
@@ -18,8 +19,10 @@ final class LinuxPoller implements Poller {
 
   /** Shared: a caller-run echo may re-arm a socket (epoll_ctl) while it owns the loop. */
   private final Arena arena = Arena.ofShared();
+
   private final MemorySegment errno = Native.allocateErrno(arena);
-  private final MemorySegment events = arena.allocate(Layouts.EPOLL_EVENT.byteSize() * MAX_EVENTS, 8);
+  private final MemorySegment events =
+      arena.allocate(Layouts.EPOLL_EVENT.byteSize() * MAX_EVENTS, 8);
   private final MemorySegment ctlEvent = arena.allocate(Layouts.EPOLL_EVENT.byteSize(), 8);
   private final MemorySegment drain = arena.allocate(8, 8);
   private final MemorySegment one;
@@ -30,11 +33,14 @@ final class LinuxPoller implements Poller {
   private final boolean pwait2 = LibC.hasEpollPwait2();
 
   LinuxPoller() throws TransportException {
-    // GC-managed: wakeup() may race with close() from another thread, so this segment is never freed early.
+    // GC-managed: wakeup() may race with close() from another thread, so this segment is never
+    // freed early.
     one = Arena.ofAuto().allocate(8, 8);
     one.set(ValueLayout.JAVA_LONG, 0, 1L);
     epfd = LibC.epollCreate1(errno, Sys.EPOLL_CLOEXEC);
-    if (epfd < 0) throw LinuxTransport.failure("epoll_create1", Native.errno(errno), "cannot create an epoll set");
+    if (epfd < 0)
+      throw LinuxTransport.failure(
+          "epoll_create1", Native.errno(errno), "cannot create an epoll set");
     wakeFd = LibC.eventfd(errno, 0, Sys.EFD_NONBLOCK | Sys.EFD_CLOEXEC);
     if (wakeFd < 0) {
       int e = Native.errno(errno);
@@ -59,7 +65,11 @@ final class LinuxPoller implements Poller {
 
   @Override
   public void arm(Channel channel, int token, boolean on) throws TransportException {
-    ctl(Sys.EPOLL_CTL_MOD, ((LinuxChannel) channel).fd(), on ? Sys.EPOLLIN | Sys.EPOLLERR : Sys.EPOLLERR, token);
+    ctl(
+        Sys.EPOLL_CTL_MOD,
+        ((LinuxChannel) channel).fd(),
+        on ? Sys.EPOLLIN | Sys.EPOLLERR : Sys.EPOLLERR,
+        token);
   }
 
   @Override
@@ -93,7 +103,8 @@ final class LinuxPoller implements Poller {
     }
     int ready = 0;
     for (int i = 0; i < n; i++) {
-      long token = events.get(ValueLayout.JAVA_LONG_UNALIGNED, i * eventSize + Layouts.EPOLL_DATA_OFFSET);
+      long token =
+          events.get(ValueLayout.JAVA_LONG_UNALIGNED, i * eventSize + Layouts.EPOLL_DATA_OFFSET);
       if (token == WAKE_TOKEN) {
         LibC.read(wakeFd, drain, 8);
       } else {

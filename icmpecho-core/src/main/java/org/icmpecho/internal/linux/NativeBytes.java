@@ -3,8 +3,9 @@ package org.icmpecho.internal.linux;
 import java.nio.ByteOrder;
 
 /**
- * Reads C integers (in the machine's byte order) from a heap copy of native memory. Plain array reads: the hot
- * receive path parses control messages this way (see {@code LinuxChannel.readControl}).
+ * Reads C integers (in the machine's byte order) from a heap copy of native memory. Plain array
+ * reads: the hot receive path parses control messages this way (see {@code
+ * LinuxChannel.readControl}).
  */
 final class NativeBytes {
   private NativeBytes() {}
@@ -27,6 +28,9 @@ final class NativeBytes {
   }
 
   private static int littleInt(byte[] b, int off) {
-    return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16 | (b[off + 3] & 0xff) << 24;
+    return (b[off] & 0xff)
+        | (b[off + 1] & 0xff) << 8
+        | (b[off + 2] & 0xff) << 16
+        | (b[off + 3] & 0xff) << 24;
   }
 }

@@ -12,7 +12,8 @@ import org.icmpecho.internal.packet.Packet;
 public final class SockAddr {
   private SockAddr() {}
 
-  static final ValueLayout.OfInt NET_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+  static final ValueLayout.OfInt NET_INT =
+      ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
   /** Size to pass as the address length for a family. */
   public static int size(boolean ipv6) {
@@ -20,9 +21,9 @@ public final class SockAddr {
   }
 
   /**
-   * Writes {@code address} (null: the wildcard of the family) with port 0 into {@code seg}; returns the length.
-   * For an IPv4 address the bytes come from {@link Inet4Address#hashCode()}, which is the address itself, so the
-   * hot path allocates nothing.
+   * Writes {@code address} (null: the wildcard of the family) with port 0 into {@code seg}; returns
+   * the length. For an IPv4 address the bytes come from {@link Inet4Address#hashCode()}, which is
+   * the address itself, so the hot path allocates nothing.
    */
   public static int write(MemorySegment seg, InetAddress address, boolean ipv6) {
     seg.fill((byte) 0);
@@ -41,7 +42,10 @@ public final class SockAddr {
     return 28;
   }
 
-  /** Writes a {@code sockaddr_in} for the IPv4 address {@code address} (the four bytes as an int); returns 16. */
+  /**
+   * Writes a {@code sockaddr_in} for the IPv4 address {@code address} (the four bytes as an int);
+   * returns 16.
+   */
   public static int write4(MemorySegment seg, int address) {
     seg.fill((byte) 0);
     seg.set(ValueLayout.JAVA_SHORT, 0, (short) Sys.AF_INET);
@@ -50,13 +54,15 @@ public final class SockAddr {
   }
 
   /**
-   * Copies the address of a received sockaddr, {@code len} bytes in a heap copy {@code b} at {@code off}, into
-   * {@code p.from}: the receive paths copy sender addresses out of native memory in bulk and parse them here.
+   * Copies the address of a received sockaddr, {@code len} bytes in a heap copy {@code b} at {@code
+   * off}, into {@code p.from}: the receive paths copy sender addresses out of native memory in bulk
+   * and parse them here.
    */
   static void readInto(byte[] b, int off, int len, Packet p) {
     int family = len >= 2 ? NativeBytes.getShort(b, off) : -1;
     if (family == Sys.AF_INET && len >= 8) {
-      System.arraycopy(b, off + 4, p.from, 0, 4); // sin_addr, in network order as InetAddress wants it
+      System.arraycopy(
+          b, off + 4, p.from, 0, 4); // sin_addr, in network order as InetAddress wants it
       p.fromLen = 4;
       p.fromScope = 0;
     } else if (family == Sys.AF_INET6 && len >= 24) {
@@ -67,5 +73,4 @@ public final class SockAddr {
       p.fromLen = 0;
     }
   }
-
 }

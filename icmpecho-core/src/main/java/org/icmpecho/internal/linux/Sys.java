@@ -24,17 +24,25 @@ public final class Sys {
   public static final int SO_RCVBUFFORCE = 33;
   public static final int SO_TIMESTAMPNS = 35;
   public static final int SCM_TIMESTAMPNS = SO_TIMESTAMPNS;
+
   /** {@code getsockopt}: the socket's memory counters, {@code u32[SK_MEMINFO_VARS]}. */
   public static final int SO_MEMINFO = 55;
+
   /** Index in {@link #SO_MEMINFO}'s array: packets dropped (full receive queue, filters). */
   public static final int SK_MEMINFO_DROPS = 8;
 
   public static final int IP_TOS = 1;
   public static final int IP_TTL = 2;
+
   /** Receive the reply's IPv4 options as a control message of this type. */
   public static final int IP_RECVOPTS = 6;
-  /** Send per-message IPv4 options as a control message of this type ({@code IP_OPTIONS} is refused there). */
+
+  /**
+   * Send per-message IPv4 options as a control message of this type ({@code IP_OPTIONS} is refused
+   * there).
+   */
   public static final int IP_RETOPTS = 7;
+
   public static final int IP_HDRINCL = 3;
   public static final int IP_PKTINFO = 8;
   public static final int IP_MTU_DISCOVER = 10;
@@ -84,6 +92,7 @@ public final class Sys {
 
   /** _LINUX_CAPABILITY_VERSION_3. */
   public static final int CAP_VERSION_3 = 0x20080522;
+
   public static final int CAP_NET_RAW = 13;
   public static final int CAP_SYS_ADMIN = 21;
 }

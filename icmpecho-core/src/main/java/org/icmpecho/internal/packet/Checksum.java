@@ -6,10 +6,10 @@ import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
- * The Internet checksum of RFC 1071: the 16-bit one's complement of the one's complement sum of the message taken
- * as big-endian 16-bit words, an odd last byte being padded on the right with a zero byte. ICMP (RFC 792) and
- * the IPv4 header (RFC 791) use it; ICMPv6 (RFC 4443 section 2.3) adds a pseudo-header that only the kernel can
- * build, so this class is used for ICMPv4 only.
+ * The Internet checksum of RFC 1071: the 16-bit one's complement of the one's complement sum of the
+ * message taken as big-endian 16-bit words, an odd last byte being padded on the right with a zero
+ * byte. ICMP (RFC 792) and the IPv4 header (RFC 791) use it; ICMPv6 (RFC 4443 section 2.3) adds a
+ * pseudo-header that only the kernel can build, so this class is used for ICMPv4 only.
  *
  * <p>Stateless and safe for concurrent use; allocates nothing.
  *
@@ -26,13 +26,14 @@ public final class Checksum {
    * modulo 2^16 - 1. Adding 32-bit big-endian words into a long halves the loop count and cannot overflow:
    * a Java array holds at most 2^29 such words of at most 2^32 - 1 each, below 2^61.
    */
-  private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle INT_BE =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
   private Checksum() {}
 
   /**
-   * The checksum to store in a message header: the complemented, folded sum of {@code b[off .. off + len)},
-   * which must include the checksum field set to zero.
+   * The checksum to store in a message header: the complemented, folded sum of {@code b[off .. off
+   * + len)}, which must include the checksum field set to zero.
    *
    * @return a value in {@code 0 .. 0xFFFF}, to be written big-endian
    * @throws IndexOutOfBoundsException if the range does not lie inside {@code b}
@@ -42,8 +43,9 @@ public final class Checksum {
   }
 
   /**
-   * Whether {@code b[off .. off + len)}, a message including its stored checksum, is intact: its folded sum is
-   * {@code 0xFFFF} (negative zero), as RFC 1071 section 1 describes for checking on receipt.
+   * Whether {@code b[off .. off + len)}, a message including its stored checksum, is intact: its
+   * folded sum is {@code 0xFFFF} (negative zero), as RFC 1071 section 1 describes for checking on
+   * receipt.
    *
    * @throws IndexOutOfBoundsException if the range does not lie inside {@code b}
    */

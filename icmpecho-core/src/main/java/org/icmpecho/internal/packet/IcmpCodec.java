@@ -3,23 +3,26 @@ package org.icmpecho.internal.packet;
 import java.util.Objects;
 
 /**
- * The ICMP echo codec: writes echo requests and recognises the packets that answer them, on plain byte arrays.
+ * The ICMP echo codec: writes echo requests and recognises the packets that answer them, on plain
+ * byte arrays.
  *
- * <p>Stateless and safe for concurrent use (each call works only on the arrays and the {@link Packet} it is
- * given). Nothing is allocated, so the I/O thread can call it for every received packet.
+ * <p>Stateless and safe for concurrent use (each call works only on the arrays and the {@link
+ * Packet} it is given). Nothing is allocated, so the I/O thread can call it for every received
+ * packet.
  *
- * <p><b>Input is untrusted.</b> A raw socket sees every ICMP packet that reaches the host, and error messages
- * carry bytes that routers chose. The parsers therefore never throw on their input: a truncated packet, a wrong
- * version, a length field that points outside the packet, or even an {@code (off, len)} range that does not fit
- * in the array all give {@code false} ("not relevant"). When a parser returns {@code false} it has not touched
- * the {@link Packet}. When it returns {@code true} it has written the fields its Javadoc lists and no others,
- * so the caller clears the packet ({@link Packet#clear()}) and may fill the fields that come from elsewhere
- * (receive address, control messages, timestamps) before or after parsing.
+ * <p><b>Input is untrusted.</b> A raw socket sees every ICMP packet that reaches the host, and
+ * error messages carry bytes that routers chose. The parsers therefore never throw on their input:
+ * a truncated packet, a wrong version, a length field that points outside the packet, or even an
+ * {@code (off, len)} range that does not fit in the array all give {@code false} ("not relevant").
+ * When a parser returns {@code false} it has not touched the {@link Packet}. When it returns {@code
+ * true} it has written the fields its Javadoc lists and no others, so the caller clears the packet
+ * ({@link Packet#clear()}) and may fill the fields that come from elsewhere (receive address,
+ * control messages, timestamps) before or after parsing.
  *
  * <h2>Formats</h2>
  *
- * ICMP echo request and echo reply (RFC 792 page 14; ICMPv6 RFC 4443 sections 4.1 and 4.2 have the same layout,
- * types 128 and 129):
+ * ICMP echo request and echo reply (RFC 792 page 14; ICMPv6 RFC 4443 sections 4.1 and 4.2 have the
+ * same layout, types 128 and 129):
  *
  * <pre>
  *  0                   1                   2                   3
@@ -33,9 +36,10 @@ import java.util.Objects;
  * +-+-+-+-+-
  * </pre>
  *
- * ICMPv4 errors: destination unreachable (3), source quench (4), time exceeded (11), parameter problem (12)
- * (RFC 792; next-hop MTU of RFC 1191 section 4 for type 3 code 4). Routers quote at least the original IP
- * header and 64 bits of its data, which for our datagram is the whole 8-byte echo request header:
+ * ICMPv4 errors: destination unreachable (3), source quench (4), time exceeded (11), parameter
+ * problem (12) (RFC 792; next-hop MTU of RFC 1191 section 4 for type 3 code 4). Routers quote at
+ * least the original IP header and 64 bits of its data, which for our datagram is the whole 8-byte
+ * echo request header:
  *
  * <pre>
  *  0                   1                   2                   3
@@ -49,8 +53,8 @@ import java.util.Objects;
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  *
- * The IPv4 header (RFC 791 section 3.1), first in what a raw IPv4 socket receives and first in every ICMPv4
- * error quote:
+ * The IPv4 header (RFC 791 section 3.1), first in what a raw IPv4 socket receives and first in
+ * every ICMPv4 error quote:
  *
  * <pre>
  *  0                   1                   2                   3
@@ -70,8 +74,8 @@ import java.util.Objects;
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  *
- * ICMPv6 errors: destination unreachable (1), packet too big (2), time exceeded (3), parameter problem (4)
- * (RFC 4443 sections 3.1 to 3.4):
+ * ICMPv6 errors: destination unreachable (1), packet too big (2), time exceeded (3), parameter
+ * problem (4) (RFC 4443 sections 3.1 to 3.4):
  *
  * <pre>
  *  0                   1                   2                   3
@@ -104,11 +108,11 @@ import java.util.Objects;
  *
  * <h2>Matching (ICMPAPI.md section 6.2)</h2>
  *
- * An echo reply is relevant; an ICMP error is relevant only when the datagram it quotes is one of ours, that is
- * an echo request of the same family (quoted IP protocol ICMP, quoted ICMP type 8 or 128, code 0) with its whole
- * 8-byte header present. Echo requests (our own, looped back on a raw socket), redirects, neighbour discovery
- * and every other type are not. Identifier and sequence are reported, not compared: the engine owns the
- * in-flight table and decides whether they are ours.
+ * An echo reply is relevant; an ICMP error is relevant only when the datagram it quotes is one of
+ * ours, that is an echo request of the same family (quoted IP protocol ICMP, quoted ICMP type 8 or
+ * 128, code 0) with its whole 8-byte header present. Echo requests (our own, looped back on a raw
+ * socket), redirects, neighbour discovery and every other type are not. Identifier and sequence are
+ * reported, not compared: the engine owns the in-flight table and decides whether they are ours.
  *
  * <pre>{@code
  * int n = IcmpCodec.writeEchoRequest(buf, 0, false, id, seq, payload, 0, payload.length, rawSocket);
@@ -122,8 +126,10 @@ import java.util.Objects;
 public final class IcmpCodec {
   /** Length of the ICMP and ICMPv6 echo and error headers. */
   public static final int ICMP_HEADER_LENGTH = 8;
+
   /** Length of an IPv4 header without options (IHL 5). */
   public static final int IPV4_HEADER_LENGTH = 20;
+
   /** Length of the fixed IPv6 header. */
   public static final int IPV6_HEADER_LENGTH = 40;
 
@@ -134,7 +140,10 @@ public final class IcmpCodec {
   public static final int ICMP_ECHO_REQUEST = 8;
   public static final int ICMP_TIME_EXCEEDED = 11;
   public static final int ICMP_PARAMETER_PROBLEM = 12;
-  /** Destination unreachable code "fragmentation needed and DF set", which carries the next-hop MTU. */
+
+  /**
+   * Destination unreachable code "fragmentation needed and DF set", which carries the next-hop MTU.
+   */
   public static final int ICMP_CODE_FRAGMENTATION_NEEDED = 4;
 
   public static final int ICMPV6_DEST_UNREACHABLE = 1;
@@ -150,29 +159,33 @@ public final class IcmpCodec {
   private static final int IPPROTO_FRAGMENT = 44;
   private static final int IPPROTO_ICMPV6 = 58;
   private static final int IPPROTO_DSTOPTS = 60;
+
   /** Low 13 bits of the IPv4 flags/fragment word: the offset of this fragment, in 8-byte units. */
   private static final int IPV4_FRAGMENT_OFFSET_MASK = 0x1FFF;
+
   /** High 13 bits of the second word of an IPv6 fragment header: the offset, in 8-byte units. */
   private static final int IPV6_FRAGMENT_OFFSET_MASK = 0xFFF8;
 
   private IcmpCodec() {}
 
   /**
-   * Writes an echo request (type 8, or 128 for ICMPv6, code 0) at {@code dst[off]}, followed by the payload.
+   * Writes an echo request (type 8, or 128 for ICMPv6, code 0) at {@code dst[off]}, followed by the
+   * payload.
    *
-   * <p>The checksum field is RFC 1071 over header and payload when {@code computeChecksum} is set and the
-   * message is ICMPv4, which a raw IPv4 socket needs. It is left 0 otherwise: a Linux ping socket fills it
-   * itself (and rewrites the identifier), and for ICMPv6 the checksum covers a pseudo-header with the source
-   * address that the kernel picks, so Linux always computes it (RFC 3542 section 3.1) and
-   * {@code computeChecksum} is ignored rather than producing a value that would be wrong.
+   * <p>The checksum field is RFC 1071 over header and payload when {@code computeChecksum} is set
+   * and the message is ICMPv4, which a raw IPv4 socket needs. It is left 0 otherwise: a Linux ping
+   * socket fills it itself (and rewrites the identifier), and for ICMPv6 the checksum covers a
+   * pseudo-header with the source address that the kernel picks, so Linux always computes it (RFC
+   * 3542 section 3.1) and {@code computeChecksum} is ignored rather than producing a value that
+   * would be wrong.
    *
    * @param identifier only the low 16 bits are written, so callers may pass a wrapping counter
    * @param sequence only the low 16 bits are written
    * @param payload copied after the header; it may already be in place ({@code payload == dst} and
    *     {@code payloadOff == off + 8}), but must not overlap the 8 header bytes
    * @return the length of the message, {@code 8 + payloadLen}
-   * @throws IndexOutOfBoundsException if the payload range is not inside {@code payload} or the message does not
-   *     fit in {@code dst} at {@code off}; nothing is written then
+   * @throws IndexOutOfBoundsException if the payload range is not inside {@code payload} or the
+   *     message does not fit in {@code dst} at {@code off}; nothing is written then
    */
   public static int writeEchoRequest(
       byte[] dst,
@@ -204,37 +217,41 @@ public final class IcmpCodec {
   }
 
   /**
-   * Parses what a raw IPv4 ICMP socket ({@code SOCK_RAW}, {@code IPPROTO_ICMP}) receives: an IPv4 header, then
-   * an ICMP message.
+   * Parses what a raw IPv4 ICMP socket ({@code SOCK_RAW}, {@code IPPROTO_ICMP}) receives: an IPv4
+   * header, then an ICMP message.
    *
-   * <p>The IP header must be version 4, protocol 1, IHL at least 5, not a non-first fragment (whose payload is
-   * not an ICMP header; Linux reassembles before raw delivery anyway), with a total length that covers IP header
-   * plus 8 ICMP bytes, and {@code len} must hold at least that much. A total length below {@code len} means the
-   * bytes after it are not part of the datagram and are ignored. A total length above {@code len} means the
-   * receive buffer cut the datagram short ({@code MSG_TRUNC}): the packet is still reported, with
-   * {@link Packet#icmpLength} the length the sender sent, the data range clipped to what is present, and
-   * {@link Packet#checksumOk} {@code true} because a partial message cannot be verified.
+   * <p>The IP header must be version 4, protocol 1, IHL at least 5, not a non-first fragment (whose
+   * payload is not an ICMP header; Linux reassembles before raw delivery anyway), with a total
+   * length that covers IP header plus 8 ICMP bytes, and {@code len} must hold at least that much. A
+   * total length below {@code len} means the bytes after it are not part of the datagram and are
+   * ignored. A total length above {@code len} means the receive buffer cut the datagram short
+   * ({@code MSG_TRUNC}): the packet is still reported, with {@link Packet#icmpLength} the length
+   * the sender sent, the data range clipped to what is present, and {@link Packet#checksumOk}
+   * {@code true} because a partial message cannot be verified.
    *
    * <p>Relevant packets, and the fields written:
    *
    * <ul>
-   *   <li>echo reply (type 0, any code): {@code kind = ECHO_REPLY}, identifier and sequence of the reply, data
-   *       range = the payload after the 8-byte header;
-   *   <li>destination unreachable (3), source quench (4), time exceeded (11) or parameter problem (12) that quote
-   *       an IPv4 datagram (any IHL, not a non-first fragment) of protocol 1 whose ICMP header is an echo request
-   *       (type 8, code 0), all 8 bytes present: {@code kind = ICMP_ERROR}, identifier and sequence of the
-   *       quoted request, {@code quotedDst} = the quoted IP destination, {@code info} = next-hop MTU (bytes 6-7)
-   *       for type 3 code 4, pointer (byte 4) for type 12, else 0, and data range = whatever part of the quoted
-   *       request's payload the error carries (often none; bounded by the quoted total length), so the engine can
-   *       check its cookie when it is there.
+   *   <li>echo reply (type 0, any code): {@code kind = ECHO_REPLY}, identifier and sequence of the
+   *       reply, data range = the payload after the 8-byte header;
+   *   <li>destination unreachable (3), source quench (4), time exceeded (11) or parameter problem
+   *       (12) that quote an IPv4 datagram (any IHL, not a non-first fragment) of protocol 1 whose
+   *       ICMP header is an echo request (type 8, code 0), all 8 bytes present: {@code kind =
+   *       ICMP_ERROR}, identifier and sequence of the quoted request, {@code quotedDst} = the
+   *       quoted IP destination, {@code info} = next-hop MTU (bytes 6-7) for type 3 code 4, pointer
+   *       (byte 4) for type 12, else 0, and data range = whatever part of the quoted request's
+   *       payload the error carries (often none; bounded by the quoted total length), so the engine
+   *       can check its cookie when it is there.
    * </ul>
    *
-   * <p>In both cases also: {@code ipv6 = false}, {@code icmpType}, {@code icmpCode}, {@code icmpLength},
-   * {@code checksumOk} (RFC 1071 over the ICMP message; a router error can arrive corrupted, and the kernel
-   * does not check ICMP checksums before raw delivery), {@code ttl}, {@code tos}, {@code ipFlags} and the options from the IP header, and
-   * {@code from} (length 4, scope 0) = the IP source. {@code quotedDstLen} is 0 for a reply, {@code info} 0.
+   * <p>In both cases also: {@code ipv6 = false}, {@code icmpType}, {@code icmpCode}, {@code
+   * icmpLength}, {@code checksumOk} (RFC 1071 over the ICMP message; a router error can arrive
+   * corrupted, and the kernel does not check ICMP checksums before raw delivery), {@code ttl},
+   * {@code tos}, {@code ipFlags} and the options from the IP header, and {@code from} (length 4,
+   * scope 0) = the IP source. {@code quotedDstLen} is 0 for a reply, {@code info} 0.
    *
-   * @return whether the packet is relevant; {@code false} for anything else, including every malformed input
+   * @return whether the packet is relevant; {@code false} for anything else, including every
+   *     malformed input
    */
   public static boolean parseIpv4WithHeader(byte[] b, int off, int len, Packet p) {
     if (!fits(b, off, len) || len < IPV4_HEADER_LENGTH + ICMP_HEADER_LENGTH) {
@@ -249,7 +266,8 @@ public final class IcmpCodec {
       return false;
     }
     int totalLength = u16(b, off + 2);
-    if (totalLength < ipHeaderLength + ICMP_HEADER_LENGTH || len < ipHeaderLength + ICMP_HEADER_LENGTH) {
+    if (totalLength < ipHeaderLength + ICMP_HEADER_LENGTH
+        || len < ipHeaderLength + ICMP_HEADER_LENGTH) {
       return false;
     }
     int icmp = off + ipHeaderLength;
@@ -275,7 +293,10 @@ public final class IcmpCodec {
       // The quote ends at the quoted datagram's total length when that is believable: with RFC 4884
       // extensions (MPLS labels ...) padding and extension objects follow the quoted datagram.
       int quotedTotal = u16(b, quoted + 2);
-      int dataEnd = quotedTotal >= echo - quoted + ICMP_HEADER_LENGTH ? Math.min(end, quoted + quotedTotal) : end;
+      int dataEnd =
+          quotedTotal >= echo - quoted + ICMP_HEADER_LENGTH
+              ? Math.min(end, quoted + quotedTotal)
+              : end;
       boolean checksumOk = !complete || Checksum.verify(b, icmp, icmpLength);
       setError(p, false, b, icmp, echo, dataEnd, icmpLength, info, checksumOk);
       System.arraycopy(b, quoted + 16, p.quotedDst, 0, 4);
@@ -293,17 +314,20 @@ public final class IcmpCodec {
   }
 
   /**
-   * Parses what a Linux ping socket ({@code SOCK_DGRAM}, {@code IPPROTO_ICMP}) receives: an ICMP message without
-   * IP header. Such a socket delivers only echo replies whose identifier the kernel matched, after verifying
-   * their checksum; errors come through the error queue instead (see {@link #parseQuotedEcho}).
+   * Parses what a Linux ping socket ({@code SOCK_DGRAM}, {@code IPPROTO_ICMP}) receives: an ICMP
+   * message without IP header. Such a socket delivers only echo replies whose identifier the kernel
+   * matched, after verifying their checksum; errors come through the error queue instead (see
+   * {@link #parseQuotedEcho}).
    *
-   * <p>Relevant: an echo reply (type 0, any code) of at least 8 bytes. Writes {@code kind = ECHO_REPLY},
-   * {@code ipv6 = false}, identifier, sequence, {@code icmpType}, {@code icmpCode}, {@code info = 0},
-   * {@code checksumOk = true}, {@code quotedDstLen = 0}, the data range (payload after the header) and
-   * {@code icmpLength = len}. {@code ttl}, {@code tos} and {@code from} are left as they are: the caller has them
-   * from {@code IP_TTL}/{@code IP_TOS} control messages and from the receive address.
+   * <p>Relevant: an echo reply (type 0, any code) of at least 8 bytes. Writes {@code kind =
+   * ECHO_REPLY}, {@code ipv6 = false}, identifier, sequence, {@code icmpType}, {@code icmpCode},
+   * {@code info = 0}, {@code checksumOk = true}, {@code quotedDstLen = 0}, the data range (payload
+   * after the header) and {@code icmpLength = len}. {@code ttl}, {@code tos} and {@code from} are
+   * left as they are: the caller has them from {@code IP_TTL}/{@code IP_TOS} control messages and
+   * from the receive address.
    *
-   * @return whether the message is an echo reply; {@code false} for anything else, including malformed input
+   * @return whether the message is an echo reply; {@code false} for anything else, including
+   *     malformed input
    */
   public static boolean parseIcmpv4(byte[] b, int off, int len, Packet p) {
     if (!fits(b, off, len) || len < ICMP_HEADER_LENGTH || (b[off] & 0xFF) != ICMP_ECHO_REPLY) {
@@ -314,33 +338,37 @@ public final class IcmpCodec {
   }
 
   /**
-   * Parses an ICMPv6 message without IPv6 header, which is what both raw and ping ICMPv6 sockets receive. The
-   * kernel has verified the checksum (it covers a pseudo-header that is not in the buffer), so
-   * {@code checksumOk = true}.
+   * Parses an ICMPv6 message without IPv6 header, which is what both raw and ping ICMPv6 sockets
+   * receive. The kernel has verified the checksum (it covers a pseudo-header that is not in the
+   * buffer), so {@code checksumOk = true}.
    *
    * <p>Relevant messages:
    *
    * <ul>
-   *   <li>echo reply (type 129, any code): {@code kind = ECHO_REPLY}, identifier, sequence, data range = the
-   *       payload after the header, {@code quotedDstLen = 0}, {@code info = 0};
-   *   <li>destination unreachable (1), packet too big (2), time exceeded (3) or parameter problem (4) quoting an
-   *       IPv6 header (version 6) whose next header is 58 (ICMPv6), followed by an echo request header (type 128,
-   *       code 0, all 8 bytes present): {@code kind = ICMP_ERROR}, identifier and sequence of the quoted request,
-   *       {@code quotedDst} = the quoted IPv6 destination (16 bytes), {@code info} = MTU (bytes 4-7) for type 2,
-   *       pointer (bytes 4-7) for type 4, else 0, saturated at {@link Integer#MAX_VALUE}, and data range = the
-   *       part of the quoted request's payload present (bounded by the quoted payload length).
+   *   <li>echo reply (type 129, any code): {@code kind = ECHO_REPLY}, identifier, sequence, data
+   *       range = the payload after the header, {@code quotedDstLen = 0}, {@code info = 0};
+   *   <li>destination unreachable (1), packet too big (2), time exceeded (3) or parameter problem
+   *       (4) quoting an IPv6 header (version 6) whose next header is 58 (ICMPv6), followed by an
+   *       echo request header (type 128, code 0, all 8 bytes present): {@code kind = ICMP_ERROR},
+   *       identifier and sequence of the quoted request, {@code quotedDst} = the quoted IPv6
+   *       destination (16 bytes), {@code info} = MTU (bytes 4-7) for type 2, pointer (bytes 4-7)
+   *       for type 4, else 0, saturated at {@link Integer#MAX_VALUE}, and data range = the part of
+   *       the quoted request's payload present (bounded by the quoted payload length).
    * </ul>
    *
-   * <p>Beyond the Wine rule (next header 58 directly), the quote may also carry Hop-by-Hop, Routing,
-   * Destination Options and first-fragment Fragment headers before the ICMPv6 header: Linux fragments a large
-   * echo request at the source with a Fragment header, and an error about its first fragment quotes that
-   * header. A quoted non-first fragment, or any other next header, is not relevant.
+   * <p>Beyond the Wine rule (next header 58 directly), the quote may also carry Hop-by-Hop,
+   * Routing, Destination Options and first-fragment Fragment headers before the ICMPv6 header:
+   * Linux fragments a large echo request at the source with a Fragment header, and an error about
+   * its first fragment quotes that header. A quoted non-first fragment, or any other next header,
+   * is not relevant.
    *
-   * <p>Also written in both cases: {@code ipv6 = true}, {@code icmpType}, {@code icmpCode},
-   * {@code icmpLength = len}. {@code from}, {@code ttl} and {@code tos} are left as they are: the caller has the
-   * source from the receive address and the hop limit from an {@code IPV6_HOPLIMIT} control message.
+   * <p>Also written in both cases: {@code ipv6 = true}, {@code icmpType}, {@code icmpCode}, {@code
+   * icmpLength = len}. {@code from}, {@code ttl} and {@code tos} are left as they are: the caller
+   * has the source from the receive address and the hop limit from an {@code IPV6_HOPLIMIT} control
+   * message.
    *
-   * @return whether the message is relevant; {@code false} for anything else, including malformed input
+   * @return whether the message is relevant; {@code false} for anything else, including malformed
+   *     input
    */
   public static boolean parseIcmpv6(byte[] b, int off, int len, Packet p) {
     if (!fits(b, off, len) || len < ICMP_HEADER_LENGTH) {
@@ -360,8 +388,12 @@ public final class IcmpCodec {
     if (echo < 0) {
       return false;
     }
-    int info = type == ICMPV6_PACKET_TOO_BIG || type == ICMPV6_PARAMETER_PROBLEM ? saturatedU32(b, off + 4) : 0;
-    // Payload Length 0 announces a jumbogram (RFC 2675); then only the bytes present bound the quote.
+    int info =
+        type == ICMPV6_PACKET_TOO_BIG || type == ICMPV6_PARAMETER_PROBLEM
+            ? saturatedU32(b, off + 4)
+            : 0;
+    // Payload Length 0 announces a jumbogram (RFC 2675); then only the bytes present bound the
+    // quote.
     int quotedPayloadLength = u16(b, quoted + 4);
     int quotedEnd = quoted + IPV6_HEADER_LENGTH + quotedPayloadLength;
     int dataEnd = quotedEnd >= echo + ICMP_HEADER_LENGTH ? Math.min(end, quotedEnd) : end;
@@ -372,14 +404,14 @@ public final class IcmpCodec {
   }
 
   /**
-   * Parses the data that the Linux error queue ({@code recvmsg(MSG_ERRQUEUE)} with {@code IP_RECVERR} or
-   * {@code IPV6_RECVERR}) gives back with an error: our own original echo request, from its ICMP header on, with
-   * no IP header. The error itself (origin, ICMP type and code, offender address) is in the
-   * {@code sock_extended_err} control message, which the caller reads; this method only recovers which request
-   * the error is about.
+   * Parses the data that the Linux error queue ({@code recvmsg(MSG_ERRQUEUE)} with {@code
+   * IP_RECVERR} or {@code IPV6_RECVERR}) gives back with an error: our own original echo request,
+   * from its ICMP header on, with no IP header. The error itself (origin, ICMP type and code,
+   * offender address) is in the {@code sock_extended_err} control message, which the caller reads;
+   * this method only recovers which request the error is about.
    *
-   * <p>Relevant: at least 8 bytes, type 8 (IPv4) or 128 ({@code ipv6}), code 0. Writes only
-   * {@link Packet#identifier} and {@link Packet#sequence}; the caller sets {@code kind} and the rest.
+   * <p>Relevant: at least 8 bytes, type 8 (IPv4) or 128 ({@code ipv6}), code 0. Writes only {@link
+   * Packet#identifier} and {@link Packet#sequence}; the caller sets {@code kind} and the rest.
    *
    * @return whether the data is an echo request of the given family
    */
@@ -404,8 +436,9 @@ public final class IcmpCodec {
   }
 
   /**
-   * The offset of the echo request header inside a quoted IPv4 datagram that starts at {@code quoted} and whose
-   * bytes end at {@code end}, or -1 when the quote is not an echo request of ours in full.
+   * The offset of the echo request header inside a quoted IPv4 datagram that starts at {@code
+   * quoted} and whose bytes end at {@code end}, or -1 when the quote is not an echo request of ours
+   * in full.
    */
   private static int quotedIpv4Echo(byte[] b, int quoted, int end) {
     if (end - quoted < IPV4_HEADER_LENGTH + ICMP_HEADER_LENGTH) {
@@ -417,7 +450,8 @@ public final class IcmpCodec {
         || headerLength < IPV4_HEADER_LENGTH
         || end - quoted < headerLength + ICMP_HEADER_LENGTH
         || (b[quoted + 9] & 0xFF) != IPPROTO_ICMP
-        // After the header of a non-first fragment come payload bytes, which may look like anything.
+        // After the header of a non-first fragment come payload bytes, which may look like
+        // anything.
         || (u16(b, quoted + 6) & IPV4_FRAGMENT_OFFSET_MASK) != 0) {
       return -1;
     }
@@ -425,21 +459,26 @@ public final class IcmpCodec {
     return isEchoRequest(b, echo, false) ? echo : -1;
   }
 
-  /** Like {@link #quotedIpv4Echo} for a quoted IPv6 packet, walking the extension headers a quote may carry. */
+  /**
+   * Like {@link #quotedIpv4Echo} for a quoted IPv6 packet, walking the extension headers a quote
+   * may carry.
+   */
   private static int quotedIpv6Echo(byte[] b, int quoted, int end) {
     if (end - quoted < IPV6_HEADER_LENGTH + ICMP_HEADER_LENGTH || (b[quoted] & 0xF0) != 0x60) {
       return -1;
     }
     int nextHeader = b[quoted + 6] & 0xFF;
     int at = quoted + IPV6_HEADER_LENGTH;
-    // Every extension header is at least 8 bytes, so the walk ends within the quote; no hop limit needed.
+    // Every extension header is at least 8 bytes, so the walk ends within the quote; no hop limit
+    // needed.
     while (nextHeader != IPPROTO_ICMPV6) {
       if (end - at < 8) {
         return -1;
       }
       int headerLength;
       switch (nextHeader) {
-        case IPPROTO_HOPOPTS, IPPROTO_ROUTING, IPPROTO_DSTOPTS -> headerLength = ((b[at + 1] & 0xFF) + 1) * 8;
+        case IPPROTO_HOPOPTS, IPPROTO_ROUTING, IPPROTO_DSTOPTS ->
+            headerLength = ((b[at + 1] & 0xFF) + 1) * 8;
         case IPPROTO_FRAGMENT -> {
           if ((u16(b, at + 2) & IPV6_FRAGMENT_OFFSET_MASK) != 0) {
             return -1;
@@ -459,7 +498,8 @@ public final class IcmpCodec {
     return end - at >= ICMP_HEADER_LENGTH && isEchoRequest(b, at, true) ? at : -1;
   }
 
-  private static void setReply(Packet p, boolean ipv6, byte[] b, int icmp, int end, int icmpLength, boolean ok) {
+  private static void setReply(
+      Packet p, boolean ipv6, byte[] b, int icmp, int end, int icmpLength, boolean ok) {
     p.kind = Packet.ECHO_REPLY;
     p.ipv6 = ipv6;
     p.identifier = u16(b, icmp + 4);
@@ -476,7 +516,15 @@ public final class IcmpCodec {
   }
 
   private static void setError(
-      Packet p, boolean ipv6, byte[] b, int icmp, int echo, int dataEnd, int icmpLength, int info, boolean ok) {
+      Packet p,
+      boolean ipv6,
+      byte[] b,
+      int icmp,
+      int echo,
+      int dataEnd,
+      int icmpLength,
+      int info,
+      boolean ok) {
     p.kind = Packet.ICMP_ERROR;
     p.ipv6 = ipv6;
     p.identifier = u16(b, echo + 4);
@@ -491,7 +539,10 @@ public final class IcmpCodec {
     p.icmpLength = icmpLength;
   }
 
-  /** Whether {@code [off, off + len)} is a valid range of {@code b}, without overflow and without throwing. */
+  /**
+   * Whether {@code [off, off + len)} is a valid range of {@code b}, without overflow and without
+   * throwing.
+   */
   private static boolean fits(byte[] b, int off, int len) {
     return b != null && off >= 0 && len >= 0 && off <= b.length - len;
   }

@@ -6,53 +6,85 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * One received ICMP message, parsed: a mutable flyweight that a channel fills and the engine reads, reused for
- * every packet so the receive path allocates nothing. Only the I/O thread touches it.
+ * One received ICMP message, parsed: a mutable flyweight that a channel fills and the engine reads,
+ * reused for every packet so the receive path allocates nothing. Only the I/O thread touches it.
  */
 public final class Packet {
   /** An echo reply (ICMP type 0 / ICMPv6 type 129). */
   public static final int ECHO_REPLY = 1;
+
   /** An ICMP error that quotes one of our echo requests (from a raw socket or the error queue). */
   public static final int ICMP_ERROR = 2;
-  /** A local error from the error queue ({@code SO_EE_ORIGIN_LOCAL}), e.g. EMSGSIZE with the MTU. */
+
+  /**
+   * A local error from the error queue ({@code SO_EE_ORIGIN_LOCAL}), e.g. EMSGSIZE with the MTU.
+   */
   public static final int LOCAL_ERROR = 3;
 
   public int kind;
   public boolean ipv6;
+
   /** Echo identifier: of the reply, or of the quoted request for an error. */
   public int identifier;
+
   /** Echo sequence: of the reply, or of the quoted request for an error. */
   public int sequence;
+
   public int icmpType;
   public int icmpCode;
+
   /** MTU (frag needed / packet too big), pointer (parameter problem), else 0. */
   public int info;
-  /** The transport's failure code of a LOCAL_ERROR (errno on Linux), for {@code Channel.failureName}. */
+
+  /**
+   * The transport's failure code of a LOCAL_ERROR (errno on Linux), for {@code
+   * Channel.failureName}.
+   */
   public int failureCode;
+
   /** TTL / hop limit of the received packet, -1 if unknown. */
   public int ttl;
+
   /** TOS / traffic class of the received packet, -1 if unknown. */
   public int tos;
+
   /** IPv4 options of the received packet: {@code options[0 .. optionsLength)}. */
   public final byte[] options = new byte[40];
+
   public int optionsLength;
+
   /** The top three bits of the IPv4 flags/fragment word (DF = 2), -1 if unknown. */
   public int ipFlags;
-  /** False when the ICMP checksum was verified and is wrong (such a packet must never be matched). */
+
+  /**
+   * False when the ICMP checksum was verified and is wrong (such a packet must never be matched).
+   */
   public boolean checksumOk;
-  /** The kernel's receive timestamp on the RTT clock, in ns, or {@link Long#MIN_VALUE} when absent. */
+
+  /**
+   * The kernel's receive timestamp on the RTT clock, in ns, or {@link Long#MIN_VALUE} when absent.
+   */
   public long rxTime;
+
   /** Source of the packet: the replying host, or the router that reported the error. */
   public final byte[] from = new byte[16];
+
   public int fromLen;
   public int fromScope;
-  /** Destination of the quoted original request (errors only, when present), else quotedDstLen 0. */
+
+  /**
+   * Destination of the quoted original request (errors only, when present), else quotedDstLen 0.
+   */
   public final byte[] quotedDst = new byte[16];
+
   public int quotedDstLen;
+
   /** Echo payload of a reply: {@code data[dataOffset .. dataOffset + dataLength)}. */
   public byte[] data;
+
   public int dataOffset;
   public int dataLength;
+
   /** Length of the whole ICMP message (header + payload) of a reply. */
   public int icmpLength;
 
@@ -94,39 +126,58 @@ public final class Packet {
   }
 
   /**
-   * The source address, reusing {@code likely} when it is that address (a reply usually comes from the target), so
-   * the common case allocates nothing.
+   * The source address, reusing {@code likely} when it is that address (a reply usually comes from
+   * the target), so the common case allocates nothing.
    */
   public InetAddress fromAddress(InetAddress likely) {
-    if (likely != null && fromIs(likely)
+    if (likely != null
+        && fromIs(likely)
         && !(likely instanceof Inet6Address a6 && a6.getScopeId() != fromScope)) {
       return likely;
     }
     return fromAddress();
   }
 
-  /** True when the packet's source is {@code a} (address bytes; a link-local scope is not compared). */
+  /**
+   * True when the packet's source is {@code a} (address bytes; a link-local scope is not compared).
+   */
   public boolean fromIs(InetAddress a) {
     if (fromLen == 4 && a instanceof Inet4Address) {
-      int v = ((from[0] & 0xff) << 24) | ((from[1] & 0xff) << 16) | ((from[2] & 0xff) << 8) | (from[3] & 0xff);
+      int v =
+          ((from[0] & 0xff) << 24)
+              | ((from[1] & 0xff) << 16)
+              | ((from[2] & 0xff) << 8)
+              | (from[3] & 0xff);
       return v == a.hashCode();
     }
-    return fromLen == 16 && a instanceof Inet6Address && java.util.Arrays.equals(from, 0, 16, a.getAddress(), 0, 16);
+    return fromLen == 16
+        && a instanceof Inet6Address
+        && java.util.Arrays.equals(from, 0, 16, a.getAddress(), 0, 16);
   }
 
   /** True when the packet's source is the IPv4 address {@code a} (the four bytes as an int). */
   public boolean fromIs4(int a) {
     if (fromLen != 4) return false;
-    int v = ((from[0] & 0xff) << 24) | ((from[1] & 0xff) << 16) | ((from[2] & 0xff) << 8) | (from[3] & 0xff);
+    int v =
+        ((from[0] & 0xff) << 24)
+            | ((from[1] & 0xff) << 16)
+            | ((from[2] & 0xff) << 8)
+            | (from[3] & 0xff);
     return v == a;
   }
 
-  /** True when the quoted destination is absent or is the IPv4 address {@code a} (the four bytes as an int). */
+  /**
+   * True when the quoted destination is absent or is the IPv4 address {@code a} (the four bytes as
+   * an int).
+   */
   public boolean quotedDstIs4(int a) {
     if (quotedDstLen == 0) return true;
     if (quotedDstLen != 4) return false;
-    int v = ((quotedDst[0] & 0xff) << 24) | ((quotedDst[1] & 0xff) << 16) | ((quotedDst[2] & 0xff) << 8)
-        | (quotedDst[3] & 0xff);
+    int v =
+        ((quotedDst[0] & 0xff) << 24)
+            | ((quotedDst[1] & 0xff) << 16)
+            | ((quotedDst[2] & 0xff) << 8)
+            | (quotedDst[3] & 0xff);
     return v == a;
   }
 
@@ -155,5 +206,4 @@ public final class Packet {
     }
     return null;
   }
-
 }

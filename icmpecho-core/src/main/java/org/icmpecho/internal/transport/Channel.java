@@ -4,17 +4,22 @@ import java.net.InetAddress;
 import org.icmpecho.internal.packet.Packet;
 
 /**
- * One ICMP socket as the engine sees it. Used by one thread at a time (the owner of the I/O loop it belongs to).
+ * One ICMP socket as the engine sees it. Used by one thread at a time (the owner of the I/O loop it
+ * belongs to).
  *
- * <p>Two clocks meet here: {@link #lastSendTime()} and {@link #rttClockNow()} are on the clock the kernel stamps
- * received packets with ({@link Packet#rxTime}; CLOCK_REALTIME on Linux), read in this one place so an RTT is the
- * difference of two readings of one clock. Deadlines are kept on the poller's monotonic clock ({@link
- * Poller#nanoTime()}).
+ * <p>Two clocks meet here: {@link #lastSendTime()} and {@link #rttClockNow()} are on the clock the
+ * kernel stamps received packets with ({@link Packet#rxTime}; CLOCK_REALTIME on Linux), read in
+ * this one place so an RTT is the difference of two readings of one clock. Deadlines are kept on
+ * the poller's monotonic clock ({@link Poller#nanoTime()}).
  */
 public interface Channel extends AutoCloseable {
   /** What {@link #send} returns when the echo left. */
   int SENT = 0;
-  /** What {@link #send} returns when the socket's send buffer is full: nothing sent, not the echo's fault. */
+
+  /**
+   * What {@link #send} returns when the socket's send buffer is full: nothing sent, not the echo's
+   * fault.
+   */
   int BUFFER_FULL = -1;
 
   /** Receives one parsed packet; the packet is reused after the call returns. */
@@ -31,24 +36,32 @@ public interface Channel extends AutoCloseable {
   int identifier();
 
   /**
-   * Sends one echo request to {@code target} (or, when it is null, to the IPv4 address {@code address4}, the four
-   * bytes as an int as {@code Inet4Address.hashCode()} gives them) with {@code options} and {@code
-   * payload[0..length)}. Returns {@link #SENT}, {@link #BUFFER_FULL}, or a positive failure code that {@link
-   * #failureName} and {@link #failureMessage} describe. A failure may belong to an earlier echo (an ICMP error the
-   * platform reports through the next send): the engine sends again a few times before it believes one. The send
-   * time is then {@link #lastSendTime()}.
+   * Sends one echo request to {@code target} (or, when it is null, to the IPv4 address {@code
+   * address4}, the four bytes as an int as {@code Inet4Address.hashCode()} gives them) with {@code
+   * options} and {@code payload[0..length)}. Returns {@link #SENT}, {@link #BUFFER_FULL}, or a
+   * positive failure code that {@link #failureName} and {@link #failureMessage} describe. A failure
+   * may belong to an earlier echo (an ICMP error the platform reports through the next send): the
+   * engine sends again a few times before it believes one. The send time is then {@link
+   * #lastSendTime()}.
    */
-  int send(SendOptions options, InetAddress target, int address4, int sequence, byte[] payload, int length);
+  int send(
+      SendOptions options,
+      InetAddress target,
+      int address4,
+      int sequence,
+      byte[] payload,
+      int length);
 
   /**
-   * True when the platform reports the details of failure {@code code} (the path MTU of a too-big echo) as a
-   * {@link Packet#LOCAL_ERROR} to be read with {@code receive(sink, 0, true)} right away.
+   * True when the platform reports the details of failure {@code code} (the path MTU of a too-big
+   * echo) as a {@link Packet#LOCAL_ERROR} to be read with {@code receive(sink, 0, true)} right
+   * away.
    */
   boolean reportsFailureDetail(int code);
 
   /**
-   * Packets the platform dropped for this socket because its receive queue was full (answers lost, not late), as last
-   * reported; 0 where the platform does not say.
+   * Packets the platform dropped for this socket because its receive queue was full (answers lost,
+   * not late), as last reported; 0 where the platform does not say.
    */
   default long receiveDrops() {
     return 0;
@@ -61,13 +74,17 @@ public interface Channel extends AutoCloseable {
   long rttClockNow();
 
   /**
-   * Reads what is waiting without blocking, at most about {@code max} packets, handing each relevant one to {@code
-   * sink}; with {@code errors}, also what the platform reports apart from the data path (ICMP errors of DATAGRAM
-   * sockets, local errors). Returns the number of packets read.
+   * Reads what is waiting without blocking, at most about {@code max} packets, handing each
+   * relevant one to {@code sink}; with {@code errors}, also what the platform reports apart from
+   * the data path (ICMP errors of DATAGRAM sockets, local errors). Returns the number of packets
+   * read.
    */
   int receive(PacketSink sink, int max, boolean errors) throws TransportException;
 
-  /** The platform's short name of a failure code ({@code "EHOSTUNREACH"}), as {@code SendFailed.errno()} reports. */
+  /**
+   * The platform's short name of a failure code ({@code "EHOSTUNREACH"}), as {@code
+   * SendFailed.errno()} reports.
+   */
   String failureName(int code);
 
   /** The platform's text for a failure code. */

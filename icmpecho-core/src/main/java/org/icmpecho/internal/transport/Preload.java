@@ -1,10 +1,10 @@
 package org.icmpecho.internal.transport;
 
 /**
- * Initialises, when a socket first opens, the classes that the first echo and the first answer would otherwise
- * initialise, so that the launcher's AOT-compiled echo path is usable from the first echo (ENGINE-NOTES §11).
- * Beside the seam because the engine and a transport's implementation both use it, and a transport may not
- * depend on the engine.
+ * Initialises, when a socket first opens, the classes that the first echo and the first answer
+ * would otherwise initialise, so that the launcher's AOT-compiled echo path is usable from the
+ * first echo (ENGINE-NOTES §11). Beside the seam because the engine and a transport's
+ * implementation both use it, and a transport may not depend on the engine.
  */
 public final class Preload {
   private Preload() {}

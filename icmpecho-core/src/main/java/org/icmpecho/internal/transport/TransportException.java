@@ -3,9 +3,10 @@ package org.icmpecho.internal.transport;
 import java.io.IOException;
 
 /**
- * A failure of the transport, classified for the engine, which turns it into the public exception ({@code
- * IcmpException} and its permission and unsupported kinds). {@code operation} and {@code errorName} name the
- * system call and its error as the platform calls them (on Linux: {@code "socket"}, {@code "EACCES"}), or null.
+ * A failure of the transport, classified for the engine, which turns it into the public exception
+ * ({@code IcmpException} and its permission and unsupported kinds). {@code operation} and {@code
+ * errorName} name the system call and its error as the platform calls them (on Linux: {@code
+ * "socket"}, {@code "EACCES"}), or null.
  */
 public final class TransportException extends IOException {
   private static final long serialVersionUID = 1L;

@@ -14,7 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Sizes and offsets of the kernel structs against their LP64 Linux values (as {@code offsetof} prints them). */
+/**
+ * Sizes and offsets of the kernel structs against their LP64 Linux values (as {@code offsetof}
+ * prints them).
+ */
 class LayoutsTest {
   static Stream<Arguments> offsets() {
     return Stream.of(
@@ -75,7 +78,9 @@ class LayoutsTest {
       SockAddr.readInto(s.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), 0, 16, p);
       assertEquals(InetAddress.getByName("10.1.2.3"), p.fromAddress());
 
-      InetAddress ll = java.net.Inet6Address.getByAddress(null, InetAddress.getByName("fe80::1").getAddress(), 7);
+      InetAddress ll =
+          java.net.Inet6Address.getByAddress(
+              null, InetAddress.getByName("fe80::1").getAddress(), 7);
       assertEquals(28, SockAddr.write(s, ll, true));
       SockAddr.readInto(s.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), 0, 28, p);
       assertEquals(7, p.fromScope);

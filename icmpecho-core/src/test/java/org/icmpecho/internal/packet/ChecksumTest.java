@@ -19,7 +19,8 @@ class ChecksumTest {
 
   @Test
   void rfc1071NumericalExampleSumsTo0xddf2() {
-    // RFC 1071 section 3: the words 0001 f203 f4f5 f6f7 sum to ddf2, so the checksum is its complement.
+    // RFC 1071 section 3: the words 0001 f203 f4f5 f6f7 sum to ddf2, so the checksum is its
+    // complement.
     byte[] b = hex("0001 f203 f4f5 f6f7");
     assertEquals(0xddf2, Checksum.fold(Checksum.sum(b, 0, b.length)));
     assertEquals(0x220d, Checksum.compute(b, 0, b.length));
@@ -36,7 +37,8 @@ class ChecksumTest {
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 2, 3, 4, 5, 7, 8, 20, 64, 1501})
   void allZerosGiveAllOnes(int length) {
-    // One's complement sum of nothing is +0, whose complement is 0xFFFF; such a message never verifies.
+    // One's complement sum of nothing is +0, whose complement is 0xFFFF; such a message never
+    // verifies.
     byte[] zeros = new byte[length];
     assertEquals(0xFFFF, Checksum.compute(zeros, 0, length));
     assertFalse(Checksum.verify(zeros, 0, length));
@@ -47,7 +49,8 @@ class ChecksumTest {
     byte[] ones = new byte[65_535];
     Arrays.fill(ones, (byte) 0xFF);
     assertEquals(referenceChecksum(ones, 0, ones.length), Checksum.compute(ones, 0, ones.length));
-    assertEquals(0x00FF, Checksum.compute(ones, 0, ones.length)); // 32767 x FFFF (= -0) + FF00 -> ~FF00
+    assertEquals(
+        0x00FF, Checksum.compute(ones, 0, ones.length)); // 32767 x FFFF (= -0) + FF00 -> ~FF00
   }
 
   @Test
@@ -62,7 +65,8 @@ class ChecksumTest {
 
   @Test
   void windowsPingEchoRequestCarriesChecksum0x4d5a() {
-    // What Windows' ping.exe sends as its first probe: id 1, seq 1, "abcdefghijklmnopqrstuvwabcdefghi".
+    // What Windows' ping.exe sends as its first probe: id 1, seq 1,
+    // "abcdefghijklmnopqrstuvwabcdefghi".
     // Captures of it show the header bytes 08 00 4d 5a 00 01 00 01.
     byte[] request = concat(hex("0800 0000 0001 0001"), WINDOWS_PAYLOAD);
     assertEquals(0x4d5a, Checksum.compute(request, 0, request.length));

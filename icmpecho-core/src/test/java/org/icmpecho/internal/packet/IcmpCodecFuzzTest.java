@@ -17,13 +17,16 @@ import org.icmpecho.IpOptions;
 import org.icmpecho.leakguard.LeakGuard;
 
 /**
- * Fuzz targets for the codec (Jazzer). In the normal test run (regression mode) each runs its committed seeds from
- * {@code src/test/resources/.../IcmpCodecFuzzTestInputs/<method>}; {@code bench/fuzz} runs them for minutes
- * ({@code JAZZER_FUZZ=1}). The oracle is the codec's contract: never throw, leave the packet alone when the input is
- * not relevant, keep every range it reports inside the array, and read well-formed packets exactly.
+ * Fuzz targets for the codec (Jazzer). In the normal test run (regression mode) each runs its
+ * committed seeds from {@code src/test/resources/.../IcmpCodecFuzzTestInputs/<method>}; {@code
+ * bench/fuzz} runs them for minutes ({@code JAZZER_FUZZ=1}). The oracle is the codec's contract:
+ * never throw, leave the packet alone when the input is not relevant, keep every range it reports
+ * inside the array, and read well-formed packets exactly.
  */
-@LeakGuard.Keeps(nativeBytes = 1 << 20,
-    because = "Jazzer allocates its coverage counters once per JVM (about 260 KB), at the first fuzz test")
+@LeakGuard.Keeps(
+    nativeBytes = 1 << 20,
+    because =
+        "Jazzer allocates its coverage counters once per JVM (about 260 KB), at the first fuzz test")
 class IcmpCodecFuzzTest {
 
   /** Any bytes, at any offset and length, through every parser. */
@@ -37,7 +40,10 @@ class IcmpCodecFuzzTest {
     check(b, 0, b.length, 0, v6);
   }
 
-  /** An ICMPv4 error quoting an echo request, built well-formed around fuzzed parts, through the raw IPv4 parser. */
+  /**
+   * An ICMPv4 error quoting an echo request, built well-formed around fuzzed parts, through the raw
+   * IPv4 parser.
+   */
   @FuzzTest
   void ipv4ErrorQuotes(FuzzedDataProvider d) {
     int type = d.pickValue(new int[] {3, 4, 11, 12});
@@ -50,26 +56,38 @@ class IcmpCodecFuzzTest {
     byte[] payload = d.consumeBytes(d.consumeInt(0, 64));
     int cut = d.consumeInt(0, 64); // routers quote at least 8 bytes of ICMP, often no more
     byte[] tail = d.consumeBytes(d.consumeInt(0, 600)); // RFC 4884 padding and extensions, or junk
-    byte[] quotedFull = ipv4(ihl, 0, 1, 1, 0x4000, TestPackets.ME, dst, TestPackets.echoRequest(id, seq, payload));
+    byte[] quotedFull =
+        ipv4(ihl, 0, 1, 1, 0x4000, TestPackets.ME, dst, TestPackets.echoRequest(id, seq, payload));
     byte[] quoted = Arrays.copyOf(quotedFull, Math.min(quotedFull.length, ihl * 4 + 8 + cut));
-    byte[] packet = ipv4(TestPackets.ROUTER, TestPackets.ME, 250, icmp(type, code, rest, concat(quoted, tail)));
+    byte[] packet =
+        ipv4(TestPackets.ROUTER, TestPackets.ME, 250, icmp(type, code, rest, concat(quoted, tail)));
 
     Packet p = preparedPacket();
-    assertTrue(IcmpCodec.parseIpv4WithHeader(packet, 0, packet.length, p), "a well-formed error quoting our echo");
+    assertTrue(
+        IcmpCodec.parseIpv4WithHeader(packet, 0, packet.length, p),
+        "a well-formed error quoting our echo");
     assertEquals(Packet.ICMP_ERROR, p.kind);
     assertEquals(id, p.identifier);
     assertEquals(seq, p.sequence);
     assertEquals(type, p.icmpType);
     assertArrayEquals(dst, Arrays.copyOf(p.quotedDst, p.quotedDstLen));
     assertTrue(p.checksumOk);
-    // The data range ends where the quoted datagram's total length says, or at the packet's end: a quote cut short
-    // cannot be told from what follows it, so the tail counts then (the engine checks its cookie in it).
+    // The data range ends where the quoted datagram's total length says, or at the packet's end: a
+    // quote cut short
+    // cannot be told from what follows it, so the tail counts then (the engine checks its cookie in
+    // it).
     byte[] after = concat(quoted, tail);
     int start = ihl * 4 + 8;
     assertEquals(Math.min(quotedFull.length, after.length) - start, p.dataLength);
-    assertArrayEquals(Arrays.copyOfRange(after, start, start + p.dataLength),
+    assertArrayEquals(
+        Arrays.copyOfRange(after, start, start + p.dataLength),
         Arrays.copyOfRange(p.data, p.dataOffset, p.dataOffset + p.dataLength));
-    check(packet, 0, packet.length, d.consumeInt(), false); // and every other reading of the same bytes holds too
+    check(
+        packet,
+        0,
+        packet.length,
+        d.consumeInt(),
+        false); // and every other reading of the same bytes holds too
   }
 
   /** An ICMPv6 error quoting an echo request behind a fuzzed chain of extension headers. */
@@ -101,7 +119,12 @@ class IcmpCodecFuzzTest {
       next = kind;
       body = concat(h, body);
     }
-    byte[] packet = icmpv6(type, 0, d.consumeLong() & 0xFFFF_FFFFL, ipv6(next, TestPackets.ME6, TestPackets.TARGET6, body));
+    byte[] packet =
+        icmpv6(
+            type,
+            0,
+            d.consumeLong() & 0xFFFF_FFFFL,
+            ipv6(next, TestPackets.ME6, TestPackets.TARGET6, body));
     Packet p = preparedPacket();
     boolean relevant = IcmpCodec.parseIcmpv6(packet, 0, packet.length, p);
     assertEquals(reachable, relevant, "extension chain decides");
@@ -109,7 +132,8 @@ class IcmpCodecFuzzTest {
       assertEquals(id, p.identifier);
       assertEquals(seq, p.sequence);
       assertArrayEquals(TestPackets.TARGET6, Arrays.copyOf(p.quotedDst, p.quotedDstLen));
-      assertArrayEquals(payload, Arrays.copyOfRange(p.data, p.dataOffset, p.dataOffset + p.dataLength));
+      assertArrayEquals(
+          payload, Arrays.copyOfRange(p.data, p.dataOffset, p.dataOffset + p.dataLength));
     }
     check(packet, 0, packet.length, 0, true);
   }
@@ -124,14 +148,17 @@ class IcmpCodecFuzzTest {
     byte[] b = new byte[off + 8 + payload.length];
     int n = IcmpCodec.writeEchoRequest(b, off, v6, id, seq, payload, 0, payload.length, true);
     assertEquals(8 + payload.length, n);
-    b[off] = (byte) (v6 ? IcmpCodec.ICMPV6_ECHO_REPLY : IcmpCodec.ICMP_ECHO_REPLY); // the kernel's answer
+    b[off] =
+        (byte)
+            (v6 ? IcmpCodec.ICMPV6_ECHO_REPLY : IcmpCodec.ICMP_ECHO_REPLY); // the kernel's answer
     if (!v6) TestPackets.putU16(b, off + 2, 0);
     if (!v6) TestPackets.putU16(b, off + 2, TestPackets.referenceChecksum(b, off, n));
     Packet p = preparedPacket();
     assertTrue(v6 ? IcmpCodec.parseIcmpv6(b, off, n, p) : IcmpCodec.parseIcmpv4(b, off, n, p));
     assertEquals(id & 0xFFFF, p.identifier);
     assertEquals(seq & 0xFFFF, p.sequence);
-    assertArrayEquals(payload, Arrays.copyOfRange(p.data, p.dataOffset, p.dataOffset + p.dataLength));
+    assertArrayEquals(
+        payload, Arrays.copyOfRange(p.data, p.dataOffset, p.dataOffset + p.dataLength));
     byte[] raw = ipv4(TestPackets.TARGET, TestPackets.ME, 64, Arrays.copyOfRange(b, off, off + n));
     if (!v6) {
       Packet q = preparedPacket();
@@ -142,8 +169,9 @@ class IcmpCodecFuzzTest {
   }
 
   /**
-   * IPv4 options as a reply carries them (any bytes, up to 40): decoding never throws, {@link IpOptions#of} accepts
-   * them or names the problem, and the raw parser reports exactly the header's option bytes.
+   * IPv4 options as a reply carries them (any bytes, up to 40): decoding never throws, {@link
+   * IpOptions#of} accepts them or names the problem, and the raw parser reports exactly the
+   * header's option bytes.
    */
   @FuzzTest
   void receivedIpOptions(byte[] raw) {
@@ -160,8 +188,16 @@ class IcmpCodecFuzzTest {
       assertTrue(e.getMessage().startsWith("malformed IPv4 options: "), e.getMessage());
     }
     int padded = (b.length + 3) / 4 * 4;
-    byte[] packet = ipv4(5 + padded / 4, 0, 64, 1, 0, TestPackets.TARGET, TestPackets.ME,
-        TestPackets.echoReply(TestPackets.ID, TestPackets.SEQ, TestPackets.WINDOWS_PAYLOAD));
+    byte[] packet =
+        ipv4(
+            5 + padded / 4,
+            0,
+            64,
+            1,
+            0,
+            TestPackets.TARGET,
+            TestPackets.ME,
+            TestPackets.echoReply(TestPackets.ID, TestPackets.SEQ, TestPackets.WINDOWS_PAYLOAD));
     System.arraycopy(Arrays.copyOf(b, padded), 0, packet, 20, padded);
     Packet p = preparedPacket();
     assertTrue(IcmpCodec.parseIpv4WithHeader(packet, 0, packet.length, p));
@@ -170,26 +206,32 @@ class IcmpCodecFuzzTest {
     assertEquals(TestPackets.SEQ, p.sequence);
   }
 
-  /** The contract on any input: no exception, untouched when irrelevant, ranges inside the array. */
+  /**
+   * The contract on any input: no exception, untouched when irrelevant, ranges inside the array.
+   */
   static void check(byte[] b, int off, int len, int salt, boolean v6) {
     for (int parser = 0; parser < 4; parser++) {
       Packet p = preparedPacket();
       TestPackets.State before = TestPackets.State.of(p);
-      boolean relevant = switch (parser) {
-        case 0 -> IcmpCodec.parseIpv4WithHeader(b, off, len, p);
-        case 1 -> IcmpCodec.parseIcmpv4(b, off, len, p);
-        case 2 -> IcmpCodec.parseIcmpv6(b, off, len, p);
-        default -> IcmpCodec.parseQuotedEcho(b, off, len, v6 ^ (salt & 1) == 1, p);
-      };
+      boolean relevant =
+          switch (parser) {
+            case 0 -> IcmpCodec.parseIpv4WithHeader(b, off, len, p);
+            case 1 -> IcmpCodec.parseIcmpv4(b, off, len, p);
+            case 2 -> IcmpCodec.parseIcmpv6(b, off, len, p);
+            default -> IcmpCodec.parseQuotedEcho(b, off, len, v6 ^ (salt & 1) == 1, p);
+          };
       if (!relevant) {
-        assertEquals(before, TestPackets.State.of(p), "parser " + parser + " said irrelevant but wrote");
+        assertEquals(
+            before, TestPackets.State.of(p), "parser " + parser + " said irrelevant but wrote");
         continue;
       }
       assertTrue(off >= 0 && len >= 0 && off + len <= b.length, "relevant only for a valid range");
-      assertTrue(p.identifier >= 0 && p.identifier <= 0xFFFF && p.sequence >= 0 && p.sequence <= 0xFFFF);
+      assertTrue(
+          p.identifier >= 0 && p.identifier <= 0xFFFF && p.sequence >= 0 && p.sequence <= 0xFFFF);
       if (parser == 3) continue;
       assertTrue(p.data == b, "data points into the input");
-      assertTrue(p.dataOffset >= off && p.dataLength >= 0 && p.dataOffset + p.dataLength <= off + len,
+      assertTrue(
+          p.dataOffset >= off && p.dataLength >= 0 && p.dataOffset + p.dataLength <= off + len,
           "data range " + p.dataOffset + "+" + p.dataLength + " outside " + off + "+" + len);
       assertTrue(p.kind == Packet.ECHO_REPLY || p.kind == Packet.ICMP_ERROR);
       assertTrue(p.info >= 0, "info is non-negative (saturated)");

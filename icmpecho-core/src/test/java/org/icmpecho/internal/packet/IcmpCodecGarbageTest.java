@@ -33,8 +33,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Untrusted input: every prefix of valid packets, random bytes, and mutated valid packets. A parser must either
- * say "not relevant" and leave the packet alone, or report values that are consistent with the bytes.
+ * Untrusted input: every prefix of valid packets, random bytes, and mutated valid packets. A parser
+ * must either say "not relevant" and leave the packet alone, or report values that are consistent
+ * with the bytes.
  */
 class IcmpCodecGarbageTest {
 
@@ -46,12 +47,14 @@ class IcmpCodecGarbageTest {
   private static final Parser RAW_V4 = IcmpCodec::parseIpv4WithHeader;
   private static final Parser PING_V4 = IcmpCodec::parseIcmpv4;
   private static final Parser ICMPV6 = IcmpCodec::parseIcmpv6;
-  private static final Parser QUOTED_V4 = (b, off, len, p) -> IcmpCodec.parseQuotedEcho(b, off, len, false, p);
-  private static final Parser QUOTED_V6 = (b, off, len, p) -> IcmpCodec.parseQuotedEcho(b, off, len, true, p);
+  private static final Parser QUOTED_V4 =
+      (b, off, len, p) -> IcmpCodec.parseQuotedEcho(b, off, len, false, p);
+  private static final Parser QUOTED_V6 =
+      (b, off, len, p) -> IcmpCodec.parseQuotedEcho(b, off, len, true, p);
 
   /**
-   * A valid packet, what it must parse to, and the shortest prefix that still carries everything needed:
-   * shorter prefixes must be rejected, longer ones accepted.
+   * A valid packet, what it must parse to, and the shortest prefix that still carries everything
+   * needed: shorter prefixes must be rejected, longer ones accepted.
    */
   record Sample(String name, Parser parser, byte[] bytes, int kind, int minLength) {
     @Override
@@ -63,7 +66,12 @@ class IcmpCodecGarbageTest {
   static List<Sample> samples() {
     byte[] fragmentHeader = {58, 0, 0, 1, 0, 0, 0, 7};
     return List.of(
-        new Sample("raw v4 echo reply", RAW_V4, ipv4(TARGET, ME, 64, echoReply(ID, SEQ, WINDOWS_PAYLOAD)), 1, 28),
+        new Sample(
+            "raw v4 echo reply",
+            RAW_V4,
+            ipv4(TARGET, ME, 64, echoReply(ID, SEQ, WINDOWS_PAYLOAD)),
+            1,
+            28),
         new Sample(
             "raw v4 echo reply with options",
             RAW_V4,
@@ -73,18 +81,48 @@ class IcmpCodecGarbageTest {
         new Sample(
             "raw v4 time exceeded, options in quote, full quote",
             RAW_V4,
-            ipv4(ROUTER, ME, 250, icmp(11, 0, 0, ipv4(6, 0, 1, 1, 0, ME, TARGET, echoRequest(ID, SEQ, WINDOWS_PAYLOAD)))),
+            ipv4(
+                ROUTER,
+                ME,
+                250,
+                icmp(
+                    11,
+                    0,
+                    0,
+                    ipv4(6, 0, 1, 1, 0, ME, TARGET, echoRequest(ID, SEQ, WINDOWS_PAYLOAD)))),
             2,
             20 + 8 + 24 + 8),
         new Sample(
-            "raw v4 fragmentation needed", RAW_V4, ipv4(ROUTER, ME, 250, icmp(3, 4, 576, quotedEchoRequest(ID, SEQ))), 2, 56),
+            "raw v4 fragmentation needed",
+            RAW_V4,
+            ipv4(ROUTER, ME, 250, icmp(3, 4, 576, quotedEchoRequest(ID, SEQ))),
+            2,
+            56),
         new Sample("ping v4 echo reply", PING_V4, echoReply(ID, SEQ, WINDOWS_PAYLOAD), 1, 8),
-        new Sample("icmpv6 echo reply", ICMPV6, icmpv6(129, 0, ((long) ID << 16) | SEQ, WINDOWS_PAYLOAD), 1, 8),
-        new Sample("icmpv6 packet too big", ICMPV6, icmpv6(2, 0, 1280, quotedEchoRequest6(ID, SEQ)), 2, 8 + 40 + 8),
+        new Sample(
+            "icmpv6 echo reply",
+            ICMPV6,
+            icmpv6(129, 0, ((long) ID << 16) | SEQ, WINDOWS_PAYLOAD),
+            1,
+            8),
+        new Sample(
+            "icmpv6 packet too big",
+            ICMPV6,
+            icmpv6(2, 0, 1280, quotedEchoRequest6(ID, SEQ)),
+            2,
+            8 + 40 + 8),
         new Sample(
             "icmpv6 time exceeded quoting a first fragment",
             ICMPV6,
-            icmpv6(3, 0, 0, ipv6(44, ME6, TARGET6, concat(fragmentHeader, echoRequest6(ID, SEQ, WINDOWS_PAYLOAD)))),
+            icmpv6(
+                3,
+                0,
+                0,
+                ipv6(
+                    44,
+                    ME6,
+                    TARGET6,
+                    concat(fragmentHeader, echoRequest6(ID, SEQ, WINDOWS_PAYLOAD)))),
             2,
             8 + 40 + 8 + 8),
         new Sample("error queue v4", QUOTED_V4, echoRequest(ID, SEQ, WINDOWS_PAYLOAD), 0, 8),
@@ -117,7 +155,8 @@ class IcmpCodecGarbageTest {
         assertEquals(ID, p.identifier, where);
         assertEquals(SEQ, p.sequence, where);
         assertEquals(s.kind, p.kind, where);
-        assertTrue(p.checksumOk, where + ": a valid packet, or a partial one that cannot be verified");
+        assertTrue(
+            p.checksumOk, where + ": a valid packet, or a partial one that cannot be verified");
         if (p.data != null) {
           assertSame(buffer, p.data, where);
           assertTrue(p.dataOffset >= off && p.dataLength >= 0, where);
@@ -145,10 +184,13 @@ class IcmpCodecGarbageTest {
         message = new byte[random.nextInt(129)];
         random.nextBytes(message);
       } else {
-        // Structure-aware: a valid packet with a few bytes overwritten and sometimes cut, which reaches far
+        // Structure-aware: a valid packet with a few bytes overwritten and sometimes cut, which
+        // reaches far
         // deeper into the parsers than uniform noise.
         byte[] valid = samples.get(random.nextInt(samples.size())).bytes;
-        message = Arrays.copyOf(valid, random.nextInt(4) == 0 ? random.nextInt(valid.length + 1) : valid.length);
+        message =
+            Arrays.copyOf(
+                valid, random.nextInt(4) == 0 ? random.nextInt(valid.length + 1) : valid.length);
         for (int k = random.nextInt(4); k > 0 && message.length > 0; k--) {
           message[random.nextInt(message.length)] = (byte) random.nextInt(256);
         }
@@ -185,7 +227,8 @@ class IcmpCodecGarbageTest {
     assertTrue(acceptedErrors > 1_000, "errors accepted: " + acceptedErrors);
   }
 
-  private static void assertConsistent(Parser parser, byte[] b, int off, int len, Packet p, TestPackets.State before) {
+  private static void assertConsistent(
+      Parser parser, byte[] b, int off, int len, Packet p, TestPackets.State before) {
     String where = "len " + len + " bytes " + java.util.HexFormat.of().formatHex(b, off, off + len);
     assertTrue(p.identifier >= 0 && p.identifier <= 0xFFFF, where);
     assertTrue(p.sequence >= 0 && p.sequence <= 0xFFFF, where);
@@ -198,14 +241,17 @@ class IcmpCodecGarbageTest {
       TestPackets.State onlyIds = TestPackets.State.of(p);
       p.identifier = before.identifier();
       p.sequence = before.sequence();
-      assertEquals(before, TestPackets.State.of(p), where + ": only identifier and sequence may change");
+      assertEquals(
+          before, TestPackets.State.of(p), where + ": only identifier and sequence may change");
       assertTrue(onlyIds.kind() == 0, where);
       return;
     }
 
     assertTrue(p.kind == Packet.ECHO_REPLY || p.kind == Packet.ICMP_ERROR, where);
     assertSame(b, p.data, where);
-    assertTrue(p.dataOffset >= off + 8 && p.dataLength >= 0 && p.dataOffset + p.dataLength <= off + len, where);
+    assertTrue(
+        p.dataOffset >= off + 8 && p.dataLength >= 0 && p.dataOffset + p.dataLength <= off + len,
+        where);
     assertTrue(p.info >= 0, where);
     assertEquals(before.rxTime(), p.rxTime, where);
 
@@ -229,7 +275,8 @@ class IcmpCodecGarbageTest {
         assertTrue(p.icmpType >= 1 && p.icmpType <= 4, where);
         assertEquals(16, p.quotedDstLen, where);
         assertEquals(0x60, b[off + 8] & 0xF0, where);
-        assertArrayEquals(Arrays.copyOfRange(b, off + 8 + 24, off + 8 + 40), TestPackets.quotedDst(p), where);
+        assertArrayEquals(
+            Arrays.copyOfRange(b, off + 8 + 24, off + 8 + 40), TestPackets.quotedDst(p), where);
       }
       assertEquals(len, p.icmpLength, where);
       assertEquals(77, p.ttl, where);
@@ -253,7 +300,8 @@ class IcmpCodecGarbageTest {
         assertTrue(List.of(3, 4, 11, 12).contains(p.icmpType), where);
         assertEquals(4, p.quotedDstLen, where);
         int quoted = off + headerLength + 8;
-        assertArrayEquals(Arrays.copyOfRange(b, quoted + 16, quoted + 20), TestPackets.quotedDst(p), where);
+        assertArrayEquals(
+            Arrays.copyOfRange(b, quoted + 16, quoted + 20), TestPackets.quotedDst(p), where);
         assertTrue(p.info <= 0xFFFF, where);
       }
     }
@@ -285,7 +333,8 @@ class IcmpCodecGarbageTest {
     assertEquals(false, IcmpCodec.parseIpv4WithHeader(datagram, 0, datagram.length, p));
     assertEquals(before, TestPackets.State.of(p));
 
-    // A quoted header claiming IHL 15 with only 28 bytes quoted, and an IPv6 quote claiming a huge payload.
+    // A quoted header claiming IHL 15 with only 28 bytes quoted, and an IPv6 quote claiming a huge
+    // payload.
     byte[] quoted = quotedEchoRequest(ID, SEQ);
     quoted[0] = 0x4F;
     byte[] error = ipv4(ROUTER, ME, 250, icmp(11, 0, 0, quoted));
@@ -294,7 +343,9 @@ class IcmpCodecGarbageTest {
     quoted6[4] = (byte) 0xFF;
     quoted6[5] = (byte) 0xFF;
     byte[] error6 = icmpv6(3, 0, 0, quoted6);
-    assertTrue(IcmpCodec.parseIcmpv6(error6, 0, error6.length, p), "a lying payload length only bounds data");
+    assertTrue(
+        IcmpCodec.parseIcmpv6(error6, 0, error6.length, p),
+        "a lying payload length only bounds data");
     assertEquals(SEQ, p.sequence);
     assertArrayEquals(WINDOWS_PAYLOAD, TestPackets.data(p));
   }

@@ -46,7 +46,8 @@ class IcmpCodecIcmpv6Test {
     return icmpv6(type, code, word, quoted);
   }
 
-  // ---------------------------------------------------------------------------------------------- echo replies
+  // ----------------------------------------------------------------------------------------------
+  // echo replies
 
   @Test
   void echoReplyRoundTripsFromTheWrittenRequest() {
@@ -76,14 +77,17 @@ class IcmpCodecIcmpv6Test {
 
   @Test
   void echoReplyAtAnOffset() {
-    byte[] buffer = concat(new byte[7], icmpv6(129, 0, ((long) ID << 16) | SEQ, new byte[] {1, 2}), new byte[4]);
+    byte[] buffer =
+        concat(
+            new byte[7], icmpv6(129, 0, ((long) ID << 16) | SEQ, new byte[] {1, 2}), new byte[4]);
     assertTrue(IcmpCodec.parseIcmpv6(buffer, 7, 10, p));
     assertEquals(15, p.dataOffset);
     assertArrayEquals(new byte[] {1, 2}, data(p));
   }
 
   @ParameterizedTest(name = "type {0}")
-  // echo request (our own, looped back), MLD, router/neighbour discovery, redirect, MLDv2, unassigned errors,
+  // echo request (our own, looped back), MLD, router/neighbour discovery, redirect, MLDv2,
+  // unassigned errors,
   // private experimentation, and the ICMPv4 echo types that mean nothing here.
   @ValueSource(ints = {0, 5, 8, 100, 127, 128, 130, 133, 134, 135, 136, 137, 143, 200, 255})
   void messagesThatDoNotAnswerAnEchoAreIgnored(int type) {
@@ -111,7 +115,8 @@ class IcmpCodecIcmpv6Test {
     assertEquals(0, p.info);
     assertTrue(p.checksumOk);
     assertArrayEquals(TARGET6, quotedDst(p));
-    assertArrayEquals(WINDOWS_PAYLOAD, data(p), "the quote holds the whole request, cookie included");
+    assertArrayEquals(
+        WINDOWS_PAYLOAD, data(p), "the quote holds the whole request, cookie included");
     assertEquals(8 + 40 + 40, p.icmpLength);
     assertEquals(IpStatus.IP_HOP_LIMIT_EXCEEDED, StatusMap.icmpv6(p.icmpType, p.icmpCode));
     assertArrayEquals(new byte[] {9, 9, 9, 9}, TestPackets.from(p), "from is the caller's");
@@ -119,8 +124,10 @@ class IcmpCodecIcmpv6Test {
 
   @ParameterizedTest(name = "type {0} code {1} -> {2}")
   @CsvSource({
-    "1, 0, 11002", "1, 1, 11004", "1, 2, 11045", "1, 3, 11003", "1, 4, 11005", "1, 5, 11044", "1, 6, 11040",
-    "1, 7, 11042", "1, 8, 11003", "1, 255, 11003", "2, 0, 11009", "3, 0, 11013", "3, 1, 11014", "3, 2, 11041",
+    "1, 0, 11002", "1, 1, 11004", "1, 2, 11045", "1, 3, 11003", "1, 4, 11005", "1, 5, 11044",
+        "1, 6, 11040",
+    "1, 7, 11042", "1, 8, 11003", "1, 255, 11003", "2, 0, 11009", "3, 0, 11013", "3, 1, 11014",
+        "3, 2, 11041",
     "4, 0, 11015", "4, 1, 11015", "4, 2, 11015", "4, 3, 11015",
   })
   void everyErrorOfTheTableIsRecognisedAndMaps(int type, int code, int expected) {
@@ -153,7 +160,8 @@ class IcmpCodecIcmpv6Test {
 
   @Test
   void parameterProblemCarriesThePointer() {
-    assertTrue(parse(error(4, 1, 6, quotedEchoRequest6(ID, SEQ)))); // pointer at the Next Header byte
+    assertTrue(
+        parse(error(4, 1, 6, quotedEchoRequest6(ID, SEQ)))); // pointer at the Next Header byte
     assertEquals(6, p.info);
   }
 
@@ -166,7 +174,8 @@ class IcmpCodecIcmpv6Test {
 
   @Test
   void quotedPayloadEndsAtTheQuotedPayloadLength() {
-    byte[] quoted = concat(quotedEchoRequest6(ID, SEQ), new byte[24]); // padding after the quoted packet
+    byte[] quoted =
+        concat(quotedEchoRequest6(ID, SEQ), new byte[24]); // padding after the quoted packet
     assertTrue(parse(error(1, 3, 0, quoted)));
     assertArrayEquals(WINDOWS_PAYLOAD, data(p));
   }
@@ -215,7 +224,8 @@ class IcmpCodecIcmpv6Test {
     assertIgnored(error(3, 0, 0, Arrays.copyOf(quotedEchoRequest6(ID, SEQ), quotedLength)));
   }
 
-  // ------------------------------------------------------------------------- extension headers in the quote
+  // ------------------------------------------------------------------------- extension headers in
+  // the quote
 
   private static byte[] hopByHop(int next) {
     return new byte[] {(byte) next, 0, 1, 4, 0, 0, 0, 0}; // PadN of 4
@@ -240,12 +250,14 @@ class IcmpCodecIcmpv6Test {
   }
 
   private static byte[] quotedWithHeaders(int firstNext, byte[]... headers) {
-    return ipv6(firstNext, ME6, TARGET6, concat(concat(headers), echoRequest6(ID, SEQ, WINDOWS_PAYLOAD)));
+    return ipv6(
+        firstNext, ME6, TARGET6, concat(concat(headers), echoRequest6(ID, SEQ, WINDOWS_PAYLOAD)));
   }
 
   @Test
   void quotedFirstFragmentOfALargeRequestIsRecognised() {
-    // Linux fragments a large echo at the source; an error about fragment 1 quotes the Fragment header.
+    // Linux fragments a large echo at the source; an error about fragment 1 quotes the Fragment
+    // header.
     byte[] quoted = quotedWithHeaders(44, fragment(58, 0, true));
     assertTrue(parse(error(3, 0, 0, quoted)));
     assertEquals(Packet.ICMP_ERROR, p.kind);
@@ -262,7 +274,8 @@ class IcmpCodecIcmpv6Test {
 
   @Test
   void quotedHopByHopAndDestinationOptionsAreWalked() {
-    byte[] quoted = quotedWithHeaders(0, hopByHop(60), destinationOptions16(44), fragment(58, 0, true));
+    byte[] quoted =
+        quotedWithHeaders(0, hopByHop(60), destinationOptions16(44), fragment(58, 0, true));
     assertTrue(parse(error(1, 0, 0, quoted)));
     assertEquals(ID, p.identifier);
     assertEquals(SEQ, p.sequence);

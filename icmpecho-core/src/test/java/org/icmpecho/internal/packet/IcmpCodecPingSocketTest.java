@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@link IcmpCodec#parseIcmpv4} (Linux IPv4 ping socket) and {@link IcmpCodec#parseQuotedEcho} (the data that
- * the error queue returns with an error).
+ * {@link IcmpCodec#parseIcmpv4} (Linux IPv4 ping socket) and {@link IcmpCodec#parseQuotedEcho} (the
+ * data that the error queue returns with an error).
  */
 class IcmpCodecPingSocketTest {
 
@@ -51,7 +51,8 @@ class IcmpCodecPingSocketTest {
     assertEquals(8, p.dataOffset);
     assertArrayEquals(WINDOWS_PAYLOAD, data(p));
     assertEquals(40, p.icmpLength);
-    // From IP_TTL / IP_TOS control messages and the receive address, filled by the caller: untouched.
+    // From IP_TTL / IP_TOS control messages and the receive address, filled by the caller:
+    // untouched.
     assertEquals(77, p.ttl);
     assertEquals(0x2E, p.tos);
     assertArrayEquals(new byte[] {9, 9, 9, 9}, TestPackets.from(p));
@@ -102,7 +103,8 @@ class IcmpCodecPingSocketTest {
     assertUntouchedAfter(IcmpCodec.parseIcmpv4(reply, -8, 8, p), before);
   }
 
-  // --------------------------------------------------------------------------------------------- error queue
+  // ---------------------------------------------------------------------------------------------
+  // error queue
 
   @Test
   void errorQueueDataIsOurIpv4RequestAndGivesIdentifierAndSequence() {

@@ -47,7 +47,8 @@ class IcmpCodecRawIpv4Test {
     assertEquals(before, TestPackets.State.of(p));
   }
 
-  // ---------------------------------------------------------------------------------------------- echo replies
+  // ----------------------------------------------------------------------------------------------
+  // echo replies
 
   @Test
   void echoReplyRoundTripsFromTheWrittenRequest() {
@@ -128,7 +129,8 @@ class IcmpCodecRawIpv4Test {
 
   @Test
   void bytesBeyondTheTotalLengthAreNotPartOfTheReply() {
-    byte[] datagram = concat(ipv4(TARGET, ME, 64, echoReply(ID, SEQ, WINDOWS_PAYLOAD)), new byte[] {1, 2, 3});
+    byte[] datagram =
+        concat(ipv4(TARGET, ME, 64, echoReply(ID, SEQ, WINDOWS_PAYLOAD)), new byte[] {1, 2, 3});
     assertTrue(parse(datagram));
     assertArrayEquals(WINDOWS_PAYLOAD, data(p));
     assertEquals(40, p.icmpLength);
@@ -147,7 +149,8 @@ class IcmpCodecRawIpv4Test {
     assertTrue(p.checksumOk, "a partial message cannot be verified, so it is not held against it");
   }
 
-  // ------------------------------------------------------------------------------- not an answer to our echo
+  // ------------------------------------------------------------------------------- not an answer
+  // to our echo
 
   @Test
   void ownEchoRequestSeenOnLoopbackIsIgnored() {
@@ -216,7 +219,8 @@ class IcmpCodecRawIpv4Test {
 
   @Test
   void nonFirstFragmentIsIgnored() {
-    // Offset 185 (1480 bytes): what follows the header is the middle of a payload, not an ICMP header.
+    // Offset 185 (1480 bytes): what follows the header is the middle of a payload, not an ICMP
+    // header.
     assertIgnored(ipv4(5, 0, 64, 1, 0x00B9, TARGET, ME, echoReply(ID, SEQ, WINDOWS_PAYLOAD)));
   }
 
@@ -252,7 +256,8 @@ class IcmpCodecRawIpv4Test {
 
   @Test
   void errorQuotingTheWholeRequestExposesTheQuotedPayload() {
-    // Linux routers quote up to 576 bytes in all (RFC 1812 section 4.3.2.3), so the cookie may be there.
+    // Linux routers quote up to 576 bytes in all (RFC 1812 section 4.3.2.3), so the cookie may be
+    // there.
     byte[] quoted = ipv4(ME, TARGET, 1, echoRequest(ID, SEQ, WINDOWS_PAYLOAD));
     assertTrue(parse(ipv4Error(11, 0, 0, quoted)));
     assertArrayEquals(WINDOWS_PAYLOAD, data(p));
@@ -299,10 +304,30 @@ class IcmpCodecRawIpv4Test {
 
   @ParameterizedTest(name = "type {0} code {1} -> {2}")
   @CsvSource({
-    "3, 0, 11002", "3, 1, 11003", "3, 2, 11004", "3, 3, 11005", "3, 4, 11009", "3, 5, 11012", "3, 6, 11002",
-    "3, 7, 11003", "3, 8, 11003", "3, 9, 11002", "3, 10, 11003", "3, 11, 11002", "3, 12, 11003",
-    "3, 13, 11003", "3, 14, 11003", "3, 15, 11003", "3, 16, 11003", "3, 255, 11003", "4, 0, 11016",
-    "11, 0, 11013", "11, 1, 11014", "12, 0, 11015", "12, 1, 11015", "12, 2, 11015",
+    "3, 0, 11002",
+    "3, 1, 11003",
+    "3, 2, 11004",
+    "3, 3, 11005",
+    "3, 4, 11009",
+    "3, 5, 11012",
+    "3, 6, 11002",
+    "3, 7, 11003",
+    "3, 8, 11003",
+    "3, 9, 11002",
+    "3, 10, 11003",
+    "3, 11, 11002",
+    "3, 12, 11003",
+    "3, 13, 11003",
+    "3, 14, 11003",
+    "3, 15, 11003",
+    "3, 16, 11003",
+    "3, 255, 11003",
+    "4, 0, 11016",
+    "11, 0, 11013",
+    "11, 1, 11014",
+    "12, 0, 11015",
+    "12, 1, 11015",
+    "12, 2, 11015",
   })
   void everyErrorOfTheTableIsRecognisedAndMaps(int type, int code, int expected) {
     assertTrue(parse(ipv4Error(type, code, 0, quotedEchoRequest(ID, SEQ))));
@@ -317,7 +342,8 @@ class IcmpCodecRawIpv4Test {
   @Test
   void optionsInTheOuterAndTheQuotedHeaderAreSkipped() {
     byte[] quoted = ipv4(6, 0, 1, 1, 0x4000, ME, TARGET, echoRequest(ID, SEQ, WINDOWS_PAYLOAD));
-    byte[] datagram = ipv4(7, 0xC0, 254, 1, 0, ROUTER, ME, icmp(11, 0, 0, Arrays.copyOf(quoted, 24 + 8)));
+    byte[] datagram =
+        ipv4(7, 0xC0, 254, 1, 0, ROUTER, ME, icmp(11, 0, 0, Arrays.copyOf(quoted, 24 + 8)));
     assertTrue(parse(datagram));
     assertEquals(Packet.ICMP_ERROR, p.kind);
     assertEquals(ID, p.identifier);
@@ -340,7 +366,8 @@ class IcmpCodecRawIpv4Test {
 
   @Test
   void errorQuotingUdpIsIgnored() {
-    // Source port 2048 makes the UDP header start with 08 00, like an echo request: only the protocol tells.
+    // Source port 2048 makes the UDP header start with 08 00, like an echo request: only the
+    // protocol tells.
     byte[] udp = TestPackets.hex("0800 829a 0010 0000");
     byte[] quoted = ipv4(5, 0, 1, 17, 0, ME, TARGET, udp);
     assertIgnored(ipv4Error(11, 0, 0, quoted));

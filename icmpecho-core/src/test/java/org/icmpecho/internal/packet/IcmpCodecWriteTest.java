@@ -16,7 +16,9 @@ class IcmpCodecWriteTest {
   @Test
   void ipv4EchoRequestIsByteForByteWhatWindowsPingSends() {
     byte[] dst = new byte[64];
-    int n = IcmpCodec.writeEchoRequest(dst, 0, false, 1, 1, WINDOWS_PAYLOAD, 0, WINDOWS_PAYLOAD.length, true);
+    int n =
+        IcmpCodec.writeEchoRequest(
+            dst, 0, false, 1, 1, WINDOWS_PAYLOAD, 0, WINDOWS_PAYLOAD.length, true);
     assertEquals(40, n);
     assertArrayEquals(concat(hex("0800 4d5a 0001 0001"), WINDOWS_PAYLOAD), Arrays.copyOf(dst, n));
   }
@@ -25,20 +27,24 @@ class IcmpCodecWriteTest {
   void identifierAndSequenceAreBigEndianAndChecksumVerifies() {
     byte[] payload = {1, 2, 3, 4, 5};
     byte[] dst = new byte[13];
-    int n = IcmpCodec.writeEchoRequest(dst, 0, false, 0xBEEF, 0x0102, payload, 0, payload.length, true);
+    int n =
+        IcmpCodec.writeEchoRequest(dst, 0, false, 0xBEEF, 0x0102, payload, 0, payload.length, true);
     assertEquals(13, n);
     assertEquals(8, dst[0]);
     assertEquals(0, dst[1]);
     assertArrayEquals(hex("beef 0102 0102030405"), Arrays.copyOfRange(dst, 4, 13));
     assertTrue(Checksum.verify(dst, 0, n));
-    assertEquals(TestPackets.referenceChecksum(withZeroChecksum(dst), 0, n), TestPackets.u16(dst, 2));
+    assertEquals(
+        TestPackets.referenceChecksum(withZeroChecksum(dst), 0, n), TestPackets.u16(dst, 2));
   }
 
   @Test
   void pingSocketRequestLeavesTheChecksumToTheKernel() {
     byte[] dst = new byte[40];
     Arrays.fill(dst, (byte) 0x55); // stale bytes from the previous send must not survive
-    int n = IcmpCodec.writeEchoRequest(dst, 0, false, 1, 1, WINDOWS_PAYLOAD, 0, WINDOWS_PAYLOAD.length, false);
+    int n =
+        IcmpCodec.writeEchoRequest(
+            dst, 0, false, 1, 1, WINDOWS_PAYLOAD, 0, WINDOWS_PAYLOAD.length, false);
     assertArrayEquals(concat(hex("0800 0000 0001 0001"), WINDOWS_PAYLOAD), Arrays.copyOf(dst, n));
   }
 
@@ -75,9 +81,12 @@ class IcmpCodecWriteTest {
     byte[] dst = new byte[60];
     Arrays.fill(dst, (byte) 0xEE);
     byte[] payloadSource = concat(hex("aaaa"), WINDOWS_PAYLOAD, hex("bbbb"));
-    int n = IcmpCodec.writeEchoRequest(dst, 10, false, 1, 1, payloadSource, 2, WINDOWS_PAYLOAD.length, true);
+    int n =
+        IcmpCodec.writeEchoRequest(
+            dst, 10, false, 1, 1, payloadSource, 2, WINDOWS_PAYLOAD.length, true);
     assertEquals(40, n);
-    assertArrayEquals(concat(hex("0800 4d5a 0001 0001"), WINDOWS_PAYLOAD), Arrays.copyOfRange(dst, 10, 50));
+    assertArrayEquals(
+        concat(hex("0800 4d5a 0001 0001"), WINDOWS_PAYLOAD), Arrays.copyOfRange(dst, 10, 50));
     for (int i = 0; i < 10; i++) {
       assertEquals((byte) 0xEE, dst[i]);
     }
@@ -91,14 +100,16 @@ class IcmpCodecWriteTest {
     byte[] dst = new byte[4 + 8 + WINDOWS_PAYLOAD.length];
     System.arraycopy(WINDOWS_PAYLOAD, 0, dst, 12, WINDOWS_PAYLOAD.length);
     int n = IcmpCodec.writeEchoRequest(dst, 4, false, 1, 1, dst, 12, WINDOWS_PAYLOAD.length, true);
-    assertArrayEquals(concat(hex("0800 4d5a 0001 0001"), WINDOWS_PAYLOAD), Arrays.copyOfRange(dst, 4, 4 + n));
+    assertArrayEquals(
+        concat(hex("0800 4d5a 0001 0001"), WINDOWS_PAYLOAD), Arrays.copyOfRange(dst, 4, 4 + n));
   }
 
   @Test
   void writtenRequestIsReadBackByTheErrorQueueParser() {
     byte[] dst = new byte[64];
     for (boolean ipv6 : new boolean[] {false, true}) {
-      int n = IcmpCodec.writeEchoRequest(dst, 3, ipv6, 0xCAFE, 0xF00D, WINDOWS_PAYLOAD, 0, 32, !ipv6);
+      int n =
+          IcmpCodec.writeEchoRequest(dst, 3, ipv6, 0xCAFE, 0xF00D, WINDOWS_PAYLOAD, 0, 32, !ipv6);
       Packet p = TestPackets.preparedPacket();
       assertTrue(IcmpCodec.parseQuotedEcho(dst, 3, n, ipv6, p));
       assertEquals(0xCAFE, p.identifier);

@@ -8,9 +8,10 @@ import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 
 /**
- * The int forms of the address checks (a template echo keeps its IPv4 target as an int) agree with the
- * InetAddress forms, for sources and for the destination quoted in an ICMP error. Parsing only: the addresses
- * (byte-reversed ones among them, to catch an order slip) are compared, never sent to.
+ * The int forms of the address checks (a template echo keeps its IPv4 target as an int) agree with
+ * the InetAddress forms, for sources and for the destination quoted in an ICMP error. Parsing only:
+ * the addresses (byte-reversed ones among them, to catch an order slip) are compared, never sent
+ * to.
  */
 class PacketAddressTest {
   private static int asInt(InetAddress a) {
@@ -22,7 +23,10 @@ class PacketAddressTest {
     Packet p = new Packet();
     InetAddress src = InetAddress.ofLiteral("198.18.200.7");
     p.setFrom(src.getAddress(), 0, 4, 0);
-    for (String s : new String[] {"198.18.200.7", "198.18.200.8", "7.200.18.198", "0.0.0.0", "255.255.255.255"}) {
+    for (String s :
+        new String[] {
+          "198.18.200.7", "198.18.200.8", "7.200.18.198", "0.0.0.0", "255.255.255.255"
+        }) {
       InetAddress a = InetAddress.ofLiteral(s);
       assertEquals(p.fromIs(a), p.fromIs4(asInt(a)), s);
     }

@@ -7,8 +7,9 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * Builds packets byte by byte for the codec tests, independently of {@link IcmpCodec}'s parsers, so that a parser
- * bug cannot hide behind a matching builder bug. Addresses come from the documentation ranges (RFC 5737, 3849).
+ * Builds packets byte by byte for the codec tests, independently of {@link IcmpCodec}'s parsers, so
+ * that a parser bug cannot hide behind a matching builder bug. Addresses come from the
+ * documentation ranges (RFC 5737, 3849).
  */
 final class TestPackets {
   static final byte[] ME = {(byte) 192, 0, 2, 10};
@@ -17,6 +18,7 @@ final class TestPackets {
   static final byte[] ME6 = hex("20010db8000000000000000000000010");
   static final byte[] TARGET6 = hex("20010db8000000ff0000000000000007");
   static final byte[] ROUTER6 = hex("20010db8000000010000000000000001");
+
   /** The payload of Windows' ping.exe. */
   static final byte[] WINDOWS_PAYLOAD = "abcdefghijklmnopqrstuvwabcdefghi".getBytes(US_ASCII);
 
@@ -47,8 +49,8 @@ final class TestPackets {
   }
 
   /**
-   * An ICMPv4 message: type, code, checksum, the 32-bit "rest of header" word, body. The checksum is computed
-   * with a plain 16-bit loop ({@link #referenceChecksum}), not with {@link Checksum}.
+   * An ICMPv4 message: type, code, checksum, the 32-bit "rest of header" word, body. The checksum
+   * is computed with a plain 16-bit loop ({@link #referenceChecksum}), not with {@link Checksum}.
    */
   static byte[] icmp(int type, int code, long restOfHeader, byte[] body) {
     byte[] m = new byte[8 + body.length];
@@ -90,10 +92,19 @@ final class TestPackets {
   }
 
   /**
-   * An IPv4 datagram. IHL above 5 adds option bytes: NOPs (type 1) ended by an End of Option List (type 0), so
-   * the header is valid as RFC 791 options. Total length and header checksum are filled in.
+   * An IPv4 datagram. IHL above 5 adds option bytes: NOPs (type 1) ended by an End of Option List
+   * (type 0), so the header is valid as RFC 791 options. Total length and header checksum are
+   * filled in.
    */
-  static byte[] ipv4(int ihl, int tos, int ttl, int protocol, int flagsFragment, byte[] src, byte[] dst, byte[] body) {
+  static byte[] ipv4(
+      int ihl,
+      int tos,
+      int ttl,
+      int protocol,
+      int flagsFragment,
+      byte[] src,
+      byte[] dst,
+      byte[] body) {
     int headerLength = ihl * 4;
     byte[] d = new byte[headerLength + body.length];
     d[0] = (byte) (0x40 | ihl);
@@ -127,12 +138,17 @@ final class TestPackets {
     return d;
   }
 
-  /** An ICMPv4 error of the given type and code quoting {@code quoted}, from the router, in an IPv4 header. */
+  /**
+   * An ICMPv4 error of the given type and code quoting {@code quoted}, from the router, in an IPv4
+   * header.
+   */
   static byte[] ipv4Error(int type, int code, long restOfHeader, byte[] quoted) {
     return ipv4(ROUTER, ME, 250, icmp(type, code, restOfHeader, quoted));
   }
 
-  /** Our echo request to the target as a router quotes it: IP header plus the first 8 bytes of ICMP. */
+  /**
+   * Our echo request to the target as a router quotes it: IP header plus the first 8 bytes of ICMP.
+   */
   static byte[] quotedEchoRequest(int id, int seq) {
     byte[] full = ipv4(ME, TARGET, 1, echoRequest(id, seq, WINDOWS_PAYLOAD));
     return Arrays.copyOf(full, 28);
@@ -143,7 +159,10 @@ final class TestPackets {
     return ipv6(58, ME6, TARGET6, echoRequest6(id, seq, WINDOWS_PAYLOAD));
   }
 
-  /** RFC 1071 the slow, obvious way: 16-bit big-endian words, odd byte padded, carries folded at the end. */
+  /**
+   * RFC 1071 the slow, obvious way: 16-bit big-endian words, odd byte padded, carries folded at the
+   * end.
+   */
   static int referenceChecksum(byte[] b, int off, int len) {
     long sum = 0;
     for (int i = 0; i < len; i += 2) {
@@ -157,7 +176,10 @@ final class TestPackets {
     return (int) (~sum & 0xFFFF);
   }
 
-  /** A packet as the caller prepares it, with recognisable values in the fields that come from elsewhere. */
+  /**
+   * A packet as the caller prepares it, with recognisable values in the fields that come from
+   * elsewhere.
+   */
   static Packet preparedPacket() {
     Packet p = new Packet();
     p.clear();

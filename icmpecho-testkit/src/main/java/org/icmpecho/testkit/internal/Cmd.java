@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 import org.icmpecho.testkit.NetLabException;
 
 /**
- * Runs one command ({@code ip}, {@code nft}, {@code sysctl}) with an argument vector (never a shell line), optional
- * standard input, and a bounded wait. A non-zero exit or a timeout throws a {@link NetLabException} carrying the
- * command, its exit code and its standard error.
+ * Runs one command ({@code ip}, {@code nft}, {@code sysctl}) with an argument vector (never a shell
+ * line), optional standard input, and a bounded wait. A non-zero exit or a timeout throws a {@link
+ * NetLabException} carrying the command, its exit code and its standard error.
  */
 public final class Cmd {
   private Cmd() {}
@@ -33,14 +33,23 @@ public final class Cmd {
   public static String run(List<String> argv, String stdin, Duration timeout) {
     Result r = tryRun(argv, stdin, timeout);
     if (r.exitCode != 0) {
-      throw new NetLabException("command failed (exit " + r.exitCode + "): " + String.join(" ", argv)
-          + (r.stderr.isBlank() ? "" : "\n  stderr: " + r.stderr.strip().replace("\n", "\n          "))
-          + (stdin == null ? "" : "\n  stdin:\n" + indent(stdin)));
+      throw new NetLabException(
+          "command failed (exit "
+              + r.exitCode
+              + "): "
+              + String.join(" ", argv)
+              + (r.stderr.isBlank()
+                  ? ""
+                  : "\n  stderr: " + r.stderr.strip().replace("\n", "\n          "))
+              + (stdin == null ? "" : "\n  stdin:\n" + indent(stdin)));
     }
     return r.stdout;
   }
 
-  /** The outcome of a command that may fail (exit code, stdout, stderr); throws only when it cannot run at all. */
+  /**
+   * The outcome of a command that may fail (exit code, stdout, stderr); throws only when it cannot
+   * run at all.
+   */
   public record Result(int exitCode, String stdout, String stderr) {}
 
   public static Result tryRun(List<String> argv, String stdin, Duration timeout) {
@@ -65,7 +74,8 @@ public final class Cmd {
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
         p.waitFor(2, TimeUnit.SECONDS);
-        throw new NetLabException("command timed out after " + timeout.toMillis() + " ms: " + String.join(" ", argv));
+        throw new NetLabException(
+            "command timed out after " + timeout.toMillis() + " ms: " + String.join(" ", argv));
       }
       tOut.join(2000);
       tErr.join(2000);
@@ -76,7 +86,10 @@ public final class Cmd {
     }
     synchronized (out) {
       synchronized (err) {
-        return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return new Result(
+            p.exitValue(),
+            out.toString(StandardCharsets.UTF_8),
+            err.toString(StandardCharsets.UTF_8));
       }
     }
   }
@@ -97,8 +110,10 @@ public final class Cmd {
   private static String indent(String s) {
     StringBuilder sb = new StringBuilder();
     String[] lines = s.lines().toArray(String[]::new);
-    for (int i = 0; i < Math.min(lines.length, 40); i++) sb.append("    ").append(lines[i]).append('\n');
-    if (lines.length > 40) sb.append("    ... (").append(lines.length - 40).append(" more lines)\n");
+    for (int i = 0; i < Math.min(lines.length, 40); i++)
+      sb.append("    ").append(lines[i]).append('\n');
+    if (lines.length > 40)
+      sb.append("    ... (").append(lines.length - 40).append(" more lines)\n");
     return sb.toString();
   }
 }

@@ -14,15 +14,16 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The few Linux calls the scripted responder and the lab's probes make: raw sockets, {@code ppoll} with a
- * nanosecond timeout, {@code setns}, {@code sched_setscheduler}. This is the testkit's only class that touches
- * {@code java.lang.foreign}; the client's capability drop uses core's {@code ThreadOps} instead.
+ * The few Linux calls the scripted responder and the lab's probes make: raw sockets, {@code ppoll}
+ * with a nanosecond timeout, {@code setns}, {@code sched_setscheduler}. This is the testkit's only
+ * class that touches {@code java.lang.foreign}; the client's capability drop uses core's {@code
+ * ThreadOps} instead.
  *
- * <p>Why not core's {@code org.icmpecho.internal.linux} for these too: it has no {@code ppoll} (its {@code
- * epoll_wait} takes milliseconds, too coarse for the responder's delays) and no scheduler call, and when the lab
- * was written it was neither exported to {@code org.icmpecho.testkit} nor stable. Every call that can fail captures
- * errno into a per-thread segment (never a shared one) and a failure becomes an {@link IOException} that names the
- * call and the errno.
+ * <p>Why not core's {@code org.icmpecho.internal.linux} for these too: it has no {@code ppoll} (its
+ * {@code epoll_wait} takes milliseconds, too coarse for the responder's delays) and no scheduler
+ * call, and when the lab was written it was neither exported to {@code org.icmpecho.testkit} nor
+ * stable. Every call that can fail captures errno into a per-thread segment (never a shared one)
+ * and a failure becomes an {@link IOException} that names the call and the errno.
  *
  * <p>Layouts are LP64 Linux (x86-64, aarch64).
  */
@@ -59,20 +60,22 @@ public final class Sys {
   private static final int O_CLOEXEC = 0x80000;
 
   /** struct msghdr, 56 bytes. */
-  public static final StructLayout MSGHDR = MemoryLayout.structLayout(
-      ValueLayout.ADDRESS.withName("msg_name"),
-      ValueLayout.JAVA_INT.withName("msg_namelen"),
-      MemoryLayout.paddingLayout(4),
-      ValueLayout.ADDRESS.withName("msg_iov"),
-      ValueLayout.JAVA_LONG.withName("msg_iovlen"),
-      ValueLayout.ADDRESS.withName("msg_control"),
-      ValueLayout.JAVA_LONG.withName("msg_controllen"),
-      ValueLayout.JAVA_INT.withName("msg_flags"),
-      MemoryLayout.paddingLayout(4));
+  public static final StructLayout MSGHDR =
+      MemoryLayout.structLayout(
+          ValueLayout.ADDRESS.withName("msg_name"),
+          ValueLayout.JAVA_INT.withName("msg_namelen"),
+          MemoryLayout.paddingLayout(4),
+          ValueLayout.ADDRESS.withName("msg_iov"),
+          ValueLayout.JAVA_LONG.withName("msg_iovlen"),
+          ValueLayout.ADDRESS.withName("msg_control"),
+          ValueLayout.JAVA_LONG.withName("msg_controllen"),
+          ValueLayout.JAVA_INT.withName("msg_flags"),
+          MemoryLayout.paddingLayout(4));
 
   /** struct iovec, 16 bytes. */
   public static final StructLayout IOVEC =
-      MemoryLayout.structLayout(ValueLayout.ADDRESS.withName("iov_base"), ValueLayout.JAVA_LONG.withName("iov_len"));
+      MemoryLayout.structLayout(
+          ValueLayout.ADDRESS.withName("iov_base"), ValueLayout.JAVA_LONG.withName("iov_len"));
 
   public static final long MSG_NAMELEN = 8;
   public static final long MSG_CONTROLLEN = 40;
@@ -82,22 +85,29 @@ public final class Sys {
   private static final SymbolLookup LIBC = LINKER.defaultLookup();
   private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
   private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-  private static final VarHandle ERRNO_VALUE = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+  private static final VarHandle ERRNO_VALUE =
+      CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
   private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;
   private static final ValueLayout.OfLong L = ValueLayout.JAVA_LONG;
   private static final ValueLayout P = ValueLayout.ADDRESS;
 
   private static final MethodHandle socket = link("socket", FunctionDescriptor.of(I, I, I, I));
-  private static final MethodHandle setsockopt = link("setsockopt", FunctionDescriptor.of(I, I, I, I, P, I));
-  private static final MethodHandle sendto = link("sendto", FunctionDescriptor.of(L, I, P, L, I, P, I));
+  private static final MethodHandle setsockopt =
+      link("setsockopt", FunctionDescriptor.of(I, I, I, I, P, I));
+  private static final MethodHandle sendto =
+      link("sendto", FunctionDescriptor.of(L, I, P, L, I, P, I));
   private static final MethodHandle recvmsg = link("recvmsg", FunctionDescriptor.of(L, I, P, I));
   private static final MethodHandle ppoll = link("ppoll", FunctionDescriptor.of(I, P, L, P, P));
   private static final MethodHandle close = link("close", FunctionDescriptor.of(I, I));
   private static final MethodHandle setns = link("setns", FunctionDescriptor.of(I, I, I));
   private static final MethodHandle sched_setscheduler =
       link("sched_setscheduler", FunctionDescriptor.of(I, I, I, P));
-  private static final MethodHandle open = LINKER.downcallHandle(
-      find("open"), FunctionDescriptor.of(I, P, I, I), ERRNO, Linker.Option.firstVariadicArg(2));
+  private static final MethodHandle open =
+      LINKER.downcallHandle(
+          find("open"),
+          FunctionDescriptor.of(I, P, I, I),
+          ERRNO,
+          Linker.Option.firstVariadicArg(2));
   private static final MethodHandle strerror =
       LINKER.downcallHandle(find("strerror"), FunctionDescriptor.of(P, I));
 
@@ -109,7 +119,8 @@ public final class Sys {
   private static final AtomicInteger OPEN_SOCKETS = new AtomicInteger();
 
   private static MemorySegment find(String name) {
-    return LIBC.find(name).orElseThrow(() -> new LinkageError("C library symbol not found: " + name));
+    return LIBC.find(name)
+        .orElseThrow(() -> new LinkageError("C library symbol not found: " + name));
   }
 
   private static MethodHandle link(String name, FunctionDescriptor desc) {
@@ -151,7 +162,8 @@ public final class Sys {
     } catch (Throwable t) {
       throw new AssertionError("socket downcall failed", t);
     }
-    if (fd < 0) throw failure("socket(" + domain + ", " + type + ", " + protocol + ")", lastErrno());
+    if (fd < 0)
+      throw failure("socket(" + domain + ", " + type + ", " + protocol + ")", lastErrno());
     OPEN_SOCKETS.incrementAndGet();
     return fd;
   }
@@ -168,10 +180,14 @@ public final class Sys {
     }
   }
 
-  public static void setsockopt(int fd, int level, int name, MemorySegment value) throws IOException {
+  public static void setsockopt(int fd, int level, int name, MemorySegment value)
+      throws IOException {
     int rc;
     try {
-      rc = (int) setsockopt.invokeExact(errnoSegment(), fd, level, name, value, (int) value.byteSize());
+      rc =
+          (int)
+              setsockopt.invokeExact(
+                  errnoSegment(), fd, level, name, value, (int) value.byteSize());
     } catch (Throwable t) {
       throw new AssertionError("setsockopt downcall failed", t);
     }
@@ -205,9 +221,9 @@ public final class Sys {
   }
 
   /**
-   * ppoll on {@code pollfds} (struct pollfd array of {@code n}) with a nanosecond timeout ({@code timeout} is a
-   * 16-byte timespec the caller owns; negative {@code nanos} waits forever). Returns the ready count, 0 on timeout,
-   * or -errno.
+   * ppoll on {@code pollfds} (struct pollfd array of {@code n}) with a nanosecond timeout ({@code
+   * timeout} is a 16-byte timespec the caller owns; negative {@code nanos} waits forever). Returns
+   * the ready count, 0 on timeout, or -errno.
    */
   public static int ppoll(MemorySegment pollfds, int n, MemorySegment timeout, long nanos) {
     MemorySegment ts = MemorySegment.NULL;
@@ -225,8 +241,9 @@ public final class Sys {
   }
 
   /**
-   * Puts the calling thread in {@code SCHED_FIFO} at {@code priority} (as root), so that it wakes on time on a
-   * loaded machine. Returns false when the kernel refuses (no privilege, RT budget exhausted).
+   * Puts the calling thread in {@code SCHED_FIFO} at {@code priority} (as root), so that it wakes
+   * on time on a loaded machine. Returns false when the kernel refuses (no privilege, RT budget
+   * exhausted).
    */
   public static boolean realtimeScheduling(int priority) {
     try (Arena a = Arena.ofConfined()) {
@@ -239,8 +256,9 @@ public final class Sys {
   }
 
   /**
-   * Moves the calling OS thread into the network namespace at {@code path} ({@code /var/run/netns/NAME}). Only
-   * that thread moves; call it on a dedicated platform thread, never a virtual one.
+   * Moves the calling OS thread into the network namespace at {@code path} ({@code
+   * /var/run/netns/NAME}). Only that thread moves; call it on a dedicated platform thread, never a
+   * virtual one.
    */
   public static void enterNetworkNamespace(String path) throws IOException {
     if (Thread.currentThread().isVirtual()) {

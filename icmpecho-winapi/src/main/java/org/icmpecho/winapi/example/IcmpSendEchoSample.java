@@ -14,10 +14,10 @@ import org.icmpecho.winapi.Kernel32;
 import org.icmpecho.winapi.Ws2_32;
 
 /**
- * The classic {@code IcmpSendEcho} sample of the Windows documentation, line for line in Java: sends one 32-byte
- * echo ("Data Buffer") to an IPv4 address with a 1000 ms timeout and prints the reply. With {@code -r} it also
- * asks for the route (a record-route option, as Windows {@code ping -r 9}) and prints the addresses the reply
- * carries back in its options.
+ * The classic {@code IcmpSendEcho} sample of the Windows documentation, line for line in Java:
+ * sends one 32-byte echo ("Data Buffer") to an IPv4 address with a 1000 ms timeout and prints the
+ * reply. With {@code -r} it also asks for the route (a record-route option, as Windows {@code ping
+ * -r 9}) and prints the addresses the reply carries back in its options.
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp ... org.icmpecho.winapi.example.IcmpSendEchoSample 127.0.0.1
@@ -76,7 +76,8 @@ public final class IcmpSendEchoSample {
       replySize = (int) (ICMP_ECHO_REPLY.sizeof() + sendData.length);
       MemorySegment options = MemorySegment.NULL;
       if (recordRoute) {
-        // IP_OPTION_INFORMATION opts = {0}; UCHAR rr[39] = {IP_OPT_RR, 39, 4}; (9 empty address slots)
+        // IP_OPTION_INFORMATION opts = {0}; UCHAR rr[39] = {IP_OPT_RR, 39, 4}; (9 empty address
+        // slots)
         MemorySegment rr = arena.allocate(39);
         rr.set(JAVA_BYTE, 0, (byte) IpExport.IP_OPT_RR);
         rr.set(JAVA_BYTE, 1, (byte) 39);
@@ -84,12 +85,21 @@ public final class IcmpSendEchoSample {
         options = IP_OPTION_INFORMATION.allocate(arena);
         IP_OPTION_INFORMATION.OptionsSize(options, (byte) 39);
         IP_OPTION_INFORMATION.OptionsData(options, rr);
-        replySize += IpExport.MAX_OPT_SIZE; // the reply's options come back between the struct and the data
+        replySize +=
+            IpExport.MAX_OPT_SIZE; // the reply's options come back between the struct and the data
       }
       MemorySegment replyBuffer = arena.allocate(replySize);
 
-      dwRetVal = IcmpApi.IcmpSendEcho(hIcmpFile, ipaddr, sendBuffer, sendData.length, options,
-          replyBuffer, replySize, 1000);
+      dwRetVal =
+          IcmpApi.IcmpSendEcho(
+              hIcmpFile,
+              ipaddr,
+              sendBuffer,
+              sendData.length,
+              options,
+              replyBuffer,
+              replySize,
+              1000);
       if (dwRetVal != 0) {
         MemorySegment pEchoReply = replyBuffer;
         int replyAddr = ICMP_ECHO_REPLY.Address(pEchoReply);
@@ -103,7 +113,8 @@ public final class IcmpSendEchoSample {
         }
         out.printf("\t  Received from %s%n", Ws2_32.inet_ntoa(replyAddr));
         out.printf("\t  Status = %d%n", Integer.toUnsignedLong(ICMP_ECHO_REPLY.Status(pEchoReply)));
-        out.printf("\t  Roundtrip time = %d milliseconds%n",
+        out.printf(
+            "\t  Roundtrip time = %d milliseconds%n",
             Integer.toUnsignedLong(ICMP_ECHO_REPLY.RoundTripTime(pEchoReply)));
         if (recordRoute) printRoute(ICMP_ECHO_REPLY.Options(pEchoReply), replyBuffer, out);
       } else {
@@ -117,7 +128,10 @@ public final class IcmpSendEchoSample {
     return 0;
   }
 
-  /** Prints the addresses of the record-route option in the reply's {@code OptionsData}, as Windows ping -r does. */
+  /**
+   * Prints the addresses of the record-route option in the reply's {@code OptionsData}, as Windows
+   * ping -r does.
+   */
   private static void printRoute(MemorySegment opts, MemorySegment replyBuffer, PrintStream out) {
     int size = Byte.toUnsignedInt(IP_OPTION_INFORMATION.OptionsSize(opts));
     // OptionsData points into the reply buffer, right after the struct.
@@ -143,5 +157,6 @@ public final class IcmpSendEchoSample {
   }
 
   /** A 32-bit value in the byte order it has in memory, as an {@code IPAddr} is. */
-  private static final java.lang.foreign.ValueLayout.OfInt NET_INT = java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+  private static final java.lang.foreign.ValueLayout.OfInt NET_INT =
+      java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 }
