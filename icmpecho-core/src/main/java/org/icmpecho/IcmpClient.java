@@ -138,7 +138,8 @@ public final class IcmpClient implements AutoCloseable {
    * shared sockets. Results and counters are the same either way.
    *
    * @throws IcmpException on a system failure (see {@link #echoAsync(EchoRequest)})
-   * @throws InterruptedException if interrupted while waiting; the echo is withdrawn
+   * @throws InterruptedException if interrupted while waiting (the echo is withdrawn), or already
+   *     interrupted when called (nothing is sent)
    */
   public EchoResult echo(EchoRequest request) throws IOException, InterruptedException {
     try {

@@ -78,15 +78,17 @@ public final class Engine {
    * park/unpark round trip.
    */
   public EchoResult await(EchoRequest request) throws InterruptedException, ExecutionException {
+    // As every blocking JDK call does: a pending interrupt is answered before anything is sent,
+    // whether or not this echo would have had to wait.
+    if (Thread.interrupted()) throw new InterruptedException();
     CallerLoop own = callerLoop(request);
     if (own != null) {
       if (outstanding.incrementAndGet() <= config.maxInFlight()) {
         Probe p = new Probe(request, true);
         if (own.run(p)) return p.get(); // done: run returns with an outcome or throws
       }
-      outstanding
-          .decrementAndGet(); // over the bound, or closed meanwhile: the shared path fails or sends
-      // it
+      // Over the bound, or closed meanwhile: the shared path fails or sends it.
+      outstanding.decrementAndGet();
     }
     CompletableFuture<EchoResult> f = submitDirect(request);
     long spinUntil = System.nanoTime() + IoThread.SPIN_NANOS;

@@ -1,7 +1,9 @@
 package org.icmpecho.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -90,6 +92,25 @@ class CallerPathDefectsTest {
       else assertInstanceOf(EchoResult.Reply.class, outcomes.get(i), outcomes.toString());
     }
     assertEquals(0, c.stats().inFlight(), c.stats().toString());
+  }
+
+  @Test
+  void aPendingInterruptIsAnsweredBeforeAnythingIsSent(NetLab lab) throws Exception {
+    Topology t = lab.chain(1);
+    InetAddress target = t.target(StandardProtocolFamily.INET);
+    try (IcmpClient c = t.newClient(ClientAccess.DATAGRAM)) {
+      // The thread's own socket is open and ready: before the fix, nothing on this path looked
+      // at the interrupt, so the echo went out and answered.
+      assertInstanceOf(EchoResult.Reply.class, c.echo(req(target, Duration.ofSeconds(2))));
+      long sent = c.stats().sent();
+      Thread.currentThread().interrupt();
+      assertThrows(InterruptedException.class, () -> c.echo(req(target, Duration.ofSeconds(2))));
+      assertFalse(Thread.currentThread().isInterrupted(), "the interrupt is consumed, as by sleep");
+      assertEquals(sent, c.stats().sent(), "nothing sent for the interrupted call");
+      assertInstanceOf(EchoResult.Reply.class, c.echo(req(target, Duration.ofSeconds(2))));
+    } finally {
+      Thread.interrupted();
+    }
   }
 
   @Test
