@@ -376,23 +376,11 @@ final class Exchange {
     timers.remove(p);
     switch (verdict) {
       case Matcher.REPLY -> {
-        InetAddress t = p.target();
         InFlightTable.release(cs, seq, ChannelState.ANSWERED);
         cs.answered++;
         cs.answeredAt[seq] = poller.nanoTime();
         replies++;
-        finish(
-            p,
-            new EchoResult.Reply(
-                p.request(t),
-                pk.fromAddress(t),
-                Duration.ofNanos(matcher.rtt),
-                pk.ttl,
-                pk.tos,
-                pk.icmpLength,
-                seq,
-                ipOptions(pk),
-                pk.ipFlags));
+        finish(p, reply(p, pk, seq));
       }
       case Matcher.CORRUPTED -> {
         InetAddress t = p.target();
@@ -462,20 +450,23 @@ final class Exchange {
     Probe p = cs.probes[seq];
     Consumer<? super EchoResult.Reply> listener = p.onDuplicate();
     if (listener != null && matcher.payloadOk) {
-      InetAddress t = p.target();
-      batch.add(
-          listener,
-          new EchoResult.Reply(
-              p.request(t),
-              pk.fromAddress(t),
-              Duration.ofNanos(matcher.rtt),
-              pk.ttl,
-              pk.tos,
-              pk.icmpLength,
-              seq,
-              ipOptions(pk),
-              pk.ipFlags));
+      batch.add(listener, reply(p, pk, seq));
     }
+  }
+
+  /** The reply that packet {@code pk} makes for probe {@code p}, with the matcher's RTT. */
+  private EchoResult.Reply reply(Probe p, Packet pk, int seq) {
+    InetAddress t = p.target();
+    return new EchoResult.Reply(
+        p.request(t),
+        pk.fromAddress(t),
+        Duration.ofNanos(matcher.rtt),
+        pk.ttl,
+        pk.tos,
+        pk.icmpLength,
+        seq,
+        ipOptions(pk),
+        pk.ipFlags);
   }
 
   /**
