@@ -1,6 +1,7 @@
 package org.icmpecho.internal;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.icmpecho.ClientStats;
 import org.icmpecho.internal.transport.Channel;
 import org.icmpecho.internal.transport.TransportException;
@@ -96,6 +97,8 @@ final class CallerLoop {
     try {
       if (stopping) return false;
       x.start(p);
+      awaitRoom(p);
+      if (p.finished) return true;
       ChannelState cs = p.channel;
       // What the kernel queued during the send, one packet per call: the answer usually, sometimes
       // after a late
@@ -116,6 +119,27 @@ final class CallerLoop {
       release();
     }
     return true;
+  }
+
+  /**
+   * A send the kernel refused for want of room (a full buffer, ENOBUFS) is tried again every {@link
+   * IoThread#DEFER_WAIT} until it goes out or its timeout ends it: this loop has no I/O thread to
+   * do it.
+   */
+  private void awaitRoom(Probe p) throws InterruptedException {
+    Exchange x = exchange;
+    while (!p.finished && p.channel == null) {
+      if (stopping) {
+        x.failDeferred(p, Failures.clientClosed());
+        return;
+      }
+      if (Thread.interrupted()) {
+        x.withdrawDeferred(p);
+        throw new InterruptedException();
+      }
+      LockSupport.parkNanos(IoThread.DEFER_WAIT);
+      x.startDeferred();
+    }
   }
 
   /**

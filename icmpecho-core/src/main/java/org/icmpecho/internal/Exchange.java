@@ -272,6 +272,21 @@ final class Exchange {
     return !deferred.isEmpty();
   }
 
+  /**
+   * Takes a deferred probe back (its caller gave up waiting for room): it leaves uncounted, as it
+   * was never in flight.
+   */
+  void withdrawDeferred(Probe p) {
+    if (p.finished || !deferred.remove(p)) return;
+    p.finished = true;
+    outstanding.decrementAndGet();
+  }
+
+  /** Fails a deferred probe with {@code cause} (the loop is closing). */
+  void failDeferred(Probe p, IcmpException cause) {
+    if (deferred.remove(p)) failUnsent(p, cause);
+  }
+
   // ---------------------------------------------------------------- reading
 
   /**

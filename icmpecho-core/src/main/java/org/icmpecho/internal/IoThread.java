@@ -39,7 +39,7 @@ final class IoThread implements Runnable {
   private static final int START_CHUNK = 32;
 
   /** How long a full send buffer is given to drain before deferred echoes are sent again. */
-  private static final long DEFER_WAIT = 1_000_000L;
+  static final long DEFER_WAIT = 1_000_000L;
 
   /**
    * Sends since the loop last slept after which its sockets leave the poller until it next sleeps

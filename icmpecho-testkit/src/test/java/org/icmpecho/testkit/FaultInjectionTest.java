@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
@@ -139,6 +140,53 @@ class FaultInjectionTest {
     assertTrue(
         outcomes.keySet().stream().noneMatch(k -> k.startsWith("late") && k.endsWith("Reply")),
         outcomes::toString);
+  }
+
+  /**
+   * The same queue under blocking echoes, which run on the calling thread's own socket: a send the
+   * kernel refuses (ENOBUFS) is retried until the echo's timeout, never thrown, and the socket
+   * works again once the queue is gone.
+   */
+  @Test
+  void aOnePacketQueueUnderBlockingEchoes(NetLab lab) throws Exception {
+    Topology t = lab.chain(1);
+    IcmpClient c = t.newClient(ClientAccess.DATAGRAM);
+    InetAddress target = t.routerAddress(1, StandardProtocolFamily.INET);
+    answers(c, target);
+    onePacketQueue(t, true);
+    Map<String, Integer> outcomes = new TreeMap<>();
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(20),
+        () -> {
+          for (int i = 0; i < 20; i++) {
+            // an exception fails the test: a refused send ends in a result
+            EchoResult r = c.echo(EchoRequest.to(target).timeout(TIMEOUT).build());
+            outcomes.merge(r.getClass().getSimpleName(), 1, Integer::sum);
+          }
+        });
+    // A caller waiting for room is interrupted: it gives up at once, and nothing stays counted.
+    Thread self = Thread.currentThread();
+    Thread interrupter =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  LockSupport.parkNanos(200_000_000L);
+                  self.interrupt();
+                });
+    long t0 = System.nanoTime();
+    assertThrows(
+        InterruptedException.class,
+        () -> c.echo(EchoRequest.to(target).timeout(Duration.ofSeconds(30)).build()));
+    interrupter.join();
+    assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "gave up long before its timeout");
+    assertEquals(0, c.stats().inFlight());
+    onePacketQueue(t, false);
+    System.out.println(outcomes);
+    assertTrue(
+        outcomes.getOrDefault("SendFailed", 0) + outcomes.getOrDefault("TimedOut", 0) > 0,
+        outcomes::toString);
+    answers(c, target);
+    assertEquals(0, c.stats().inFlight());
   }
 
   @Test
