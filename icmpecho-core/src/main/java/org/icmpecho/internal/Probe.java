@@ -189,37 +189,37 @@ class Probe extends CompletableFuture<EchoResult> {
 
     @Override
     InetAddress targetRef() {
-      return run.isV4(index) ? null : run.target(index);
+      return run.targets.isV4(index) ? null : run.targets.target(index);
     }
 
     @Override
     int address4() {
-      return run.address4(index);
+      return run.targets.address4(index);
     }
 
     @Override
     InetAddress target() {
-      return run.target(index); // the caller's own object: nothing made per result
+      return run.targets.target(index); // the caller's own object: nothing made per result
     }
 
     @Override
     boolean targetIs(org.icmpecho.internal.packet.Packet pk) {
-      return run.isV4(index) ? pk.fromIs4(address4()) : pk.fromIs(targetRef());
+      return run.targets.isV4(index) ? pk.fromIs4(address4()) : pk.fromIs(targetRef());
     }
 
     @Override
     boolean quotedTargetIs(org.icmpecho.internal.packet.Packet pk) {
-      return run.isV4(index) ? pk.quotedDstIs4(address4()) : pk.quotedDstIs(targetRef());
+      return run.targets.isV4(index) ? pk.quotedDstIs4(address4()) : pk.quotedDstIs(targetRef());
     }
 
     @Override
     boolean targetIsMulticast() {
-      return run.target(index).isMulticastAddress();
+      return run.targets.target(index).isMulticastAddress();
     }
 
     @Override
     int targetHash() {
-      return run.target(index).hashCode();
+      return run.targets.target(index).hashCode();
     }
 
     @Override

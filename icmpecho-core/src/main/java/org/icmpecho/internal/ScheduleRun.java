@@ -1,9 +1,6 @@
 package org.icmpecho.internal;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,24 +38,17 @@ public final class ScheduleRun {
   private static final int SENDS_PER_TURN = 1024;
 
   private static final byte ACTIVE = 0;
-  private static final byte WAITING =
-      1; // until-reply: a try is out, the next depends on its outcome
+
+  /** Until-reply mode: a try is out, the next depends on its outcome. */
+  private static final byte WAITING = 1;
+
   private static final byte FINISHED = 2; // nothing more will be sent
 
   private final Spec spec;
   private final int n;
-  private final InetAddress[] targets;
 
-  /**
-   * IPv4 targets sent with the template, as ints (the engine's allocation-free path); unused
-   * otherwise.
-   */
-  private final int[] v4;
-
-  private final boolean[] useV4;
-
-  /** Per try k (until-reply mode, template targets): the template with timeout * backoff^k. */
-  private final EchoRequest[] tries;
+  /** Addresses and requests; read by the probes of this schedule on any loop. */
+  final ScheduleTargets targets;
 
   private final Engine engine;
   private final IoThread home;
@@ -76,20 +66,15 @@ public final class ScheduleRun {
   private int finishedTargets;
   private volatile long sentTotal;
 
-  /** The echoes in flight, so that close and cancel can withdraw them; each knows its slot. */
-  private Probe.Scheduled[] live = new Probe.Scheduled[64];
-
-  private int liveCount;
+  /** The echoes in flight, so that close and cancel can withdraw them. */
+  private final LiveEchoes live = new LiveEchoes();
 
   private boolean started;
 
   /** Nothing more will be sent; {@link #done} is decided. */
   private boolean closed;
 
-  /**
-   * Closed by the caller or a failure: duplicates that still come are not reported either. Read by
-   * callbacks.
-   */
+  /** Closed by the caller or a failure: no more listener calls. Read by callbacks. */
   private volatile boolean silent;
 
   private long nextSlot;
@@ -106,19 +91,8 @@ public final class ScheduleRun {
     this.spec = spec;
     this.engine = engine;
     this.home = home;
-    this.targets = spec.targets();
-    this.n = targets.length;
-    this.v4 = new int[spec.template() != null ? n : 0];
-    this.useV4 = new boolean[v4.length];
-    for (int i = 0; i < v4.length; i++) {
-      if (targets[i] instanceof Inet4Address a
-          && (spec.requests() == null || spec.requests()[i] == null)) {
-        v4[i] = a.hashCode(); // the four bytes, as Inet4Address defines its hash
-        useV4[i] = true;
-      }
-    }
-    this.tries =
-        new EchoRequest[spec.template() != null && spec.retries() > 0 ? spec.retries() + 1 : 0];
+    this.targets = new ScheduleTargets(spec);
+    this.n = targets.size();
     this.due = new long[n];
     this.sent = new long[n];
     this.inFlight = new int[n];
@@ -191,7 +165,7 @@ public final class ScheduleRun {
     long interval = spec.intervalNanos();
     if (interval > 0 && nextSlot - (now - maxBacklog) < 0)
       nextSlot = now - maxBacklog; // a bounded catch-up
-    for (int budget = SENDS_PER_TURN; liveCount < spec.maxInFlight(); ) {
+    for (int budget = SENDS_PER_TURN; live.size() < spec.maxInFlight(); ) {
       if (interval > 0 && nextSlot - now > 0) break;
       int t = nextDue(now);
       if (t < 0) break;
@@ -203,7 +177,7 @@ public final class ScheduleRun {
       if (--budget == 0) return now;
     }
     long wake = Long.MAX_VALUE;
-    if (liveCount < spec.maxInFlight()) {
+    if (live.size() < spec.maxInFlight()) {
       if (cursor < n) wake = now;
       else if (!heap.isEmpty()) wake = due[heap.peek()];
       if (wake != Long.MAX_VALUE && interval > 0 && nextSlot - wake > 0) wake = nextSlot;
@@ -233,18 +207,18 @@ public final class ScheduleRun {
     return -1;
   }
 
-  @SuppressWarnings(
-      "NonAtomicVolatileUpdate") // sentTotal: only the home loop writes it; readers take a snapshot
+  // sentTotal: only the home loop writes it; readers take a snapshot
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   private void send(int t, long now) {
     long k = sent[t]++;
     sentTotal++;
-    EchoRequest r = request(t, k);
+    EchoRequest r = targets.request(t, k);
     Probe.Scheduled p = new Probe.Scheduled(r, this, t, k);
     inFlight[t]++;
-    addLive(p);
+    live.add(p);
     if (spec.retries() >= 0) {
-      due[t] =
-          now + nanos(r.timeout()); // the next try, if one is needed, when this one's time is up
+      // the next try, if one is needed, when this one's time is up
+      due[t] = now + ScheduleTargets.nanos(r.timeout());
       state[t] = WAITING;
     } else if (spec.count() == 0 || sent[t] < spec.count()) {
       long next = due[t] + spec.periodNanos();
@@ -253,31 +227,8 @@ public final class ScheduleRun {
     } else {
       finishTarget(t);
     }
-    engine.submitScheduled(
-        p); // a refusal comes back at once through Probe.Scheduled.completeExceptionally
-  }
-
-  private EchoRequest request(int t, long k) {
-    EchoRequest own = spec.requests() == null ? null : spec.requests()[t];
-    if (spec.retries() <= 0 || k == 0) return own != null ? own : spec.template();
-    if (own != null) return own.toBuilder().timeout(backedOff(own.timeout(), k)).build();
-    int i = (int) k;
-    if (tries[i] == null)
-      tries[i] =
-          spec.template().toBuilder().timeout(backedOff(spec.template().timeout(), k)).build();
-    return tries[i];
-  }
-
-  private Duration backedOff(Duration timeout, long k) {
-    return Duration.ofNanos((long) (nanos(timeout) * Math.pow(spec.backoff(), k)));
-  }
-
-  private static long nanos(Duration d) {
-    try {
-      return d.toNanos();
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE / 4;
-    }
+    // a refusal comes back at once through Probe.Scheduled.completeExceptionally
+    engine.submitScheduled(p);
   }
 
   private void finishTarget(int t) {
@@ -355,10 +306,9 @@ public final class ScheduleRun {
   }
 
   private void onReturn(Probe.Scheduled p) {
-    if (p.liveIndex < 0) return; // withdrawn meanwhile
-    removeLive(p);
-    home.schedules()
-        .poke(); // room in the window, or a retry due: the loop turns again before it sleeps
+    if (!live.remove(p)) return; // withdrawn meanwhile
+    // room in the window, or a retry due: the loop turns again before it sleeps
+    home.schedules().poke();
     int t = p.index;
     inFlight[t]--;
     if (p.outcome instanceof Throwable failure) {
@@ -383,15 +333,14 @@ public final class ScheduleRun {
   }
 
   private void checkDone() {
-    if (!closed && finishedTargets == n && liveCount == 0) {
+    if (!closed && finishedTargets == n && live.size() == 0) {
       closed = true;
       home.addBatch(doneMarker, null);
     }
   }
 
-  @SuppressWarnings(
-      "UnnecessaryLambda") // one object for every batch (a method reference would allocate each
-  // time)
+  // one object for every batch (a method reference would allocate each time)
+  @SuppressWarnings("UnnecessaryLambda")
   private final Consumer<Object> doneMarker =
       failure -> {
         if (failure instanceof Throwable t) done.completeExceptionally(t);
@@ -402,8 +351,8 @@ public final class ScheduleRun {
     if (closed) return;
     finishTarget(t);
     if (withdraw) {
-      for (int i = liveCount - 1; i >= 0; i--) {
-        Probe.Scheduled p = live[i];
+      for (int i = live.size() - 1; i >= 0; i--) {
+        Probe.Scheduled p = live.get(i);
         if (p.index == t) withdraw(p);
       }
     }
@@ -430,30 +379,15 @@ public final class ScheduleRun {
     silent = true;
     if (closed) return;
     closed = true;
-    for (int i = liveCount - 1; i >= 0; i--) withdraw(live[i]);
+    for (int i = live.size() - 1; i >= 0; i--) withdraw(live.get(i));
     tellAllSent(failure);
     home.addBatch(doneMarker, failure);
   }
 
   private void withdraw(Probe.Scheduled p) {
-    removeLive(p);
+    live.remove(p);
     inFlight[p.index]--;
     p.cancel(false);
-  }
-
-  private void addLive(Probe.Scheduled p) {
-    if (liveCount == live.length) live = Arrays.copyOf(live, liveCount * 2);
-    p.liveIndex = liveCount;
-    live[liveCount++] = p;
-  }
-
-  private void removeLive(Probe.Scheduled p) {
-    int i = p.liveIndex;
-    Probe.Scheduled last = live[--liveCount];
-    live[i] = last;
-    last.liveIndex = i;
-    live[liveCount] = null;
-    p.liveIndex = -1;
   }
 
   // ---------------------------------------------------------------- for Probe.Scheduled
@@ -461,19 +395,6 @@ public final class ScheduleRun {
   /** The listener's call for one outcome (callback executor). */
   void deliver(Probe.Scheduled p, EchoResult result) {
     if (!silent) spec.listener().onResult(p.index, p.number, result);
-  }
-
-  InetAddress target(int t) {
-    return targets[t];
-  }
-
-  /** True when target {@code t} is sent through the IPv4 int path ({@link #address4}). */
-  boolean isV4(int t) {
-    return v4.length > 0 && useV4[t];
-  }
-
-  int address4(int t) {
-    return isV4(t) ? v4[t] : 0;
   }
 
   @Override
