@@ -14,6 +14,7 @@ module org.icmpecho.exporter {
   requires io.prometheus.metrics.core;
   requires io.prometheus.metrics.model;
   requires io.prometheus.metrics.exporter.httpserver;
+  requires io.prometheus.metrics.config;
   requires io.prometheus.metrics.instrumentation.jvm;
   requires io.prometheus.writer.text;
   requires org.snakeyaml.engine;

@@ -1,7 +1,5 @@
 package org.icmpecho.exporter;
 
-import io.prometheus.metrics.core.metrics.CounterWithCallback;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,33 +24,38 @@ final class ContinuousProbing implements AutoCloseable {
   private final Map<String, Slot> slots = new HashMap<>();
   private final List<PeriodicProber.Run> runs = new ArrayList<>();
 
-  ContinuousProbing(PeriodicProber prober, PrometheusRegistry registry, List<Double> buckets) {
+  ContinuousProbing(PeriodicProber prober, SmokepingMetrics metrics) {
     this.prober = prober;
-    this.metrics = new SmokepingMetrics(registry, buckets, this::requestsSent);
+    this.metrics = metrics;
   }
 
   /**
    * Where a target's echoes are counted: its series, its place in the current run and in the
    * previous one (a stopped run may still send for a moment: it is read until the next reload), and
-   * the echoes of the runs before.
+   * the echoes of the runs before. Read by scrapes while a reload may move it on: its own lock.
    */
   private static final class Slot {
     final SmokepingMetrics.Series series;
-    long before;
-    PeriodicProber.Run run, previous;
-    int index, previousIndex;
+    private long before;
+    private PeriodicProber.Run run, previous;
+    private int index, previousIndex;
 
-    Slot(SmokepingMetrics.Series series) {
-      this.series = series;
+    Slot(SmokepingMetrics metrics, Target t) {
+      this.series = metrics.series(t.host(), t.ip(), this::sent);
     }
 
-    long sent() {
+    synchronized void place(PeriodicProber.Run run, int index) {
+      this.run = run;
+      this.index = index;
+    }
+
+    synchronized long sent() {
       return before
           + (previous == null ? 0 : previous.sent(previousIndex))
           + (run == null ? 0 : run.sent(index));
     }
 
-    void retire() {
+    synchronized void retire() {
       if (previous != null) before += previous.sent(previousIndex);
       previous = run;
       previousIndex = index;
@@ -69,11 +72,10 @@ final class ContinuousProbing implements AutoCloseable {
     Map<Duration, List<Target>> byInterval = new LinkedHashMap<>();
     for (Target t : targets) {
       gone.remove(t.key());
-      slots.computeIfAbsent(t.key(), k -> new Slot(metrics.series(t.host(), t.ip())));
+      slots.computeIfAbsent(t.key(), k -> new Slot(metrics, t));
       byInterval.computeIfAbsent(t.group().interval(), k -> new ArrayList<>()).add(t);
     }
     slots.keySet().removeAll(gone);
-    metrics.remove(gone);
     for (Map.Entry<Duration, List<Target>> e : byInterval.entrySet()) {
       List<Target> list = e.getValue();
       List<EchoRequest> requests = new ArrayList<>(list.size());
@@ -83,21 +85,15 @@ final class ContinuousProbing implements AutoCloseable {
         of[i] = slots.get(list.get(i).key());
       }
       PeriodicProber.Run run = prober.start(requests, e.getKey(), new Listener(of));
-      for (int i = 0; i < of.length; i++) {
-        of[i].run = run;
-        of[i].index = i;
-      }
+      for (int i = 0; i < of.length; i++) of[i].place(run, i);
       runs.add(run);
     }
+    metrics.expose(slots.values().stream().map(s -> s.series).toList());
   }
 
   /** Targets probed now. */
   synchronized int size() {
     return slots.size();
-  }
-
-  private synchronized void requestsSent(CounterWithCallback.Callback cb) {
-    for (Slot s : slots.values()) cb.call(s.sent(), s.series.host, s.series.ip);
   }
 
   private static EchoRequest request(Target t) {

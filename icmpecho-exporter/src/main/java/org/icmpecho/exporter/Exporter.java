@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsServer;
 import io.prometheus.metrics.core.metrics.Gauge;
-import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -30,6 +29,7 @@ final class Exporter implements AutoCloseable {
   private final IcmpClient client;
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final ContinuousProbing probing;
+  private final SmokepingExposition smokeping;
   private final Gauge reloadSuccess;
   private final Gauge reloadTime;
   private final List<HttpServer> servers = new ArrayList<>();
@@ -41,7 +41,9 @@ final class Exporter implements AutoCloseable {
     this.settings = settings;
     this.log = log;
     this.client = client;
-    this.probing = new ContinuousProbing(prober, registry, settings.buckets());
+    SmokepingMetrics metrics = new SmokepingMetrics(settings.buckets());
+    this.probing = new ContinuousProbing(prober, metrics);
+    this.smokeping = new SmokepingExposition(metrics);
     reloadSuccess =
         Gauge.builder()
             .name("smokeping_prober_config_last_reload_successful")
@@ -135,7 +137,7 @@ final class Exporter implements AutoCloseable {
     }
     server.setExecutor(httpThreads);
     List<HttpContext> contexts = new ArrayList<>();
-    MetricsHandler metrics = new MetricsHandler(registry);
+    ScrapeHandler metrics = new ScrapeHandler(registry, smokeping);
     contexts.add(
         server.createContext(
             settings.telemetryPath(),

@@ -1,24 +1,22 @@
 package org.icmpecho.exporter;
 
-import io.prometheus.metrics.core.datapoints.CounterDataPoint;
-import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
-import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
-import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.CounterWithCallback;
-import io.prometheus.metrics.core.metrics.Gauge;
-import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.EnumMap;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.icmpecho.EchoResult;
 import org.icmpecho.IpStatus;
 
 /**
  * smokeping_prober 0.6.1's metrics, same names, help, labels ({@code host}, {@code ip}) and
- * semantics, plus {@code icmpecho_responses_total{host,ip,status}}. Each target's data points are
- * looked up once ({@link Series}), so an echo costs no label lookup.
+ * semantics, plus {@code icmpecho_responses_total{host,ip,status}}. Kept here rather than in the
+ * Prometheus client's metric types: at 100,000 targets the client's per-series objects and its
+ * snapshot of every series per scrape were most of the heap and of the scrape's time (module
+ * README). A target's values are one {@code long[]}, updated with atomic adds and read as they are
+ * by {@link SmokepingExposition}; everything else on {@code /metrics} stays the client's.
  */
 final class SmokepingMetrics {
   /** smokeping_prober's default: {@code prometheus.ExponentialBuckets(0.00005, 2, 20)}. */
@@ -26,56 +24,29 @@ final class SmokepingMetrics {
       "5e-05,0.0001,0.0002,0.0004,0.0008,0.0016,0.0032,0.0064,0.0128,0.0256,0.0512,0.1024,0.2048,0.4096,0.8192,"
           + "1.6384,3.2768,6.5536,13.1072,26.2144";
 
-  private final Histogram durations;
-  private final Counter duplicates;
-  private final Gauge ttl;
-  private final Counter responses;
+  private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(long[].class);
+  private static final IpStatus[] STATUSES = IpStatus.values();
 
-  /**
-   * {@code requests} reports each target's echoes sent at scrape time, as smokeping_prober's
-   * collector does.
-   */
-  SmokepingMetrics(
-      PrometheusRegistry registry,
-      List<Double> buckets,
-      Consumer<CounterWithCallback.Callback> requestsSent) {
-    CounterWithCallback.builder()
-        .name("smokeping_requests_total")
-        .help("Number of ping requests sent")
-        .labelNames("host", "ip")
-        .callback(requestsSent)
-        .register(registry);
-    durations =
-        Histogram.builder()
-            .name("smokeping_response_duration_seconds")
-            .help("A histogram of latencies for ping responses.")
-            .labelNames("host", "ip")
-            .classicOnly()
-            .classicUpperBounds(buckets.stream().mapToDouble(Double::doubleValue).toArray())
-            .withoutExemplars()
-            .register(registry);
-    duplicates =
-        Counter.builder()
-            .name("smokeping_response_duplicates_total")
-            .help("The number of duplicated response packets.")
-            .labelNames("host", "ip")
-            .withoutExemplars()
-            .register(registry);
-    ttl =
-        Gauge.builder()
-            .name("smokeping_response_ttl")
-            .help("The last response Time To Live (TTL).")
-            .labelNames("host", "ip")
-            .withoutExemplars()
-            .register(registry);
-    responses =
-        Counter.builder()
-            .name("icmpecho_responses_total")
-            .help(
-                "Outcomes of echo requests by Windows IP_STATUS name (IP_SUCCESS, IP_REQ_TIMED_OUT, IP_TTL_EXPIRED_TRANSIT, ...).")
-            .labelNames("host", "ip", "status")
-            .withoutExemplars()
-            .register(registry);
+  /** The histogram's upper bounds, the last one +Inf. */
+  final double[] bounds;
+
+  private final int sumCell, duplicatesCell, ttlCell, statusCell, cells;
+
+  /** The series exposed, sorted by host then ip (the client library's order). */
+  private volatile Series[] exposed = new Series[0];
+
+  SmokepingMetrics(List<Double> buckets) {
+    double[] b = buckets.stream().mapToDouble(Double::doubleValue).toArray();
+    if (b.length == 0 || b[b.length - 1] != Double.POSITIVE_INFINITY) {
+      b = Arrays.copyOf(b, b.length + 1);
+      b[b.length - 1] = Double.POSITIVE_INFINITY;
+    }
+    bounds = b;
+    sumCell = b.length;
+    duplicatesCell = sumCell + 1;
+    ttlCell = sumCell + 2;
+    statusCell = sumCell + 3;
+    cells = statusCell + STATUSES.length;
   }
 
   /** Parses {@code --buckets}: ascending, comma-separated seconds. */
@@ -91,40 +62,51 @@ final class SmokepingMetrics {
       if (i > 0 && out[i] <= out[i - 1])
         throw new IllegalArgumentException("--buckets: values must be ascending");
     }
-    return java.util.Arrays.stream(out).boxed().toList();
+    return Arrays.stream(out).boxed().toList();
   }
 
-  /** The data points of one target, all at zero as smokeping_prober starts them. */
-  Series series(String host, String ip) {
-    return new Series(host, ip);
+  /**
+   * A target's series, all at zero as smokeping_prober starts them; {@code sent} tells its echoes
+   * sent at scrape time, as smokeping_prober's collector does.
+   */
+  Series series(String host, String ip, LongSupplier sent) {
+    return new Series(host, ip, sent);
   }
 
-  /** Drops every series of the targets whose {@link TargetList.Target#key()} is in {@code keys}. */
-  void remove(Set<String> keys) {
-    if (keys.isEmpty()) return;
-    java.util.function.Function<java.util.List<String>, Boolean> gone =
-        l -> keys.contains(l.get(0) + '\u0000' + l.get(1));
-    durations.removeIf(gone);
-    duplicates.removeIf(gone);
-    ttl.removeIf(gone);
-    responses.removeIf(gone);
+  /** From now on, exactly these series are exposed (start and reload). */
+  void expose(List<Series> series) {
+    Series[] s = series.toArray(new Series[0]);
+    Arrays.sort(s, Comparator.comparing((Series x) -> x.host).thenComparing(x -> x.ip));
+    exposed = s;
   }
 
-  /** One target's data points; thread-safe. */
+  Series[] exposed() {
+    return exposed;
+  }
+
+  /** One target's values; updated on the engine's callback thread, read by scrapes. */
+  @SuppressWarnings("EnumOrdinal") // a status's cell: an index in this process, never stored
   final class Series {
     final String host;
     final String ip;
-    private final DistributionDataPoint durationPoint;
-    private final CounterDataPoint duplicatesPoint;
-    private final GaugeDataPoint ttlPoint;
-    private final EnumMap<IpStatus, CounterDataPoint> byStatus = new EnumMap<>(IpStatus.class);
+    final LongSupplier sent;
 
-    private Series(String host, String ip) {
+    /** {@code host="...",ip="..."} as the text formats write it, encoded once. */
+    final byte[] textLabels;
+
+    /** When the series started (ms since the epoch): the counters' created timestamp. */
+    final long created = System.currentTimeMillis();
+
+    /** Bucket counts (not cumulative), the sum's bits, duplicates, TTL, counts by status. */
+    private final long[] values = new long[cells];
+
+    private Series(String host, String ip, LongSupplier sent) {
       this.host = host;
       this.ip = ip;
-      durationPoint = durations.labelValues(host, ip);
-      duplicatesPoint = duplicates.labelValues(host, ip);
-      ttlPoint = ttl.labelValues(host, ip);
+      this.sent = sent;
+      textLabels =
+          ("host=\"" + escape(host) + "\",ip=\"" + escape(ip) + "\"")
+              .getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -133,19 +115,53 @@ final class SmokepingMetrics {
      */
     void outcome(EchoResult r) {
       if (r instanceof EchoResult.Reply reply) {
-        durationPoint.observe(reply.rtt().toNanos() / 1e9);
-        if (reply.ttl() >= 0) ttlPoint.set(reply.ttl());
+        observe(reply.rtt().toNanos() / 1e9);
+        if (reply.ttl() >= 0) CELLS.setOpaque(values, ttlCell, (long) reply.ttl());
       }
-      status(r.status()).inc();
+      CELLS.getAndAdd(values, statusCell + r.status().ordinal(), 1L);
+    }
+
+    void observe(double seconds) {
+      int b = 0;
+      while (seconds > bounds[b]) b++; // the last bound is +Inf; NaN never comes (an RTT)
+      for (long old = (long) CELLS.getVolatile(values, sumCell); ; ) {
+        long now = Double.doubleToRawLongBits(Double.longBitsToDouble(old) + seconds);
+        long seen = (long) CELLS.compareAndExchange(values, sumCell, old, now);
+        if (seen == old) break;
+        old = seen;
+      }
+      CELLS.getAndAdd(values, b, 1L);
     }
 
     void duplicate() {
-      duplicatesPoint.inc();
+      CELLS.getAndAdd(values, duplicatesCell, 1L);
     }
 
-    private synchronized CounterDataPoint status(
-        IpStatus s) { // uncontended: outcomes come on one thread
-      return byStatus.computeIfAbsent(s, k -> responses.labelValues(host, ip, k.name()));
+    /** Observations in bucket {@code b} alone (not cumulative). */
+    long bucket(int b) {
+      return (long) CELLS.getOpaque(values, b);
     }
+
+    double sum() {
+      return Double.longBitsToDouble((long) CELLS.getOpaque(values, sumCell));
+    }
+
+    long duplicates() {
+      return (long) CELLS.getOpaque(values, duplicatesCell);
+    }
+
+    long ttl() {
+      return (long) CELLS.getOpaque(values, ttlCell);
+    }
+
+    long status(IpStatus s) {
+      return (long) CELLS.getOpaque(values, statusCell + s.ordinal());
+    }
+  }
+
+  /** A label value as the text formats escape it (backslash, double quote, newline). */
+  static String escape(String v) {
+    if (v.indexOf('\\') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0) return v;
+    return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
   }
 }

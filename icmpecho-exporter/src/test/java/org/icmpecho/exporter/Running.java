@@ -62,6 +62,17 @@ final class Running implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A GET with request headers (name, value, ...), the body as bytes as they came. */
+  HttpResponse<byte[]> get(String path, String... headers)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base() + path))
+            .headers(headers)
+            .timeout(Duration.ofSeconds(20))
+            .build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
   HttpResponse<String> post(String path) throws IOException, InterruptedException {
     return http.send(
         HttpRequest.newBuilder(URI.create(base() + path))
