@@ -13,7 +13,7 @@ module org.icmpecho.exporter {
   requires jdk.unsupported; // sun.misc.Signal: SIGHUP reloads the config, as the Go exporters do
   requires io.prometheus.metrics.core;
   requires io.prometheus.metrics.model;
-  requires io.prometheus.metrics.exporter.httpserver;
+  requires io.prometheus.metrics.expositionformats; // protobuf, found by the text writers
   requires io.prometheus.metrics.config;
   requires io.prometheus.metrics.instrumentation.jvm;
   requires io.prometheus.writer.text;
