@@ -2,9 +2,15 @@
 # Sets ICMPECHO_JAVA_HOME, or prints one line saying what to install and returns 1.
 
 icmpecho_jdk_feature() {   # $1 = JDK home; prints the feature version (e.g. 25) or nothing
-  # Bash builtins only for the usual case (the release file): the launcher runs this on every command, and each
-  # process a script starts costs 1-2 ms here.
+  icmpecho_jdk_feature_var "$1"
+  echo "$REPLY"
+}
+
+icmpecho_jdk_feature_var() {   # $1 = JDK home; sets REPLY to the feature version or nothing, in this shell
+  # Bash builtins only for the usual case (the release file) and no subshell: the launcher runs this on every
+  # command, and each process a script starts costs 1-2 ms here.
   local home=$1 v= line
+  REPLY=
   [ -x "$home/bin/java" ] || return 0
   if [ -f "$home/release" ]; then
     while IFS= read -r line || [ -n "$line" ]; do
@@ -15,7 +21,7 @@ icmpecho_jdk_feature() {   # $1 = JDK home; prints the feature version (e.g. 25)
     v=$("$home/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9][0-9]*\).*/\1/p' | head -n 1)
   fi
   [ "$v" = 1 ] && v=8
-  echo "$v"
+  REPLY=$v
 }
 
 icmpecho_path_java_home() {   # the JDK home of the java on PATH (two levels above the real binary), or nothing
@@ -28,8 +34,9 @@ icmpecho_path_java_home() {   # the JDK home of the java on PATH (two levels abo
 
 icmpecho_find_jdk() {
   local want=22 best= bestv=0 c v
-  if [ -n "${ICMPECHO_JAVA_HOME:-}" ] && [ "$(icmpecho_jdk_feature "$ICMPECHO_JAVA_HOME")" -ge $want ] 2>/dev/null; then
-    return 0
+  if [ -n "${ICMPECHO_JAVA_HOME:-}" ]; then
+    icmpecho_jdk_feature_var "$ICMPECHO_JAVA_HOME"
+    [ "$REPLY" -ge $want ] 2>/dev/null && return 0
   fi
   # JAVA_HOME wins when it is new enough; then the usual install places; then java on PATH.
   # ICMPECHO_JDK_SEARCH (space-separated JDK homes) replaces the usual places: for tests of this very message.
@@ -43,7 +50,8 @@ icmpecho_find_jdk() {
   fi
   for c in "${places[@]}"; do
     [ -n "$c" ] && [ -x "$c/bin/javac" ] || continue
-    v=$(icmpecho_jdk_feature "$c")
+    icmpecho_jdk_feature_var "$c"
+    v=$REPLY
     [ -n "$v" ] || continue
     if [ "$v" -ge $want ] && [ "$v" -gt "$bestv" ]; then best=$c; bestv=$v; fi
   done

@@ -34,13 +34,6 @@ import picocli.CommandLine.Spec;
     synopsisSubcommandLabel =
         "(ping | sweep | trace | fping | exporter | install-links | help | generate-completion)",
     description = "ICMP echo (ping) for Linux, without root where the kernel allows ping sockets.",
-    subcommands = {
-      PingCommand.class,
-      SweepCommand.class,
-      TraceCommand.class,
-      CommandLine.HelpCommand.class,
-      AutoComplete.GenerateCompletion.class
-    },
     footerHeading = "%nExamples:%n",
     footer = {
       "  icmpecho ping -c 3 127.0.0.1",
@@ -58,6 +51,10 @@ import picocli.CommandLine.Spec;
       "141:standard output was closed (e.g. '| head -1'), as for a C tool killed by SIGPIPE"
     })
 public final class Main implements Callable<Integer> {
+  /** The subcommands that run something (not help or completion), by name. */
+  private static final java.util.Set<String> RUNNABLE =
+      java.util.Set.of("ping", "sweep", "trace", "exporter");
+
   @Spec CommandSpec spec;
 
   @Mixin Options.Common common;
@@ -71,6 +68,8 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    Timeline.mark("main entered");
+    if (args.length > 0 && (args[0].equals("ping") || args[0].equals("trace"))) Warmup.start();
     PrintWriter out =
         new PrintWriter(
             new OutputStreamWriter(
@@ -82,6 +81,7 @@ public final class Main implements Callable<Integer> {
             false);
     int status = run(args, out, err, Env.system());
     err.flush();
+    Timeline.print(err);
     System.exit(status);
   }
 
@@ -109,7 +109,9 @@ public final class Main implements Callable<Integer> {
         default -> {}
       }
     }
-    return commandLine(out, err, env).execute(args);
+    CommandLine cl = commandLine(out, err, env, args.length > 0 ? args[0] : null);
+    Timeline.mark("command line built");
+    return cl.execute(args);
   }
 
   /** The {@code icmpecho} command with its subcommands, printing to {@code out} and {@code err}. */
@@ -122,8 +124,29 @@ public final class Main implements Callable<Integer> {
    * {@code env}.
    */
   static CommandLine commandLine(PrintWriter out, PrintWriter err, Env env) {
+    return commandLine(out, err, env, null);
+  }
+
+  /**
+   * As {@link #commandLine(PrintWriter, PrintWriter, Env)}, with only the subcommand {@code first}
+   * when it names one that runs (ping, sweep, trace, exporter): picocli builds a command's model
+   * from its annotations by reflection, which a short command's start-up cannot afford for every
+   * command it does not run (ENGINE-NOTES §12). Anything else ({@code help}, a typo, no command, an
+   * option) gets the whole tree, which help, completion and picocli's suggestions need.
+   */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, Env env, String first) {
     CommandLine cl = new CommandLine(new Main(), new Factory(env));
-    addExporter(cl); // before the settings below, which reach only the subcommands already there
+    // in the order the usage lists them; before the settings below, which reach only the
+    // subcommands already there
+    boolean all = first == null || !RUNNABLE.contains(first);
+    if (all || first.equals("ping")) cl.addSubcommand(PingCommand.class);
+    if (all || first.equals("sweep")) cl.addSubcommand(SweepCommand.class);
+    if (all || first.equals("trace")) cl.addSubcommand(TraceCommand.class);
+    if (all) {
+      cl.addSubcommand(CommandLine.HelpCommand.class);
+      cl.addSubcommand(AutoComplete.GenerateCompletion.class);
+    }
+    if (all || first.equals("exporter")) addExporter(cl);
     Errors errors = new Errors();
     cl.setOut(out)
         .setErr(err)
@@ -132,6 +155,7 @@ public final class Main implements Callable<Integer> {
         .setExitCodeExceptionMapper(errors)
         .setExecutionStrategy(
             parsed -> {
+              Timeline.mark("arguments parsed");
               // What the command left buffered is written before its status counts: a write error
               // there fails it too.
               try {

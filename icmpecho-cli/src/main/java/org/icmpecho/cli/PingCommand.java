@@ -259,6 +259,7 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
       throw new CliException(2, e.getMessage(), true);
     }
     boolean v6 = target instanceof Inet6Address;
+    Timeline.mark("target resolved");
 
     EchoRequest.Builder rb = EchoRequest.to(target).timeout(timeout).pathMtuDiscovery(pmtu);
     String from = source(rb, target);
@@ -293,6 +294,7 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
       } catch (IcmpException e) {
         throw new CliException(2, e.getMessage(), false);
       }
+      Timeline.mark("socket open");
       report.header(
           request.payloadSize(),
           request.ipOptions().length(),
@@ -418,6 +420,7 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
       synchronized (this) {
         schedule = client.schedule(b);
       }
+      Timeline.mark("schedule started (first echo)");
       Runnable restore = env.signals().onInterrupt(schedule::close);
       Throwable failure;
       try {
@@ -444,6 +447,7 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
               k + 1, new EchoResult.TimedOut(request, Duration.ofNanos(end - start), -1));
         }
         report.summary(sent, received, duplicates, corrupted, errors, elapsedMs, rtt);
+        Timeline.mark("summary written");
         return received > 0 ? 0 : 1;
       }
     }
@@ -489,6 +493,7 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
     @Override
     void result(int target, long probe, EchoResult result) {
       reported.set((int) probe);
+      Timeline.markLast("last outcome");
       long seq = probe + 1;
       switch (result) {
         case EchoResult.Reply r -> {

@@ -141,6 +141,43 @@ class FormatTest {
     assertEquals("127.0.0.1", Addr.text(InetAddress.getByName("127.0.0.1")));
   }
 
+  /**
+   * The converters' long arithmetic gives what BigDecimal gave (the way they took until
+   * 2026-12-07).
+   */
+  @Test
+  void decimalsAgreeWithBigDecimal() {
+    java.util.Random random = new java.util.Random(19);
+    for (int i = 0; i < 200_000; i++) {
+      String whole = Long.toString(Math.abs(random.nextLong()) % 1_000_000_000L);
+      String fraction = Long.toString(Math.abs(random.nextLong()) % 1_000_000_000L);
+      fraction = fraction.substring(0, random.nextInt(fraction.length() + 1));
+      String text =
+          random.nextInt(4) == 0
+              ? "." + (fraction.isEmpty() ? "0" : fraction)
+              : whole + "." + fraction;
+      long unit = random.nextBoolean() ? 1_000_000_000L : 1_000_000L;
+      long expected =
+          new java.math.BigDecimal(text.startsWith(".") ? "0" + text : text)
+              .multiply(java.math.BigDecimal.valueOf(unit))
+              .longValue();
+      assertEquals(
+          Duration.ofNanos(expected),
+          unit == 1_000_000L
+              ? new Converters.Millis().convert(text)
+              : new Converters.Seconds().convert(text),
+          text);
+    }
+    for (int i = 0; i < 200_000; i++) {
+      double nanos =
+          random.nextInt(3) == 0 ? random.nextDouble() * 1e12 : random.nextInt(10_000_000);
+      assertEquals(
+          java.math.BigDecimal.valueOf(Math.max(0, Math.round(nanos / 1000.0)), 3).toPlainString(),
+          Fmt.ms3(nanos),
+          Double.toString(nanos));
+    }
+  }
+
   @Test
   void convertersReadIputilsAndFpingValues() {
     assertEquals(Duration.ofMillis(200), new Converters.Seconds().convert("0.2"));
@@ -152,6 +189,17 @@ class FormatTest {
     for (String bad : new String[] {"-1", "abc", "1e3", "", "1.2.3", "NaN"}) {
       assertThrows(TypeConversionException.class, () -> new Converters.Seconds().convert(bad), bad);
     }
+    for (String bad : new String[] {".", " ", "1234567890", "0.1234567891", "1,5", "+1", "٣"}) {
+      assertThrows(TypeConversionException.class, () -> new Converters.Seconds().convert(bad), bad);
+    }
+    assertEquals(Duration.ofSeconds(2), new Converters.Seconds().convert("2."));
+    assertEquals(Duration.ofSeconds(2), new Converters.Seconds().convert(" 2 "));
+    assertEquals(
+        Duration.ofNanos(999_999_999_999_999_999L),
+        new Converters.Seconds().convert("999999999.999999999"));
+    assertEquals(
+        Duration.ofNanos(1), new Converters.Millis().convert("0.000001999")); // cut, not rounded
+    assertEquals(Duration.ZERO, new Converters.Millis().convert("0.000000999"));
     assertEquals(184, new Converters.Tos().convert("0xb8"));
     assertEquals(16, new Converters.Tos().convert("16"));
     assertThrows(TypeConversionException.class, () -> new Converters.Tos().convert("256"));
