@@ -100,7 +100,7 @@ final class Timeline {
     java.util.Arrays.sort(order, (a, b) -> Long.compare(nanos[a], nanos[b]));
     err.printf(
         Locale.ROOT,
-        "icmpecho timeline: ms since %s (+ the step to it); CPU ms of all threads so far%n",
+        "icmpecho timeline: ms since %s (+ the step to it); CPU ms of its live threads so far%n",
         origin);
     double exec = epoch("ICMPECHO_T_EXEC");
     double before = 0;
@@ -111,7 +111,7 @@ final class Timeline {
           "timeline %8.1f %+7.1f %8s  java started (launcher's exec)%n",
           before,
           before,
-          "");
+          "-");
     }
     for (int i : order) {
       double at = (nowEpoch - t0) * 1e3 - (nowNanos - nanos[i]) / 1e6;

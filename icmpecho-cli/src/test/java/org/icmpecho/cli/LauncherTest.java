@@ -273,4 +273,52 @@ class LauncherTest {
       p.destroyForcibly();
     }
   }
+
+  /**
+   * ICMPECHO_TIMELINE=1: stderr ends with the phases of the run in the order they happened, from
+   * the launcher's exec to exit; stdout is the command's own.
+   */
+  @Test
+  void timelineOnRequest() throws Exception {
+    ProcessBuilder pb =
+        launcher(List.of(root.resolve("icmpecho").toString(), "ping", "-c", "1", "127.0.0.1"))
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.environment().put("ICMPECHO_TIMELINE", "1");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), err);
+    assertTrue(out.startsWith("PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.\n"), out);
+    assertTrue(err.startsWith("icmpecho timeline: ms since the launcher's first line"), err);
+    List<String> phases = new ArrayList<>();
+    double before = 0;
+    for (String line : err.lines().skip(1).toList()) {
+      String[] f = line.trim().split(" +", 5);
+      assertEquals("timeline", f[0], line);
+      double at = Double.parseDouble(f[1]);
+      assertTrue(at >= before, err);
+      before = at;
+      assertTrue(f[3].equals("-") || Double.parseDouble(f[3]) > 0, line); // CPU ms so far
+      phases.add(f[4]);
+    }
+    for (String phase :
+        List.of(
+            "java started (launcher's exec)",
+            "main entered",
+            "command line built",
+            "arguments parsed",
+            "target resolved",
+            "socket open",
+            "summary written",
+            "exit")) {
+      assertTrue(phases.contains(phase), phase + " in " + phases);
+    }
+    assertEquals("exit", phases.get(phases.size() - 1), err);
+    assertTrue(
+        phases.indexOf("main entered") < phases.indexOf("arguments parsed")
+            && phases.indexOf("arguments parsed") < phases.indexOf("socket open")
+            && phases.indexOf("socket open") < phases.indexOf("summary written"),
+        err);
+  }
 }
