@@ -43,12 +43,7 @@ interface Resolver {
 
   /** True when {@code host} is an address literal rather than a name. */
   static boolean isLiteral(String host) {
-    try {
-      InetAddress.ofLiteral(stripBrackets(host));
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return Addr.parse(stripBrackets(host)) != null;
   }
 
   private static String stripBrackets(String host) {
@@ -68,12 +63,7 @@ interface Resolver {
 
       @Override
       public InetAddress resolve(String host, Family family) throws UnknownHostException {
-        InetAddress literal = null;
-        try {
-          literal = InetAddress.ofLiteral(stripBrackets(host));
-        } catch (IllegalArgumentException notLiteral) {
-          // a name
-        }
+        InetAddress literal = Addr.parse(stripBrackets(host)); // null: a name
         if (literal != null) {
           if (!family.accepts(literal))
             throw new UnknownHostException(host + ": Address family for hostname not supported");

@@ -169,11 +169,10 @@ final class Targets {
   }
 
   private static InetAddress literal(String s, String what) {
-    try {
-      return InetAddress.ofLiteral(s);
-    } catch (IllegalArgumentException e) {
+    InetAddress a = Addr.parse(s);
+    if (a == null)
       throw new IllegalArgumentException("-g " + what + ": '" + s + "' is not an IP address");
-    }
+    return a;
   }
 
   private static void checkFamily(InetAddress a, Resolver.Family family, String what) {

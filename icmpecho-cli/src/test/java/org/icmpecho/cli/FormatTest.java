@@ -178,6 +178,69 @@ class FormatTest {
     }
   }
 
+  /**
+   * Addr.parse reads what InetAddress.ofLiteral reads, and turns away what it turns away: random
+   * texts near the literal forms, and every form of random addresses.
+   */
+  @Test
+  void parseReadsLiteralsAsOfLiteral() throws Exception {
+    java.util.Random random = new java.util.Random(6);
+    String[] tokens = {
+      "0", "1", "ff", "FFFF", "12345", "00001", "abc", "g", ":", ":", ":", "::", ".", "1.2.3.4",
+      "255", "256", "%lo", "%1", "[", "]", " ", "\u0661", "x", "0x7f", "-"
+    };
+    for (int i = 0; i < 300_000; i++) {
+      StringBuilder sb = new StringBuilder();
+      for (int k = random.nextInt(12); k >= 0; k--)
+        sb.append(tokens[random.nextInt(tokens.length)]);
+      assertParsesAsOfLiteral(sb.toString());
+    }
+    for (int i = 0; i < 100_000; i++) {
+      byte[] b = new byte[random.nextBoolean() ? 4 : 16];
+      random.nextBytes(b);
+      for (int z = random.nextInt(b.length); z > 0; z--) b[random.nextInt(b.length)] = 0;
+      InetAddress a = InetAddress.getByAddress(b);
+      assertParsesAsOfLiteral(Addr.text(a));
+      assertParsesAsOfLiteral(a.getHostAddress());
+    }
+    for (String s :
+        List.of(
+            "",
+            "::",
+            "::1",
+            "1::",
+            "1:2:3:4:5:6:7::",
+            "::1:2:3:4:5:6:7",
+            "::ffff:102:304",
+            "[::1]",
+            "::1%1",
+            "1.2.3.4",
+            "127.1",
+            "017.0.0.1",
+            "localhost",
+            "host-1.example",
+            "1:2")) {
+      assertParsesAsOfLiteral(s);
+    }
+  }
+
+  private static void assertParsesAsOfLiteral(String s) {
+    InetAddress expected;
+    try {
+      expected = InetAddress.ofLiteral(s);
+    } catch (IllegalArgumentException e) {
+      expected = null;
+    }
+    InetAddress actual = Addr.parse(s);
+    assertEquals(expected, actual, s);
+    if (expected != null) {
+      assertEquals(expected.getClass(), actual.getClass(), s);
+      if (expected instanceof java.net.Inet6Address e6) {
+        assertEquals(e6.getScopeId(), ((java.net.Inet6Address) actual).getScopeId(), s);
+      }
+    }
+  }
+
   @Test
   void convertersReadIputilsAndFpingValues() {
     assertEquals(Duration.ofMillis(200), new Converters.Seconds().convert("0.2"));
