@@ -89,7 +89,9 @@ final class Fping {
       Integer status = generate(o, ops, names, err);
       if (status != null) return status;
     }
+    Timeline.mark("targets read");
     for (String n : names) add(o, env.resolver(), n, hosts, noAddress, err);
+    Timeline.mark("targets resolved");
     err.flush();
     if (hosts.isEmpty()) return noAddress[0] > 0 ? 2 : 1;
     for (InetAddress src : new InetAddress[] {o.src4, o.src6}) {
@@ -120,7 +122,10 @@ final class Fping {
       } catch (IOException e) {
         throw new CliException(4, e.getMessage(), false);
       }
-      return new FpingLoop(o, hosts, noAddress[0], client, out, err, env).run();
+      Timeline.mark("socket open");
+      int status = new FpingLoop(o, hosts, noAddress[0], client, out, err, env).run();
+      Timeline.mark("summary written");
+      return status;
     }
   }
 

@@ -69,7 +69,7 @@ public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
     Timeline.mark("main entered");
-    if (args.length > 0 && (args[0].equals("ping") || args[0].equals("trace"))) Warmup.start();
+    if (args.length > 0 && Warmup.PROBING.contains(args[0])) Warmup.start();
     PrintWriter out =
         new PrintWriter(
             new OutputStreamWriter(

@@ -7,11 +7,14 @@ import org.icmpecho.IcmpClient;
  * Readies the engine on a thread of its own while the command line is still being parsed: the
  * engine's first socket costs a fresh JVM tens of milliseconds of class initialisation and native
  * linking (the FFM stubs), and picocli's model of a command as much again, one after the other on
- * one thread. On two or more cores the two now overlap (ENGINE-NOTES §12). The thread opens one
- * socket and closes it, sending nothing; whatever fails there fails again, and is reported, when
- * the command opens its own.
+ * one thread (for a sweep: reading and resolving its targets). On two or more cores the two now
+ * overlap (ENGINE-NOTES §12). The thread opens one socket and closes it, sending nothing; whatever
+ * fails there fails again, and is reported, when the command opens its own.
  */
 final class Warmup {
+  /** The commands that open the engine. */
+  static final java.util.Set<String> PROBING = java.util.Set.of("ping", "trace", "sweep", "fping");
+
   private Warmup() {}
 
   /** Starts the warm-up when the machine has a second core to run it on. */
