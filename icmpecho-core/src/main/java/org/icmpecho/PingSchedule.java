@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 import org.icmpecho.internal.ScheduleRun;
 
 /**
@@ -175,6 +176,7 @@ public final class PingSchedule implements AutoCloseable {
     long deadlineNanos;
     boolean adaptive;
     Listener listener;
+    LongConsumer lateness;
 
     private Builder(InetAddress[] targets, EchoRequest template, EchoRequest[] requests) {
       this.targets = targets;
@@ -258,6 +260,18 @@ public final class PingSchedule implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Tells {@code observer}, for every echo handed to the kernel (sent, or refused by it), how
+     * late it left: the time of its {@code sendmsg} minus the time the schedule had it due, in
+     * nanoseconds (0 or more). Called on the I/O thread that sent the echo, right after the send,
+     * not on the callback executor: it must be quick, thread-safe and never block (bumping a
+     * counter is the intended use); an exception it throws is ignored. Default: none.
+     */
+    public Builder lateness(LongConsumer observer) {
+      this.lateness = Objects.requireNonNull(observer, "observer");
+      return this;
+    }
+
     /** Where outcomes go (required). */
     public Builder listener(Listener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
@@ -278,7 +292,8 @@ public final class PingSchedule implements AutoCloseable {
           maxInFlight,
           deadlineNanos,
           adaptive,
-          listener);
+          listener,
+          lateness);
     }
 
     private static long nonNegative(String what, Duration d) {

@@ -185,6 +185,7 @@ final class Exchange {
     }
     cs.sentSinceRead = true;
     sent++;
+    if (p instanceof Probe.Scheduled s) s.run.sent(s, sendClock);
     if (status != Channel.SENT) {
       sendFailed(cs, p, status);
       return;

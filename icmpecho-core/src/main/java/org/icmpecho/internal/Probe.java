@@ -174,17 +174,21 @@ class Probe extends CompletableFuture<EchoResult> {
     final int index;
     final long number;
 
+    /** When the schedule had this echo due (monotonic ns), for its lateness. */
+    final long due;
+
     /** Slot in the schedule's table of echoes in flight, -1 once out of it (home loop only). */
     int liveIndex = -1;
 
     /** Written by the loop that finished the echo before it hands the probe home. */
     Object outcome;
 
-    Scheduled(EchoRequest request, ScheduleRun run, int index, long number) {
+    Scheduled(EchoRequest request, ScheduleRun run, int index, long number, long due) {
       super(request);
       this.run = run;
       this.index = index;
       this.number = number;
+      this.due = due;
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
 import org.icmpecho.PingSchedule;
@@ -32,7 +33,8 @@ public final class ScheduleRun {
       int maxInFlight,
       long deadlineNanos,
       boolean adaptive,
-      PingSchedule.Listener listener) {}
+      PingSchedule.Listener listener,
+      LongConsumer lateness) {}
 
   /** Most sends per turn of the home loop, so that answers are read between bursts. */
   private static final int SENDS_PER_TURN = 1024;
@@ -213,7 +215,7 @@ public final class ScheduleRun {
     long k = sent[t]++;
     sentTotal++;
     EchoRequest r = targets.request(t, k);
-    Probe.Scheduled p = new Probe.Scheduled(r, this, t, k);
+    Probe.Scheduled p = new Probe.Scheduled(r, this, t, k, due[t]);
     inFlight[t]++;
     live.add(p);
     if (spec.retries() >= 0) {
@@ -391,6 +393,20 @@ public final class ScheduleRun {
   }
 
   // ---------------------------------------------------------------- for Probe.Scheduled
+
+  /**
+   * Echo {@code p} went to the kernel at {@code sendClock} (the sending loop's monotonic clock, on
+   * its I/O thread, which need not be the home loop's): tells the lateness observer, if any.
+   */
+  void sent(Probe.Scheduled p, long sendClock) {
+    LongConsumer observer = spec.lateness();
+    if (observer == null) return;
+    try {
+      observer.accept(Math.max(0, sendClock - p.due));
+    } catch (RuntimeException e) {
+      // the observer's own fault: documented as ignored, the I/O loop goes on
+    }
+  }
 
   /** The listener's call for one outcome (callback executor). */
   void deliver(Probe.Scheduled p, EchoResult result) {

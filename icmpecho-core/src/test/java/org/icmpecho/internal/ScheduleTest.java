@@ -145,6 +145,26 @@ class ScheduleTest {
   }
 
   @Test
+  void theLatenessObserverHearsHowLongAfterItsDueTimeEachEchoLeft() throws Exception {
+    java.util.Queue<Long> lateness = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    PingSchedule s =
+        client.schedule(
+            PingSchedule.to(targets(3), template(500))
+                .count(2)
+                .period(Duration.ofSeconds(1))
+                .lateness(lateness::add)
+                .listener(rec));
+    fake.awaitSent(3);
+    // the second round is due 1 s after the first; the I/O thread only sees the clock 7 ms later
+    fake.advance(S + 7 * MS);
+    fake.awaitSent(6);
+    s.allSent().get(5, TimeUnit.SECONDS);
+    waitFor(() -> lateness.size() == 6);
+    assertEquals(List.of(0L, 0L, 0L, 7 * MS, 7 * MS, 7 * MS), List.copyOf(lateness));
+    s.close();
+  }
+
+  @Test
   void theGlobalIntervalGapsEverySendAndCatchesUpBoundedly() throws Exception {
     long start = fake.now();
     PingSchedule s =
