@@ -3,6 +3,7 @@ package org.icmpecho.cli;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -30,9 +31,8 @@ interface Resolver {
   InetAddress resolve(String host, Family family) throws UnknownHostException;
 
   /** Every address of {@code host} of the given family, in the resolver's order (fping -m). */
-  default java.util.List<InetAddress> resolveAll(String host, Family family)
-      throws UnknownHostException {
-    return java.util.List.of(resolve(host, family));
+  default List<InetAddress> resolveAll(String host, Family family) throws UnknownHostException {
+    return List.of(resolve(host, family));
   }
 
   /**
@@ -71,9 +71,9 @@ interface Resolver {
         }
         if (!NAME.matcher(host).matches())
           throw new UnknownHostException(host + ": Name or service not known");
-        InetAddress[] all;
+        List<InetAddress> all;
         try {
-          all = InetAddress.getAllByName(host);
+          all = lookup(host);
         } catch (UnknownHostException e) {
           String m = e.getMessage();
           throw new UnknownHostException(
@@ -86,13 +86,31 @@ interface Resolver {
       }
 
       @Override
-      public java.util.List<InetAddress> resolveAll(String host, Family family)
-          throws UnknownHostException {
-        if (isLiteral(host)) return java.util.List.of(resolve(host, family));
+      public List<InetAddress> resolveAll(String host, Family family) throws UnknownHostException {
+        if (isLiteral(host)) return List.of(resolve(host, family));
         InetAddress first = resolve(host, family); // the checks and messages of resolve()
-        java.util.List<InetAddress> out = new java.util.ArrayList<>();
-        for (InetAddress a : InetAddress.getAllByName(host)) if (family.accepts(a)) out.add(a);
-        return out.isEmpty() ? java.util.List.of(first) : out;
+        List<InetAddress> out = new java.util.ArrayList<>();
+        for (InetAddress a : lookup(host)) if (family.accepts(a)) out.add(a);
+        return out.isEmpty() ? List.of(first) : out;
+      }
+
+      private boolean hostsRead;
+      private HostsFile hosts;
+
+      // A name's addresses: from /etc/hosts read once where the C library would read it first.
+      private List<InetAddress> lookup(String host) throws UnknownHostException {
+        synchronized (this) {
+          if (!hostsRead) {
+            hosts = HostsFile.system();
+            hostsRead = true;
+          }
+        }
+        List<InetAddress> known = hosts == null ? null : hosts.lookup(host);
+        if (known == null) return List.of(InetAddress.getAllByName(host));
+        // named as the JDK names what it resolved: the host as asked
+        List<InetAddress> named = new java.util.ArrayList<>(known.size());
+        for (InetAddress a : known) named.add(InetAddress.getByAddress(host, a.getAddress()));
+        return named;
       }
 
       @Override
