@@ -34,7 +34,7 @@ public final class LinuxTransport implements TransportFactory {
   @Override
   public Channel open(ChannelKey key, SocketKind kind, int receiveBufferSize)
       throws TransportException {
-    return LinuxChannel.open(key, kind, receiveBufferSize);
+    return SocketOpener.open(key, kind, receiveBufferSize);
   }
 
   /** A failed system call. */

@@ -4,8 +4,7 @@ import java.nio.ByteOrder;
 
 /**
  * Reads C integers (in the machine's byte order) from a heap copy of native memory. Plain array
- * reads: the hot receive path parses control messages this way (see {@code
- * LinuxChannel.readControl}).
+ * reads: the hot receive path parses control messages this way (see {@code ControlMessages#read}).
  */
 final class NativeBytes {
   private NativeBytes() {}
