@@ -18,15 +18,14 @@ import org.icmpecho.IcmpException;
 import org.icmpecho.IcmpSaturatedException;
 import org.icmpecho.SocketMode;
 import org.icmpecho.internal.linux.LinuxTransport;
-import org.icmpecho.internal.transport.Channel;
 import org.icmpecho.internal.transport.TransportException;
 
 /**
  * The engine behind an {@code IcmpClient}: one or more {@link IoThread}s (one per {@code
  * socketsPerFamily}), each a platform thread owning its sockets, and a {@link CallerLoop} per
- * platform thread that blocks in {@code echo()}. A target always goes to the same I/O thread, so
- * its echoes share a socket. The loops call nothing back: what they share with the engine is its
- * {@link Admission}.
+ * platform thread that blocks in {@code echo()} (handed out by {@link CallerLoops}). A target
+ * always goes to the same I/O thread, so its echoes share a socket. The loops call nothing back:
+ * what they share with the engine is its {@link Admission}.
  */
 public final class Engine {
 
@@ -45,6 +44,9 @@ public final class Engine {
     for (int i = 0; i < loops.length; i++) {
       loops[i] = new IoThread(config, i, cookie, admission);
     }
+    callerLoops =
+        new CallerLoops(
+            config, cookie, outstanding, v6 -> onLoop(loops[0], () -> loops[0].openForCaller(v6)));
     for (IoThread l : loops) l.thread.start();
   }
 
@@ -105,50 +107,16 @@ public final class Engine {
 
   // ---------------------------------------------------------------- caller sockets
 
-  /** How long a thread that found every caller socket taken waits before it asks again (ns). */
-  private static final long CALLER_RETRY = 1_000_000_000L;
-
-  /**
-   * A thread's claim on a caller loop; {@code loop} is null when none was free (then ask again at
-   * {@code retryAt}).
-   */
-  private record CallerSlot(Thread thread, CallerLoop loop, long retryAt) {}
-
-  /**
-   * What a thread keeps of its claim: the loop only weakly, because the thread may outlive the
-   * client (the loop is held by {@link #callerLoops} while it is in use), and its stale entry stays
-   * in the thread's map until it is cleaned out, long after the client closed.
-   */
-  private record CallerClaim(java.lang.ref.WeakReference<CallerLoop> loop, long retryAt) {
-    CallerLoop get() {
-      return loop == null ? null : loop.get();
-    }
-  }
-
-  @SuppressWarnings(
-      "ThreadLocalUsage") // per client on purpose: a thread has a caller socket in each client
-  private final ThreadLocal<CallerClaim> callerSlots = new ThreadLocal<>();
-
-  /** Every caller loop handed out and not yet closed; guarded by itself. */
-  private final java.util.List<CallerSlot> callerLoops = new java.util.ArrayList<>();
-
-  /**
-   * Counters of caller loops already closed, so that {@link #stats()} never goes backwards; guarded
-   * by callerLoops.
-   */
-  private final long[] retiredCallerCounts = new long[12];
-
-  /** Per family: true once the family resolved to raw sockets, which caller loops do not use. */
-  private final boolean[] noCallerSocket = new boolean[2];
-
   /** The client's payload cookie, shared by its I/O loops and caller loops. */
   private final int cookie;
 
+  private final CallerLoops callerLoops;
+
   /**
-   * The calling thread's own loop for a blocking echo of {@code r}, opening its socket on first
-   * use; null when the echo must take the shared path: virtual threads (a blocking poll would pin
-   * their carrier, and there may be millions of them), a bound source or interface, raw sockets, a
-   * fake transport, or all caller sockets taken.
+   * The calling thread's own loop for a blocking echo of {@code r}; null when the echo must take
+   * the shared path: virtual threads (a blocking poll would pin their carrier, and there may be
+   * millions of them), a bound source or interface, raw sockets, a fake transport, or all caller
+   * sockets taken.
    */
   private CallerLoop callerLoop(EchoRequest r) throws InterruptedException {
     if (config.callerSockets() <= 0
@@ -156,89 +124,16 @@ public final class Engine {
         || closed
         || admission.failure() != null
         || r.source() != null
-        || r.interfaceName() != null) {
+        || r.interfaceName() != null
+        || Thread.currentThread().isVirtual()) {
       return null;
     }
-    Thread t = Thread.currentThread();
-    if (t.isVirtual()) return null;
-    boolean v6 = r.isIpv6();
-    if (noCallerSocket[v6 ? 1 : 0]) return null;
-    CallerClaim claim = callerSlots.get();
-    CallerLoop l = claim == null ? null : claim.get();
-    if (l == null || l.terminated) {
-      if (claim != null && claim.loop() == null && System.nanoTime() - claim.retryAt() < 0)
-        return null;
-      CallerSlot slot = claimCallerLoop(t);
-      l = slot.loop();
-      callerSlots.set(
-          new CallerClaim(l == null ? null : new java.lang.ref.WeakReference<>(l), slot.retryAt()));
-      if (l == null) return null;
-    }
-    if (!l.has(v6)) {
-      Channel ch = openCallerChannel(v6);
-      if (ch == null || !l.adopt(ch)) return null;
-    }
-    return l;
+    return callerLoops.get(r);
   }
 
   /** Caller sockets open now (for the test lab). */
   public int callerSocketCount() {
-    synchronized (callerLoops) {
-      int n = 0;
-      for (CallerSlot c : callerLoops) n += c.loop().socketCount();
-      return n;
-    }
-  }
-
-  private CallerSlot claimCallerLoop(Thread t) {
-    synchronized (callerLoops) {
-      if (closed) return new CallerSlot(t, null, Long.MAX_VALUE);
-      if (callerLoops.size() >= config.callerSockets()) {
-        // Threads die without telling anyone: their loops are closed when room is needed.
-        for (java.util.Iterator<CallerSlot> it = callerLoops.iterator(); it.hasNext(); ) {
-          CallerSlot s = it.next();
-          if (!s.thread().isAlive() || s.loop().terminated) {
-            retire(s.loop(), !s.thread().isAlive());
-            it.remove();
-          }
-        }
-      }
-      if (callerLoops.size() >= config.callerSockets())
-        return new CallerSlot(t, null, System.nanoTime() + CALLER_RETRY);
-      CallerSlot slot = new CallerSlot(t, new CallerLoop(config, cookie, outstanding), 0);
-      callerLoops.add(slot);
-      return slot;
-    }
-  }
-
-  /** Closes a caller loop and keeps its counters. Holds callerLoops. */
-  private void retire(CallerLoop l, boolean ownerDead) {
-    l.close(ownerDead);
-    addCounts(retiredCallerCounts, l.snapshot());
-    retiredCallerCounts[10] = 0; // in flight: none once closed
-  }
-
-  /**
-   * Has the first I/O thread open a ping socket for a caller loop (it sits in the client's
-   * namespace).
-   */
-  private Channel openCallerChannel(boolean v6) throws InterruptedException {
-    CompletableFuture<Channel> opening = onLoop(loops[0], () -> loops[0].openForCaller(v6));
-    try {
-      Channel ch = await(opening);
-      if (ch == null) noCallerSocket[v6 ? 1 : 0] = true;
-      return ch;
-    } catch (IcmpException | InterruptedException e) {
-      // Given up waiting (interrupted, or 30 s): the I/O thread may still open it, and then nobody
-      // else would close it.
-      var _ =
-          opening.thenAccept(
-              ch -> { // closing is all there is to do: nothing waits for it
-                if (ch != null) ch.close();
-              });
-      if (e instanceof InterruptedException ie) throw ie;
-      return null; // the shared path reports whatever is wrong with the sockets
-    }
+    return callerLoops.socketCount();
   }
 
   /** Work for the first I/O thread. */
@@ -269,8 +164,7 @@ public final class Engine {
   }
 
   /** The outcome of a task on an I/O thread; waits up to 30 s. */
-  private static <T> T await(CompletableFuture<T> result)
-      throws IcmpException, InterruptedException {
+  static <T> T await(CompletableFuture<T> result) throws IcmpException, InterruptedException {
     try {
       return result.get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -417,16 +311,13 @@ public final class Engine {
       }
       addCounts(sum, s);
     }
-    synchronized (callerLoops) {
-      for (int i = 0; i < sum.length; i++) sum[i] += retiredCallerCounts[i];
-      for (CallerSlot c : callerLoops) addCounts(sum, c.loop().snapshot());
-    }
+    callerLoops.addCounts(sum);
     return new ClientStats(
         sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7], sum[8], sum[9], sum[10],
         sum[11]);
   }
 
-  private static void addCounts(long[] sum, ClientStats s) {
+  static void addCounts(long[] sum, ClientStats s) {
     long[] v = {
       s.sent(),
       s.replies(),
@@ -451,12 +342,7 @@ public final class Engine {
   public void close() {
     if (closed) return;
     closed = true;
-    synchronized (callerLoops) {
-      // A caller in the middle of an echo is woken and fails it with "client closed"; its socket
-      // closes after.
-      for (CallerSlot c : callerLoops) retire(c.loop(), !c.thread().isAlive());
-      callerLoops.clear();
-    }
+    callerLoops.close();
     for (IoThread l : loops) l.stop();
     for (IoThread l : loops) {
       if (l.thread == Thread.currentThread()) continue;
