@@ -153,18 +153,10 @@ public final class IcmpCodec {
   public static final int ICMPV6_ECHO_REQUEST = 128;
   public static final int ICMPV6_ECHO_REPLY = 129;
 
-  private static final int IPPROTO_ICMP = 1;
-  private static final int IPPROTO_HOPOPTS = 0;
-  private static final int IPPROTO_ROUTING = 43;
-  private static final int IPPROTO_FRAGMENT = 44;
-  private static final int IPPROTO_ICMPV6 = 58;
-  private static final int IPPROTO_DSTOPTS = 60;
+  static final int IPPROTO_ICMP = 1;
 
   /** Low 13 bits of the IPv4 flags/fragment word: the offset of this fragment, in 8-byte units. */
-  private static final int IPV4_FRAGMENT_OFFSET_MASK = 0x1FFF;
-
-  /** High 13 bits of the second word of an IPv6 fragment header: the offset, in 8-byte units. */
-  private static final int IPV6_FRAGMENT_OFFSET_MASK = 0xFFF8;
+  static final int IPV4_FRAGMENT_OFFSET_MASK = 0x1FFF;
 
   private IcmpCodec() {}
 
@@ -282,7 +274,7 @@ public final class IcmpCodec {
       setReply(p, false, b, icmp, end, icmpLength, checksumOk);
     } else if (isIcmpv4Error(type)) {
       int quoted = icmp + ICMP_HEADER_LENGTH;
-      int echo = quotedIpv4Echo(b, quoted, end);
+      int echo = Quote.ipv4Echo(b, quoted, end);
       if (echo < 0) {
         return false;
       }
@@ -384,7 +376,7 @@ public final class IcmpCodec {
       return false;
     }
     int quoted = off + ICMP_HEADER_LENGTH;
-    int echo = quotedIpv6Echo(b, quoted, end);
+    int echo = Quote.ipv6Echo(b, quoted, end);
     if (echo < 0) {
       return false;
     }
@@ -416,7 +408,7 @@ public final class IcmpCodec {
    * @return whether the data is an echo request of the given family
    */
   public static boolean parseQuotedEcho(byte[] b, int off, int len, boolean ipv6, Packet p) {
-    if (!fits(b, off, len) || len < ICMP_HEADER_LENGTH || !isEchoRequest(b, off, ipv6)) {
+    if (!fits(b, off, len) || len < ICMP_HEADER_LENGTH || !Quote.isEchoRequest(b, off, ipv6)) {
       return false;
     }
     p.identifier = u16(b, off + 4);
@@ -429,73 +421,6 @@ public final class IcmpCodec {
         || type == ICMP_SOURCE_QUENCH
         || type == ICMP_TIME_EXCEEDED
         || type == ICMP_PARAMETER_PROBLEM;
-  }
-
-  private static boolean isEchoRequest(byte[] b, int at, boolean ipv6) {
-    return (b[at] & 0xFF) == (ipv6 ? ICMPV6_ECHO_REQUEST : ICMP_ECHO_REQUEST) && b[at + 1] == 0;
-  }
-
-  /**
-   * The offset of the echo request header inside a quoted IPv4 datagram that starts at {@code
-   * quoted} and whose bytes end at {@code end}, or -1 when the quote is not an echo request of ours
-   * in full.
-   */
-  private static int quotedIpv4Echo(byte[] b, int quoted, int end) {
-    if (end - quoted < IPV4_HEADER_LENGTH + ICMP_HEADER_LENGTH) {
-      return -1;
-    }
-    int versionIhl = b[quoted] & 0xFF;
-    int headerLength = (versionIhl & 0x0F) * 4;
-    if (versionIhl >>> 4 != 4
-        || headerLength < IPV4_HEADER_LENGTH
-        || end - quoted < headerLength + ICMP_HEADER_LENGTH
-        || (b[quoted + 9] & 0xFF) != IPPROTO_ICMP
-        // After the header of a non-first fragment come payload bytes, which may look like
-        // anything.
-        || (u16(b, quoted + 6) & IPV4_FRAGMENT_OFFSET_MASK) != 0) {
-      return -1;
-    }
-    int echo = quoted + headerLength;
-    return isEchoRequest(b, echo, false) ? echo : -1;
-  }
-
-  /**
-   * Like {@link #quotedIpv4Echo} for a quoted IPv6 packet, walking the extension headers a quote
-   * may carry.
-   */
-  private static int quotedIpv6Echo(byte[] b, int quoted, int end) {
-    if (end - quoted < IPV6_HEADER_LENGTH + ICMP_HEADER_LENGTH || (b[quoted] & 0xF0) != 0x60) {
-      return -1;
-    }
-    int nextHeader = b[quoted + 6] & 0xFF;
-    int at = quoted + IPV6_HEADER_LENGTH;
-    // Every extension header is at least 8 bytes, so the walk ends within the quote; no hop limit
-    // needed.
-    while (nextHeader != IPPROTO_ICMPV6) {
-      if (end - at < 8) {
-        return -1;
-      }
-      int headerLength;
-      switch (nextHeader) {
-        case IPPROTO_HOPOPTS, IPPROTO_ROUTING, IPPROTO_DSTOPTS ->
-            headerLength = ((b[at + 1] & 0xFF) + 1) * 8;
-        case IPPROTO_FRAGMENT -> {
-          if ((u16(b, at + 2) & IPV6_FRAGMENT_OFFSET_MASK) != 0) {
-            return -1;
-          }
-          headerLength = 8;
-        }
-        default -> {
-          return -1;
-        }
-      }
-      if (end - at < headerLength) {
-        return -1;
-      }
-      nextHeader = b[at] & 0xFF;
-      at += headerLength;
-    }
-    return end - at >= ICMP_HEADER_LENGTH && isEchoRequest(b, at, true) ? at : -1;
   }
 
   private static void setReply(
@@ -547,7 +472,7 @@ public final class IcmpCodec {
     return b != null && off >= 0 && len >= 0 && off <= b.length - len;
   }
 
-  private static int u16(byte[] b, int at) {
+  static int u16(byte[] b, int at) {
     return ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
   }
 
