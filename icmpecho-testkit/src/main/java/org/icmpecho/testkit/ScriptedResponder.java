@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,16 +46,6 @@ import org.icmpecho.testkit.internal.Sys;
  * }</pre>
  */
 public final class ScriptedResponder implements AutoCloseable {
-  /**
-   * Largest ICMP error sent for an IPv4 request (RFC 1812: the error's IP packet fits in 576
-   * bytes).
-   */
-  private static final int V4_ERROR_LIMIT = 576;
-
-  /** Largest ICMPv6 error (RFC 4443: the minimum IPv6 MTU). */
-  private static final int V6_ERROR_LIMIT = 1280;
-
-  private static final int REPLY_TTL = 64;
   private static final long MAX_POLL_NANOS = 20_000_000L;
 
   /** Timers due within this are waited for by spinning. */
@@ -255,37 +244,6 @@ public final class ScriptedResponder implements AutoCloseable {
     }
   }
 
-  /** What one request turns into: folded from its effect. */
-  private static final class Plan {
-    boolean drop;
-    long delayNanos;
-    int copies = 1;
-    boolean badChecksum;
-    Integer corruptOffset;
-    boolean wrongId;
-    boolean wrongSeq;
-    InetAddress from;
-    ResponderEffect.SendError error;
-    ResponderEffect.Reorder reorder;
-
-    void apply(ResponderEffect e) {
-      switch (e) {
-        case ResponderEffect.Answer a -> {}
-        case ResponderEffect.Drop d -> drop = true;
-        case ResponderEffect.Delay d -> delayNanos += d.delay().toNanos();
-        case ResponderEffect.Duplicate d -> copies += d.copies();
-        case ResponderEffect.CorruptChecksum c -> badChecksum = true;
-        case ResponderEffect.CorruptPayload c -> corruptOffset = c.offset();
-        case ResponderEffect.WrongIdentifier w -> wrongId = true;
-        case ResponderEffect.WrongSequence w -> wrongSeq = true;
-        case ResponderEffect.AnswerFrom f -> from = f.from();
-        case ResponderEffect.Reorder r -> reorder = r;
-        case ResponderEffect.SendError s -> error = s;
-        case ResponderEffect.All all -> all.effects().forEach(this::apply);
-      }
-    }
-  }
-
   /** A packet waiting for its send time. */
   @SuppressWarnings("ArrayRecordComponent") // never compared: only queued by due time and sent
   private record Pending(
@@ -389,7 +347,7 @@ public final class ScriptedResponder implements AutoCloseable {
     MemorySegment msg = arena.allocate(Sys.MSGHDR);
     MemorySegment out = arena.allocate(65600, 8);
     MemorySegment sa = arena.allocate(128, 8);
-    Rx rx = new Rx();
+    ResponderPackets.Request rx = new ResponderPackets.Request();
     while (running) {
       long now = System.nanoTime();
       long wait = MAX_POLL_NANOS;
@@ -438,7 +396,8 @@ public final class ScriptedResponder implements AutoCloseable {
             boolean ok =
                 fam == 0
                     ? rx.parse4(buf, (int) len)
-                    : rx.parse6(
+                    : parse6(
+                        rx,
                         buf,
                         (int) len,
                         name,
@@ -483,61 +442,41 @@ public final class ScriptedResponder implements AutoCloseable {
     return nowNano;
   }
 
-  /** One parsed echo request. */
-  private static final class Rx {
-    boolean ipv6;
-    byte[] src;
-    byte[] dst;
-    byte[] ipHeader; // as received (IPv4) or rebuilt (IPv6)
-    byte[] icmp; // the whole echo request message
-
-    boolean parse4(byte[] b, int len) {
-      if (len < 20 || (b[0] >> 4) != 4) return false;
-      int ihl = (b[0] & 0x0f) * 4;
-      if (ihl < 20 || len < ihl + 8 || b[9] != 1) return false;
-      if ((b[ihl] & 0xff) != 8 || b[ihl + 1] != 0) return false;
-      ipv6 = false;
-      src = Arrays.copyOfRange(b, 12, 16);
-      dst = Arrays.copyOfRange(b, 16, 20);
-      ipHeader = Arrays.copyOfRange(b, 0, ihl);
-      icmp = Arrays.copyOfRange(b, ihl, len);
-      return true;
-    }
-
-    boolean parse6(byte[] b, int len, MemorySegment name, MemorySegment control, long controlLen) {
-      if (len < 8 || (b[0] & 0xff) != 128 || b[1] != 0) return false;
-      ipv6 = true;
-      src = new byte[16];
-      MemorySegment.copy(name, ValueLayout.JAVA_BYTE, 8, src, 0, 16);
-      dst = null;
-      int hopLimit = 64;
-      long off = 0;
-      while (off + Sys.CMSG_HEADER <= controlLen) {
-        long cmsgLen = control.get(ValueLayout.JAVA_LONG, off);
-        int level = control.get(ValueLayout.JAVA_INT, off + 8);
-        int type = control.get(ValueLayout.JAVA_INT, off + 12);
-        if (cmsgLen < Sys.CMSG_HEADER) break;
-        if (level == Sys.IPPROTO_IPV6 && type == Sys.IPV6_PKTINFO) {
-          dst = new byte[16];
-          MemorySegment.copy(control, ValueLayout.JAVA_BYTE, off + Sys.CMSG_HEADER, dst, 0, 16);
-        } else if (level == Sys.IPPROTO_IPV6 && type == Sys.IPV6_HOPLIMIT) {
-          hopLimit = control.get(ValueLayout.JAVA_INT, off + Sys.CMSG_HEADER);
-        }
-        off += (cmsgLen + 7) & ~7L;
+  /** Reads an ICMPv6 request's addresses and hop limit from the socket's name and control data. */
+  private static boolean parse6(
+      ResponderPackets.Request rx,
+      byte[] b,
+      int len,
+      MemorySegment name,
+      MemorySegment control,
+      long controlLen) {
+    byte[] src = new byte[16];
+    MemorySegment.copy(name, ValueLayout.JAVA_BYTE, 8, src, 0, 16);
+    byte[] dst = null;
+    int hopLimit = 64;
+    long off = 0;
+    while (off + Sys.CMSG_HEADER <= controlLen) {
+      long cmsgLen = control.get(ValueLayout.JAVA_LONG, off);
+      int level = control.get(ValueLayout.JAVA_INT, off + 8);
+      int type = control.get(ValueLayout.JAVA_INT, off + 12);
+      if (cmsgLen < Sys.CMSG_HEADER) break;
+      if (level == Sys.IPPROTO_IPV6 && type == Sys.IPV6_PKTINFO) {
+        dst = new byte[16];
+        MemorySegment.copy(control, ValueLayout.JAVA_BYTE, off + Sys.CMSG_HEADER, dst, 0, 16);
+      } else if (level == Sys.IPPROTO_IPV6 && type == Sys.IPV6_HOPLIMIT) {
+        hopLimit = control.get(ValueLayout.JAVA_INT, off + Sys.CMSG_HEADER);
       }
-      if (dst == null) return false;
-      icmp = Arrays.copyOf(b, len);
-      ipHeader = ipv6Header(src, dst, len, hopLimit);
-      return true;
+      off += (cmsgLen + 7) & ~7L;
     }
+    return rx.set6(b, len, src, dst, hopLimit);
   }
 
-  private void handle(Rx rx, long rxTime) throws UnknownHostException {
+  private void handle(ResponderPackets.Request rx, long rxTime) throws UnknownHostException {
     requests.incrementAndGet();
     InetAddress dstAddr = InetAddress.getByAddress(rx.dst);
     Script script = scripts.get(dstAddr);
     ResponderEffect effect = (script != null ? script : defaultScript).next();
-    Plan plan = new Plan();
+    ResponderPackets.Plan plan = new ResponderPackets.Plan();
     plan.apply(effect);
     if (plan.drop) {
       dropped.incrementAndGet();
@@ -547,9 +486,13 @@ public final class ScriptedResponder implements AutoCloseable {
     byte[] packet;
     if (plan.error != null) {
       byte[] errSrc = plan.error.from() != null ? plan.error.from().getAddress() : rx.dst;
-      packet = rx.ipv6 ? error6(rx, plan.error, errSrc) : error4(rx, plan.error, errSrc);
+      packet =
+          rx.ipv6
+              ? ResponderPackets.error6(rx, plan.error, errSrc)
+              : ResponderPackets.error4(rx, plan.error, errSrc);
     } else {
-      packet = rx.ipv6 ? reply6(rx, plan, src) : reply4(rx, plan, src);
+      packet =
+          rx.ipv6 ? ResponderPackets.reply6(rx, plan, src) : ResponderPackets.reply4(rx, plan, src);
     }
     long due = rxTime + plan.delayNanos;
     for (int i = 0; i < plan.copies; i++) {
@@ -631,164 +574,5 @@ public final class ScriptedResponder implements AutoCloseable {
     int type = p.ipv6 ? p.packet[40] & 0xff : p.packet[20] & 0xff;
     if (type == 0 || type == 129) repliesSent.incrementAndGet();
     else errorsSent.incrementAndGet();
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // Packet building (RFC 791 / 8200 headers, RFC 792 / 4443 messages, RFC 1071 checksums)
-
-  private static byte[] reply4(Rx rx, Plan plan, byte[] src) {
-    byte[] icmp = rx.icmp.clone();
-    icmp[0] = 0; // echo reply
-    icmp[1] = 0;
-    mutate(icmp, plan);
-    setChecksum4(icmp, plan.badChecksum);
-    byte[] p = ipv4Packet(src, rx.src, icmp);
-    // The request's DF bit comes back, as from hosts that echo it (Linux does not): a raw client
-    // can see it.
-    p[6] |= (byte) (rx.ipHeader[6] & 0x40);
-    p[10] = 0;
-    p[11] = 0;
-    int sum = checksum(p, 0, 20, 0);
-    p[10] = (byte) (sum >> 8);
-    p[11] = (byte) sum;
-    return p;
-  }
-
-  private static byte[] reply6(Rx rx, Plan plan, byte[] src) {
-    byte[] icmp = rx.icmp.clone();
-    icmp[0] = (byte) 129;
-    icmp[1] = 0;
-    mutate(icmp, plan);
-    setChecksum6(icmp, src, rx.src, plan.badChecksum);
-    return ipv6Packet(src, rx.src, icmp);
-  }
-
-  private static void mutate(byte[] icmp, Plan plan) {
-    if (plan.wrongId) {
-      icmp[4] ^= 0x55;
-      icmp[5] ^= 0x55;
-    }
-    if (plan.wrongSeq) icmp[6] ^= (byte) 0x80;
-    if (plan.corruptOffset != null) {
-      int payload = icmp.length - 8;
-      int at = plan.corruptOffset >= 0 ? plan.corruptOffset : payload + plan.corruptOffset;
-      if (at >= 0 && at < payload) icmp[8 + at] ^= (byte) 0xff;
-    }
-  }
-
-  private static byte[] error4(Rx rx, ResponderEffect.SendError e, byte[] src) {
-    int quote = Math.min(rx.ipHeader.length + rx.icmp.length, V4_ERROR_LIMIT - 20 - 8);
-    byte[] icmp = new byte[8 + quote];
-    icmp[0] = (byte) e.type();
-    icmp[1] = (byte) e.code();
-    if (e.type() == 12) {
-      icmp[4] = (byte) e.info(); // pointer
-    } else if (e.type() == 3 && e.code() == 4) {
-      icmp[6] = (byte) (e.info() >> 8); // next-hop MTU (RFC 1191)
-      icmp[7] = (byte) e.info();
-    } else {
-      putInt(icmp, 4, e.info());
-    }
-    byte[] original = concat(rx.ipHeader, rx.icmp);
-    System.arraycopy(original, 0, icmp, 8, quote);
-    setChecksum4(icmp, false);
-    return ipv4Packet(src, rx.src, icmp);
-  }
-
-  private static byte[] error6(Rx rx, ResponderEffect.SendError e, byte[] src) {
-    int quote = Math.min(rx.ipHeader.length + rx.icmp.length, V6_ERROR_LIMIT - 40 - 8);
-    byte[] icmp = new byte[8 + quote];
-    icmp[0] = (byte) e.type();
-    icmp[1] = (byte) e.code();
-    putInt(icmp, 4, e.info());
-    byte[] original = concat(rx.ipHeader, rx.icmp);
-    System.arraycopy(original, 0, icmp, 8, quote);
-    setChecksum6(icmp, src, rx.src, false);
-    return ipv6Packet(src, rx.src, icmp);
-  }
-
-  private static byte[] ipv4Packet(byte[] src, byte[] dst, byte[] icmp) {
-    byte[] p = new byte[20 + icmp.length];
-    p[0] = 0x45;
-    int total = p.length;
-    p[2] = (byte) (total >> 8);
-    p[3] = (byte) total;
-    p[8] = (byte) REPLY_TTL;
-    p[9] = 1; // ICMP
-    System.arraycopy(src, 0, p, 12, 4);
-    System.arraycopy(dst, 0, p, 16, 4);
-    int sum = checksum(p, 0, 20, 0);
-    p[10] = (byte) (sum >> 8);
-    p[11] = (byte) sum;
-    System.arraycopy(icmp, 0, p, 20, icmp.length);
-    return p;
-  }
-
-  private static byte[] ipv6Packet(byte[] src, byte[] dst, byte[] icmp) {
-    byte[] p = ipv6Header(src, dst, icmp.length, REPLY_TTL);
-    return concat(p, icmp);
-  }
-
-  private static byte[] ipv6Header(byte[] src, byte[] dst, int payloadLength, int hopLimit) {
-    byte[] h = new byte[40];
-    h[0] = 0x60;
-    h[4] = (byte) (payloadLength >> 8);
-    h[5] = (byte) payloadLength;
-    h[6] = 58; // ICMPv6
-    h[7] = (byte) hopLimit;
-    System.arraycopy(src, 0, h, 8, 16);
-    System.arraycopy(dst, 0, h, 24, 16);
-    return h;
-  }
-
-  private static void setChecksum4(byte[] icmp, boolean corrupt) {
-    icmp[2] = 0;
-    icmp[3] = 0;
-    int sum = checksum(icmp, 0, icmp.length, 0);
-    if (corrupt) sum ^= 0x5a5a;
-    icmp[2] = (byte) (sum >> 8);
-    icmp[3] = (byte) sum;
-  }
-
-  private static void setChecksum6(byte[] icmp, byte[] src, byte[] dst, boolean corrupt) {
-    icmp[2] = 0;
-    icmp[3] = 0;
-    byte[] pseudo = new byte[40];
-    System.arraycopy(src, 0, pseudo, 0, 16);
-    System.arraycopy(dst, 0, pseudo, 16, 16);
-    putInt(pseudo, 32, icmp.length);
-    pseudo[39] = 58;
-    long partial = sum16(pseudo, 0, 40, 0);
-    int sum = checksum(icmp, 0, icmp.length, partial);
-    if (corrupt) sum ^= 0x5a5a;
-    icmp[2] = (byte) (sum >> 8);
-    icmp[3] = (byte) sum;
-  }
-
-  private static long sum16(byte[] b, int off, int len, long acc) {
-    int i = off;
-    for (; i + 1 < off + len; i += 2) acc += ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
-    if (i < off + len) acc += (b[i] & 0xff) << 8;
-    return acc;
-  }
-
-  /** RFC 1071 Internet checksum of {@code b[off, off+len)} plus an already summed part. */
-  static int checksum(byte[] b, int off, int len, long partial) {
-    long acc = sum16(b, off, len, partial);
-    while ((acc >> 16) != 0) acc = (acc & 0xffff) + (acc >> 16);
-    return (int) (~acc & 0xffff);
-  }
-
-  private static void putInt(byte[] b, int off, int v) {
-    b[off] = (byte) (v >> 24);
-    b[off + 1] = (byte) (v >> 16);
-    b[off + 2] = (byte) (v >> 8);
-    b[off + 3] = (byte) v;
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] r = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, r, a.length, b.length);
-    return r;
   }
 }

@@ -196,7 +196,7 @@ final class LabProbe {
     byte[] icmp = Arrays.copyOfRange(b, ihl, b.length);
     InetAddress from = InetAddress.getByAddress(Arrays.copyOfRange(b, 12, 16));
     int type = icmp[0] & 0xff;
-    boolean ok = ScriptedResponder.checksum(icmp, 0, icmp.length, 0) == 0;
+    boolean ok = ResponderPackets.checksum(icmp, 0, icmp.length, 0) == 0;
     if (type == 0) {
       int rid = u16(icmp, 4), seq = u16(icmp, 6);
       if (rid != id && rid != (id ^ 0x5555)) return null;
@@ -294,7 +294,7 @@ final class LabProbe {
   }
 
   private static byte[] packet4(byte[] src, byte[] dst, byte[] icmp, int ttl, boolean df) {
-    int sum = ScriptedResponder.checksum(icmp, 0, icmp.length, 0);
+    int sum = ResponderPackets.checksum(icmp, 0, icmp.length, 0);
     icmp[2] = (byte) (sum >> 8);
     icmp[3] = (byte) sum;
     byte[] p = new byte[20 + icmp.length];
@@ -318,7 +318,7 @@ final class LabProbe {
     pseudo[35] = (byte) icmp.length;
     pseudo[39] = 58;
     System.arraycopy(icmp, 0, pseudo, 40, icmp.length);
-    int sum = ScriptedResponder.checksum(pseudo, 0, pseudo.length, 0);
+    int sum = ResponderPackets.checksum(pseudo, 0, pseudo.length, 0);
     icmp[2] = (byte) (sum >> 8);
     icmp[3] = (byte) sum;
     byte[] p = new byte[40 + icmp.length];
