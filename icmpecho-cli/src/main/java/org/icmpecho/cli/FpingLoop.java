@@ -1,13 +1,13 @@
 package org.icmpecho.cli;
 
 import java.io.PrintWriter;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -22,8 +22,17 @@ import org.icmpecho.PingSchedule;
  * the engine's I/O thread, what fping's main loop sends: fping's default mode as {@code
  * untilReply(-r, -B)} (each retry when the previous try's timeout is over, the timeout grown by the
  * backoff), count mode as {@code count(-c)} every {@code -p}, loop mode without an end; at most one
- * send per {@code -i} in all. Its listener only queues each outcome and wakes the command's thread,
- * which prints, counts, and makes the {@code -Q} reports and SIGQUIT snapshots when due.
+ * send per {@code -i} in all; one template request for all targets where the options allow (the
+ * engine's allocation-free path).
+ *
+ * <p>Threads: the outcomes reach this listener on the engine's callback thread, one at a time,
+ * under this object's lock ({@link PrintingListener}), which counts and prints them. The command's
+ * own thread takes the same lock only to do what is due at a time rather than at an outcome: flush
+ * what was printed (woken by the first line after a flush, then at most every {@link
+ * #FLUSH_GAP_NANOS}, so that a burst of lines costs a few writes, not one each), the timeouts of
+ * echoes that an ICMP error answered, the {@code -Q} reports and SIGQUIT snapshots, the progress
+ * line of {@code icmpecho sweep} and the end. No queue, wake-up or object per outcome: a {@code
+ * /16} costs what counting it costs.
  *
  * <p>Counting follows fping: an echo counts as sent when its outcome is known (answer or timeout)
  * or its send failed, so a loss percentage never counts echoes still on their way; a reply later
@@ -31,13 +40,24 @@ import org.icmpecho.PingSchedule;
  * per-echo lines and "is alive" on stdout, summaries, {@code -s}, {@code -Q} reports, warnings on
  * stderr.
  */
-final class FpingLoop {
+final class FpingLoop extends PrintingListener {
   /** A target: what to print, the name for netdata charts, where to send. */
   record Host(String label, String chart, InetAddress address) {}
 
   private record Due(long at, long order, int host, int index) {}
 
-  private record Outcome(int host, int index, long sentAt, EchoResult result, boolean duplicate) {}
+  /** The most echoes in flight at once by default (--max-in-flight). */
+  static final int WINDOW = 16_384;
+
+  /** Least time between two flushes of the output while lines keep coming. */
+  private static final long FLUSH_GAP_NANOS = 5_000_000L;
+
+  /** icmpecho sweep's progress line on a terminal: after a second, then five times a second. */
+  private static final long PROGRESS_AFTER_NANOS = 1_000_000_000L,
+      PROGRESS_EVERY_NANOS = 200_000_000L;
+
+  /** With --json, how long the end waits for duplicates of the last answers. */
+  private static final long STRAGGLER_GRACE_MILLIS = 10;
 
   private final FpingOptions o;
   private final int n;
@@ -52,8 +72,13 @@ final class FpingLoop {
   // fping's per-host counters; *I are the -Q interval's
   final int[] sent, sentI, recv, recvI, recvTotal;
   final long[] minReply, maxReply, totalTime, minI, maxI, totalI;
-  final long[][] resp; // per probe (count mode): RTT ns, or WAITING / TIMEOUT / ERROR
-  static final long WAITING = -1, TIMEOUT = -4, ERROR = -3;
+  final long[][] resp; // per probe (-C only): RTT ns, or TIMEOUT / ERROR
+  static final long TIMEOUT = -4, ERROR = -3;
+
+  /** --json only: per host, the sum of squared round trips (for the mdev) and the errors. */
+  final double[] sumSquares;
+
+  final int[] errors;
 
   // totals (fping -s)
   int alive, timeouts, pingsSent, pingsReceived, otherIcmp, unknown;
@@ -62,10 +87,17 @@ final class FpingLoop {
   private final PriorityQueue<Due> lateTimeouts =
       new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
   private long order;
-  private PingSchedule schedule;
-  private final Queue<Outcome> events = new ConcurrentLinkedQueue<>();
   private final Thread owner = Thread.currentThread();
   private final AtomicBoolean finishRequested = new AtomicBoolean(), snapshot = new AtomicBoolean();
+
+  /** Something was printed since the last flush (guarded by this). */
+  private boolean dirty;
+
+  // icmpecho sweep's progress line (null / unused when off)
+  private final boolean[] settled;
+  private int finished, finishedDead;
+  private long outcomes;
+  private boolean progressShown;
 
   FpingLoop(
       FpingOptions o,
@@ -97,9 +129,12 @@ final class FpingLoop {
     minI = new long[n];
     maxI = new long[n];
     totalI = new long[n];
-    int trials = Math.max(o.count, o.retry + 1);
-    resp = o.loop ? null : new long[n][];
-    if (resp != null) for (int i = 0; i < n; i++) resp[i] = new long[trials];
+    resp = o.reportAllRtts ? new long[n][o.count] : null;
+    sumSquares = o.json ? new double[n] : null;
+    errors = o.json ? new int[n] : null;
+    boolean progress =
+        o.icmpechoName && !o.loop && !o.json && env.stderrIsTerminal().getAsBoolean();
+    settled = progress ? new boolean[n] : null;
     this.report = new FpingReport(o, this, hosts, width, out, err);
     if (o.random) {
       randomPayload = new byte[o.size];
@@ -113,6 +148,10 @@ final class FpingLoop {
     return hosts[h].label();
   }
 
+  InetAddress address(int h) {
+    return hosts[h].address();
+  }
+
   /**
    * Runs until every probe is answered or timed out (never, with -l, until SIGINT); prints the end;
    * the status.
@@ -120,6 +159,8 @@ final class FpingLoop {
   int run() {
     long start = System.nanoTime();
     long nextReport = o.reportNs > 0 ? start + o.reportNs : Long.MAX_VALUE;
+    long nextProgress = start + PROGRESS_AFTER_NANOS;
+    long lastFlush = start;
     Runnable restoreInt =
         env.signals()
             .onInterrupt(
@@ -133,37 +174,68 @@ final class FpingLoop {
               snapshot.set(true);
               LockSupport.unpark(owner);
             });
+    CompletableFuture<Void> done;
     try {
-      schedule = client.schedule(schedule());
-      CompletableFuture<Void> done = schedule.done();
+      synchronized (this) {
+        schedule = client.schedule(schedule());
+      }
+      done = schedule.done();
       var _ = done.whenComplete((v, e) -> LockSupport.unpark(owner));
-      while (!finishRequested.get()) {
-        drain();
-        if (o.fastReachable && alive >= o.minReachable) break;
-        long now = System.nanoTime();
-        if (snapshot.getAndSet(false)) report.splits();
-        if ((o.loop || o.countMode) && now >= nextReport) {
-          if (o.netdata) report.netdata();
-          else report.splits();
-          while (now >= nextReport) nextReport += o.reportNs;
-        }
-        while (!lateTimeouts.isEmpty() && lateTimeouts.peek().at <= now) {
-          Due d = lateTimeouts.poll();
-          timedOut(d.host, d.index);
-        }
-        if (done.isDone() && events.isEmpty() && lateTimeouts.isEmpty()) break;
+      while (true) {
         long wake = Long.MAX_VALUE;
-        if (!lateTimeouts.isEmpty()) wake = lateTimeouts.peek().at;
-        if (o.reportNs > 0 && (o.loop || o.countMode)) wake = Math.min(wake, nextReport);
-        if (events.isEmpty() && !done.isDone()) {
+        long now = System.nanoTime();
+        synchronized (this) {
+          if (finishRequested.get() || (o.fastReachable && alive >= o.minReachable)) break;
+          if (snapshot.getAndSet(false)) {
+            clearProgress();
+            report.splits();
+          }
+          if ((o.loop || o.countMode) && now >= nextReport) {
+            clearProgress();
+            if (o.netdata) report.netdata();
+            else report.splits();
+            while (now >= nextReport) nextReport += o.reportNs;
+          }
+          while (!lateTimeouts.isEmpty() && lateTimeouts.peek().at <= now) {
+            Due d = lateTimeouts.poll();
+            timedOut(d.host, d.index);
+          }
+          // the schedule's done follows its last listener call: nothing more will come
+          if (done.isDone() && lateTimeouts.isEmpty()) break;
+          if (dirty) {
+            if (now - lastFlush >= FLUSH_GAP_NANOS) {
+              flush();
+              lastFlush = now;
+            } else {
+              wake = lastFlush + FLUSH_GAP_NANOS;
+            }
+          }
+          if (settled != null) {
+            if (now - nextProgress >= 0) {
+              showProgress();
+              nextProgress = now + PROGRESS_EVERY_NANOS;
+            }
+            wake = Math.min(wake, nextProgress);
+          }
+          if (!lateTimeouts.isEmpty()) wake = Math.min(wake, lateTimeouts.peek().at);
+          if (o.reportNs > 0 && (o.loop || o.countMode)) wake = Math.min(wake, nextReport);
+        }
+        if (!done.isDone() || wake != Long.MAX_VALUE) {
+          // woken early by the first line printed after a flush, an ICMP error's timeout, -X, the
+          // end, a signal
           LockSupport.parkNanos(
-              this, wake == Long.MAX_VALUE ? 100_000_000L : Math.max(0, wake - now));
+              this, wake == Long.MAX_VALUE ? 100_000_000L : Math.max(1, wake - now));
         }
       }
-      schedule
-          .close(); // Ctrl-C or -X: what is still in flight is withdrawn, as fping stops waiting
-      // for it
-      drain();
+      // Ctrl-C or -X: what is still in flight is withdrawn, as fping stops waiting for it. With
+      // --json, duplicates of the last answers get a short grace first (fping never waits).
+      if (o.json && !o.quiet && !finishRequested.get() && done.isDone()) graceForDuplicates();
+      schedule.close();
+      synchronized (this) {
+        clearProgress();
+        flush();
+        end(); // what printing failed with on the callback thread ends the command here
+      }
       failure(done);
     } finally {
       restoreInt.run();
@@ -173,38 +245,43 @@ final class FpingLoop {
     return report.finish(System.nanoTime() - start);
   }
 
+  private static void graceForDuplicates() {
+    try {
+      Thread.sleep(STRAGGLER_GRACE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /**
-   * fping's modes as a schedule: one request per target (its own family's source address, -R's
-   * payload).
+   * fping's modes as a schedule: one template request for all (or, where a source address differs
+   * between the families of mixed targets, one request per target).
    */
   private PingSchedule.Builder schedule() {
-    List<EchoRequest> requests = new java.util.ArrayList<>(n);
-    for (Host h : hosts) requests.add(request(h.address()));
-    PingSchedule.Builder b =
-        PingSchedule.of(requests)
-            .interval(Duration.ofNanos(o.intervalNs))
-            .period(Duration.ofNanos(o.periodNs))
-            .maxInFlight(WINDOW)
-            .listener(
-                new PingSchedule.Listener() {
-                  @Override
-                  public void onResult(int target, long probe, EchoResult result) {
-                    offer(new Outcome(target, (int) probe, System.nanoTime(), result, false));
-                  }
-
-                  @Override
-                  public void onDuplicate(int target, long probe, EchoResult.Reply reply) {
-                    offer(new Outcome(target, (int) probe, System.nanoTime(), reply, true));
-                  }
-                });
+    boolean v4 = false, v6 = false;
+    InetAddress[] targets = new InetAddress[n];
+    for (int i = 0; i < n; i++) {
+      targets[i] = hosts[i].address();
+      if (targets[i] instanceof Inet4Address) v4 = true;
+      else v6 = true;
+    }
+    PingSchedule.Builder b;
+    if (!(v4 && v6) || (o.src4 == null && o.src6 == null)) {
+      b = PingSchedule.to(Arrays.asList(targets), request(targets[0]));
+    } else {
+      List<EchoRequest> requests = new java.util.ArrayList<>(n);
+      for (InetAddress t : targets) requests.add(request(t));
+      b = PingSchedule.of(requests);
+    }
+    b.interval(Duration.ofNanos(o.intervalNs))
+        .period(Duration.ofNanos(o.periodNs))
+        .maxInFlight(o.window)
+        .listener(this);
     if (o.loop) b.count(0);
     else if (o.countMode) b.count(o.count);
     else b.untilReply(o.retry, o.backoffOn ? o.backoff : 1.0);
     return b;
   }
-
-  /** The most echoes in flight at once: what the client was opened for (see {@link Fping}). */
-  static final int WINDOW = 16_384;
 
   private EchoRequest request(InetAddress target) {
     EchoRequest.Builder b =
@@ -214,7 +291,7 @@ final class FpingLoop {
     if (o.ttl > 0) b.ttl(o.ttl);
     if (o.tos >= 0 && o.tos <= 255) b.tos(o.tos);
     if (o.dontFrag) b.pathMtuDiscovery(PathMtuDiscovery.DO);
-    InetAddress src = target instanceof java.net.Inet4Address ? o.src4 : o.src6;
+    InetAddress src = target instanceof Inet4Address ? o.src4 : o.src6;
     if (src != null) b.source(src);
     if (o.iface != null) b.interfaceName(o.iface);
     return b.build();
@@ -231,54 +308,24 @@ final class FpingLoop {
         4, t instanceof org.icmpecho.IcmpException ? t.getMessage() : "echo failed: " + t, false);
   }
 
-  private void offer(Outcome ev) {
-    events.add(ev);
-    LockSupport.unpark(owner);
-  }
+  // --- the listener: on the engine's callback thread, under this object's lock
 
-  private void drain() {
-    Outcome ev;
-    boolean any = false;
-    while ((ev = events.poll()) != null) {
-      any = true;
-      handle(ev);
-    }
-    if (any) {
-      out.flush();
-      err.flush();
-    }
-  }
-
-  private void handle(Outcome ev) {
-    int h = ev.host;
-    switch (ev.result) {
-      case EchoResult.Reply r when ev.duplicate -> {
-        recvTotal[h]++;
-        pingsReceived++;
-        if (!o.perRecv && !o.json) {
-          err.print(
-              hosts[h].label()
-                  + " : duplicate for ["
-                  + ev.index
-                  + "], "
-                  + r.bytes()
-                  + " bytes, "
-                  + Fmt.fpingMs(r.rtt().toNanos())
-                  + " ms");
-          if (!r.from().equals(hosts[h].address())) err.print(" [<- " + Addr.text(r.from()) + "]");
-          err.println();
-        }
-        report.json(h, ev.index, r, true);
-      }
-      case EchoResult.Reply r -> reply(h, ev.index, r);
+  @Override
+  void result(int h, long probe, EchoResult result) {
+    int index = (int) probe;
+    outcomes++;
+    switch (result) {
+      case EchoResult.Reply r -> reply(h, index, r);
       case EchoResult.TimedOut t -> {
-        report.json(h, ev.index, t, false);
-        timedOut(h, ev.index);
+        report.json(h, index, t, false);
+        timedOut(h, index);
       }
       case EchoResult.IcmpError e -> {
         // fping prints the ICMP error when it comes and still waits for the echo's timeout
         otherIcmp++;
+        if (errors != null) errors[h]++;
         if (!o.quiet && !o.json) {
+          printing();
           err.println(
               IcmpText.fping(e)
                   + " from "
@@ -286,20 +333,27 @@ final class FpingLoop {
                   + " for ICMP Echo sent to "
                   + hosts[h].label());
         }
-        report.json(h, ev.index, e, false);
-        lateTimeouts.add(new Due(ev.sentAt + tryTimeout(ev.index), order++, h, ev.index));
+        report.json(h, index, e, false);
+        timeoutLater(h, index);
       }
       case EchoResult.SendFailed f -> {
-        if (o.verbose) err.println(hosts[h].label() + ": error while sending ping: " + f.message());
-        report.json(h, ev.index, f, false);
+        if (errors != null) errors[h]++;
+        if (o.verbose) {
+          printing();
+          err.println(hosts[h].label() + ": error while sending ping: " + f.message());
+        }
+        report.json(h, index, f, false);
         sent[h]++;
         sentI[h]++;
-        if (resp != null && ev.index < resp[h].length) resp[h][ev.index] = ERROR;
+        if (resp != null && index < resp[h].length) resp[h][index] = ERROR;
+        settle(h);
       }
       case EchoResult.Corrupted c -> {
         // a reply whose payload differs: fping would count it; we report it and let the probe time
         // out
+        if (errors != null) errors[h]++;
         if (!o.quiet && !o.json) {
+          printing();
           err.println(
               hosts[h].label()
                   + ": corrupted reply from "
@@ -307,10 +361,52 @@ final class FpingLoop {
                   + ": "
                   + c.reason());
         }
-        report.json(h, ev.index, c, false);
-        lateTimeouts.add(new Due(ev.sentAt + tryTimeout(ev.index), order++, h, ev.index));
+        report.json(h, index, c, false);
+        timeoutLater(h, index);
       }
     }
+  }
+
+  @Override
+  void duplicate(int h, long probe, EchoResult.Reply r) {
+    recvTotal[h]++;
+    pingsReceived++;
+    if (!o.perRecv && !o.json) {
+      printing();
+      err.print(
+          hosts[h].label()
+              + " : duplicate for ["
+              + probe
+              + "], "
+              + r.bytes()
+              + " bytes, "
+              + Fmt.fpingMs(r.rtt().toNanos())
+              + " ms");
+      if (!r.from().equals(hosts[h].address())) err.print(" [<- " + Addr.text(r.from()) + "]");
+      err.println();
+    }
+    report.json(h, (int) probe, r, true);
+  }
+
+  /** An echo that an ICMP error (or a corrupted reply) answered times out when its time is up. */
+  private void timeoutLater(int h, int index) {
+    lateTimeouts.add(new Due(System.nanoTime() + tryTimeout(index), order++, h, index));
+    LockSupport.unpark(owner);
+  }
+
+  /** Before a line: the progress line goes, and the command's thread is told to flush. */
+  void printing() {
+    if (progressShown) clearProgress();
+    if (!dirty) {
+      dirty = true;
+      LockSupport.unpark(owner);
+    }
+  }
+
+  private void flush() {
+    dirty = false;
+    out.flush();
+    err.flush();
   }
 
   @SuppressWarnings(
@@ -329,6 +425,7 @@ final class FpingLoop {
     if (minI[h] == 0 || rtt < minI[h]) minI[h] = rtt;
     totalTime[h] += rtt;
     totalI[h] += rtt;
+    if (sumSquares != null) sumSquares[h] += (double) rtt * rtt;
     if (resp != null && index < resp[h].length) resp[h][index] = rtt;
     if (allMax == 0 || rtt > allMax) allMax = rtt;
     if (allMin == 0 || rtt < allMin) allMin = rtt;
@@ -337,12 +434,14 @@ final class FpingLoop {
     report.json(h, index, r, false);
     if (recv[h] == 1) {
       alive++;
-      if (o.verbose || o.alive) {
+      if (o.fastReachable && alive >= o.minReachable) LockSupport.unpark(owner);
+      if ((o.verbose || o.alive) && !o.json) {
+        printing();
         out.print(hosts[h].label());
         if (o.verbose) out.print(" is alive");
         if (o.elapsed) out.print(" (" + Fmt.fpingMs(rtt) + " ms)");
-        out.flush();
         if (!r.from().equals(hosts[h].address())) {
+          out.flush();
           err.print(" [<- " + Addr.text(r.from()) + "]");
           err.flush();
         }
@@ -350,6 +449,7 @@ final class FpingLoop {
       }
     }
     if (o.perRecv) {
+      printing();
       StringBuilder sb = new StringBuilder(80);
       if (o.timestamp) report.stamp(sb);
       report
@@ -370,6 +470,7 @@ final class FpingLoop {
       }
       out.println();
     }
+    settle(h);
   }
 
   /**
@@ -390,6 +491,7 @@ final class FpingLoop {
     timeouts++;
     if (resp != null && index < resp[h].length) resp[h][index] = TIMEOUT;
     if (o.perRecv) {
+      printing();
       StringBuilder sb = new StringBuilder(80);
       if (o.timestamp) report.stamp(sb);
       report.padded(sb, h).append(" : [").append(index).append("], timed out (");
@@ -398,5 +500,46 @@ final class FpingLoop {
       report.lossOrReturn(sb, h).append(')');
       out.println(sb);
     }
+    settle(h);
+  }
+
+  // --- icmpecho sweep's progress line
+
+  /** Counts target {@code h} as done once its verdict is in (for the progress line). */
+  private void settle(int h) {
+    if (settled == null || settled[h]) return;
+    if (o.countMode ? sent[h] >= o.count : recv[h] > 0 || sent[h] > o.retry) {
+      settled[h] = true;
+      finished++;
+      if (recv[h] == 0) finishedDead++;
+    }
+  }
+
+  private void showProgress() {
+    out.flush();
+    long sentNow = schedule.sent();
+    err.print(
+        "\r"
+            + sentNow
+            + " sent, "
+            + finished
+            + "/"
+            + n
+            + " done, "
+            + (finished - finishedDead)
+            + " alive, "
+            + finishedDead
+            + " unreachable, "
+            + Math.max(0, sentNow - outcomes)
+            + " in flight\033[K");
+    err.flush();
+    progressShown = true;
+  }
+
+  private void clearProgress() {
+    if (!progressShown) return;
+    err.print("\r\033[K");
+    err.flush();
+    progressShown = false;
   }
 }

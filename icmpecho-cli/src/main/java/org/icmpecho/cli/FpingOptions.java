@@ -22,7 +22,9 @@ final class FpingOptions {
       NETNS = '\uE001',
       RAW = '\uE002',
       STACKTRACE = '\uE003',
-      RATE = '\uE004';
+      RATE = '\uE004',
+      MAX_IN_FLIGHT = '\uE005',
+      SOCKETS = '\uE006';
 
   private static final String SHORTS =
       "46aAb:B:c:C:dDef:ghH:i:I:lmMnNoO:p:qQ:r:RsS:t:T:uvx:X:"
@@ -32,6 +34,10 @@ final class FpingOptions {
           + RAW
           + STACKTRACE
           + RATE
+          + ":"
+          + MAX_IN_FLIGHT
+          + ":"
+          + SOCKETS
           + ":";
   private static final Map<String, Character> LONGS =
       Map.ofEntries(
@@ -75,13 +81,46 @@ final class FpingOptions {
           Map.entry("netns", NETNS),
           Map.entry("raw", RAW),
           Map.entry("stacktrace", STACKTRACE),
-          Map.entry("rate", RATE));
+          Map.entry("rate", RATE),
+          Map.entry("max-in-flight", MAX_IN_FLIGHT),
+          Map.entry("sockets", SOCKETS));
+
+  /**
+   * An option as the parser knows it: its names (either may be null) and whether it takes a value.
+   */
+  record Name(String shortName, String longName, boolean value) {}
+
+  /**
+   * Every option, in fping's order, then icmpecho's: the model picocli's tree has of {@code
+   * icmpecho sweep} (for completion; the parsing stays this class's).
+   */
+  static List<Name> names() {
+    List<Name> names = new java.util.ArrayList<>();
+    for (int i = 0; i < SHORTS.length(); i++) {
+      char c = SHORTS.charAt(i);
+      if (c == ':') continue;
+      String longName = null;
+      for (Map.Entry<String, Character> e : LONGS.entrySet())
+        if (e.getValue() == c) longName = e.getKey();
+      boolean value = i + 1 < SHORTS.length() && SHORTS.charAt(i + 1) == ':';
+      names.add(
+          new Name(c < 128 ? "-" + c : null, longName == null ? null : "--" + longName, value));
+    }
+    return names;
+  }
 
   static final int MAX_PING_DATA =
       65488; // fping: 65535 - a 20-byte IP header - 8-byte ICMP header, less 19
   static final long AUTOTUNE_TIMEOUT_MAX_NS = 2_000_000_000L;
 
   final String prog;
+
+  /**
+   * Run under an icmpecho name ({@code icmpecho sweep}) rather than as fping: its extensions apply
+   * (IPv6 {@code -g}, the progress line, the extra usage lines).
+   */
+  final boolean icmpechoName;
+
   Resolver.Family family = Resolver.Family.ANY;
   boolean alive,
       addr,
@@ -105,7 +144,7 @@ final class FpingOptions {
       backoffOn = true,
       countMode,
       timeoutSet;
-  boolean json, raw, stacktrace;
+  boolean json, raw, stacktrace, intervalSet;
   int size = 56, count, retry = 3, ttl, tos = -1, minReachable;
   boolean fastReachable;
   double backoff = 1.5;
@@ -113,10 +152,13 @@ final class FpingOptions {
   String file, iface, netns;
   InetAddress src4, src6;
   Double rate;
+  int window = FpingLoop.WINDOW;
+  Integer sockets;
   List<String> operands;
 
   FpingOptions(String prog) {
     this.prog = prog;
+    this.icmpechoName = !prog.equals("fping");
   }
 
   /**
@@ -167,8 +209,12 @@ final class FpingOptions {
         Double v = Getopt.scanFloat(arg);
         if (v == null || v < 0) return usage(err, 1);
         long ns = (long) (v.floatValue() * 1_000_000.0);
-        if (c == 'i') intervalNs = ns;
-        else periodNs = ns;
+        if (c == 'i') {
+          intervalNs = ns;
+          intervalSet = true;
+        } else {
+          periodNs = ns;
+        }
       }
       case 'c', 'C' -> {
         count = (int) Getopt.atoi(arg);
@@ -226,7 +272,10 @@ final class FpingOptions {
         if (ttl == 0) return usage(err, 1);
       }
       case 'v' -> {
-        out.println(prog + ": Version 5.1");
+        out.println(
+            prog
+                + ": Version 5.1"
+                + (icmpechoName ? " (icmpecho " + VersionProvider.version() + ")" : ""));
         out.flush();
         return 0;
       }
@@ -260,7 +309,17 @@ final class FpingOptions {
         if (v == null || !(v > 0) || v.isInfinite())
           return fail(err, "--rate " + arg + ": must be more than 0");
         rate = v;
-        intervalNs = (long) Math.floor(1e9 / v);
+      }
+      case MAX_IN_FLIGHT -> {
+        long v = whole(arg);
+        if (v < 1 || v > 1_000_000)
+          return fail(err, "--max-in-flight " + arg + ": must be 1..1000000");
+        window = (int) v;
+      }
+      case SOCKETS -> {
+        long v = whole(arg);
+        if (v < 1 || v > 8) return fail(err, "--sockets " + arg + ": must be 1..8");
+        sockets = (int) v;
       }
       default -> throw new AssertionError(c);
     }
@@ -269,6 +328,10 @@ final class FpingOptions {
 
   /** fping's checks after the options, in its order; derives the output flags. */
   private Integer validate(PrintWriter err) {
+    if (rate != null) {
+      if (intervalSet) return fail(err, "-i and --rate exclude each other");
+      intervalNs = (long) Math.floor(1e9 / rate);
+    }
     if (ttl > 255) return fail(err, "ttl " + ttl + " out of range");
     if (unreach && alive) return fail(err, "specify only one of a, u");
     if (countMode && loop) return fail(err, "specify only one of c, l");
@@ -303,10 +366,17 @@ final class FpingOptions {
   }
 
   /** fping's usage text; on stdout for -h (status 0), on stderr after a bad value (status 1). */
-  @SuppressWarnings("StringConcatToTextBlock") // fping's help, line for line as its C prints it
   Integer usage(PrintWriter w, int status) {
+    w.print(usageText());
+    w.flush();
+    return status;
+  }
+
+  /** The text of {@link #usage}: fping's, and under an icmpecho name, icmpecho's own options. */
+  @SuppressWarnings("StringConcatToTextBlock") // fping's help, line for line as its C prints it
+  String usageText() {
     String p = prog;
-    w.print(
+    String fping =
         "Usage: "
             + p
             + " [options] [targets...]\n\n"
@@ -360,20 +430,36 @@ final class FpingOptions {
             + "   -s, --stats        print final stats\n"
             + "   -u, --unreach      show targets that are unreachable\n"
             + "   -v, --version      show version\n"
-            + "   -x, --reachable=N  shows if >=N hosts are reachable or not\n");
-    // fping 5.1's text ends there, byte for byte; icmpecho's own options follow under any other
-    // name (sweep)
-    if (!prog.equals("fping"))
-      w.print(
-          "   -X, --fast-reachable=N exits true immediately when N hosts are found\n"
-              + "\nicmpecho's own options (long only):\n"
-              + "   --json             JSON Lines on stdout: each answer or timeout, then a summary per target\n"
-              + "   --rate=PPS         send at most PPS echoes per second in all (instead of -i)\n"
-              + "   --netns=NAME       send from inside network namespace NAME (needs CAP_SYS_ADMIN)\n"
-              + "   --raw              raw sockets (CAP_NET_RAW) instead of unprivileged ping sockets\n"
-              + "   --stacktrace       on a failure, print the stack trace too\n");
-    w.flush();
-    return status;
+            + "   -x, --reachable=N  shows if >=N hosts are reachable or not\n";
+    // fping 5.1's text ends there, byte for byte; icmpecho's own options follow under its own
+    // names (sweep)
+    if (!icmpechoName) return fping;
+    return fping
+        + "   -X, --fast-reachable=N exits true immediately when N hosts are found\n"
+        + "\n"
+        + "icmpecho's own options (long only; run as fping too):\n"
+        + "   --json             JSON Lines on stdout: each answer or timeout, then a summary per target\n"
+        + "   --rate=PPS         send at most PPS echoes per second in all (instead of -i)\n"
+        + "   --max-in-flight=N  at most N echoes outstanding at once (default: "
+        + FpingLoop.WINDOW
+        + ")\n"
+        + "   --sockets=N        sockets (and I/O threads) per address family, 1..8 (default: 2 for\n"
+        + "                      more than 1024 targets on 2 or more cores, else 1)\n"
+        + "   --netns=NAME       send from inside network namespace NAME (needs CAP_SYS_ADMIN)\n"
+        + "   --raw              raw sockets (CAP_NET_RAW) instead of unprivileged ping sockets\n"
+        + "   --stacktrace       on a failure, print the stack trace too\n"
+        + "   -g also takes an IPv6 block or range here (ex. "
+        + p
+        + " -g 2001:db8::/120)\n"
+        + "\n"
+        + "Exit status (as fping): 0 all targets alive, 1 some unreachable or invalid arguments,\n"
+        + "2 a name did not resolve, 4 system failure (no privilege, socket error).\n";
+  }
+
+  /** A whole number, all of {@code s} (icmpecho's own options are read strictly); -1 if not. */
+  private static long whole(String s) {
+    if (s.isEmpty() || s.length() > 12 || !s.chars().allMatch(Character::isDigit)) return -1;
+    return Long.parseLong(s);
   }
 
   /** {@code sscanf("%i")}: decimal, 0x hex or 0 octal prefix; null when nothing reads. */

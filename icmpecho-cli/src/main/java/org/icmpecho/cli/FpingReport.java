@@ -1,6 +1,7 @@
 package org.icmpecho.cli;
 
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -67,12 +68,16 @@ final class FpingReport {
     for (int h = 0; h < hosts.length; h++) {
       if (s.recv[h] > 0) continue;
       unreachable++;
-      if (o.verbose || o.unreach)
+      if ((o.verbose || o.unreach) && !o.json)
         out.println(o.verbose ? hosts[h].label() + " is unreachable" : hosts[h].label());
     }
     out.flush();
     if (o.json) {
-      for (int h = 0; h < hosts.length; h++) jsonSummary(h);
+      for (int h = 0; h < hosts.length; h++) {
+        // -a / -u choose whose summaries come (in the default mode, as they choose the lines)
+        if ((o.alive && s.recv[h] == 0) || (o.unreach && s.recv[h] > 0)) continue;
+        jsonSummary(h);
+      }
     } else if (o.countMode || o.loop) {
       perTarget();
     }
@@ -81,13 +86,14 @@ final class FpingReport {
     int status;
     if (o.minReachable > 0) {
       boolean enough = reachable >= o.minReachable;
+      if (!o.json) // JSON Lines stay JSON: the status tells
       out.println(
-          (enough ? "Enough" : "Not enough")
-              + " hosts reachable (required: "
-              + o.minReachable
-              + ", reachable: "
-              + reachable
-              + ")");
+            (enough ? "Enough" : "Not enough")
+                + " hosts reachable (required: "
+                + o.minReachable
+                + ", reachable: "
+                + reachable
+                + ")");
       status = enough ? 0 : 1;
     } else {
       status = s.unknown > 0 ? 2 : s.alive != hosts.length ? 1 : 0;
@@ -97,11 +103,19 @@ final class FpingReport {
     return status;
   }
 
+  /**
+   * The per-target summaries on stderr. One line per target (65,534 for a /16), written in large
+   * chunks: println per line costs more than the formatting in a JVM that has not compiled this
+   * code yet. Each chunk goes through one reused char[]: a String per chunk would be copied twice
+   * more (PrintWriter's write(String) makes a char[] of it), on fresh pages the kernel first has to
+   * fault in.
+   */
   private void perTarget() {
     if (o.verbose || o.perRecv) err.println();
-    StringBuilder sb = new StringBuilder(128);
+    StringBuilder sb = new StringBuilder(CHUNK);
+    char[] chunk = new char[CHUNK];
+    String nl = System.lineSeparator();
     for (int h = 0; h < hosts.length; h++) {
-      sb.setLength(0);
       padded(sb, h).append(" :");
       if (o.reportAllRtts) {
         for (int j = 0; j < s.sent[h] && j < s.resp[h].length; j++) {
@@ -113,10 +127,19 @@ final class FpingReport {
         counts(sb, s.sent[h], s.recv[h]);
         if (s.recv[h] > 0) minAvgMax(sb, s.minReply[h], s.totalTime[h] / s.recv[h], s.maxReply[h]);
       }
-      err.println(sb);
+      sb.append(nl);
+      if (sb.length() > CHUNK - 256 || h == hosts.length - 1) {
+        int len = sb.length();
+        if (len > chunk.length) chunk = new char[len]; // a line longer than a chunk (-C, names)
+        sb.getChars(0, len, chunk, 0);
+        err.write(chunk, 0, len);
+        sb.setLength(0);
+      }
     }
     err.flush();
   }
+
+  private static final int CHUNK = 1 << 16;
 
   private void counts(StringBuilder sb, int sent, int recv) {
     if (recv <= sent) {
@@ -257,42 +280,62 @@ final class FpingReport {
     err.flush();
   }
 
-  /** {@code --json}: one line per outcome, the contract's fields (§3). */
+  /**
+   * {@code --json}: one line per outcome (none with {@code -q}), the contract's fields (§3): the
+   * target's address, {@code host} when it was given by another name, {@code seq} from 1.
+   */
   void json(int h, int index, EchoResult r, boolean duplicate) {
-    if (!o.json) return;
-    Json j = new Json().put("type", "reply").put("target", hosts[h].label());
-    switch (r) {
-      case EchoResult.Reply x -> j.put("from", Addr.text(x.from()));
-      case EchoResult.IcmpError x -> j.put("from", Addr.text(x.from()));
-      default -> j.putNull("from");
-    }
-    j.put("seq", index).put("status", r.status().name()).put("status_code", r.status().code());
-    switch (r) {
-      case EchoResult.Reply x ->
-          j.putRaw("rtt_ms", Fmt.jsonMs(x.rtt().toNanos()))
-              .put("ttl", x.ttl())
-              .put("bytes", x.bytes());
-      default -> j.putNull("rtt_ms").putNull("ttl").put("bytes", o.size + 8);
-    }
+    if (!o.json || o.quiet) return;
+    s.printing();
+    String target = Addr.text(hosts[h].address());
+    Json j = new Json().put("type", "reply").put("target", target);
+    InetAddress from =
+        switch (r) {
+          case EchoResult.Reply x -> x.from();
+          case EchoResult.IcmpError x -> x.from();
+          case EchoResult.Corrupted x -> x.from();
+          default -> null;
+        };
+    j.put("from", from == null ? null : Addr.text(from)).put("seq", index + 1);
+    j.put("status", r.status().name()).put("status_code", r.status().code());
+    long rtt =
+        switch (r) {
+          case EchoResult.Reply x -> x.rtt().toNanos();
+          case EchoResult.IcmpError x -> x.rtt().toNanos();
+          case EchoResult.Corrupted x -> x.rtt().toNanos();
+          default -> -1;
+        };
+    j.putRaw("rtt_ms", rtt < 0 ? null : Fmt.jsonMs(rtt));
+    if (r instanceof EchoResult.Reply x) j.put("ttl", x.ttl()).put("bytes", x.bytes());
+    else j.putNull("ttl").put("bytes", o.size + 8);
     if (duplicate) j.put("duplicate", true);
+    if (!hosts[h].label().equals(target)) j.put("host", hosts[h].label());
+    if (r instanceof EchoResult.IcmpError e)
+      j.put("icmp_type", e.icmpType()).put("icmp_code", e.icmpCode());
     out.println(j);
   }
 
+  /** {@code --json}: a target's summary, the contract's fields (§3) and icmpecho's. */
   private void jsonSummary(int h) {
-    Json j =
-        new Json()
-            .put("type", "summary")
-            .put("target", hosts[h].label())
-            .put("sent", s.sent[h])
-            .put("received", s.recv[h])
-            .put("duplicates", Math.max(0, s.recvTotal[h] - s.recv[h]))
-            .put("loss_pct", s.sent[h] == 0 ? 0.0 : (s.sent[h] - s.recv[h]) * 100.0 / s.sent[h]);
-    if (s.recv[h] > 0) {
+    String target = Addr.text(hosts[h].address());
+    int sent = s.sent[h], recv = s.recv[h];
+    Json j = new Json().put("type", "summary").put("target", target);
+    if (!hosts[h].label().equals(target)) j.put("host", hosts[h].label());
+    j.put("sent", sent)
+        .put("received", recv)
+        .put("duplicates", Math.max(0, s.recvTotal[h] - recv))
+        .put("errors", s.errors[h])
+        .put("loss_pct", Fmt.pct(Math.max(0, sent - recv), sent))
+        .put("alive", recv > 0);
+    if (recv > 0) {
+      double mean = (double) s.totalTime[h] / recv;
+      double mdev = Math.sqrt(Math.max(0, s.sumSquares[h] / recv - mean * mean));
       j.putRaw("rtt_min_ms", Fmt.jsonMs(s.minReply[h]))
-          .putRaw("rtt_avg_ms", Fmt.jsonMs((double) s.totalTime[h] / s.recv[h]))
-          .putRaw("rtt_max_ms", Fmt.jsonMs(s.maxReply[h]));
+          .putRaw("rtt_avg_ms", Fmt.jsonMs(mean))
+          .putRaw("rtt_max_ms", Fmt.jsonMs(s.maxReply[h]))
+          .putRaw("rtt_mdev_ms", Fmt.jsonMs(mdev));
     } else {
-      j.putNull("rtt_min_ms").putNull("rtt_avg_ms").putNull("rtt_max_ms");
+      j.putNull("rtt_min_ms").putNull("rtt_avg_ms").putNull("rtt_max_ms").putNull("rtt_mdev_ms");
     }
     out.println(j);
   }

@@ -5,6 +5,7 @@ import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -86,22 +87,19 @@ public final class Main implements Callable<Integer> {
   }
 
   /**
-   * Runs one command line: the drop-in personality {@code fping ARGS} (fping's own parser, see
-   * {@link Fping}; {@code install-links DIR}) here, everything else through picocli.
+   * Runs one command line: the fping personality, {@code fping ARGS} and {@code sweep ARGS}
+   * (fping's own parser, see {@link Fping}; {@code install-links DIR}) here, everything else
+   * through picocli.
    */
   static int run(String[] args, PrintWriter out, PrintWriter err, Env env) {
     if (args.length > 0) {
       java.util.List<String> rest = java.util.List.of(args).subList(1, args.length);
       switch (args[0]) {
         case "fping" -> {
-          try {
-            return Fping.run("fping", rest, out, err, env);
-          } catch (
-              Stdout.Failed
-                  e) { // outside picocli, so outside Errors: the same rule, fping's words and
-            // status
-            return Errors.stdoutFailed(e, "fping: ", 4, err);
-          }
+          return Fping.main("fping", rest, out, err, env);
+        }
+        case "sweep" -> {
+          return Fping.main(Fping.SWEEP, rest, out, err, env);
         }
         case "install-links" -> {
           return Links.install(rest, out, err);
@@ -140,7 +138,7 @@ public final class Main implements Callable<Integer> {
     // subcommands already there
     boolean all = first == null || !RUNNABLE.contains(first);
     if (all || first.equals("ping")) cl.addSubcommand(PingCommand.class);
-    if (all || first.equals("sweep")) cl.addSubcommand(SweepCommand.class);
+    if (all || first.equals("sweep")) cl.addSubcommand("sweep", sweep(env));
     if (all || first.equals("trace")) cl.addSubcommand(TraceCommand.class);
     if (all) {
       cl.addSubcommand(CommandLine.HelpCommand.class);
@@ -150,7 +148,11 @@ public final class Main implements Callable<Integer> {
     Errors errors = new Errors();
     cl.setOut(out)
         .setErr(err)
-        .setParameterExceptionHandler(errors)
+        .setParameterExceptionHandler(
+            (e, args) ->
+                e.getCommandLine().getCommandSpec().userObject() instanceof Sweep
+                    ? runSweep(e.getCommandLine(), List.of(args), env) // fping's words for it
+                    : errors.handleParseException(e, args))
         .setExecutionExceptionHandler(errors)
         .setExitCodeExceptionMapper(errors)
         .setExecutionStrategy(
@@ -172,6 +174,74 @@ public final class Main implements Callable<Integer> {
         .setUsageHelpAutoWidth(false)
         .setUsageHelpWidth(100);
     return cl;
+  }
+
+  /**
+   * {@code icmpecho sweep} in picocli's tree: its line in the command list, {@code help sweep} (the
+   * fping personality's usage under the sweep's name), completion of its options, and a run through
+   * {@link #commandLine}. {@link #run} runs it without picocli. Built without annotations: picocli
+   * parses its options only for their model; the personality reads the original arguments itself
+   * (and when picocli's parser fails on them, the personality says what is wrong, in fping's
+   * words).
+   */
+  private static CommandLine sweep(Env env) {
+    Sweep sweep = new Sweep(env);
+    CommandSpec spec = CommandSpec.wrapWithoutInspection(sweep);
+    spec.name("sweep")
+        .usageMessage()
+        .description(
+            "Probe many targets: the fping personality under icmpecho's name (fping 5.1's flags,"
+                + " texts and statuses; --json, --rate, --max-in-flight, --sockets, IPv6 -g).");
+    for (FpingOptions.Name n : FpingOptions.names()) {
+      String[] names =
+          n.shortName() == null
+              ? new String[] {n.longName()}
+              : n.longName() == null
+                  ? new String[] {n.shortName()}
+                  : new String[] {n.shortName(), n.longName()};
+      spec.addOption(
+          CommandLine.Model.OptionSpec.builder(names)
+              .arity(n.value() ? "1" : "0")
+              .type(n.value() ? String.class : boolean.class)
+              .build());
+    }
+    spec.addPositional(
+        CommandLine.Model.PositionalParamSpec.builder()
+            .arity("0..*")
+            .type(String[].class)
+            .paramLabel("TARGET")
+            .build());
+    spec.parser().overwrittenOptionsAllowed(true).unmatchedArgumentsAllowed(true);
+    CommandLine cl = new CommandLine(spec);
+    cl.setHelpSectionKeys(List.of("fping"));
+    cl.getHelpSectionMap().put("fping", help -> new FpingOptions(Fping.SWEEP).usageText());
+    sweep.self = cl;
+    return cl;
+  }
+
+  /** {@code icmpecho sweep} run through picocli: the personality on the original arguments. */
+  private static final class Sweep implements Callable<Integer> {
+    private final Env env;
+    CommandLine self;
+
+    Sweep(Env env) {
+      this.env = env;
+    }
+
+    @Override
+    public Integer call() {
+      return runSweep(self, self.getParseResult().originalArgs(), env);
+    }
+  }
+
+  private static int runSweep(CommandLine sweep, List<String> original, Env env) {
+    int at = original.indexOf("sweep");
+    return Fping.main(
+        Fping.SWEEP,
+        original.subList(at + 1, original.size()),
+        sweep.getOut(),
+        sweep.getErr(),
+        env);
   }
 
   /**

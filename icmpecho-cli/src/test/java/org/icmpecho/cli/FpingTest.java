@@ -280,14 +280,16 @@ class FpingTest {
 
   @Test
   void jsonLinesReplaceTheHumanOutput() {
+    // the contract's fields (API-CONTRACT §3) in every personality: seq from 1, rtt_mdev_ms
     Harness.Result r = fping(loopback(), "--json", "-c", "1", "127.0.0.1");
     assertEquals(0, r.status(), r::toString);
     assertEquals(
         List.of(
-            "{\"type\":\"reply\",\"target\":\"127.0.0.1\",\"from\":\"127.0.0.1\",\"seq\":0,\"status\":\"IP_SUCCESS\","
+            "{\"type\":\"reply\",\"target\":\"127.0.0.1\",\"from\":\"127.0.0.1\",\"seq\":1,\"status\":\"IP_SUCCESS\","
                 + "\"status_code\":0,\"rtt_ms\":0.1,\"ttl\":64,\"bytes\":64}",
-            "{\"type\":\"summary\",\"target\":\"127.0.0.1\",\"sent\":1,\"received\":1,\"duplicates\":0,\"loss_pct\":0.0,"
-                + "\"rtt_min_ms\":0.1,\"rtt_avg_ms\":0.1,\"rtt_max_ms\":0.1}"),
+            "{\"type\":\"summary\",\"target\":\"127.0.0.1\",\"sent\":1,\"received\":1,\"duplicates\":0,\"errors\":0,"
+                + "\"loss_pct\":0.0,\"alive\":true,\"rtt_min_ms\":0.1,\"rtt_avg_ms\":0.1,\"rtt_max_ms\":0.1,"
+                + "\"rtt_mdev_ms\":0}"),
         r.outLines(),
         r::toString);
     assertEquals("", r.err(), r::toString);

@@ -133,6 +133,7 @@ final class Harness {
   final ManualSignals signals = new ManualSignals();
   final Map<String, String> names; // forward: name -> literal; reverse is the inverse
   volatile boolean netRaw = true;
+  volatile boolean terminal; // stderr is a terminal (icmpecho sweep's progress line)
   volatile String stdin = "";
 
   Harness(BiFunction<EchoRequest, Integer, Answer> script) {
@@ -173,7 +174,7 @@ final class Harness {
         fake,
         () -> new ByteArrayInputStream(stdin.getBytes()),
         signals,
-        () -> false,
+        () -> terminal,
         () -> netRaw);
   }
 

@@ -124,7 +124,7 @@ class LoopbackTest {
     assertTrue(
         r.err()
             .matches(
-                "127\\.0\\.0\\.1 : xmt/rcv/%loss = 2/2/0%, min/avg/max = [\\d.]+/[\\d.]+/[\\d.]+\n"
+                "\n127\\.0\\.0\\.1 : xmt/rcv/%loss = 2/2/0%, min/avg/max = [\\d.]+/[\\d.]+/[\\d.]+\n"
                     + "::1       : xmt/rcv/%loss = 2/2/0%, min/avg/max = [\\d.]+/[\\d.]+/[\\d.]+\n"),
         r::toString);
     r = Harness.real("sweep", "-q", "-i", "0", "-s", "-g", "127.1.0.0/22");

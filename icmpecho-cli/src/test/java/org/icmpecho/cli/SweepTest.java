@@ -17,10 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code icmpecho sweep} against a scripted engine: fping's output, retries, pacing, window, exit
- * statuses.
+ * {@code icmpecho sweep}, the fping personality under icmpecho's name (API-CONTRACT §3.1), against
+ * a scripted engine: fping's output, retries, pacing, window, exit statuses under the sweep's
+ * prefix, and what the sweep adds to fping: IPv6 {@code -g}, {@code --json}, {@code --rate}, {@code
+ * --max-in-flight}, {@code --sockets}, the progress line. {@link FpingTest} has the rest of fping's
+ * behaviours, the same code under fping's name.
  */
-class SweepCommandTest {
+class SweepTest {
 
   /** 127.0.0.x answers for x < 100, silence otherwise. */
   static Harness.Answer upBelow100(EchoRequest r, int seq) {
@@ -30,7 +33,7 @@ class SweepCommandTest {
 
   @Test
   void aliveAndUnreachableLinesAndStatus() {
-    Harness h = new Harness(SweepCommandTest::upBelow100);
+    Harness h = new Harness(SweepTest::upBelow100);
     Harness.Result res = h.run("sweep", "-t", "20", "-r", "1", "127.0.0.1", "::1", "127.0.0.200");
     assertEquals(1, res.status(), res::toString);
     assertTrue(
@@ -73,7 +76,7 @@ class SweepCommandTest {
 
   @Test
   void countModeLinesAndPerTargetSummaries() {
-    Harness h = new Harness(SweepCommandTest::upBelow100);
+    Harness h = new Harness(SweepTest::upBelow100);
     Harness.Result res = h.run("sweep", "-c", "2", "-p", "20", "127.0.0.1", "::1", "127.0.0.200");
     assertEquals(1, res.status(), res::toString);
     List<String> out = res.outLines();
@@ -87,6 +90,7 @@ class SweepCommandTest {
     List<String> err = List.of(res.err().split("\n"));
     assertEquals(
         List.of(
+            "", // fping's blank line after the per-probe lines
             "127.0.0.1   : xmt/rcv/%loss = 2/2/0%, min/avg/max = 0.046/0.046/0.046",
             "::1         : xmt/rcv/%loss = 2/2/0%, min/avg/max = 0.046/0.046/0.046",
             "127.0.0.200 : xmt/rcv/%loss = 2/0/100%"),
@@ -96,8 +100,9 @@ class SweepCommandTest {
         h.prober.requests.get(0).timeout().toMillis(),
         "count mode: the timeout defaults to the period");
 
+    // fping 5.1 ignores -a and -u in count mode: the summaries say it all
     res = h.run("sweep", "-q", "-c", "2", "-p", "20", "-a", "127.0.0.1", "127.0.0.200");
-    assertEquals(List.of("127.0.0.1"), res.outLines());
+    assertEquals(List.of(), res.outLines(), res::toString);
     assertEquals(2, res.err().split("\n").length, res::toString);
   }
 
@@ -105,7 +110,7 @@ class SweepCommandTest {
   void perTargetSummariesSpanningSeveralOutputChunksComeOutWholeAndInOrder() {
     // 2,046 summary lines of 40-70 characters: the summary is written in 64 KB chunks, so lines
     // cross chunk edges.
-    Harness h = new Harness(SweepCommandTest::upBelow100);
+    Harness h = new Harness(SweepTest::upBelow100);
     Harness.Result res =
         h.run("sweep", "-q", "-c", "1", "-i", "0", "-t", "20", "-g", "127.0.0.0/21");
     String[] lines = res.err().split("\n");
@@ -124,7 +129,7 @@ class SweepCommandTest {
 
   @Test
   void statsBlockOnStderr() {
-    Harness h = new Harness(SweepCommandTest::upBelow100);
+    Harness h = new Harness(SweepTest::upBelow100);
     Harness.Result res =
         h.run("sweep", "-s", "-t", "20", "-r", "1", "127.0.0.1", "127.0.0.200", "nosuch.invalid");
     assertEquals(2, res.status(), "a name that does not resolve wins over unreachable: " + res);
@@ -172,7 +177,7 @@ class SweepCommandTest {
         "# h\u00f4tes du labo\n127.0.0.1\nb\u00e9te.test\n127.0.0.2\n"
             .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     Files.write(f, latin1); // 0xF4 and 0xE9 are not UTF-8: one in a comment, one in a name
-    Harness h = new Harness(SweepCommandTest::upBelow100);
+    Harness h = new Harness(SweepTest::upBelow100);
     Harness.Result res = h.run("sweep", "-t", "20", "-r", "0", "-f", f.toString());
     assertEquals(2, res.status(), "an unknown name wins over alive, as fping: " + res);
     assertEquals(
@@ -195,13 +200,27 @@ class SweepCommandTest {
     assertTrue(
         res.err().contains("ICMP Host Unreachable from 10.0.0.1 for ICMP Echo sent to 127.0.0.5\n"),
         res::toString);
+    // fping prints duplicates where it prints no per-probe lines (-q here; the next probes keep the
+    // sweep going while they come)
+    res = h.run("sweep", "-q", "-c", "3", "-p", "20", "127.0.0.6");
+    assertEquals(0, res.status(), res::toString);
     assertTrue(
         res.err().contains("127.0.0.6 : duplicate for [0], 64 bytes, 0.500 ms\n"), res::toString);
+    assertTrue(
+        res.err().endsWith("127.0.0.6 : xmt/rcv/%loss = 3/3/0%, min/avg/max = 0.500/0.500/0.500\n"),
+        res::toString);
+    res = h.run("sweep", "--json", "-c", "1", "127.0.0.6");
+    assertTrue(
+        res.out()
+            .contains(
+                "{\"type\":\"reply\",\"target\":\"127.0.0.6\",\"from\":\"127.0.0.6\",\"seq\":1,\"status\":\"IP_SUCCESS\","
+                    + "\"status_code\":0,\"rtt_ms\":0.5,\"ttl\":64,\"bytes\":64,\"duplicate\":true}\n"),
+        res::toString);
   }
 
   @Test
   void jsonEventsAndSummaries() {
-    Harness h = new Harness(SweepCommandTest::upBelow100, Map.of("lo.test", "127.0.0.1"));
+    Harness h = new Harness(SweepTest::upBelow100, Map.of("lo.test", "127.0.0.1"));
     Harness.Result res = h.run("sweep", "--json", "-t", "20", "-r", "1", "lo.test", "127.0.0.200");
     assertEquals(1, res.status(), res::toString);
     List<String> l = res.outLines();
@@ -237,7 +256,7 @@ class SweepCommandTest {
 
   @Test
   void targetsFromFilesStdinAndGenerators(@TempDir Path dir) throws Exception {
-    Harness h = new Harness(SweepCommandTest::upBelow100);
+    Harness h = new Harness(SweepTest::upBelow100);
     Path f = dir.resolve("t.txt");
     Files.writeString(f, "# two\n127.0.0.1\n127.0.0.2\n");
     assertEquals(
@@ -247,13 +266,52 @@ class SweepCommandTest {
     assertEquals(
         List.of("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6"),
         h.run("sweep", "-a", "-i", "0", "-g", "127.0.0.0/29").outLines());
-    // named targets first, then the generated ones
     assertEquals(
         List.of("127.0.0.7", "127.0.0.8", "127.0.0.9"),
-        h.run("sweep", "-a", "-g", "127.0.0.8", "127.0.0.9", "127.0.0.7").outLines());
-    Harness.Result res = h.run("sweep", "-f", dir.resolve("missing").toString());
+        h.run("sweep", "-a", "-g", "127.0.0.7", "127.0.0.9").outLines());
+    // fping's -g: a block or a range, nothing besides
+    Harness.Result res = h.run("sweep", "-a", "-g", "127.0.0.8", "127.0.0.9", "127.0.0.7");
+    assertEquals(1, res.status(), res::toString);
+    assertTrue(
+        res.err().startsWith("Usage: icmpecho sweep [options] [targets...]\n"), res::toString);
+    res = h.run("sweep", "-f", dir.resolve("missing").toString());
     assertEquals(4, res.status(), res::toString);
-    assertTrue(res.err().startsWith("icmpecho sweep: -f "), res::toString);
+    assertEquals("icmpecho sweep: fopen : No such file or directory\n", res.err(), res::toString);
+    // stdin when there are no targets at all, as fping
+    h.stdin = "127.0.0.4\n";
+    assertEquals(List.of("127.0.0.4"), h.run("sweep", "-a").outLines());
+  }
+
+  /** The sweep's extension of fping's -g: IPv6 blocks and ranges (fping: IPv4 only). */
+  @Test
+  void ipv6BlocksAndRanges() {
+    Harness h = new Harness(SweepTest::upBelow100);
+    Harness.Result res = h.run("sweep", "-a", "-g", "2001:db8::/126");
+    assertEquals(0, res.status(), res::toString);
+    assertEquals(
+        List.of("2001:db8::", "2001:db8::1", "2001:db8::2", "2001:db8::3"),
+        res.outLines(),
+        "an IPv6 block keeps its first and last address");
+    res = h.run("sweep", "-a", "-g", "2001:db8::fe", "2001:db8::101");
+    assertEquals(
+        List.of("2001:db8::fe", "2001:db8::ff", "2001:db8::100", "2001:db8::101"), res.outLines());
+    Harness big = new Harness(SweepTest::upBelow100);
+    res = big.run("sweep", "-q", "-i", "0", "-g", "fd00::/112");
+    assertEquals(0, res.status(), res::toString);
+    assertEquals(65_536, big.prober.requests.size());
+    res = h.run("sweep", "-g", "2001:db8::/64");
+    assertEquals(1, res.status(), res::toString);
+    assertEquals(
+        "icmpecho sweep: -g 2001:db8::/64: 18446744073709551616 addresses, more than the limit of"
+            + " 1048576\n",
+        res.err());
+    res = h.run("sweep", "-4", "-g", "2001:db8::/126");
+    assertEquals(1, res.status(), res::toString);
+    assertTrue(res.err().startsWith("icmpecho sweep: -g 2001:db8::/126: "), res::toString);
+    // under fping's own name, fping's rule
+    res = h.run("fping", "-g", "2001:db8::/126");
+    assertEquals("fping: -g works only with IPv4 addresses\n", res.err(), res::toString);
+    assertEquals(1, res.status());
   }
 
   @Test
@@ -322,7 +380,7 @@ class SweepCommandTest {
 
   @Test
   void ctrlCEndsTheSweepWithWhatCameBack() throws Exception {
-    Harness h = new Harness(SweepCommandTest::upBelow100);
+    Harness h = new Harness(SweepTest::upBelow100);
     java.io.StringWriter err = new java.io.StringWriter();
     java.util.concurrent.atomic.AtomicInteger status =
         new java.util.concurrent.atomic.AtomicInteger(-1);
@@ -342,72 +400,165 @@ class SweepCommandTest {
     assertEquals(0, status.get(), err::toString);
     assertTrue(
         err.toString()
-            .matches("127\\.0\\.0\\.1 : xmt/rcv/%loss = \\d+/\\d+/\\d+%, min/avg/max = .*\n"),
+            .matches("\n127\\.0\\.0\\.1 : xmt/rcv/%loss = \\d+/\\d+/\\d+%, min/avg/max = .*\n"),
         err::toString);
   }
 
   @Test
-  void usageAndSystemStatusesAreFpings() {
-    Harness h = new Harness(SweepCommandTest::upBelow100);
-    String[][] usage = {
-      {"sweep"},
-      {"sweep", "-c", "0", "127.0.0.1"},
+  void usageAndSystemStatusesAreFpingsUnderTheSweepsName() {
+    Harness h = new Harness(SweepTest::upBelow100);
+    String[][] oneLine = {
       {"sweep", "-i", "5", "--rate", "10", "127.0.0.1"},
+      {"-i and --rate exclude each other"},
       {"sweep", "--rate", "0", "127.0.0.1"},
+      {"--rate 0: must be more than 0"},
       {"sweep", "-g", "127.0.0.0/33"},
+      {"netmask must be between 1 and 32 (is: 33)"},
       {"sweep", "-g", "10.0.0.0/8"},
+      {"-g parameter generates too many addresses"},
       {"sweep", "-B", "9", "127.0.0.1"},
-      {"sweep", "-r", "-1", "127.0.0.1"},
-      {"sweep", "-t", "0", "127.0.0.1"},
-      {"sweep", "-p", "0", "-c", "1", "127.0.0.1"},
+      {"backoff factor 9.0 not valid, must be between 1.0 and 5.0"},
       {"sweep", "-b", "70000", "127.0.0.1"},
+      {"data size 70000 not valid, must be lower than 65488"},
       {"sweep", "--max-in-flight", "0", "127.0.0.1"},
-      {"sweep", "--nope", "127.0.0.1"},
-      {"sweep", "-c", "x", "127.0.0.1"},
+      {"--max-in-flight 0: must be 1..1000000"},
+      {"sweep", "--sockets", "9", "127.0.0.1"},
+      {"--sockets 9: must be 1..8"},
+      {"sweep", "-4", "-6", "127.0.0.1"},
+      {"can't specify both -4 and -6"},
     };
-    for (String[] args : usage) {
-      Harness.Result res = h.run(args);
-      String what = String.join(" ", args) + " -> " + res;
+    for (int i = 0; i < oneLine.length; i += 2) {
+      Harness.Result res = h.run(oneLine[i]);
+      String what = String.join(" ", oneLine[i]) + " -> " + res;
       assertEquals(1, res.status(), what); // fping's status for invalid arguments (API-CONTRACT §3)
-      String[] err = res.err().split("\n");
-      assertEquals(2, err.length, what);
-      assertTrue(err[0].startsWith("icmpecho sweep: "), what);
-      assertEquals("Try 'icmpecho sweep --help' for more information.", err[1], what);
+      assertEquals("icmpecho sweep: " + oneLine[i + 1][0] + "\n", res.err(), what);
+      assertEquals("", res.out(), what);
     }
+    Harness.Result res = h.run("sweep", "--nope", "127.0.0.1");
+    assertEquals(1, res.status(), res::toString);
+    assertEquals(
+        "icmpecho sweep: invalid option -- 'nope'\nsee 'icmpecho sweep -h' for usage information\n",
+        res.err());
+    for (String[] args :
+        new String[][] {
+          {"sweep", "-c", "0", "127.0.0.1"}, {"sweep", "-c", "x", "127.0.0.1"}, {"sweep", "-g"}
+        }) {
+      res = h.run(args); // fping's usage, on stderr
+      assertEquals(1, res.status(), res::toString);
+      assertTrue(
+          res.err().startsWith("Usage: icmpecho sweep [options] [targets...]\n"), res::toString);
+    }
+    assertTrue(h.prober.requests.isEmpty(), "nothing is sent after an argument error");
+    res = h.run("sweep"); // no targets: stdin's (empty here)
+    assertEquals(1, res.status(), res::toString);
+    // fping's default build has no floor on -i without privileges (nor has the sweep any more)
     h.netRaw = false;
-    assertEquals(1, h.run("sweep", "-i", "0.5", "127.0.0.1").status());
-    assertEquals(1, h.run("sweep", "--rate", "2000", "127.0.0.1").status());
+    assertEquals(0, h.run("sweep", "-i", "0.5", "127.0.0.1").status());
+    assertEquals(0, h.run("sweep", "--rate", "2000", "127.0.0.1").status());
     assertEquals(0, h.run("sweep", "-i", "1", "127.0.0.1").status());
     h.netRaw = true;
     assertEquals(2, h.run("sweep", "nosuch.invalid").status());
     h.prober.openFailure = Harness.noPermission();
-    Harness.Result res = h.run("sweep", "127.0.0.1");
+    res = h.run("sweep", "127.0.0.1");
     assertEquals(4, res.status(), res::toString);
     assertEquals("icmpecho sweep: " + Harness.noPermission().getMessage() + "\n", res.err());
-    Harness help = new Harness(SweepCommandTest::upBelow100);
-    String text = help.run("sweep", "--help").out();
-    for (String s :
-        new String[] {
-          "0   all targets alive",
-          "1   some targets unreachable",
-          "2   a name did not resolve",
-          "1   some targets unreachable, or invalid arguments",
-          "4   system failure",
-          "-g=CIDR|START END",
-          "-f=FILE",
-          "--rate=PPS",
-          "-p=MS",
-          "-i=MS",
-          "-t=MS",
-          "-r=N",
-          "-a",
-          "-u",
-          "-s",
-          "-q",
-          "--json",
-          "-c=COUNT"
+    res = h.run("fping", "127.0.0.1");
+    assertEquals(4, res.status(), res::toString);
+    assertEquals("fping: can't create socket (must run as root?)\n", res.err());
+
+    Harness help = new Harness(SweepTest::upBelow100);
+    for (String flag : new String[] {"--help", "-h"}) {
+      res = help.run("sweep", flag);
+      assertEquals(0, res.status(), res::toString);
+      String text = res.out();
+      assertTrue(text.startsWith("Usage: icmpecho sweep [options] [targets...]\n"), text);
+      for (String s :
+          new String[] {
+            "   -c, --count=N      count mode: send N pings to each target\n",
+            "(ex. icmpecho sweep -g 192.168.1.0 192.168.1.255 or icmpecho sweep -g 192.168.1.0/24)",
+            "   -f, --file=FILE ",
+            "   -p, --period=MSEC ",
+            "   -i, --interval=MSEC ",
+            "   -t, --timeout=MSEC ",
+            "   -r, --retry=N ",
+            "   -a, --alive ",
+            "   -u, --unreach ",
+            "   -s, --stats ",
+            "   -q, --quiet ",
+            "   --json ",
+            "   --rate=PPS ",
+            "   --max-in-flight=N ",
+            "   --sockets=N ",
+            "   --netns=NAME ",
+            "0 all targets alive, 1 some unreachable or invalid arguments,\n",
+            "2 a name did not resolve, 4 system failure"
+          }) {
+        assertTrue(text.contains(s), s + " in\n" + text);
+      }
+    }
+    // the same text through picocli's tree, and the sweep in icmpecho's command list
+    assertEquals(
+        help.run("sweep", "--help").out(), help.run("help", "sweep").out().replace("\r", ""));
+    String usage = help.run("--help").out();
+    assertTrue(usage.contains("sweep | trace"), usage);
+    assertTrue(
+        usage.matches("(?s).*\n  sweep +Probe many targets: the fping personality.*"), usage);
+    // under fping's own name, fping's text byte for byte: no icmpecho extras
+    String fping = help.run("fping", "-h").out();
+    assertTrue(fping.startsWith("Usage: fping [options] [targets...]\n"), fping);
+    assertTrue(!fping.contains("--json") && !fping.contains("Exit status"), fping);
+    res = help.run("sweep", "-v");
+    assertTrue(res.out().startsWith("icmpecho sweep: Version 5.1 (icmpecho "), res::toString);
+  }
+
+  /**
+   * On a terminal, a sweep that runs for more than a second shows its progress on stderr, and
+   * clears it before any other line; under fping's name, never.
+   */
+  @Test
+  void progressLineOnATerminal() {
+    Harness h = new Harness((r, s) -> new Harness.Answer(reply(r, s, 1300).result(), 1300, 0));
+    h.terminal = true;
+    Harness.Result res = h.run("sweep", "-t", "3000", "127.0.0.1");
+    assertEquals(0, res.status(), res::toString);
+    assertEquals("127.0.0.1 is alive\n", res.out(), res::toString);
+    assertTrue(
+        res.err().startsWith("\r1 sent, 0/1 done, 0 alive, 0 unreachable, 1 in flight\033[K"),
+        res::toString);
+    assertTrue(res.err().endsWith("\r\033[K"), "cleared before the alive line: " + res);
+    res = h.run("fping", "-t", "3000", "127.0.0.1");
+    assertEquals("", res.err(), res::toString);
+    h.terminal = false;
+    res = h.run("sweep", "-t", "3000", "127.0.0.1");
+    assertEquals("", res.err(), res::toString);
+  }
+
+  /**
+   * Running through picocli's tree (Main.commandLine) is the personality too, on the same
+   * arguments.
+   */
+  @Test
+  void throughPicocliTheArgumentsReachThePersonalityAsGiven() {
+    Harness h = new Harness(SweepTest::upBelow100);
+    for (String[] args :
+        new String[][] {
+          {"sweep", "-qC2", "-p", "10", "127.0.0.1"},
+          {"sweep", "127.0.0.1", "-c", "1", "-c", "2", "-p", "10", "-q"},
+          {"sweep", "127.0.0.1", "-c"},
+          {"sweep", "-Z", "127.0.0.1"},
+          {"sweep", "--count=1", "-q", "@nosuchfile"},
         }) {
-      assertTrue(text.contains(s), s + " in\n" + text);
+      java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+      int status =
+          Main.commandLine(new java.io.PrintWriter(out), new java.io.PrintWriter(err), h.env())
+              .execute(args);
+      Harness.Result direct = h.run(args);
+      String what = String.join(" ", args);
+      assertEquals(direct.status(), status, what);
+      assertEquals(
+          direct.err().replaceAll("\\d\\.\\d{3}", "T"),
+          err.toString().replaceAll("\\d\\.\\d{3}", "T"),
+          what);
     }
   }
 }
