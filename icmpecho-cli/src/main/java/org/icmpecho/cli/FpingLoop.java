@@ -179,6 +179,7 @@ final class FpingLoop extends PrintingListener {
       synchronized (this) {
         schedule = client.schedule(schedule());
       }
+      Timeline.mark("probing");
       done = schedule.done();
       var _ = done.whenComplete((v, e) -> LockSupport.unpark(owner));
       while (true) {
@@ -229,6 +230,7 @@ final class FpingLoop extends PrintingListener {
       }
       // Ctrl-C or -X: what is still in flight is withdrawn, as fping stops waiting for it. With
       // --json, duplicates of the last answers get a short grace first (fping never waits).
+      Timeline.mark("probes done");
       if (o.json && !o.quiet && !finishRequested.get() && done.isDone()) graceForDuplicates();
       schedule.close();
       synchronized (this) {
