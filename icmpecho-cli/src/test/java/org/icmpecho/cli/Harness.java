@@ -184,6 +184,30 @@ final class Harness {
     return new Result(status, out.toString(), err.toString());
   }
 
+  /** A command running on a thread of its own (to be interrupted): what it printed so far. */
+  record Running(Thread thread, StringWriter out, StringWriter err, AtomicInteger status) {
+    /** Waits for the end (at most 5 s); the exit status, -1 if it has not ended. */
+    int join() throws InterruptedException {
+      thread.join(5000);
+      return status.get();
+    }
+  }
+
+  /** Starts a command through {@link Main#commandLine} (picocli's tree) on a thread of its own. */
+  Running start(String... args) {
+    StringWriter out = new StringWriter(), err = new StringWriter();
+    AtomicInteger status = new AtomicInteger(-1);
+    Thread t =
+        Thread.ofPlatform()
+            .start(
+                () ->
+                    status.set(
+                        Main.commandLine(
+                                new PrintWriter(out, true), new PrintWriter(err, true), env())
+                            .execute(args)));
+    return new Running(t, out, err, status);
+  }
+
   /** Runs in-process with the real engine and resolver: for loopback only. */
   static Result real(String... args) {
     StringWriter out = new StringWriter(), err = new StringWriter();

@@ -118,8 +118,7 @@ class LauncherTest {
     r = run(60, "sweep", "-a", "-g", "127.0.0.0/30"); // fping's -g: a block, or a range
     assertEquals(0, r.status(), r.err());
     assertEquals(
-        List.of("127.0.0.1", "127.0.0.2"),
-        r.out().lines().sorted().toList()); // in order of answer
+        List.of("127.0.0.1", "127.0.0.2"), r.out().lines().sorted().toList()); // in order of answer
     r = run(60, "sweep", "-a", "127.0.0.1", "::1");
     assertEquals(0, r.status(), r.err());
     assertEquals(List.of("127.0.0.1", "::1"), r.out().lines().sorted().toList());

@@ -10,11 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
@@ -353,24 +351,13 @@ class PingCommandTest {
   @Test
   void ctrlCPrintsTheStatisticsAndTheStatus() throws Exception {
     Harness h = new Harness((r, s) -> reply(r, s, 0.1));
-    StringWriter out = new StringWriter();
-    AtomicInteger status = new AtomicInteger(-1);
-    Thread t =
-        Thread.ofPlatform()
-            .start(
-                () ->
-                    status.set(
-                        Main.commandLine(
-                                new PrintWriter(out, true),
-                                new PrintWriter(new StringWriter(), true),
-                                h.env())
-                            .execute("ping", "-i", "0.05", "127.0.0.1")));
+    Harness.Running run = h.start("ping", "-i", "0.05", "127.0.0.1");
+    StringWriter out = run.out();
     long until = System.nanoTime() + 10_000_000_000L;
     while (out.toString().split("icmp_seq=").length < 3 && System.nanoTime() < until)
       Thread.sleep(5);
     h.signals.interrupt();
-    t.join(5000);
-    assertEquals(0, status.get(), out::toString);
+    assertEquals(0, run.join(), out::toString);
     assertTrue(
         out.toString()
             .matches(
@@ -380,21 +367,11 @@ class PingCommandTest {
     assertNull(h.signals.action.get(), "the Ctrl-C handler is removed after the run");
 
     Harness none = new Harness((r, s) -> silence());
-    StringWriter out2 = new StringWriter();
-    Thread t2 =
-        Thread.ofPlatform()
-            .start(
-                () ->
-                    status.set(
-                        Main.commandLine(
-                                new PrintWriter(out2, true),
-                                new PrintWriter(new StringWriter(), true),
-                                none.env())
-                            .execute("ping", "-i", "0.02", "127.0.0.1")));
+    Harness.Running silent = none.start("ping", "-i", "0.02", "127.0.0.1");
+    StringWriter out2 = silent.out();
     while (none.prober.requests.size() < 3) Thread.sleep(5);
     none.signals.interrupt();
-    t2.join(5000);
-    assertEquals(1, status.get(), out2::toString);
+    assertEquals(1, silent.join(), out2::toString);
     assertTrue(out2.toString().contains(" received, 100% packet loss"), out2::toString);
   }
 

@@ -381,27 +381,15 @@ class SweepTest {
   @Test
   void ctrlCEndsTheSweepWithWhatCameBack() throws Exception {
     Harness h = new Harness(SweepTest::upBelow100);
-    java.io.StringWriter err = new java.io.StringWriter();
-    java.util.concurrent.atomic.AtomicInteger status =
-        new java.util.concurrent.atomic.AtomicInteger(-1);
-    Thread t =
-        Thread.ofPlatform()
-            .start(
-                () ->
-                    status.set(
-                        Main.commandLine(
-                                new java.io.PrintWriter(new java.io.StringWriter(), true),
-                                new java.io.PrintWriter(err, true),
-                                h.env())
-                            .execute("sweep", "-c", "1000", "-p", "10", "127.0.0.1")));
+    Harness.Running run = h.start("sweep", "-c", "1000", "-p", "10", "127.0.0.1");
     while (h.prober.requests.size() < 3) Thread.sleep(5);
     h.signals.interrupt();
-    t.join(5000);
-    assertEquals(0, status.get(), err::toString);
+    assertEquals(0, run.join(), run.err()::toString);
     assertTrue(
-        err.toString()
+        run.err()
+            .toString()
             .matches("\n127\\.0\\.0\\.1 : xmt/rcv/%loss = \\d+/\\d+/\\d+%, min/avg/max = .*\n"),
-        err::toString);
+        run.err()::toString);
   }
 
   @Test
