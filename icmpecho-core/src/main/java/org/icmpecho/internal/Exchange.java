@@ -190,8 +190,9 @@ final class Exchange {
       sendFailed(cs, p, status);
       return;
     }
-    p.sentAt = cs.channel.lastSendTime();
-    p.deadline = sendClock + Matcher.saturatedNanos(r.timeout());
+    // The deadline counts from the send's own clock reading; the send time is the deadline less the
+    // timeout (Matcher#sentAt), so a probe keeps one time, not two.
+    p.deadline = cs.channel.lastSendTime() + Matcher.saturatedNanos(r.timeout());
     timers.add(p);
   }
 

@@ -189,7 +189,15 @@ final class Matcher {
 
   private static long rttNanos(ChannelState cs, Probe p, Packet pk) {
     long rx = pk.rxTime != Long.MIN_VALUE ? pk.rxTime : cs.channel.rttClockNow();
-    return Math.max(0, rx - p.sentAt);
+    return Math.max(0, rx - sentAt(p));
+  }
+
+  /**
+   * When {@code p} was sent (poller clock): its deadline less its timeout, the deadline being
+   * counted from the send's clock reading ({@code Channel#lastSendTime}).
+   */
+  static long sentAt(Probe p) {
+    return p.deadline - saturatedNanos(p.request.timeout());
   }
 
   static long saturatedNanos(Duration d) {

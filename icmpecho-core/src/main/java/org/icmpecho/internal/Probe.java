@@ -12,9 +12,10 @@ import org.icmpecho.EchoResult;
  * beyond itself and its result. Fields other than {@link #next} are touched only by the I/O thread
  * once the probe is queued.
  *
- * <p>64 bytes with compressed references, which is most of what an echo in flight costs (a million
- * in flight is the issue's yardstick): the serial lives only in the socket's slot table, the
- * sequence in a {@code char}, and a duplicate listener (rare) in a subclass.
+ * <p>56 bytes with compressed references (a template echo's with its IPv4 target as an int too),
+ * which is most of what an echo in flight costs (a million in flight is the issue's yardstick): the
+ * serial lives only in the socket's slot table, the sequence in a {@code char}, the send time is
+ * the deadline less the timeout, and a duplicate listener (rare) in a subclass.
  */
 class Probe extends CompletableFuture<EchoResult> {
   /**
@@ -31,10 +32,10 @@ class Probe extends CompletableFuture<EchoResult> {
 
   ChannelState channel;
 
-  /** Send time on the RTT clock (CLOCK_REALTIME ns). */
-  long sentAt;
-
-  /** Deadline on the monotonic clock (ns). */
+  /**
+   * Deadline on the poller's monotonic clock (ns), counted from the send: the send time is this
+   * less the timeout ({@link Matcher#sentAt}).
+   */
   long deadline;
 
   /** Position in the timer heap, -1 when not in it. */

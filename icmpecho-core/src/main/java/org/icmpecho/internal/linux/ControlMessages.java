@@ -4,10 +4,11 @@ import java.lang.foreign.MemorySegment;
 import org.icmpecho.internal.packet.Packet;
 
 /**
- * The control messages of one received message (receive timestamp, TTL, TOS, IP options, and on the
- * error queue the extended error), read into a {@link Packet}. They are copied to the heap in one
- * go and parsed there with plain array reads, not a dozen native reads (ENGINE-NOTES §11). Used by
- * the one thread that owns its socket's receive side.
+ * The control messages of one received message (receive timestamp as the kernel gives it, on
+ * CLOCK_REALTIME; TTL, TOS, IP options; and on the error queue the extended error), read into a
+ * {@link Packet}. They are copied to the heap in one go and parsed there with plain array reads,
+ * not a dozen native reads (ENGINE-NOTES §11). Used by the one thread that owns its socket's
+ * receive side.
  */
 final class ControlMessages {
   static final int HEADER = (int) Layouts.CMSG_DATA_OFFSET;

@@ -63,7 +63,7 @@ final class ErrorQueue {
   }
 
   /** Reads the queue empty, handing each error about one of our echoes to {@code sink}. */
-  int drain(Channel channel, Channel.PacketSink sink) {
+  int drain(LinuxChannel channel, Channel.PacketSink sink) {
     int count = 0;
     for (int guard = 0; guard < 4096; guard++) {
       msg.set(JAVA_INT, 8, NAME_SIZE);
@@ -75,7 +75,11 @@ final class ErrorQueue {
         break;
       }
       count++;
-      if (read((int) Math.min(r, BUF_SIZE))) sink.accept(channel, packet);
+      if (read((int) Math.min(r, BUF_SIZE))) {
+        if (packet.rxTime != Long.MIN_VALUE)
+          packet.rxTime = channel.clock.fromKernel(packet.rxTime);
+        sink.accept(channel, packet);
+      }
     }
     return count;
   }

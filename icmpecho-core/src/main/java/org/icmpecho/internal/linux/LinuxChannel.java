@@ -87,8 +87,10 @@ final class LinuxChannel implements Channel {
   private final MemorySegment sendName = arena.allocate(NAME_SIZE, 8);
   private final MemorySegment sendControl =
       arena.allocate(Layouts.cmsgSpace(4) * 3 + Layouts.cmsgSpace(40), 8);
-  private final MemorySegment timespec = arena.allocate(Layouts.TIMESPEC);
   private long lastSendTime;
+
+  /** The engine's clock, and the kernel's stamps converted to it. */
+  final KernelClock clock = new KernelClock(arena);
 
   private final ReceiveRing ring;
   private final ErrorQueue errors;
@@ -191,7 +193,7 @@ final class LinuxChannel implements Channel {
     // Nothing per message: sendto spares the kernel copying and checking a msghdr and its iovec.
     // Kept apart from the
     // options so that it compiles small and early (ENGINE-NOTES §11).
-    lastSendTime = rttClockNow();
+    lastSendTime = clock.sendTime();
     long r = LibC.sendto(errno, fd, sendBuf, len, 0, sendName, nameLen);
     return r < 0 ? sendFailure() : SENT;
   }
@@ -283,12 +285,12 @@ final class LinuxChannel implements Channel {
     }
     long r;
     if (control == 0) {
-      lastSendTime = rttClockNow();
+      lastSendTime = clock.sendTime();
       r = LibC.sendto(errno, fd, sendBuf, len, 0, sendName, nameLen);
     } else {
       sendMsg.set(Native.C_POINTER, 32, sendControl);
       sendMsg.set(JAVA_LONG, 40, control);
-      lastSendTime = rttClockNow();
+      lastSendTime = clock.sendTime();
       r = LibC.sendmsg(errno, fd, sendMsg, 0);
     }
     return r < 0 ? sendFailure() : SENT;
@@ -309,8 +311,7 @@ final class LinuxChannel implements Channel {
 
   @Override
   public long rttClockNow() {
-    LibC.clockGettime(Sys.CLOCK_REALTIME, timespec);
-    return timespec.get(JAVA_LONG, 0) * 1_000_000_000L + timespec.get(JAVA_LONG, 8);
+    return System.nanoTime();
   }
 
   @Override

@@ -136,11 +136,11 @@ final class ReceiveRing {
   }
 
   /** Parses the {@code n} messages the last {@link #receive} got, handing each to {@code sink}. */
-  void parse(int n, Channel channel, Channel.PacketSink sink) {
+  void parse(int n, LinuxChannel channel, Channel.PacketSink sink) {
     for (int i = 0; i < n; i++) parse(i, channel, sink, packet);
   }
 
-  private void parse(int i, Channel channel, Channel.PacketSink sink, Packet p) {
+  private void parse(int i, LinuxChannel channel, Channel.PacketSink sink, Packet p) {
     int m = i * MMSG;
     int len = NativeBytes.getInt(headers, m + 56); // msg_len
     int flags = NativeBytes.getInt(headers, m + 48); // msg_hdr.msg_flags
@@ -170,6 +170,7 @@ final class ReceiveRing {
     }
     long controlLen = NativeBytes.getLong(headers, m + 40); // msg_controllen
     controls.read(controlBufs, (long) i * CONTROL_SIZE, controlLen, p);
+    if (p.rxTime != Long.MIN_VALUE) p.rxTime = channel.clock.fromKernel(p.rxTime);
     sink.accept(channel, p);
   }
 }

@@ -62,7 +62,8 @@ public final class Packet {
   public boolean checksumOk;
 
   /**
-   * The kernel's receive timestamp on the RTT clock, in ns, or {@link Long#MIN_VALUE} when absent.
+   * The receive time (ns) on the engine's clock (the kernel's stamp, converted by the channel), or
+   * {@link Long#MIN_VALUE} when absent.
    */
   public long rxTime;
 

@@ -7,10 +7,12 @@ import org.icmpecho.internal.packet.Packet;
  * One ICMP socket as the engine sees it. Used by one thread at a time (the owner of the I/O loop it
  * belongs to).
  *
- * <p>Two clocks meet here: {@link #lastSendTime()} and {@link #rttClockNow()} are on the clock the
- * kernel stamps received packets with ({@link Packet#rxTime}; CLOCK_REALTIME on Linux), read in
- * this one place so an RTT is the difference of two readings of one clock. Deadlines are kept on
- * the poller's monotonic clock ({@link Poller#nanoTime()}).
+ * <p>One clock: {@link #lastSendTime()}, {@link #rttClockNow()} and the receive time of every
+ * packet ({@link Packet#rxTime}) are on the poller's monotonic clock ({@link Poller#nanoTime()}),
+ * the one deadlines are kept on, so an RTT is the difference of two readings of one clock and a
+ * probe's send time is its deadline less its timeout. A platform whose kernel stamps packets on
+ * another clock converts the stamps here (Linux: {@code SO_TIMESTAMPNS} is CLOCK_REALTIME, see
+ * {@code LinuxChannel}).
  */
 public interface Channel extends AutoCloseable {
   /** What {@link #send} returns when the echo left. */
@@ -67,10 +69,10 @@ public interface Channel extends AutoCloseable {
     return 0;
   }
 
-  /** The RTT-clock time (ns) taken right before the last {@link #send}. */
+  /** The clock (ns, {@link Poller#nanoTime()}'s) read right before the last {@link #send}. */
   long lastSendTime();
 
-  /** The RTT clock now (ns): for answers that came without a kernel timestamp. */
+  /** The clock now (ns, {@link Poller#nanoTime()}'s): for answers without a kernel timestamp. */
   long rttClockNow();
 
   /**
