@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongConsumer;
 import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
 import org.icmpecho.exporter.ExporterConfig.TargetGroup;
@@ -21,12 +22,17 @@ import org.icmpecho.exporter.TargetList.Target;
 final class ContinuousProbing implements AutoCloseable {
   private final PeriodicProber prober;
   private final SmokepingMetrics metrics;
+  private final LongConsumer lateness;
   private final Map<String, Slot> slots = new HashMap<>();
   private final List<PeriodicProber.Run> runs = new ArrayList<>();
 
-  ContinuousProbing(PeriodicProber prober, SmokepingMetrics metrics) {
+  /**
+   * @param lateness hears how late each echo left (ns after it was due), on an I/O thread
+   */
+  ContinuousProbing(PeriodicProber prober, SmokepingMetrics metrics, LongConsumer lateness) {
     this.prober = prober;
     this.metrics = metrics;
+    this.lateness = lateness;
   }
 
   /**
@@ -84,7 +90,7 @@ final class ContinuousProbing implements AutoCloseable {
         requests.add(request(list.get(i)));
         of[i] = slots.get(list.get(i).key());
       }
-      PeriodicProber.Run run = prober.start(requests, e.getKey(), new Listener(of));
+      PeriodicProber.Run run = prober.start(requests, e.getKey(), new Listener(of, lateness));
       for (int i = 0; i < of.length; i++) of[i].place(run, i);
       runs.add(run);
     }
@@ -111,9 +117,16 @@ final class ContinuousProbing implements AutoCloseable {
 
   private static final class Listener implements PeriodicProber.Listener {
     private final Slot[] slots;
+    private final LongConsumer lateness;
 
-    Listener(Slot[] slots) {
+    Listener(Slot[] slots, LongConsumer lateness) {
       this.slots = slots;
+      this.lateness = lateness;
+    }
+
+    @Override
+    public void late(long nanos) {
+      lateness.accept(nanos);
     }
 
     @Override

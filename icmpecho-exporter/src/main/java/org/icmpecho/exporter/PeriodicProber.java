@@ -15,6 +15,12 @@ interface PeriodicProber {
     void outcome(int target, EchoResult result);
 
     void duplicate(int target, EchoResult.Reply reply);
+
+    /**
+     * An echo of the run went to the kernel {@code nanos} after it was due. Called on the sending
+     * I/O thread, not the callback thread: quick, thread-safe, never blocking.
+     */
+    default void late(long nanos) {}
   }
 
   /** A running set of periodic echoes. */

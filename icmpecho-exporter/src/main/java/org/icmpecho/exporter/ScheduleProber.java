@@ -19,6 +19,10 @@ import org.icmpecho.PingSchedule;
  * and the period's load is spread evenly, but the I/O thread wakes once per slot for a batch
  * instead of once per echo. Measured here on loopback (module README), one wake-up per echo cost
  * several times the CPU of the echo itself.
+ *
+ * <p>Each echo's lateness (its send time minus the time its schedule had it due) goes to {@link
+ * Listener#late}. The first echo of a slot is due when its schedule starts, which the delayed start
+ * aims at its offset; every later one is due a whole number of periods after that.
  */
 final class ScheduleProber implements PeriodicProber {
   static final Duration SLOT = Duration.ofMillis(10);
@@ -44,6 +48,7 @@ final class ScheduleProber implements PeriodicProber {
               .count(0)
               .period(period)
               .maxInFlight((int) Math.min(Integer.MAX_VALUE, (to - from) * periods))
+              .lateness(listener::late)
               .listener(
                   new PingSchedule.Listener() {
                     @Override

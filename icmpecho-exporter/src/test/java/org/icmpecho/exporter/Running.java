@@ -30,18 +30,20 @@ final class Running implements AutoCloseable {
 
   /** Starts with {@code args} (plus a loopback listen address); a config error is thrown as is. */
   static Running start(String... args) throws Exception {
+    IcmpClient client = IcmpClient.create();
+    return start(client, new ScheduleProber(client), args);
+  }
+
+  /** Starts on {@code client} (closed with the exporter) and {@code prober}. */
+  static Running start(IcmpClient client, PeriodicProber prober, String... args) throws Exception {
     ExporterCommand cmd = new ExporterCommand();
     List<String> all = new ArrayList<>(List.of("--web.listen-address", "127.0.0.1:0"));
     all.addAll(List.of(args));
     new CommandLine(cmd).parseArgs(all.toArray(String[]::new));
-    IcmpClient client = IcmpClient.create();
     StringWriter log = new StringWriter();
     Exporter e =
         new Exporter(
-            cmd.settings(),
-            new Log(new PrintWriter(log), Log.Level.DEBUG, false),
-            client,
-            new ScheduleProber(client));
+            cmd.settings(), new Log(new PrintWriter(log), Log.Level.DEBUG, false), client, prober);
     Running r = new Running(client, e, log);
     try {
       e.start();
