@@ -175,6 +175,7 @@ public final class PingSchedule implements AutoCloseable {
     int maxInFlight = 65_536;
     long deadlineNanos;
     boolean adaptive;
+    long delayNanos = -1;
     Listener listener;
     LongConsumer lateness;
 
@@ -261,6 +262,21 @@ public final class PingSchedule implements AutoCloseable {
     }
 
     /**
+     * Anchors the schedule in time: every target's first echo is due {@code delay} after the
+     * schedule starts on its I/O thread, and each later one a whole number of periods after that,
+     * however late the thread gets to the sends (default: no anchor, a target's first echo is due
+     * when the schedule reaches it, and its later ones count from there). Schedules started
+     * together on one client with different delays keep their offsets even when the first of them
+     * take longer to send than the offsets between them: the way to spread many targets over a
+     * period in slots. With an {@link #interval}, the first echoes are all due at that time and
+     * leave paced.
+     */
+    public Builder delay(Duration delay) {
+      this.delayNanos = nonNegative("delay", delay);
+      return this;
+    }
+
+    /**
      * Tells {@code observer}, for every echo handed to the kernel (sent, or refused by it), how
      * late it left: the time of its {@code sendmsg} minus the time the schedule had it due, in
      * nanoseconds (0 or more). Called on the I/O thread that sent the echo, right after the send,
@@ -292,6 +308,7 @@ public final class PingSchedule implements AutoCloseable {
           maxInFlight,
           deadlineNanos,
           adaptive,
+          delayNanos,
           listener,
           lateness);
     }

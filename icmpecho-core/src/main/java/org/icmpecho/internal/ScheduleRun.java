@@ -33,6 +33,7 @@ public final class ScheduleRun {
       int maxInFlight,
       long deadlineNanos,
       boolean adaptive,
+      long delayNanos,
       PingSchedule.Listener listener,
       LongConsumer lateness) {}
 
@@ -81,6 +82,10 @@ public final class ScheduleRun {
 
   private long nextSlot;
   private long deadlineAt;
+
+  /** When the first echoes are due (the start, or the start plus the anchoring delay). */
+  private long origin;
+
   private final long maxBacklog;
 
   /** Outcomes and duplicates recorded on other loops, waiting for the home loop. */
@@ -157,12 +162,16 @@ public final class ScheduleRun {
     if (closed) return Long.MAX_VALUE;
     if (!started) {
       started = true;
-      nextSlot = now;
+      origin = now + Math.max(0, spec.delayNanos());
+      nextSlot = origin;
       deadlineAt = now + spec.deadlineNanos();
     }
     if (spec.deadlineNanos() > 0 && now - deadlineAt >= 0) {
       closeNow();
       return Long.MAX_VALUE;
+    }
+    if (now - origin < 0) { // anchored later than now: nothing is due before the origin
+      return spec.deadlineNanos() > 0 && deadlineAt - origin < 0 ? deadlineAt : origin;
     }
     long interval = spec.intervalNanos();
     if (interval > 0 && nextSlot - (now - maxBacklog) < 0)
@@ -202,7 +211,7 @@ public final class ScheduleRun {
     while (cursor < n) {
       int t = cursor++;
       if (state[t] == ACTIVE) {
-        due[t] = now;
+        due[t] = spec.delayNanos() >= 0 ? origin : now; // anchored, or due as it is reached
         return t;
       }
     }

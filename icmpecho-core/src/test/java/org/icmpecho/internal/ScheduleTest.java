@@ -165,6 +165,34 @@ class ScheduleTest {
   }
 
   @Test
+  void anAnchoredScheduleKeepsItsDueTimesWhenItsFirstSendIsLate() throws Exception {
+    java.util.Queue<Long> lateness = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    long start = fake.now();
+    PingSchedule s =
+        client.schedule(
+            PingSchedule.to(targets(2), template(100))
+                .count(2)
+                .period(Duration.ofSeconds(1))
+                .delay(Duration.ofMillis(500))
+                .lateness(lateness::add)
+                .listener(rec));
+    settle();
+    assertEquals(0, fake.allSent().size(), "nothing before the delay");
+    // the I/O thread only sees the clock 200 ms after the first echoes were due
+    fake.advance(700 * MS);
+    fake.awaitSent(2);
+    fake.advance(800 * MS); // start + 1.5 s: the second echoes are due, not at 1.7 s
+    fake.awaitSent(4);
+    List<FakeTransport.Sent> all = fake.allSent();
+    assertEquals(start + 700 * MS, all.get(1).sentAt());
+    assertEquals(start + 1_500 * MS, all.get(3).sentAt());
+    s.allSent().get(5, TimeUnit.SECONDS);
+    waitFor(() -> lateness.size() == 4);
+    assertEquals(List.of(200 * MS, 200 * MS, 0L, 0L), List.copyOf(lateness));
+    s.close();
+  }
+
+  @Test
   void theGlobalIntervalGapsEverySendAndCatchesUpBoundedly() throws Exception {
     long start = fake.now();
     PingSchedule s =
