@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
 import org.icmpecho.IcmpClient;
@@ -15,14 +14,17 @@ import org.icmpecho.PingSchedule;
  * client's I/O thread: a target costs a few array slots, never a thread, a timer or a socket.
  *
  * <p>The targets are cut into slots of {@link #SLOT} (a hundred per second at a 1 s period), one
- * unbounded schedule each, started {@code SLOT} apart: every target still gets one echo per period
- * and the period's load is spread evenly, but the I/O thread wakes once per slot for a batch
- * instead of once per echo. Measured here on loopback (module README), one wake-up per echo cost
- * several times the CPU of the echo itself.
+ * unbounded schedule each, all started at once and anchored {@code SLOT} apart ({@link
+ * PingSchedule.Builder#delay}): every target gets one echo per period, the period's load is spread
+ * evenly, and the I/O thread wakes once per slot for a batch instead of once per echo. Measured
+ * here on loopback (module README), one wake-up per echo cost several times the CPU of the echo
+ * itself. The anchors matter at scale: slots started one by one when their time came (as before)
+ * took their due times from whenever the I/O thread got to them, and at 100,000 targets, with the
+ * first batches slow while the JIT compiles, runs of slots started behind one another and stayed
+ * bunched for ever (a third of the echoes more than 10 ms late).
  *
  * <p>Each echo's lateness (its send time minus the time its schedule had it due) goes to {@link
- * Listener#late}. The first echo of a slot is due when its schedule starts, which the delayed start
- * aims at its offset; every later one is due a whole number of periods after that.
+ * Listener#late}.
  */
 final class ScheduleProber implements PeriodicProber {
   static final Duration SLOT = Duration.ofMillis(10);
@@ -47,6 +49,7 @@ final class ScheduleProber implements PeriodicProber {
           PingSchedule.of(requests.subList(from, to))
               .count(0)
               .period(period)
+              .delay(Duration.ofNanos(period.toNanos() * s / slots))
               .maxInFlight((int) Math.min(Integer.MAX_VALUE, (to - from) * periods))
               .lateness(listener::late)
               .listener(
@@ -61,47 +64,22 @@ final class ScheduleProber implements PeriodicProber {
                       listener.duplicate(from + target, reply);
                     }
                   });
-      all[s] = new Slot(from, b);
-      long offset = period.toNanos() * s / slots;
-      all[s].start =
-          CompletableFuture.runAsync(
-              all[s]::begin, CompletableFuture.delayedExecutor(offset, TimeUnit.NANOSECONDS));
+      all[s] = new Slot(from, client.schedule(b));
     }
     return new SlotRun(all, n);
   }
 
-  /** One slot's targets: a schedule, once its start time has come. */
-  private final class Slot {
-    final int from;
-    private PingSchedule.Builder builder;
-    private PingSchedule schedule;
-    private boolean stopped;
-    volatile CompletableFuture<Void> start;
-
-    Slot(int from, PingSchedule.Builder builder) {
-      this.from = from;
-      this.builder = builder;
-    }
-
-    synchronized void begin() {
-      if (stopped) return;
-      schedule = client.schedule(builder);
-      builder = null;
-    }
-
-    synchronized long sent(int local) {
-      return schedule == null ? 0 : schedule.sent(local);
+  /** One slot's targets and their schedule. */
+  private record Slot(int from, PingSchedule schedule) {
+    long sent(int local) {
+      return schedule.sent(local);
     }
 
     /**
      * Nothing more is sent; echoes in flight still report (a reload must not turn them into
      * losses).
      */
-    synchronized void stop() {
-      stopped = true;
-      CompletableFuture<Void> pending = start;
-      if (pending != null) pending.cancel(false); // not started yet: never will
-      if (schedule == null) return;
+    void stop() {
       PingSchedule s = schedule;
       for (int i = 0; i < s.size(); i++) s.stop(i);
       CompletableFuture<Void> _ =
@@ -124,10 +102,10 @@ final class ScheduleProber implements PeriodicProber {
       int lo = 0, hi = slots.length - 1; // the last slot starting at or before target
       while (lo < hi) {
         int mid = (lo + hi + 1) >>> 1;
-        if (slots[mid].from <= target) lo = mid;
+        if (slots[mid].from() <= target) lo = mid;
         else hi = mid - 1;
       }
-      return slots[lo].sent(target - slots[lo].from);
+      return slots[lo].sent(target - slots[lo].from());
     }
 
     @Override
