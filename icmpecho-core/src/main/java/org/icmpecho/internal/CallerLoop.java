@@ -42,7 +42,8 @@ final class CallerLoop {
 
   CallerLoop(EngineConfig config, int cookie, AtomicLong outstanding) {
     this.transport = config.transportFactory();
-    InFlightTable table = new InFlightTable(transport, Failures.kind(config.socketMode()), 0, true);
+    InFlightTable table =
+        new InFlightTable(transport, Failures.kind(config.socketMode()), 0, true, null);
     exchange =
         new Exchange(
             table,
@@ -99,7 +100,7 @@ final class CallerLoop {
       x.start(p);
       awaitRoom(p);
       if (p.finished) return true;
-      ChannelState cs = p.channel;
+      ChannelState cs = p.channel();
       // What the kernel queued during the send, one packet per call: the answer usually, sometimes
       // after a late
       // answer or a duplicate of an earlier echo.
@@ -128,7 +129,7 @@ final class CallerLoop {
    */
   private void awaitRoom(Probe p) throws InterruptedException {
     Exchange x = exchange;
-    while (!p.finished && p.channel == null) {
+    while (!p.finished && p.channel() == null) {
       if (stopping) {
         x.failDeferred(p, Failures.clientClosed());
         return;

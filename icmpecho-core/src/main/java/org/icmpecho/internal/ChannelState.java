@@ -29,7 +29,6 @@ final class ChannelState {
   final Probe[] probes;
   final int[] serials;
   final byte[] states;
-  final long[] answeredAt;
   int nextSequence;
   int inFlight;
   int answered;
@@ -50,21 +49,24 @@ final class ChannelState {
   /** Poller clock of the last error-queue read while detached. */
   long errorsCheckedAt;
 
-  ChannelState(Channel channel, ChannelKey key, int token) {
-    this(channel, key, token, 65536);
+  /** The I/O loop whose socket this is, for cancelling its echoes; null for a caller's own loop. */
+  final IoThread owner;
+
+  ChannelState(Channel channel, ChannelKey key, int token, IoThread owner) {
+    this(channel, key, token, 65536, owner);
   }
 
-  ChannelState(Channel channel, ChannelKey key, int token, int capacity) {
+  ChannelState(Channel channel, ChannelKey key, int token, int capacity, IoThread owner) {
     if (Integer.bitCount(capacity) != 1 || capacity > 65536)
       throw new IllegalArgumentException("capacity " + capacity);
     this.channel = channel;
     this.key = key;
     this.token = token;
     this.capacity = capacity;
+    this.owner = owner;
     probes = new Probe[capacity];
     serials = new int[capacity];
     states = new byte[capacity];
-    answeredAt = new long[capacity];
     // Start somewhere random-ish so two clients in one namespace don't walk the same sequences in
     // lockstep.
     this.nextSequence = (int) (System.nanoTime() & (capacity - 1));
@@ -89,11 +91,31 @@ final class ChannelState {
     return -1;
   }
 
+  /**
+   * A time as an answered probe keeps it ({@link Probe#heapIndex}): the clock in units of 2^20 ns
+   * (~1.05 ms), wrapping every ~26 days; the difference of two stamps is right up to ~13 days.
+   */
+  static int stamp(long now) {
+    return (int) (now >> 20);
+  }
+
+  /** The duplicate window in {@link #stamp} units, rounded up, at most ~6.5 days. */
+  static int stampWindow(long windowNanos) {
+    return (int) Math.min((windowNanos + (1 << 20) - 1) >> 20, Integer.MAX_VALUE / 4);
+  }
+
+  /**
+   * True when the answered probe in slot {@code seq} was answered longer than {@code window} ago.
+   */
+  boolean answeredBefore(int seq, long now, int window) {
+    return stamp(now) - probes[seq].heapIndex > window;
+  }
+
   /** Forgets answered probes older than the duplicate window, so their memory returns. */
-  void sweep(long now, long window) {
+  void sweep(long now, int window) {
     if (answered == 0) return;
     for (int s = 0; s < capacity; s++) {
-      if (states[s] == ANSWERED && now - answeredAt[s] > window) {
+      if (states[s] == ANSWERED && answeredBefore(s, now, window)) {
         states[s] = EXPIRED;
         probes[s] = null;
         answered--;

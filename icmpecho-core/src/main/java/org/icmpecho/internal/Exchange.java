@@ -47,7 +47,9 @@ final class Exchange {
   /** The engine's count of echoes it holds: decremented when one leaves. */
   private final AtomicLong outstanding;
 
-  private final long duplicateWindow;
+  /** In {@link ChannelState#stamp} units. */
+  private final int duplicateWindow;
+
   private final Channel.PacketSink packetSink = this::onPacket;
 
   /** Readiness is only collected during the poll; it is acted on once the loop is owned again. */
@@ -100,7 +102,7 @@ final class Exchange {
     this.matcher = matcher;
     this.batch = batch;
     this.outstanding = outstanding;
-    this.duplicateWindow = Matcher.saturatedNanos(duplicateWindow);
+    this.duplicateWindow = ChannelState.stampWindow(Matcher.saturatedNanos(duplicateWindow));
   }
 
   /**
@@ -124,6 +126,8 @@ final class Exchange {
         p; // a transport that throws ends the loop: its shutdown fails this probe too (failAll)
     send(p);
     sending = null;
+    // A cancel that came while the probe was being started may have found no socket to tell.
+    if (!p.finished && p.isCancelled()) withdraw(p);
   }
 
   private void send(Probe p) {
@@ -165,7 +169,7 @@ final class Exchange {
       // long as its timeout: a queue that drops every packet (ENOBUFS, say a one-packet qdisc)
       // never makes room.
       InFlightTable.release(cs, p.sequence, ChannelState.EMPTY);
-      p.channel = null;
+      p.channel(null);
       if (p.deadline != 0 && sendClock - p.deadline >= 0) {
         sendFailures++;
         finish(
@@ -395,7 +399,7 @@ final class Exchange {
       case Matcher.REPLY -> {
         InFlightTable.release(cs, seq, ChannelState.ANSWERED);
         cs.answered++;
-        cs.answeredAt[seq] = poller.nanoTime();
+        p.heapIndex = ChannelState.stamp(poller.nanoTime()); // out of the timers: see Probe
         replies++;
         finish(p, reply(p, pk, seq));
       }
@@ -459,7 +463,7 @@ final class Exchange {
    */
   private void answeredAgain(ChannelState cs, Packet pk) {
     int seq = pk.sequence;
-    if (poller.nanoTime() - cs.answeredAt[seq] > duplicateWindow) {
+    if (cs.answeredBefore(seq, poller.nanoTime(), duplicateWindow)) {
       late++;
       return;
     }
@@ -501,7 +505,7 @@ final class Exchange {
     Probe p;
     while ((p = timers.peek()) != null && p.deadline - now <= 0) {
       var _ = timers.poll(); // p itself, peeked above
-      InFlightTable.release(p.channel, p.sequence, ChannelState.EXPIRED);
+      InFlightTable.release(p.channel(), p.sequence, ChannelState.EXPIRED);
       timeouts++;
       finish(p, new EchoResult.TimedOut(p.request(), p.request.timeout(), p.sequence));
     }
@@ -529,9 +533,9 @@ final class Exchange {
    * settled.
    */
   void withdraw(Probe p) {
-    if (p.finished || p.channel == null) return;
+    ChannelState cs = p.channel();
+    if (p.finished || cs == null) return;
     timers.remove(p);
-    ChannelState cs = p.channel;
     if (cs.probes[p.sequence] == p && cs.states[p.sequence] == ChannelState.IN_FLIGHT) {
       InFlightTable.release(cs, p.sequence, ChannelState.EXPIRED);
     }
@@ -562,9 +566,10 @@ final class Exchange {
   /** Fails a probe that may hold a slot (a blocking echo whose loop failed or closed). */
   void fail(Probe p, IcmpException e) {
     if (p.finished) return;
-    if (p.channel != null) {
+    ChannelState cs = p.channel();
+    if (cs != null) {
       timers.remove(p);
-      InFlightTable.release(p.channel, p.sequence, ChannelState.EXPIRED);
+      InFlightTable.release(cs, p.sequence, ChannelState.EXPIRED);
     }
     finish(p, e);
   }

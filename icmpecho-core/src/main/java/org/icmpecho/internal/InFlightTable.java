@@ -37,6 +37,9 @@ final class InFlightTable {
    */
   private final boolean fixed;
 
+  /** The I/O loop this table belongs to (its sockets' {@link ChannelState#owner}), or null. */
+  private final IoThread owner;
+
   private final List<ChannelState> channels = new ArrayList<>();
   private final ChannelGroup[] defaultGroups = new ChannelGroup[2];
   private final Map<ChannelKey, ChannelGroup> keyedGroups = new HashMap<>();
@@ -47,11 +50,16 @@ final class InFlightTable {
   private boolean detached;
 
   InFlightTable(
-      TransportFactory transport, SocketKind configuredKind, int receiveBufferSize, boolean fixed) {
+      TransportFactory transport,
+      SocketKind configuredKind,
+      int receiveBufferSize,
+      boolean fixed,
+      IoThread owner) {
     this.transport = transport;
     this.configuredKind = configuredKind;
     this.receiveBufferSize = receiveBufferSize;
     this.fixed = fixed;
+    this.owner = owner;
   }
 
   /** The poller new sockets register with. */
@@ -132,7 +140,7 @@ final class InFlightTable {
    */
   ChannelState adopt(Channel ch, int slots) {
     ChannelKey k = new ChannelKey(ch.ipv6(), null, null, 0);
-    ChannelState cs = new ChannelState(ch, k, channels.size(), slots);
+    ChannelState cs = new ChannelState(ch, k, channels.size(), slots, owner);
     cs.watched = false;
     channels.add(cs);
     ChannelGroup g = new ChannelGroup(k);
@@ -210,7 +218,7 @@ final class InFlightTable {
     cs.serials[seq] = serial;
     cs.states[seq] = ChannelState.IN_FLIGHT;
     cs.inFlight++;
-    p.channel = cs;
+    p.channel(cs);
     p.sequence = (char) seq;
   }
 
@@ -267,7 +275,7 @@ final class InFlightTable {
             IcmpCodec.class);
       }
       resolvedKind[fam] = ch.kind();
-      ChannelState cs = new ChannelState(ch, k, channels.size());
+      ChannelState cs = new ChannelState(ch, k, channels.size(), owner);
       if (detached) {
         cs.watched = false; // joins the others: read every turn until the loop sleeps
         cs.errorsCheckedAt = poller.nanoTime();

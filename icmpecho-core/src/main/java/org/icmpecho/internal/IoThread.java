@@ -101,7 +101,7 @@ final class IoThread implements Runnable {
     this.countsBacklog = config.socketsPerFamily() > 1;
     InFlightTable table =
         new InFlightTable(
-            transport, Failures.kind(config.socketMode()), config.receiveBufferSize(), false);
+            transport, Failures.kind(config.socketMode()), config.receiveBufferSize(), false, this);
     OutcomeBatch batch =
         OutcomeBatch.forIoThread(
             config.callbackExecutor(),
@@ -120,7 +120,6 @@ final class IoThread implements Runnable {
 
   /** Hands a probe to this loop. */
   void submit(Probe p) {
-    p.loop = this;
     if (countsBacklog) backlog.incrementAndGet();
     queue.offer(p);
     wake();
@@ -350,7 +349,6 @@ final class IoThread implements Runnable {
     boolean ran = false;
     try {
       if (stopping || terminated || !x.table.hasRoom(r.isIpv6())) return false;
-      p.loop = this;
       ran = true;
       // While this thread sends and reads, the sleeping loop must not be woken by the answer it
       // reads itself:

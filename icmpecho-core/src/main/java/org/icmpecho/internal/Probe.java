@@ -9,13 +9,14 @@ import org.icmpecho.EchoResult;
 /**
  * One echo in the engine, and the future its caller holds: a single object per echo, which is also
  * the node of the submission queue and the entry of the timer heap, so an echo costs no allocation
- * beyond itself and its result. Fields other than {@link #next} are touched only by the I/O thread
+ * beyond itself and its result. Fields other than {@link #link} are touched only by the I/O thread
  * once the probe is queued.
  *
- * <p>56 bytes with compressed references (a template echo's with its IPv4 target as an int too),
+ * <p>48 bytes with compressed references (a template echo's with its IPv4 target as an int too),
  * which is most of what an echo in flight costs (a million in flight is the issue's yardstick): the
  * serial lives only in the socket's slot table, the sequence in a {@code char}, the send time is
- * the deadline less the timeout, and a duplicate listener (rare) in a subclass.
+ * the deadline less the timeout, the queue link and the socket share a field, the socket knows the
+ * loop, and a duplicate listener (rare) in a subclass.
  */
 class Probe extends CompletableFuture<EchoResult> {
   /**
@@ -24,13 +25,13 @@ class Probe extends CompletableFuture<EchoResult> {
    */
   final EchoRequest request;
 
-  /** The I/O loop it was handed to, for cancellation. */
-  IoThread loop;
-
-  /** Next node in the submission queue (written by producers, read by the I/O thread). */
-  volatile Probe next;
-
-  ChannelState channel;
+  /**
+   * While queued, the next probe of the submission queue ({@link ProbeQueue}, which reads and
+   * writes it with its own memory ordering); once started, the socket it is in flight on (a {@link
+   * ChannelState}, which knows its I/O loop, for cancellation); null before, between and after. One
+   * field for the two saves four bytes an echo.
+   */
+  Object link;
 
   /**
    * Deadline on the poller's monotonic clock (ns), counted from the send: the send time is this
@@ -38,10 +39,14 @@ class Probe extends CompletableFuture<EchoResult> {
    */
   long deadline;
 
-  /** Position in the timer heap, -1 when not in it. */
+  /**
+   * Position in the timer heap, -1 when not in it. Once answered, and so out of the timers for
+   * good, the time it was answered instead ({@link ChannelState#stamp}), for telling duplicates
+   * from late answers: the slot table then needs no column of its own for it.
+   */
   int heapIndex = -1;
 
-  /** The echo's sequence number (valid once {@link #channel} is set). */
+  /** The echo's sequence number (valid once {@link #channel()} is set). */
   char sequence;
 
   /**
@@ -60,6 +65,21 @@ class Probe extends CompletableFuture<EchoResult> {
   Probe(EchoRequest request, boolean direct) {
     this.request = request;
     this.direct = direct;
+  }
+
+  /** The socket this probe is in flight on (or was answered on), null while it has none. */
+  final ChannelState channel() {
+    return link instanceof ChannelState cs ? cs : null;
+  }
+
+  /** Puts the probe on {@code cs} (null: off any socket). Its loop's owner only. */
+  final void channel(ChannelState cs) {
+    link = cs;
+  }
+
+  /** The I/O loop whose socket it is on, or null (not started yet, or on a caller's own loop). */
+  final IoThread loop() {
+    return link instanceof ChannelState cs ? cs.owner : null;
   }
 
   /** A probe whose later duplicate answers go to a listener. */
@@ -323,7 +343,10 @@ class Probe extends CompletableFuture<EchoResult> {
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
     boolean cancelled = super.cancel(mayInterruptIfRunning);
-    IoThread l = loop;
+    // A probe still queued is dropped when its loop takes it (it is done); one in flight is
+    // withdrawn by its loop. One being started just now is caught by the loop's own check after
+    // the send (Exchange#start).
+    IoThread l = loop();
     if (cancelled && l != null) {
       l.cancelled(this);
     }
@@ -334,7 +357,7 @@ class Probe extends CompletableFuture<EchoResult> {
   public String toString() {
     return "Probe["
         + target().getHostAddress()
-        + (channel == null ? "" : " seq=" + (int) sequence)
+        + (channel() == null ? "" : " seq=" + (int) sequence)
         + "]";
   }
 }

@@ -283,7 +283,7 @@ public final class ScheduleRun {
    * call is made at once. From another loop it goes home first, to keep one thread and one order.
    */
   void duplicate(Probe.Scheduled p, EchoResult.Reply reply) {
-    if (p.loop == home) {
+    if (p.loop() == home) {
       if (!silent) spec.listener().onDuplicate(p.index, p.number, reply);
       return;
     }
