@@ -7,21 +7,13 @@ import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.BitSet;
 import java.util.Enumeration;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.icmpecho.EchoRequest;
-import org.icmpecho.EchoResult;
 import org.icmpecho.IcmpClient;
 import org.icmpecho.IcmpException;
 import org.icmpecho.IpOptions;
 import org.icmpecho.PathMtuDiscovery;
-import org.icmpecho.PingSchedule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,15 +56,7 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
   /** Below this interval iputils wants privilege ("cannot flood"); so do we. */
   static final Duration MIN_USER_INTERVAL = Duration.ofMillis(2);
 
-  private static final int MAX_PENDING = 65_536;
-  private static final long FLOOD_GAP_NANOS = 10_000_000L;
-
-  /**
-   * The least wait for the last answers once something answered (iputils waits 2 x the largest
-   * RTT): an answer measured at 50 us by the kernel can still reach this thread milliseconds later
-   * on a loaded machine.
-   */
-  private static final long LINGER_FLOOR_NANOS = 100_000_000L;
+  static final int MAX_PENDING = 65_536;
 
   private final Env env;
 
@@ -300,7 +284,13 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
           request.ipOptions().length(),
           payload == null ? null : new Converters.HexPattern().convert(pattern),
           from);
-      return new Run(client, request, report).loop();
+      return new PingRun(
+              client,
+              request,
+              report,
+              new PingRun.Settings(interval, count, deadline, timeout, sourceOrInterface),
+              env)
+          .loop();
     }
   }
 
@@ -374,164 +364,6 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
 
   static String seconds(Duration d) {
     return java.math.BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString();
-  }
-
-  /**
-   * One run: the schedule of echoes to the target and what came back. The schedule sends (absolute
-   * schedule, or flood pacing for -i 0) and ends at the -w deadline; its outcomes arrive on the
-   * engine's callback thread, one at a time, in {@link #onResult}; the command's thread waits for
-   * the end and prints the statistics.
-   */
-  private final class Run extends PrintingListener {
-    private final IcmpClient client;
-    private final EchoRequest request;
-    private final PingReport report;
-    // Guarded by this: written by the listener, read by the command's thread at the end.
-    private final RttStats rtt = new RttStats();
-
-    /**
-     * Echo numbers (from 0) whose outcome was reported; those sent but not in here were still
-     * pending at the end.
-     */
-    private final BitSet reported = new BitSet();
-
-    private long received, duplicates, corrupted, errors;
-
-    Run(IcmpClient client, EchoRequest request, PingReport report) {
-      this.client = client;
-      this.request = request;
-      this.report = report;
-    }
-
-    int loop() throws Exception {
-      long step = interval.toNanos();
-      // -i 0: the next echo as soon as the last is back, or after FLOOD_GAP. -c without -w counts
-      // sends; with -w it
-      // counts replies, so the schedule runs on until the listener has them.
-      PingSchedule.Builder b =
-          PingSchedule.of(List.of(request))
-              .period(Duration.ofNanos(step == 0 ? FLOOD_GAP_NANOS : step))
-              .adaptive(step == 0)
-              .count(count != null && deadline == null ? count : 0)
-              .maxInFlight(MAX_PENDING)
-              .listener(this);
-      if (deadline != null) b.deadline(deadline);
-      long start = System.nanoTime();
-      synchronized (this) {
-        schedule = client.schedule(b);
-      }
-      Timeline.mark("schedule started (first echo)");
-      Runnable restore = env.signals().onInterrupt(schedule::close);
-      Throwable failure;
-      try {
-        failure = await();
-      } finally {
-        schedule.close();
-        restore.run();
-      }
-      long end = System.nanoTime();
-      long elapsedMs = (end - start) / 1_000_000;
-      try {
-        schedule.done().get(10, TimeUnit.SECONDS); // closed: no listener call after this
-      } catch (ExecutionException | TimeoutException e) {
-        if (failure == null) failure = e instanceof ExecutionException ee ? ee.getCause() : e;
-      }
-      synchronized (this) {
-        end();
-        if (failure != null) throw failure(failure);
-        // Echoes still unanswered at the end are lost: say so (JSON gets an event for every echo
-        // sent).
-        long sent = schedule.sent(0);
-        for (int k = reported.nextClearBit(0); k < sent; k = reported.nextClearBit(k + 1)) {
-          report.timeout(
-              k + 1, new EchoResult.TimedOut(request, Duration.ofNanos(end - start), -1));
-        }
-        report.summary(sent, received, duplicates, corrupted, errors, elapsedMs, rtt);
-        Timeline.mark("summary written");
-        return received > 0 ? 0 : 1;
-      }
-    }
-
-    /**
-     * Waits for the end: the schedule's (deadline, Ctrl-C, -c replies with -w), or -c's last
-     * answers; the failure.
-     */
-    private Throwable await() throws InterruptedException {
-      CompletableFuture<Void> done = schedule.done();
-      try {
-        if (count == null || deadline != null) {
-          done.get();
-          return null;
-        }
-        schedule.allSent().get();
-        long lastSend = System.nanoTime();
-        // Waiting for the last answers: as iputils, twice the slowest round trip once something
-        // answered.
-        while (!done.isDone()) {
-          long linger;
-          synchronized (this) {
-            linger =
-                received > 0
-                    ? Math.min(timeout.toNanos(), Math.max(2 * rtt.max(), LINGER_FLOOR_NANOS))
-                    : timeout.toNanos();
-          }
-          long left = lastSend + linger - System.nanoTime();
-          if (left <= 0) break;
-          try {
-            done.get(left, TimeUnit.NANOSECONDS);
-          } catch (TimeoutException e) {
-            // the linger may have changed meanwhile: look again
-          }
-        }
-        if (done.isCompletedExceptionally()) done.get();
-        return null;
-      } catch (ExecutionException e) {
-        return e.getCause();
-      }
-    }
-
-    @Override
-    void result(int target, long probe, EchoResult result) {
-      reported.set((int) probe);
-      Timeline.markLast("last outcome");
-      long seq = probe + 1;
-      switch (result) {
-        case EchoResult.Reply r -> {
-          received++;
-          rtt.add(r.rtt().toNanos());
-          report.reply(seq, r, false);
-        }
-        case EchoResult.IcmpError e -> {
-          errors++;
-          report.error(seq, e);
-        }
-        case EchoResult.TimedOut t -> report.timeout(seq, t);
-        case EchoResult.SendFailed f -> {
-          errors++;
-          report.sendFailed(seq, f);
-        }
-        case EchoResult.Corrupted c -> {
-          corrupted++;
-          report.corrupted(seq, c);
-        }
-      }
-      if (count != null && deadline != null && received >= count) schedule.close();
-    }
-
-    @Override
-    void duplicate(int target, long probe, EchoResult.Reply reply) {
-      duplicates++;
-      report.reply(probe + 1, reply, true);
-    }
-
-    private CliException failure(Throwable t) {
-      if (t instanceof IcmpException ie && "EADDRNOTAVAIL".equals(ie.errno())) {
-        return new CliException(
-            2, "-I " + sourceOrInterface + ": Cannot assign requested address", t);
-      }
-      if (t instanceof IcmpException ie) return new CliException(2, ie.getMessage(), t);
-      return new CliException(2, "echo failed: " + t, t);
-    }
   }
 
   /** The options of {@code -R} / {@code -T}, with iputils' refusals. */
