@@ -77,7 +77,7 @@ public final class NetLab implements AutoCloseable {
    * @param routers 1..50
    */
   public Topology chain(int routers) {
-    return Topology.build(this, routers);
+    return TopologyBuilder.build(this, routers);
   }
 
   /**
