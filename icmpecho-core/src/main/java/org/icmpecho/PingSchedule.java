@@ -268,8 +268,9 @@ public final class PingSchedule implements AutoCloseable {
      * when the schedule reaches it, and its later ones count from there). Schedules started
      * together on one client with different delays keep their offsets even when the first of them
      * take longer to send than the offsets between them: the way to spread many targets over a
-     * period in slots. With an {@link #interval}, the first echoes are all due at that time and
-     * leave paced.
+     * period in slots. A target that fell more than a period behind skips the echoes it missed and
+     * keeps its phase (without an anchor it starts again from now). With an {@link #interval}, the
+     * first echoes are all due at that time and leave paced.
      */
     public Builder delay(Duration delay) {
       this.delayNanos = nonNegative("delay", delay);

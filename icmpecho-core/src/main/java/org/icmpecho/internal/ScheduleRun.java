@@ -232,8 +232,14 @@ public final class ScheduleRun {
       due[t] = now + ScheduleTargets.nanos(r.timeout());
       state[t] = WAITING;
     } else if (spec.count() == 0 || sent[t] < spec.count()) {
-      long next = due[t] + spec.periodNanos();
-      due[t] = next - now <= 0 && spec.periodNanos() > 0 ? now + spec.periodNanos() : next;
+      long period = spec.periodNanos();
+      long next = due[t] + period;
+      if (next - now <= 0 && period > 0) {
+        // more than a period behind: no burst. An anchored schedule skips the periods it missed
+        // and keeps its phase (its slots stay apart); any other starts again from now.
+        next = spec.delayNanos() >= 0 ? next + ((now - next) / period + 1) * period : now + period;
+      }
+      due[t] = next;
       heap.push(t);
     } else {
       finishTarget(t);

@@ -193,6 +193,29 @@ class ScheduleTest {
   }
 
   @Test
+  void anAnchoredScheduleMoreThanAPeriodBehindSkipsWhatItMissedAndKeepsItsPhase() throws Exception {
+    long start = fake.now();
+    PingSchedule s =
+        client.schedule(
+            PingSchedule.to(targets(1), template(100))
+                .count(0)
+                .period(Duration.ofSeconds(1))
+                .delay(Duration.ofMillis(300))
+                .listener(rec));
+    settle(); // started on the I/O thread at the clock's start, as every test here assumes
+    fake.advance(300 * MS);
+    fake.awaitSent(1); // due at 0.3 s
+    fake.advance(2_500 * MS); // the I/O thread sees 2.8 s: the echo due at 1.3 s is 1.5 s late
+    fake.awaitSent(2);
+    fake.advance(500 * MS); // 3.3 s: the grid goes on (2.3 s was skipped), not 2.8 s + 1 s
+    fake.awaitSent(3);
+    List<FakeTransport.Sent> all = fake.allSent();
+    assertEquals(start + 2_800 * MS, all.get(1).sentAt());
+    assertEquals(start + 3_300 * MS, all.get(2).sentAt());
+    s.close();
+  }
+
+  @Test
   void theGlobalIntervalGapsEverySendAndCatchesUpBoundedly() throws Exception {
     long start = fake.now();
     PingSchedule s =
