@@ -307,6 +307,8 @@ final class FpingReport {
         };
     j.putRaw("rtt_ms", rtt < 0 ? null : Fmt.jsonMs(rtt));
     if (r instanceof EchoResult.Reply x) j.put("ttl", x.ttl()).put("bytes", x.bytes());
+    else if (r instanceof EchoResult.IcmpError x && x.ttl() >= 0)
+      j.put("ttl", x.ttl()).put("bytes", o.size + 8);
     else j.putNull("ttl").put("bytes", o.size + 8);
     if (duplicate) j.put("duplicate", true);
     if (!hosts[h].label().equals(target)) j.put("host", hosts[h].label());

@@ -107,10 +107,10 @@ final class PingReport {
   void error(long seq, EchoResult.IcmpError e) {
     if (quiet) return;
     if (json) {
-      Json j =
-          event(seq, e.status(), e.from())
-              .putRaw("rtt_ms", Fmt.jsonMs(e.rtt().toNanos()))
-              .putNull("ttl");
+      Json j = event(seq, e.status(), e.from()).putRaw("rtt_ms", Fmt.jsonMs(e.rtt().toNanos()));
+      // the TTL the error arrived with (how far away its sender is), where the kernel told it
+      if (e.ttl() >= 0) j.put("ttl", e.ttl());
+      else j.putNull("ttl");
       j.put("bytes", e.request().payloadSize() + 8)
           .put("icmp_type", e.icmpType())
           .put("icmp_code", e.icmpCode());

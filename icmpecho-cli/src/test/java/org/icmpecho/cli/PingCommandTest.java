@@ -170,6 +170,33 @@ class PingCommandTest {
   }
 
   @Test
+  void jsonGivesTheTtlAnIcmpErrorArrivedWith() {
+    Harness h =
+        new Harness(
+            (r, s) ->
+                new Harness.Answer(
+                    new EchoResult.IcmpError(
+                        r,
+                        IpStatus.IP_TTL_EXPIRED_TRANSIT,
+                        Harness.addr("10.0.0.1"),
+                        Harness.ms(0.5),
+                        11,
+                        0,
+                        0,
+                        s,
+                        63),
+                    0,
+                    0));
+    Harness.Result res = h.run("ping", "--json", "-c", "1", "-W", "0.05", "127.0.0.1");
+    assertTrue(
+        res.outLines()
+            .get(0)
+            .contains(
+                "\"status\":\"IP_TTL_EXPIRED_TRANSIT\",\"status_code\":11013,\"rtt_ms\":0.5,\"ttl\":63,"),
+        res::toString);
+  }
+
+  @Test
   void jsonHasThePinnedFields() {
     Harness h =
         new Harness(

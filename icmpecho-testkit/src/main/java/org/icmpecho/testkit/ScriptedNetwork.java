@@ -351,6 +351,7 @@ public final class ScriptedNetwork {
           p.icmpType = e.icmpType();
           p.icmpCode = e.icmpCode();
           p.info = e.info();
+          p.ttl = e.ttl(); // -1: unknown, as a kernel that did not say
           p.rxTime = sentAt + e.rtt().toNanos();
         }
         default ->
