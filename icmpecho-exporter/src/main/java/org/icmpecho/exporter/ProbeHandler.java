@@ -4,6 +4,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -170,10 +172,16 @@ final class ProbeHandler implements HttpHandler {
 
   private void write(HttpExchange ex, MetricSnapshots metrics) throws IOException {
     ExpositionFormatWriter writer = formats.findWriter(ex.getRequestHeaders().getFirst("Accept"));
-    ByteArrayOutputStream body = new ByteArrayOutputStream(1024);
-    writer.write(body, metrics);
+    byte[] body;
+    if (writer instanceof PrometheusProtobufWriter) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+      writer.write(out, metrics);
+      body = out.toByteArray();
+    } else {
+      body = ProbeExposition.write(metrics, writer instanceof OpenMetricsTextFormatWriter);
+    }
     ex.getResponseHeaders().set("Content-Type", writer.getContentType());
-    Http.send(ex, 200, body.toByteArray());
+    Http.send(ex, 200, body);
   }
 
   /**
