@@ -17,6 +17,7 @@ import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
 import org.icmpecho.IcmpClient;
 import org.icmpecho.IpStatus;
+import org.icmpecho.PingSchedule;
 import org.icmpecho.SocketMode;
 
 /**
@@ -30,6 +31,9 @@ import org.icmpecho.SocketMode;
  * window  --base A --targets N --window W [--sockets S] [--seconds T] [--warmup T] [--max C] [--executor direct]
  *         [--mode raw|datagram|auto]                        round trips/s and CPU per round trip, W in flight
  * sweep   --base A --targets N [--reps R] [--sockets S]     each address once, all at once; answers/s per rep
+ * schedule --base A --targets N [--sockets S] [--seconds T] [--warmup T]
+ *                                                           N targets on one PingSchedule, each echoed again as
+ *                                                           soon as its last is answered: round trips/s, no futures
  * sync    --base A [--variant get|spin] [--executor direct] [--seconds T] [--max C]
  *                                                           one at a time through echo() (or echoAsync + spin)
  * direct  --base A [--seconds T] [--max C]                  the engine's own Channel used by the calling thread,
@@ -62,6 +66,7 @@ public final class Driver {
     switch (args[0]) {
       case "window" -> window(o);
       case "sweep" -> sweep(o);
+      case "schedule" -> schedule(o);
       case "sync" -> OneAtATime.sync(o);
       case "direct" -> OneAtATime.direct(o);
       case "rtt" -> OneAtATime.rtt(o);
@@ -243,6 +248,66 @@ public final class Driver {
 
   static void sleep(double seconds) throws InterruptedException {
     Thread.sleep((long) (seconds * 1000));
+  }
+
+  // ---------------------------------------------------------------- schedule: N targets, refilled
+  // by the engine
+
+  /**
+   * The engine's steady state without a future per echo: one {@link PingSchedule} over {@code
+   * targets} addresses, each echoed again as soon as its last echo is answered ({@code adaptive},
+   * no end), its listener counting; the way the CLI and the exporter use the engine.
+   */
+  static void schedule(Map<String, String> o) throws Exception {
+    int targets = i(o, "targets", 16384);
+    double seconds = d(o, "seconds", 3);
+    double warmup = d(o, "warmup", 1);
+    InetAddress[] addrs = addresses(s(o, "base", "198.18.0.1"), targets);
+    EchoRequest template = EchoRequest.to(addrs[0]).build();
+    AtomicLong replies = new AtomicLong();
+    AtomicLong others = new AtomicLong();
+    try (IcmpClient client = client(o)) {
+      client.socketMode(java.net.StandardProtocolFamily.INET);
+      PingSchedule run =
+          client.schedule(
+              PingSchedule.to(java.util.List.of(addrs), template)
+                  .count(0)
+                  .period(Duration.ofSeconds(1))
+                  .adaptive(true)
+                  .maxInFlight(targets)
+                  .listener(
+                      (t, k, r) -> {
+                        if (r instanceof EchoResult.Reply) replies.incrementAndGet();
+                        else others.incrementAndGet();
+                      }));
+      sleep(warmup);
+      long r0 = replies.get();
+      long c0 = cpuNanos();
+      long t0 = System.nanoTime();
+      sleep(seconds);
+      long r1 = replies.get();
+      long c1 = cpuNanos();
+      long t1 = System.nanoTime();
+      run.close();
+      double secs = (t1 - t0) / 1e9;
+      long rt = r1 - r0;
+      result(
+          "schedule",
+          "targets",
+          targets,
+          "sockets",
+          i(o, "sockets", 1),
+          "rate",
+          Math.round(rt / secs),
+          "cpu_us_per_rt",
+          (c1 - c0) / 1e3 / Math.max(1, rt),
+          "cpu_cores",
+          (c1 - c0) / 1e9 / secs,
+          "replies",
+          rt,
+          "not_replies",
+          others.get());
+    }
   }
 
   // ---------------------------------------------------------------- sweep: every address once
