@@ -92,4 +92,16 @@ class ScheduleLatenessTest {
       assertTrue(observed >= 6 && observed <= sent + 1 && sent <= observed + 1, all);
     }
   }
+
+  @Test
+  void slotsKeepAboutAHundredEchoesABatchDownToOneMillisecond() {
+    Duration second = Duration.ofSeconds(1);
+    assertEquals(5, ScheduleProber.slots(5, second), "never more slots than targets");
+    assertEquals(100, ScheduleProber.slots(1_000, second), "10 ms slots below 10,000 targets");
+    assertEquals(100, ScheduleProber.slots(10_000, second));
+    assertEquals(500, ScheduleProber.slots(50_000, second));
+    assertEquals(1_000, ScheduleProber.slots(100_000, second), "1 ms slots of 100 echoes");
+    assertEquals(1_000, ScheduleProber.slots(1_000_000, second), "never narrower than 1 ms");
+    assertEquals(10, ScheduleProber.slots(1_000, Duration.ofMillis(100)));
+  }
 }
