@@ -80,14 +80,14 @@ class ScheduleLatenessTest {
             });
     IcmpClient client = net.configure(IcmpClient.newBuilder()).build();
     try (Running r =
-        Running.start(client, new ScheduleProber(client), "-i", "100ms", "192.0.2.1")) {
+        Running.start(client, new ScheduleProber(client), "-i", "100ms", "198.18.0.1")) {
       String m = r.awaitAtLeast(PATH, M + "_count", 6);
       double count = Running.value(m, M + "_count");
       assertTrue(count - bucket(m, "0.025") >= 1, "the echo after the blocked one is late:\n" + m);
       assertTrue(Running.value(m, M + "_sum") >= 0.045, m);
       String all = r.get("/metrics").body();
       double sent =
-          Running.value(all, "smokeping_requests_total{host=\"192.0.2.1\",ip=\"192.0.2.1\"}");
+          Running.value(all, "smokeping_requests_total{host=\"198.18.0.1\",ip=\"198.18.0.1\"}");
       double observed = Running.value(all, M + "_count");
       assertTrue(observed >= 6 && observed <= sent + 1 && sent <= observed + 1, all);
     }
