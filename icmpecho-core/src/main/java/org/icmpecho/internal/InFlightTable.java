@@ -177,6 +177,7 @@ final class InFlightTable {
         cs.watched = true;
       }
     }
+    for (ChannelGroup g : defaultGroups) if (g != null) g.disarmed = false; // registered armed
     detached = false;
   }
 
@@ -185,15 +186,43 @@ final class InFlightTable {
   }
 
   /**
-   * Turns input readiness of a family's default sockets on or off (a caller-run echo reads its
-   * answer itself).
+   * Turns input readiness of a family's default sockets off for a caller-run echo (it reads its
+   * answer itself). They stay off while nothing is in flight on them, so that echoes one at a time
+   * cost no readiness changes at all; {@link #rearm} turns them back on.
    */
-  void setArmed(boolean v6, boolean on) throws TransportException {
+  void disarm(boolean v6) throws TransportException {
     ChannelGroup g = defaultGroups[v6 ? 1 : 0];
+    if (g.disarmed) return;
+    g.disarmed = true; // first: a failure half-way leaves the rest for rearm, which is harmless
     for (int i = 0, n = g.members.size(); i < n; i++) {
       ChannelState cs = g.members.get(i);
-      poller.arm(cs.channel, cs.token, on);
+      poller.arm(cs.channel, cs.token, false);
     }
+  }
+
+  /** Turns input readiness of a family's default sockets back on, if a caller turned it off. */
+  void rearm(boolean v6) throws TransportException {
+    ChannelGroup g = defaultGroups[v6 ? 1 : 0];
+    if (g == null || !g.disarmed) return;
+    g.disarmed = false;
+    for (int i = 0, n = g.members.size(); i < n; i++) {
+      ChannelState cs = g.members.get(i);
+      poller.arm(cs.channel, cs.token, true);
+    }
+  }
+
+  /** True when a caller left a family's sockets without input readiness ({@link #disarm}). */
+  boolean disarmed() {
+    ChannelGroup g4 = defaultGroups[0], g6 = defaultGroups[1];
+    return (g4 != null && g4.disarmed) || (g6 != null && g6.disarmed);
+  }
+
+  /** True when no echo is in flight on a family's default sockets. */
+  boolean idle(boolean v6) {
+    ChannelGroup g = defaultGroups[v6 ? 1 : 0];
+    for (int i = 0, n = g.members.size(); i < n; i++)
+      if (g.members.get(i).inFlight > 0) return false;
+    return true;
   }
 
   /** Closes every socket and forgets them. */
@@ -230,6 +259,9 @@ final class InFlightTable {
     final ChannelKey key;
     final List<ChannelState> members = new ArrayList<>(1);
     int cursor;
+
+    /** Input readiness is off ({@link #disarm}). */
+    boolean disarmed;
 
     ChannelGroup(ChannelKey key) {
       this.key = key;

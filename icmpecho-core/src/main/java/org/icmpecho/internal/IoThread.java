@@ -215,6 +215,7 @@ final class IoThread implements Runnable {
       } else {
         busySent = 0;
         if (table.detached()) table.attach();
+        else if (table.disarmed()) rearmAll(table);
         long next = x.nextDeadline();
         timeout = next == Long.MAX_VALUE ? -1 : undershoot(Math.max(0, next - pl.nanoTime()));
         if (x.hasDeferred()) timeout = timeout < 0 ? DEFER_WAIT : Math.min(timeout, DEFER_WAIT);
@@ -238,6 +239,11 @@ final class IoThread implements Runnable {
       x.readReady();
       x.batch.flush(); // answers read while polling complete now, not after the next round of sends
     }
+  }
+
+  private static void rearmAll(InFlightTable table) throws TransportException {
+    table.rearm(false);
+    table.rearm(true);
   }
 
   /**
@@ -355,14 +361,17 @@ final class IoThread implements Runnable {
       // input readiness of this family's sockets is off for that span (readiness is
       // level-triggered, so whatever
       // is still unread when it is turned back on wakes the loop then).
-      x.table.setArmed(r.isIpv6(), false);
+      x.table.disarm(r.isIpv6());
       try {
         x.start(p);
         if (!p.finished)
           x.readSockets(x.lastSendClock()); // attached: no error backstop, so no clock needed
         x.batch.flush();
       } finally {
-        x.table.setArmed(r.isIpv6(), true);
+        // Left off while nothing is in flight: the next echo need not turn it off again. A late
+        // packet meanwhile is read by the next echo, or by this loop, which re-arms before it
+        // next sleeps.
+        if (!p.finished || !x.table.idle(r.isIpv6())) x.table.rearm(r.isIpv6());
       }
     } catch (TransportException | Exchange.FatalIo failure) {
       // The I/O thread would have died of this; here only this echo learns of it, and the loop

@@ -188,6 +188,52 @@ class EngineTest {
   }
 
   @Test
+  void echoesRunByTheCallerChangeReadinessOnceAndTheLoopTurnsItBackOnBeforeItNeedsIt()
+      throws Exception {
+    // A blocking echo the caller runs itself turns input readiness off so that the sleeping loop
+    // is not woken by the answer the caller reads. It stays off while nothing is in flight: 200
+    // echoes one at a time cost one readiness change, not 400.
+    client.socketMode(StandardProtocolFamily.INET);
+    fake.answerAtOnce = true;
+    Thread me = Thread.currentThread();
+    java.util.concurrent.atomic.AtomicInteger byCaller =
+        new java.util.concurrent.atomic.AtomicInteger();
+    fake.onSend =
+        n -> {
+          if (Thread.currentThread() == me) byCaller.incrementAndGet();
+        };
+    for (int i = 0; i < 200; i++) assertInstanceOf(EchoResult.Reply.class, client.echo(request()));
+    FakeTransport.FakeChannel ch = fake.allSent().get(0).channel();
+    assertTrue(byCaller.get() >= 100, "most ran on the caller: " + byCaller.get());
+    assertTrue(fake.armState(ch)[1] <= 4, "readiness changes: " + fake.armState(ch)[1]);
+    // An echo the loop sends itself finds readiness back on before the loop sleeps: its answer,
+    // arriving later, wakes it (with readiness left off it would wait forever on the fake clock).
+    fake.answerAtOnce = false;
+    fake.onSend = null;
+    CompletableFuture<EchoResult> f = client.echoAsync(request());
+    FakeTransport.Sent s = fake.awaitSent(201);
+    waitFor(() -> fake.armState(ch), a -> a[0] == 1);
+    Thread.sleep(20); // the loop is back asleep in the poller
+    fake.inject(s.channel(), fake.replyTo(s, 1_000));
+    assertInstanceOf(EchoResult.Reply.class, get(f));
+    // An echo the caller runs but whose answer is not there at once leaves readiness on, so the
+    // loop completes it.
+    CompletableFuture<EchoResult> blocking =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return client.echo(request());
+              } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            });
+    FakeTransport.Sent s2 = fake.awaitSent(202);
+    waitFor(() -> fake.armState(ch), a -> a[0] == 1);
+    fake.inject(s2.channel(), fake.replyTo(s2, 1_000));
+    assertInstanceOf(EchoResult.Reply.class, get(blocking));
+  }
+
+  @Test
   void busySpellsShorterThanTheThresholdNeverLeaveThePoller() throws Exception {
     // Two bursts of 40 echoes (80 in all, each burst under IoThread.DETACH_AFTER), the loop asleep
     // in between: a

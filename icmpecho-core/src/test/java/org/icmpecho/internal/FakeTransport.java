@@ -49,6 +49,9 @@ final class FakeTransport implements TransportFactory {
 
   boolean denyAll;
 
+  /** Every echo is answered during its send, as on loopback. */
+  volatile boolean answerAtOnce;
+
   /**
    * Called on the I/O thread at the start of every send with its number (1 for the first send of
    * the test): lets a test act at a precise point of the loop's turn, e.g. queue an ICMP error and
@@ -119,6 +122,13 @@ final class FakeTransport implements TransportFactory {
   int[] watchState(FakeChannel c) {
     synchronized (lock) {
       return new int[] {c.watched ? 1 : 0, c.unregistered, c.readUnwatched};
+    }
+  }
+
+  /** A channel's readiness bookkeeping under the lock: {input armed (1/0), arm calls}. */
+  int[] armState(FakeChannel c) {
+    synchronized (lock) {
+      return new int[] {c.inputArmed ? 1 : 0, c.armCalls};
     }
   }
 
@@ -209,14 +219,20 @@ final class FakeTransport implements TransportFactory {
         if (registered.contains(c)) throw new AssertionError("registered twice"); // EEXIST
         c.token = token;
         c.watched = true;
+        c.inputArmed = true;
         registered.add(c);
       }
     }
 
     @Override
     public void arm(Channel channel, int token, boolean on) {
-      // The fake delivers injected packets whatever the arming: engine tests check matching, not
-      // readiness.
+      synchronized (lock) {
+        FakeChannel c = (FakeChannel) channel;
+        if (!registered.contains(c)) throw new AssertionError("not registered"); // ENOENT
+        c.inputArmed = on;
+        c.armCalls++;
+        lock.notifyAll();
+      }
     }
 
     @Override
@@ -237,7 +253,7 @@ final class FakeTransport implements TransportFactory {
         while (true) {
           if (failPoller != null) throw failPoller;
           for (FakeChannel c : registered)
-            if (!c.inbox.isEmpty() || !c.errorInbox.isEmpty()) ready.add(c);
+            if ((c.inputArmed && !c.inbox.isEmpty()) || !c.errorInbox.isEmpty()) ready.add(c);
           if (!ready.isEmpty() || woken || now - deadline >= 0 || timeoutNanos == 0) break;
           // Real time is only a safety net: the manual clock decides timeouts.
           if (System.nanoTime() - realEnd > 0) break;
@@ -285,6 +301,12 @@ final class FakeTransport implements TransportFactory {
 
     /** In the poller's set; guarded by the transport's lock. */
     boolean watched;
+
+    /** The poller reports its input (EPOLLIN; errors are always reported); guarded by the lock. */
+    boolean inputArmed;
+
+    /** How often the engine turned input readiness on or off; guarded by the lock. */
+    int armCalls;
 
     /** How often the poller stopped watching it; guarded by the transport's lock. */
     int unregistered;
@@ -369,7 +391,9 @@ final class FakeTransport implements TransportFactory {
         }
         if (sendErrno != 0) return sendErrno;
         byte[] copy = java.util.Arrays.copyOf(payload, length);
-        sent.add(new Sent(this, target, options, sequence, copy, now));
+        Sent s = new Sent(this, target, options, sequence, copy, now);
+        sent.add(s);
+        if (answerAtOnce) inbox.add(replyTo(s, 20_000)); // loopback: queued before send returns
         lock.notifyAll();
         return 0;
       }
