@@ -217,8 +217,14 @@ final class InFlightTable {
     return (g4 != null && g4.disarmed) || (g6 != null && g6.disarmed);
   }
 
-  /** True when no echo is in flight on a family's default sockets. */
-  boolean idle(boolean v6) {
+  /**
+   * True when readiness may stay off after a caller-run echo: no echo is in flight on the family's
+   * default sockets, and they are ping sockets, which receive only their own echoes' answers. A raw
+   * socket receives every ICMP message of the namespace: left unread while idle, it fills and drops
+   * its own answers.
+   */
+  boolean quiet(boolean v6) {
+    if (resolvedKind[v6 ? 1 : 0] != SocketKind.DATAGRAM) return false;
     ChannelGroup g = defaultGroups[v6 ? 1 : 0];
     for (int i = 0, n = g.members.size(); i < n; i++)
       if (g.members.get(i).inFlight > 0) return false;

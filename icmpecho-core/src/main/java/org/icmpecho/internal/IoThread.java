@@ -368,10 +368,10 @@ final class IoThread implements Runnable {
           x.readSockets(x.lastSendClock()); // attached: no error backstop, so no clock needed
         x.batch.flush();
       } finally {
-        // Left off while nothing is in flight: the next echo need not turn it off again. A late
-        // packet meanwhile is read by the next echo, or by this loop, which re-arms before it
-        // next sleeps.
-        if (!p.finished || !x.table.idle(r.isIpv6())) x.table.rearm(r.isIpv6());
+        // Left off while a ping socket is idle: the next echo need not turn it off again. A late
+        // answer meanwhile is read by the next echo, or by this loop, which re-arms before it
+        // next sleeps; ICMP errors wake it regardless.
+        if (!p.finished || !x.table.quiet(r.isIpv6())) x.table.rearm(r.isIpv6());
       }
     } catch (TransportException | Exchange.FatalIo failure) {
       // The I/O thread would have died of this; here only this echo learns of it, and the loop

@@ -234,6 +234,35 @@ class EngineTest {
   }
 
   @Test
+  void aRawSocketIsWatchedAgainAfterEveryEchoTheCallerRuns() throws Exception {
+    // A raw socket receives every ICMP message of the namespace (other programs' pings too): left
+    // unwatched while idle it would fill and drop this client's own answers, so its readiness is
+    // turned back on after each caller-run echo.
+    client.close();
+    IcmpClient.Builder b = IcmpClient.newBuilder().socketMode(SocketMode.RAW);
+    InternalAccess.configure(
+        b, c -> c.withTransportFactory(fake).withCallbackExecutor(Runnable::run));
+    client = b.build();
+    assertEquals(SocketMode.RAW, client.socketMode(StandardProtocolFamily.INET));
+    fake.answerAtOnce = true;
+    Thread me = Thread.currentThread();
+    java.util.concurrent.atomic.AtomicInteger byCaller =
+        new java.util.concurrent.atomic.AtomicInteger();
+    fake.onSend =
+        n -> {
+          if (Thread.currentThread() == me) byCaller.incrementAndGet();
+        };
+    FakeTransport.FakeChannel ch = null;
+    for (int i = 0; i < 50; i++) {
+      assertInstanceOf(EchoResult.Reply.class, client.echo(request()));
+      if (ch == null) ch = fake.allSent().get(0).channel();
+      assertEquals(1, fake.armState(ch)[0], "watched after echo " + i);
+    }
+    assertTrue(byCaller.get() >= 25, "most ran on the caller: " + byCaller.get());
+    assertTrue(fake.armState(ch)[1] >= 2 * byCaller.get(), "off and on around each");
+  }
+
+  @Test
   void busySpellsShorterThanTheThresholdNeverLeaveThePoller() throws Exception {
     // Two bursts of 40 echoes (80 in all, each burst under IoThread.DETACH_AFTER), the loop asleep
     // in between: a
