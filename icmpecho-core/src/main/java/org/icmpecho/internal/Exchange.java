@@ -1,5 +1,6 @@
 package org.icmpecho.internal;
 
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -126,7 +127,10 @@ final class Exchange {
         p; // a transport that throws ends the loop: its shutdown fails this probe too (failAll)
     send(p);
     sending = null;
-    // A cancel that came while the probe was being started may have found no socket to tell.
+    // A cancel that came while the probe was being started may have found no socket to tell. The
+    // fence pairs with Probe.cancel's: the socket is published before the cancel is looked for, so
+    // at least one side sees the other.
+    VarHandle.fullFence();
     if (!p.finished && p.isCancelled()) withdraw(p);
   }
 

@@ -1,5 +1,6 @@
 package org.icmpecho.internal;
 
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -345,7 +346,8 @@ class Probe extends CompletableFuture<EchoResult> {
     boolean cancelled = super.cancel(mayInterruptIfRunning);
     // A probe still queued is dropped when its loop takes it (it is done); one in flight is
     // withdrawn by its loop. One being started just now is caught by the loop's own check after
-    // the send (Exchange#start).
+    // the send (Exchange#start); the two fences make sure one side sees the other (Dekker).
+    VarHandle.fullFence();
     IoThread l = loop();
     if (cancelled && l != null) {
       l.cancelled(this);
