@@ -194,14 +194,7 @@ class EngineTest {
     // is not woken by the answer the caller reads. It stays off while nothing is in flight: 200
     // echoes one at a time cost one readiness change, not 400.
     client.socketMode(StandardProtocolFamily.INET);
-    fake.answerAtOnce = true;
-    Thread me = Thread.currentThread();
-    java.util.concurrent.atomic.AtomicInteger byCaller =
-        new java.util.concurrent.atomic.AtomicInteger();
-    fake.onSend =
-        n -> {
-          if (Thread.currentThread() == me) byCaller.incrementAndGet();
-        };
+    java.util.concurrent.atomic.AtomicInteger byCaller = answerAtOnceCountingCallerSends();
     for (int i = 0; i < 200; i++) assertInstanceOf(EchoResult.Reply.class, client.echo(request()));
     FakeTransport.FakeChannel ch = fake.allSent().get(0).channel();
     assertTrue(byCaller.get() >= 100, "most ran on the caller: " + byCaller.get());
@@ -244,14 +237,7 @@ class EngineTest {
         b, c -> c.withTransportFactory(fake).withCallbackExecutor(Runnable::run));
     client = b.build();
     assertEquals(SocketMode.RAW, client.socketMode(StandardProtocolFamily.INET));
-    fake.answerAtOnce = true;
-    Thread me = Thread.currentThread();
-    java.util.concurrent.atomic.AtomicInteger byCaller =
-        new java.util.concurrent.atomic.AtomicInteger();
-    fake.onSend =
-        n -> {
-          if (Thread.currentThread() == me) byCaller.incrementAndGet();
-        };
+    java.util.concurrent.atomic.AtomicInteger byCaller = answerAtOnceCountingCallerSends();
     FakeTransport.FakeChannel ch = null;
     for (int i = 0; i < 50; i++) {
       assertInstanceOf(EchoResult.Reply.class, client.echo(request()));
@@ -796,6 +782,22 @@ class EngineTest {
     fake.inject(s.channel(), fake.replyTo(s, 2));
     ClientStats st = waitFor(() -> client.stats(), x -> x.late() == 1);
     assertEquals(0, st.duplicates());
+  }
+
+  /**
+   * Has every echo answered during its send (loopback) and counts the sends made on this thread:
+   * the echoes the caller ran itself.
+   */
+  java.util.concurrent.atomic.AtomicInteger answerAtOnceCountingCallerSends() {
+    fake.answerAtOnce = true;
+    Thread me = Thread.currentThread();
+    java.util.concurrent.atomic.AtomicInteger byCaller =
+        new java.util.concurrent.atomic.AtomicInteger();
+    fake.onSend =
+        n -> {
+          if (Thread.currentThread() == me) byCaller.incrementAndGet();
+        };
+    return byCaller;
   }
 
   static <T> T waitFor(java.util.function.Supplier<T> s, java.util.function.Predicate<T> ok)
