@@ -3,9 +3,8 @@
  * blackbox_exporter (ICMP) compatible, built on the engine's public API. The command is the only
  * public type.
  */
-@SuppressWarnings(
-    "requires-automatic") // the Prometheus client's jars and bcrypt name their modules in the
-// manifest
+// the Prometheus client's jars and bcrypt name their modules in the manifest
+@SuppressWarnings("requires-automatic")
 module org.icmpecho.exporter {
   requires org.icmpecho.core;
   requires info.picocli;

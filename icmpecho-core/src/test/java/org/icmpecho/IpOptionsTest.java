@@ -57,8 +57,8 @@ class IpOptionsTest {
         "070803 0000000000", // RR pointer 3
         "070706 00000000", // RR pointer not on a slot
         "070a04 000000000000000000", // RR length 10: not 3 + 4n
-        "830704 0a000001", // LSRR ok? no: see valid list; here length 7 pointer 4 is valid ->
-        // replaced below
+        // LSRR ok? no: see valid list; here length 7 pointer 4 is valid -> replaced below
+        "830704 0a000001",
         "830708 0a000001", // LSRR pointer not at the start
         "440805 02 00000000", // TS flag 2
         "441005 01 00000000 00000000 00000000", // TS tsandaddr length 16 (not 4 + 8n)

@@ -95,8 +95,8 @@ class LoopbackTest {
   @Test
   void everyEchoGoesToItsOwnTargetWhicheverWayItsAddressCame() throws Exception {
     // A socket keeps the last destination written and skips rewriting it for the same address
-    // object; an address
-    // given as an int (a template echo) or an equal but distinct object must still be written.
+    // object; an address given as an int (a template echo) or an equal but distinct object must
+    // still be written.
     InetAddress a = InetAddress.getByName("127.0.0.1");
     InetAddress b = InetAddress.getByName("127.0.0.2");
     InetAddress c = InetAddress.getByName("127.0.0.3");

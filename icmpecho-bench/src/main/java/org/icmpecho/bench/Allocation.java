@@ -112,8 +112,7 @@ final class Allocation {
         bytesPer(k -> new CompletableFuture<EchoResult>().whenComplete((r, t) -> {})));
   }
 
-  // ---------------------------------------------------------------- allocation per round trip, by
-  // thread
+  // ---------------------------------------------------------- allocation per round trip, by thread
 
   static void alloc(Map<String, String> o) throws Exception {
     int window = i(o, "window", 64);

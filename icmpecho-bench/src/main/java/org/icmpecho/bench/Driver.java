@@ -138,8 +138,7 @@ public final class Driver {
     System.out.println(sb);
   }
 
-  // ---------------------------------------------------------------- window: W in flight, refilled
-  // from callbacks
+  // -------------------------------------------------- window: W in flight, refilled from callbacks
 
   /**
    * Keeps a window of echoes in flight: each completion submits the next echo, until told to stop.
@@ -250,8 +249,7 @@ public final class Driver {
     Thread.sleep((long) (seconds * 1000));
   }
 
-  // ---------------------------------------------------------------- schedule: N targets, refilled
-  // by the engine
+  // --------------------------------------------------- schedule: N targets, refilled by the engine
 
   /**
    * The engine's steady state without a future per echo: one {@link PingSchedule} over {@code

@@ -67,11 +67,9 @@ final class MillionInFlight {
       client.socketMode(java.net.StandardProtocolFamily.INET);
       long h0 = heapAfterGc();
       // --template true: one EchoRequest for all and echoAsync(target, template) with each address
-      // made just for
-      // the call, as a scanner walking a range does (the engine keeps an IPv4 target as an int, so
-      // the caller's
-      // address is garbage at once); otherwise one EchoRequest per target, all built before the
-      // baseline h1.
+      // made just for the call, as a scanner walking a range does (the engine keeps an IPv4 target
+      // as an int, so the caller's address is garbage at once); otherwise one EchoRequest per
+      // target, all built before the baseline h1.
       boolean template = Boolean.parseBoolean(s(o, "template", "false"));
       EchoRequest[] reqs = template ? null : new EchoRequest[count];
       EchoRequest shared = EchoRequest.to(base).timeout(timeout).build();
@@ -146,8 +144,7 @@ final class MillionInFlight {
       }
       double callerBytes = (double) (h1 - h0) / count;
       // The futures array (and late[], deadlines[]) exist before h0: filling them costs nothing, so
-      // nothing is
-      // subtracted (earlier versions subtracted 4 B for the futures slot, wrongly).
+      // nothing is subtracted (earlier versions subtracted 4 B for the futures slot, wrongly).
       double engineBytes = (double) (h2 - h1) / count;
       result(
           "million",

@@ -89,8 +89,7 @@ final class OneAtATime {
     return f.get(5, TimeUnit.SECONDS);
   }
 
-  // ---------------------------------------------------------------- PROTOTYPE: caller-runs, no I/O
-  // thread
+  // --------------------------------------------------------- PROTOTYPE: caller-runs, no I/O thread
 
   /**
    * The engine's own {@link Channel} (socket, FFM send, {@code recvmmsg}, codec) driven by the
@@ -188,8 +187,7 @@ final class OneAtATime {
     try (IcmpClient client = client(o)) {
       client.socketMode(java.net.StandardProtocolFamily.INET);
       // Warm the path until the JIT has compiled it (an interpreted send path puts tens of µs
-      // between the
-      // clock read and sendmsg): back to back for ~2 s, bounded by count. Not measured.
+      // between the clock read and sendmsg): back to back for ~2 s, bounded by count. Not measured.
       long warmEnd = System.nanoTime() + (long) (d(o, "warmup", 2) * 1e9);
       for (int k = 0; k < 400_000 && System.nanoTime() < warmEnd; k++) client.echo(req);
       long next = System.nanoTime();

@@ -58,9 +58,9 @@ final class Errors
       try {
         cl.getOut().flush();
       } catch (Stdout.Failed f) {
-        stdout =
-            f; // the command failed, and its output could not be written either: the write error is
+        // the command failed, and its output could not be written either: the write error is
         // reported
+        stdout = f;
       }
     }
     if (stdout != null) return stdoutFailed(stdout, prefix(cl), statuses(cl).failureStatus(), err);

@@ -100,11 +100,9 @@ final class Fmt {
   /** As {@link #fixed(double, int)}, appended to {@code sb}. */
   static StringBuilder fixed(StringBuilder sb, double v, int decimals) {
     // A sweep's summary formats three of these per target (196,602 for a /16): BigDecimal costs ~1
-    // us each there.
-    // Long arithmetic gives the same text unless the value lies next to a rounding tie, where the
-    // decimal
-    // representation (what BigDecimal.valueOf rounds) and the binary one can disagree: those take
-    // the exact way.
+    // us each there. Long arithmetic gives the same text unless the value lies next to a rounding
+    // tie, where the decimal representation (what BigDecimal.valueOf rounds) and the binary one can
+    // disagree: those take the exact way.
     if (decimals >= 0 && decimals < POW10.length && Math.abs(v) < 1e6) {
       long p = POW10[decimals];
       double scaled =

@@ -204,8 +204,8 @@ final class PingCommand implements Callable<Integer>, Errors.Statuses {
     }
     if (deadline != null && deadline.compareTo(interval) < 0 && deadline.toNanosPart() != 0) {
       // iputils 20221126 takes whole seconds only; a fraction of a second is refused where it would
-      // end the run
-      // before the second echo (below the interval); longer fractions are icmpecho's extension
+      // end the run before the second echo (below the interval); longer fractions are icmpecho's
+      // extension
       throw new CliException(2, "invalid argument: '" + seconds(deadline) + "'", false);
     }
     int max = EchoRequest.MAX_PAYLOAD_V4;

@@ -70,8 +70,7 @@ final class PingRun extends PrintingListener {
   int loop() throws Exception {
     long step = interval.toNanos();
     // -i 0: the next echo as soon as the last is back, or after FLOOD_GAP. -c without -w counts
-    // sends; with -w it
-    // counts replies, so the schedule runs on until the listener has them.
+    // sends; with -w it counts replies, so the schedule runs on until the listener has them.
     PingSchedule.Builder b =
         PingSchedule.of(List.of(request))
             .period(Duration.ofNanos(step == 0 ? FLOOD_GAP_NANOS : step))

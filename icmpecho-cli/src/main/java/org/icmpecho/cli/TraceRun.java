@@ -175,10 +175,8 @@ final class TraceRun implements PingSchedule.Listener {
       names.put(from, lookups.submit(() -> env.resolver().reverse(from)));
     }
     // The destination's reply or a refused send ends the trace at this hop. An unreachable answer
-    // ends it only
-    // when every probe of its hop was answered: one unreachable among silent probes is a
-    // rate-limited router
-    // (traceroute keeps probing past it), not the end of the path.
+    // ends it only when every probe of its hop was answered: one unreachable among silent probes is
+    // a rate-limited router (traceroute keeps probing past it), not the end of the path.
     boolean fin =
         r instanceof EchoResult.Reply
             || r instanceof EchoResult.SendFailed

@@ -51,8 +51,7 @@ class PingSideBySideTest {
 
   static String normal(String s) {
     // the one deliberate difference: the IPv6 header has a space before "(", as later iputils and
-    // its suite have
-    // (20221126 prints "PING ::1(::1) 56 data bytes")
+    // its suite have (20221126 prints "PING ::1(::1) 56 data bytes")
     s = s.replaceAll("(?m)^PING (\\S+)\\(", "PING $1 (");
     return s.replaceAll("time[=<]\\d+(\\.\\d+)?", "time=N")
         .replaceAll("\\d+\\.\\d{3}", "N")

@@ -102,8 +102,7 @@ final class CallerLoop {
       if (p.finished) return true;
       ChannelState cs = p.channel();
       // What the kernel queued during the send, one packet per call: the answer usually, sometimes
-      // after a late
-      // answer or a duplicate of an earlier echo.
+      // after a late answer or a duplicate of an earlier echo.
       while (!p.finished && x.readOne(cs) > 0) {
         // read until the answer or nothing is left
       }

@@ -250,14 +250,11 @@ public final class Engine {
     if (loops.length == 1) return loops[0];
     IoThread home = loops[Math.floorMod(p.targetHash(), loops.length)];
     // An echo goes to its target's loop, so that one target's echoes leave from one socket (one
-    // ICMP identifier,
-    // one path through ECMP hashing and firewalls' state). A template echo (a sweep's: many
-    // targets, queued faster
-    // than sent) goes to the least busy loop once its own has a backlog: the loops then split the
-    // sweep by how fast
-    // each really drains (one may share its core with the JIT compiler or the caller for a while),
-    // instead of one
-    // idling at the end while the other still has thousands queued. Measured: see ENGINE-NOTES §9.
+    // ICMP identifier, one path through ECMP hashing and firewalls' state). A template echo (a
+    // sweep's: many targets, queued faster than sent) goes to the least busy loop once its own has
+    // a backlog: the loops then split the sweep by how fast each really drains (one may share its
+    // core with the JIT compiler or the caller for a while), instead of one idling at the end while
+    // the other still has thousands queued. Measured: see ENGINE-NOTES §9.
     if (!p.fromTemplate() || home.backlog.get() < SPILL_BACKLOG) return home;
     IoThread best = home;
     for (IoThread l : loops) {
@@ -278,9 +275,8 @@ public final class Engine {
     IcmpException f = admission.failure();
     if (f != null) throw f;
     // Every I/O thread opens its socket now, all at once: a socket opened by its first echo would
-    // cost that echo
-    // (and a sweep's first answers) the socket's set-up, and a missing privilege is reported here,
-    // before any output.
+    // cost that echo (and a sweep's first answers) the socket's set-up, and a missing privilege is
+    // reported here, before any output.
     List<CompletableFuture<SocketMode>> opened = new ArrayList<>(loops.length);
     for (IoThread l : loops) opened.add(onLoop(l, () -> Failures.mode(l.openDefault(v6))));
     SocketMode mode = null;

@@ -154,24 +154,20 @@ final class Exchange {
     int status =
         cs.channel.send(o, p.targetRef(), p.address4(), p.sequence, payload, r.payloadSize());
     // A failed send may report an ICMP error that was queued (Linux: the socket's pending error):
-    // the errors are
-    // read this turn, before deadlines are checked (the poller would only tell the next poll, and a
-    // busy loop does
-    // not poll).
+    // the errors are read this turn, before deadlines are checked (the poller would only tell the
+    // next poll, and a busy loop does not poll).
     if (status != Channel.SENT) cs.errorPending = true;
     // An ICMP error about an earlier echo may fail the next send, once; a genuine failure fails
-    // every time. Errors
-    // keep arriving while echoes are in flight, so a few retries tell them apart (see
-    // Channel#send).
+    // every time. Errors keep arriving while echoes are in flight, so a few retries tell them apart
+    // (see Channel#send).
     for (int attempt = 0; status > 0 && attempt < SEND_RETRIES; attempt++) {
       status =
           cs.channel.send(o, p.targetRef(), p.address4(), p.sequence, payload, r.payloadSize());
     }
     if (status == Channel.BUFFER_FULL) {
       // The socket's send buffer is full: not this echo's fault. Keep it and try again after the
-      // next poll, for as
-      // long as its timeout: a queue that drops every packet (ENOBUFS, say a one-packet qdisc)
-      // never makes room.
+      // next poll, for as long as its timeout: a queue that drops every packet (ENOBUFS, say a
+      // one-packet qdisc) never makes room.
       InFlightTable.release(cs, p.sequence, ChannelState.EMPTY);
       p.channel(null);
       if (p.deadline != 0 && sendClock - p.deadline >= 0) {
@@ -207,8 +203,7 @@ final class Exchange {
   private void sendFailed(ChannelState cs, Probe p, int status) {
     if (cs.channel.reportsFailureDetail(status)) {
       // The platform reported the failure's detail apart (the path MTU of a too-big echo): read it
-      // now, so the
-      // result says "mtu 1280" as iputils does. onPacket completes the probe from it.
+      // now, so the result says "mtu 1280" as iputils does. onPacket completes the probe from it.
       try {
         current = cs;
         cs.channel.receive(packetSink, 0, true);

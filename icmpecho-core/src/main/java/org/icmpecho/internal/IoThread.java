@@ -357,10 +357,9 @@ final class IoThread implements Runnable {
       if (stopping || terminated || !x.table.hasRoom(r.isIpv6())) return false;
       ran = true;
       // While this thread sends and reads, the sleeping loop must not be woken by the answer it
-      // reads itself:
-      // input readiness of this family's sockets is off for that span (readiness is
-      // level-triggered, so whatever
-      // is still unread when it is turned back on wakes the loop then).
+      // reads itself: input readiness of this family's sockets is off for that span (readiness is
+      // level-triggered, so whatever is still unread when it is turned back on wakes the loop
+      // then).
       x.table.disarm(r.isIpv6());
       try {
         x.start(p);
@@ -402,9 +401,8 @@ final class IoThread implements Runnable {
     admission.fail(cause); // before terminated: who sees the loop ended finds the cause set
     terminated = true;
     // Every pending and later echo fails with the cause, so the caller hears of it: no ERROR record
-    // on top (the
-    // default logging configuration would print it, with a stack trace, on the application's
-    // stderr).
+    // on top (the default logging configuration would print it, with a stack trace, on the
+    // application's stderr).
     if (fatal != null && !stopping) {
       LOG.log(
           System.Logger.Level.DEBUG,
@@ -431,8 +429,7 @@ final class IoThread implements Runnable {
     if (pl != null) pl.close();
   }
 
-  // ---------------------------------------------------------------- for the schedules
-  // (ScheduleRun), home loop only
+  // ----------------------------------------------- for the schedules (ScheduleRun), home loop only
 
   Schedules schedules() {
     return schedules;

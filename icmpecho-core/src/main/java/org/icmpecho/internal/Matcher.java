@@ -65,9 +65,8 @@ final class Matcher {
 
   private final int cookie;
   // Payload buffers: the client's pattern (cookie, serial, then i & 0xff) and a buffer for explicit
-  // payloads. Both
-  // grow to the largest payload sent so far (most clients never pass 56 bytes; each caller loop has
-  // its own).
+  // payloads. Both grow to the largest payload sent so far (most clients never pass 56 bytes; each
+  // caller loop has its own).
   private byte[] pattern = pattern(EchoRequest.DEFAULT_PAYLOAD_SIZE + 8);
   private byte[] explicit = new byte[0];
   private int nextSerial = 1;

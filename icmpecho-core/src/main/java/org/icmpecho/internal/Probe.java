@@ -180,8 +180,8 @@ class Probe extends CompletableFuture<EchoResult> {
 
     @Override
     int targetHash() {
-      return address; // Inet4Address.hashCode(): the same loop as the same address given as a
-      // request
+      // Inet4Address.hashCode(): the same loop as the same address given as a request
+      return address;
     }
   }
 

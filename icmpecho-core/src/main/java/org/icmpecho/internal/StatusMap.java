@@ -51,9 +51,8 @@ public final class StatusMap {
                     .IP_PACKET_TOO_BIG; // fragmentation needed and DF set (older Wine said 11002)
             case 5 -> IpStatus.IP_BAD_ROUTE; // source route failed
             // 1 host, 7 host unknown, 8 isolated, 10 host prohibited, 12 host TOS, 13 admin
-            // filtered,
-            // 14 host precedence, 15 precedence cutoff, and unassigned codes: Wine reports the host
-            // unreachable.
+            // filtered, 14 host precedence, 15 precedence cutoff, and unassigned codes: Wine
+            // reports the host unreachable.
             default -> IpStatus.IP_DEST_HOST_UNREACHABLE;
           };
       case IcmpCodec.ICMP_SOURCE_QUENCH -> IpStatus.IP_SOURCE_QUENCH;

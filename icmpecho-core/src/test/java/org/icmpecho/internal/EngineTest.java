@@ -139,15 +139,11 @@ class EngineTest {
   void aBusyLoopReadsItsSocketsOutsideThePollerAndWatchesThemAgainBeforeItSleeps()
       throws Exception {
     // One I/O thread, an IPv6 and an IPv4 socket. The loop stalls in the IPv6 echo's send while
-    // 1,100 IPv4 echoes
-    // queue up; then it sends 1,024 in its first turn (more than IoThread.DETACH_AFTER) and takes
-    // both sockets out of
-    // the poller, because more work is queued. In the next turn, at its first send, the IPv6 answer
-    // arrives and the
-    // clock jumps past every deadline: only a loop that reads its unwatched sockets itself, before
-    // it checks
-    // deadlines, gets the answer; one that waits for the poller to report it times the echo out
-    // first.
+    // 1,100 IPv4 echoes queue up; then it sends 1,024 in its first turn (more than
+    // IoThread.DETACH_AFTER) and takes both sockets out of the poller, because more work is queued.
+    // In the next turn, at its first send, the IPv6 answer arrives and the clock jumps past every
+    // deadline: only a loop that reads its unwatched sockets itself, before it checks deadlines,
+    // gets the answer; one that waits for the poller to report it times the echo out first.
     client.socketMode(StandardProtocolFamily.INET);
     java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
     fake.sendGate = gate;
@@ -251,8 +247,7 @@ class EngineTest {
   @Test
   void busySpellsShorterThanTheThresholdNeverLeaveThePoller() throws Exception {
     // Two bursts of 40 echoes (80 in all, each burst under IoThread.DETACH_AFTER), the loop asleep
-    // in between: a
-    // spell is counted from the loop's last sleep, so the sockets stay in the poller.
+    // in between: a spell is counted from the loop's last sleep, so the sockets stay in the poller.
     int sent = 0;
     for (int burst = 0; burst < 2; burst++) {
       List<CompletableFuture<EchoResult>> fs = new ArrayList<>();
@@ -271,11 +266,9 @@ class EngineTest {
   @Test
   void anIcmpErrorWhosePendingErrorASendConsumedIsReadBeforeDeadlinesPass() throws Exception {
     // The kernel reports a socket's pending error (an ICMP error arrived, IP_RECVERR) to whichever
-    // call comes
-    // first. When that is the next echo's send, the error queue must be read in the same turn: here
-    // the clock also
-    // jumps past the first echo's deadline during that send, so reading it only at the next poll
-    // would time it out.
+    // call comes first. When that is the next echo's send, the error queue must be read in the same
+    // turn: here the clock also jumps past the first echo's deadline during that send, so reading
+    // it only at the next poll would time it out.
     CompletableFuture<EchoResult> first = client.echoAsync(request());
     FakeTransport.Sent s = fake.awaitSent(1);
     java.util.concurrent.atomic.AtomicBoolean once =

@@ -259,8 +259,8 @@ class ScheduleTest {
     assertInstanceOf(EchoResult.TimedOut.class, c.result());
     fake.awaitSent(3);
     // The timeout is found after the turn's schedule step: the loop must turn again rather than
-    // sleep (the fake's
-    // poller would wake it after 2 s of real time at the latest, which hid a missing wake-up once).
+    // sleep (the fake's poller would wake it after 2 s of real time at the latest, which hid a
+    // missing wake-up once).
     assertTrue(
         System.nanoTime() - real < 1_500 * MS, "the retry waited for the poller's safety net");
     FakeTransport.Sent retry = fake.allSent().get(2);

@@ -64,9 +64,8 @@ class StatusMapTest {
 
   @ParameterizedTest(name = "ICMPv4 type {0} is ignored")
   // 5 redirect, 8 echo request, 9/10 router discovery, 13-18 timestamp/information/mask, 30
-  // traceroute, 1, 2, 6, 7
-  // unassigned or deprecated, 42/43 extended echo, 253/255 experimental and reserved, and non-byte
-  // values.
+  // traceroute, 1, 2, 6, 7 unassigned or deprecated, 42/43 extended echo, 253/255 experimental and
+  // reserved, and non-byte values.
   @ValueSource(
       ints = {1, 2, 5, 6, 7, 8, 9, 10, 13, 14, 15, 16, 17, 18, 30, 42, 43, 253, 255, 256, -1})
   void icmpv4TypesThatDoNotAnswerAnEchoAreIgnored(int type) {
@@ -117,8 +116,7 @@ class StatusMapTest {
 
   @ParameterizedTest(name = "ICMPv6 type {0} is ignored")
   // 128 echo request, 130-132 MLD, 133-137 neighbour discovery, 143 MLDv2, unassigned error types 0
-  // and 5-127,
-  // private experimentation 100/101/200/201, 255 reserved, and the ICMPv4 echo types.
+  // and 5-127, private experimentation 100/101/200/201, 255 reserved, and the ICMPv4 echo types.
   @ValueSource(
       ints = {
         0, 5, 8, 100, 101, 127, 128, 130, 131, 132, 133, 134, 135, 136, 137, 143, 200, 201, 255, -1

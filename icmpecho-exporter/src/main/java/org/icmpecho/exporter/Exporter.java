@@ -163,10 +163,8 @@ final class Exporter implements AutoCloseable {
             ex -> {
               try {
                 metrics.handle(ex);
-              } catch (
-                  IOException
-                      e) { // the scraper went away (its scrape timeout): one line, not a stack
-                // trace
+              } catch (IOException e) {
+                // the scraper went away (its scrape timeout): one line, not a stack trace
                 log.debug(
                     "Scrape aborted by the client",
                     "client",

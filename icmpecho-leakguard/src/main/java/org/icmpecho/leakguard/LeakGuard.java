@@ -103,17 +103,15 @@ public final class LeakGuard implements BeforeAllCallback, AfterAllCallback {
     if (warm) return;
     warm = true;
     // The JDK keeps one socket for the life of the process after its first NIO channel (the
-    // descriptor that
-    // asynchronous closes dup2 onto): made now, it is part of every baseline.
+    // descriptor that asynchronous closes dup2 onto): made now, it is part of every baseline.
     try (DatagramChannel c = DatagramChannel.open()) {
       c.isOpen();
     } catch (IOException e) {
       // no such socket here: nothing to warm
     }
     // Virtual threads that block on a socket start the JDK's pollers (an epoll descriptor and a
-    // thread each), which
-    // then live as long as the process: started now by one virtual thread waiting for a loopback
-    // connection.
+    // thread each), which then live as long as the process: started now by one virtual thread
+    // waiting for a loopback connection.
     try (ServerSocketChannel server = ServerSocketChannel.open()) {
       server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       Thread v =

@@ -150,8 +150,8 @@ class CallerPathDefectsTest {
     long baseline = openFds();
     int interrupted = interruptedFirstEchoes(t, target, 20);
     // A thread whose socket was opened before it began to wait is not interrupted (echo() only
-    // notices an
-    // interrupt while it waits); most are, and each of those left a socket opening behind it.
+    // notices an interrupt while it waits); most are, and each of those left a socket opening
+    // behind it.
     assertTrue(interrupted >= 10, interrupted + " of 20 threads were interrupted");
     assertEquals(
         baseline, openFds(), "descriptors left after the client closed: sockets nobody closes");

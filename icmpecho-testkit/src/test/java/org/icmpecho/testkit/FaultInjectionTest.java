@@ -49,8 +49,8 @@ class FaultInjectionTest {
   void theClientsNamespaceDeletedWithEchoesInFlight(NetLab lab) throws Exception {
     Node n = lab.namespace("gone");
     n.pingGroupRange(true);
-    n.ip("route add 10.77.0.0/24 dev lo"); // out through lo and dropped there: 10.77.0.2 never
-    // answers
+    // out through lo and dropped there: 10.77.0.2 never answers
+    n.ip("route add 10.77.0.0/24 dev lo");
     IcmpClient c =
         lab.register(
             IcmpClient.newBuilder()

@@ -59,8 +59,7 @@ class HostileAnswersTest {
     InetAddress shuffled = next.get();
     r.script(shuffled, new ResponderEffect.Reorder(3, Duration.ofMillis(50)));
     // 10 delays, 3 addresses each: the median of 3 per delay filters scheduling hiccups of a shared
-    // machine
-    // but not a bias of the engine's clock (e.g. RTT from enqueue time, or truncated to
+    // machine but not a bias of the engine's clock (e.g. RTT from enqueue time, or truncated to
     // milliseconds).
     List<InetAddress> delayed = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
@@ -123,8 +122,7 @@ class HostileAnswersTest {
         continue;
       }
       // Against the hold the responder really applied: its own wake-up (SCHED_FIFO, but on a shared
-      // VM it can
-      // still be ms late) is not the engine's error.
+      // VM it can still be ms late) is not the engine's error.
       long err =
           rr.rtt().toNanos()
               - Duration.ofMillis(delayMs(i)).toNanos()
@@ -166,8 +164,8 @@ class HostileAnswersTest {
     if (s.corrupted() - before.corrupted() != 1)
       problems.add("corrupted grew by " + (s.corrupted() - before.corrupted()));
     // A raw socket sees the bad-checksum IPv4 reply (the kernel checks ICMPv6 checksums itself, and
-    // a ping
-    // socket never gets a packet icmp_rcv dropped); wrong identifiers reach only a raw socket.
+    // a ping socket never gets a packet icmp_rcv dropped); wrong identifiers reach only a raw
+    // socket.
     if (raw && !v6 && s.badChecksum() - before.badChecksum() != 1) {
       problems.add(
           "badChecksum grew by " + (s.badChecksum() - before.badChecksum()) + ", expected 1");

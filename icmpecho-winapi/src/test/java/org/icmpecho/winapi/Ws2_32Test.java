@@ -52,9 +52,8 @@ class Ws2_32Test {
   @Test
   void inetAddrTakesOnlyAsciiDigitsAndCWhiteSpace() {
     // Found by WinapiFuzzTest.inetAddr against the C library's inet_addr: Java's Character.digit
-    // took other scripts'
-    // digits, and Character.isWhitespace took U+001C..U+001F as the white space that may end the
-    // address.
+    // took other scripts' digits, and Character.isWhitespace took U+001C..U+001F as the white space
+    // that may end the address.
     assertEquals(Ws2_32.INADDR_NONE, Ws2_32.inet_addr("1\u0661.0.0.1")); // ARABIC-INDIC DIGIT ONE
     assertEquals(Ws2_32.INADDR_NONE, Ws2_32.inet_addr("0x\uff11")); // FULLWIDTH DIGIT ONE
     assertEquals(Ws2_32.INADDR_NONE, Ws2_32.inet_addr("1.2.3.4\u001f"));

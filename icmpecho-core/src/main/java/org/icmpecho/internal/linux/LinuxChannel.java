@@ -97,9 +97,8 @@ final class LinuxChannel implements Channel {
 
   static {
     // A downcall handle links (spins its adapters) on its first call. Make that first call here, on
-    // fd -1 (EBADF),
-    // so the first echo's RTT, whose clock starts right before sendmsg, does not include a
-    // millisecond of linking.
+    // fd -1 (EBADF), so the first echo's RTT, whose clock starts right before sendmsg, does not
+    // include a millisecond of linking.
     try (Arena a = Arena.ofConfined()) {
       MemorySegment e = Native.allocateErrno(a);
       MemorySegment msg = a.allocate(Layouts.MMSGHDR.byteSize(), 8);
@@ -191,8 +190,7 @@ final class LinuxChannel implements Channel {
     }
     if (!plain(options)) return sendWithOptions(options, len, nameLen);
     // Nothing per message: sendto spares the kernel copying and checking a msghdr and its iovec.
-    // Kept apart from the
-    // options so that it compiles small and early (ENGINE-NOTES §11).
+    // Kept apart from the options so that it compiles small and early (ENGINE-NOTES §11).
     lastSendTime = clock.sendTime();
     long r = LibC.sendto(errno, fd, sendBuf, len, 0, sendName, nameLen);
     return r < 0 ? sendFailure() : SENT;
@@ -245,9 +243,8 @@ final class LinuxChannel implements Channel {
     byte[] o = request.ipOptions();
     if (o.length > 0) {
       // Per message, so one socket mixes echoes with and without options (IP_RETOPTS: the kernel
-      // refuses
-      // IP_OPTIONS as a control message). The buffer has room for it beside three int messages and
-      // the spare tail.
+      // refuses IP_OPTIONS as a control message). The buffer has room for it beside three int
+      // messages and the spare tail.
       sendControl.set(JAVA_LONG, control, Layouts.cmsgLen(o.length));
       sendControl.set(JAVA_INT, control + 8, Sys.IPPROTO_IP);
       sendControl.set(JAVA_INT, control + 12, Sys.IP_RETOPTS);
@@ -325,17 +322,15 @@ final class LinuxChannel implements Channel {
     int failures = 0;
     while (total < max) {
       // No more slots than asked for: with MSG_DONTWAIT the kernel tries every slot once, and a
-      // caller reading the
-      // one answer it waits for would pay a second, empty attempt.
+      // caller reading the one answer it waits for would pay a second, empty attempt.
       int vlen = Math.min(ReceiveRing.BATCH, max - total);
       int n = ring.receive(vlen);
       if (n < 0) {
         int e = Native.errno(errno);
         if (e == Errno.EAGAIN.number()) break;
         // A pending socket error (sk_err from an ICMP error, with IP_RECVERR) fails one receive and
-        // is cleared;
-        // the error itself is on the error queue. Try again a few times, then leave it to the next
-        // wake-up.
+        // is cleared; the error itself is on the error queue. Try again a few times, then leave it
+        // to the next wake-up.
         if (++failures > 4) break;
         if (e != Errno.EINTR.number()) total += errors.drain(this, sink);
         continue;

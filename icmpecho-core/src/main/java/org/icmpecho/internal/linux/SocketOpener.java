@@ -141,9 +141,8 @@ final class SocketOpener {
             1); // a raw socket has them in the IP header
       } else {
         // ICMP_FILTER: a set bit blocks that type. Pass echo reply, unreachable, source quench,
-        // time exceeded and
-        // parameter problem; our own echo requests on loopback and everything else stay in the
-        // kernel.
+        // time exceeded and parameter problem; our own echo requests on loopback and everything
+        // else stay in the kernel.
         int pass = 1 | (1 << 3) | (1 << 4) | (1 << 11) | (1 << 12);
         setInt(tmp, err, fd, Sys.SOL_RAW, Sys.ICMP_FILTER, ~pass);
       }

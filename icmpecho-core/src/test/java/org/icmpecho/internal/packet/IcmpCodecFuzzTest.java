@@ -73,9 +73,8 @@ class IcmpCodecFuzzTest {
     assertArrayEquals(dst, Arrays.copyOf(p.quotedDst, p.quotedDstLen));
     assertTrue(p.checksumOk);
     // The data range ends where the quoted datagram's total length says, or at the packet's end: a
-    // quote cut short
-    // cannot be told from what follows it, so the tail counts then (the engine checks its cookie in
-    // it).
+    // quote cut short cannot be told from what follows it, so the tail counts then (the engine
+    // checks its cookie in it).
     byte[] after = concat(quoted, tail);
     int start = ihl * 4 + 8;
     assertEquals(Math.min(quotedFull.length, after.length) - start, p.dataLength);

@@ -185,8 +185,7 @@ class IcmpCodecGarbageTest {
         random.nextBytes(message);
       } else {
         // Structure-aware: a valid packet with a few bytes overwritten and sometimes cut, which
-        // reaches far
-        // deeper into the parsers than uniform noise.
+        // reaches far deeper into the parsers than uniform noise.
         byte[] valid = samples.get(random.nextInt(samples.size())).bytes;
         message =
             Arrays.copyOf(

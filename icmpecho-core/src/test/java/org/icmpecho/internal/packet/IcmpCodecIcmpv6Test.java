@@ -46,8 +46,7 @@ class IcmpCodecIcmpv6Test {
     return icmpv6(type, code, word, quoted);
   }
 
-  // ----------------------------------------------------------------------------------------------
-  // echo replies
+  // ---------------------------------------------------------------------------------- echo replies
 
   @Test
   void echoReplyRoundTripsFromTheWrittenRequest() {
@@ -87,8 +86,7 @@ class IcmpCodecIcmpv6Test {
 
   @ParameterizedTest(name = "type {0}")
   // echo request (our own, looped back), MLD, router/neighbour discovery, redirect, MLDv2,
-  // unassigned errors,
-  // private experimentation, and the ICMPv4 echo types that mean nothing here.
+  // unassigned errors, private experimentation, and the ICMPv4 echo types that mean nothing here.
   @ValueSource(ints = {0, 5, 8, 100, 127, 128, 130, 133, 134, 135, 136, 137, 143, 200, 255})
   void messagesThatDoNotAnswerAnEchoAreIgnored(int type) {
     assertIgnored(icmpv6(type, 0, ((long) ID << 16) | SEQ, quotedEchoRequest6(ID, SEQ)));
@@ -224,8 +222,7 @@ class IcmpCodecIcmpv6Test {
     assertIgnored(error(3, 0, 0, Arrays.copyOf(quotedEchoRequest6(ID, SEQ), quotedLength)));
   }
 
-  // ------------------------------------------------------------------------- extension headers in
-  // the quote
+  // ---------------------------------------------------------------- extension headers in the quote
 
   private static byte[] hopByHop(int next) {
     return new byte[] {(byte) next, 0, 1, 4, 0, 0, 0, 0}; // PadN of 4

@@ -103,8 +103,7 @@ class IcmpCodecPingSocketTest {
     assertUntouchedAfter(IcmpCodec.parseIcmpv4(reply, -8, 8, p), before);
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // error queue
+  // ----------------------------------------------------------------------------------- error queue
 
   @Test
   void errorQueueDataIsOurIpv4RequestAndGivesIdentifierAndSequence() {

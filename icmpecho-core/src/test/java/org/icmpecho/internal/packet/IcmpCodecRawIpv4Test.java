@@ -47,8 +47,7 @@ class IcmpCodecRawIpv4Test {
     assertEquals(before, TestPackets.State.of(p));
   }
 
-  // ----------------------------------------------------------------------------------------------
-  // echo replies
+  // ---------------------------------------------------------------------------------- echo replies
 
   @Test
   void echoReplyRoundTripsFromTheWrittenRequest() {
@@ -149,8 +148,7 @@ class IcmpCodecRawIpv4Test {
     assertTrue(p.checksumOk, "a partial message cannot be verified, so it is not held against it");
   }
 
-  // ------------------------------------------------------------------------------- not an answer
-  // to our echo
+  // --------------------------------------------------------------------- not an answer to our echo
 
   @Test
   void ownEchoRequestSeenOnLoopbackIsIgnored() {
