@@ -1,29 +1,19 @@
 package org.icmpecho.cli;
 
 import java.io.PrintWriter;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import org.icmpecho.EchoRequest;
 import org.icmpecho.EchoResult;
 import org.icmpecho.IcmpClient;
-import org.icmpecho.PathMtuDiscovery;
 import org.icmpecho.PingSchedule;
 
 /**
- * fping's probing on the engine's {@link PingSchedule}, in fping's words. The schedule sends, from
- * the engine's I/O thread, what fping's main loop sends: fping's default mode as {@code
- * untilReply(-r, -B)} (each retry when the previous try's timeout is over, the timeout grown by the
- * backoff), count mode as {@code count(-c)} every {@code -p}, loop mode without an end; at most one
- * send per {@code -i} in all; one template request for all targets where the options allow (the
- * engine's allocation-free path).
+ * fping's probing, in fping's words: the listener of the engine's {@link PingSchedule} that {@link
+ * FpingSchedule} makes of fping's modes, and the command's loop while it runs.
  *
  * <p>Threads: the outcomes reach this listener on the engine's callback thread, one at a time,
  * under this object's lock ({@link PrintingListener}), which counts and prints them. The command's
@@ -31,8 +21,8 @@ import org.icmpecho.PingSchedule;
  * what was printed (woken by the first line after a flush, then at most every {@link
  * #FLUSH_GAP_NANOS}, so that a burst of lines costs a few writes, not one each), the timeouts of
  * echoes that an ICMP error answered, the {@code -Q} reports and SIGQUIT snapshots, the progress
- * line of {@code icmpecho sweep} and the end. No queue, wake-up or object per outcome: a {@code
- * /16} costs what counting it costs.
+ * line of {@code icmpecho sweep} ({@link FpingProgress}) and the end. No queue, wake-up or object
+ * per outcome: a {@code /16} costs what counting it costs.
  *
  * <p>Counting follows fping: an echo counts as sent when its outcome is known (answer or timeout)
  * or its send failed, so a loss percentage never counts echoes still on their way; a reply later
@@ -52,10 +42,6 @@ final class FpingLoop extends PrintingListener {
   /** Least time between two flushes of the output while lines keep coming. */
   private static final long FLUSH_GAP_NANOS = 5_000_000L;
 
-  /** icmpecho sweep's progress line on a terminal: after a second, then five times a second. */
-  private static final long PROGRESS_AFTER_NANOS = 1_000_000_000L,
-      PROGRESS_EVERY_NANOS = 200_000_000L;
-
   /** With --json, how long the end waits for duplicates of the last answers. */
   private static final long STRAGGLER_GRACE_MILLIS = 10;
 
@@ -67,7 +53,7 @@ final class FpingLoop extends PrintingListener {
   private final PrintWriter out, err;
   private final Env env;
   private final FpingReport report;
-  private final byte[] randomPayload;
+  private final FpingProgress progress;
 
   // fping's per-host counters; *I are the -Q interval's
   final int[] sent, sentI, recv, recvI, recvTotal;
@@ -92,12 +78,6 @@ final class FpingLoop extends PrintingListener {
 
   /** Something was printed since the last flush (guarded by this). */
   private boolean dirty;
-
-  // icmpecho sweep's progress line (null / unused when off)
-  private final boolean[] settled;
-  private int finished, finishedDead;
-  private long outcomes;
-  private boolean progressShown;
 
   FpingLoop(
       FpingOptions o,
@@ -132,16 +112,8 @@ final class FpingLoop extends PrintingListener {
     resp = o.reportAllRtts ? new long[n][o.count] : null;
     sumSquares = o.json ? new double[n] : null;
     errors = o.json ? new int[n] : null;
-    boolean progress =
-        o.icmpechoName && !o.loop && !o.json && env.stderrIsTerminal().getAsBoolean();
-    settled = progress ? new boolean[n] : null;
     this.report = new FpingReport(o, this, hosts, width, out, err);
-    if (o.random) {
-      randomPayload = new byte[o.size];
-      ThreadLocalRandom.current().nextBytes(randomPayload);
-    } else {
-      randomPayload = null;
-    }
+    this.progress = new FpingProgress(o, this, n, env, out, err);
   }
 
   String label(int h) {
@@ -159,7 +131,7 @@ final class FpingLoop extends PrintingListener {
   int run() {
     long start = System.nanoTime();
     long nextReport = o.reportNs > 0 ? start + o.reportNs : Long.MAX_VALUE;
-    long nextProgress = start + PROGRESS_AFTER_NANOS;
+    progress.start(start);
     long lastFlush = start;
     Runnable restoreInt =
         env.signals()
@@ -177,7 +149,7 @@ final class FpingLoop extends PrintingListener {
     CompletableFuture<Void> done;
     try {
       synchronized (this) {
-        schedule = client.schedule(schedule());
+        schedule = client.schedule(FpingSchedule.of(o, hosts).listener(this));
       }
       Timeline.mark("probing");
       done = schedule.done();
@@ -188,11 +160,11 @@ final class FpingLoop extends PrintingListener {
         synchronized (this) {
           if (finishRequested.get() || (o.fastReachable && alive >= o.minReachable)) break;
           if (snapshot.getAndSet(false)) {
-            clearProgress();
+            progress.clear();
             report.splits();
           }
           if ((o.loop || o.countMode) && now >= nextReport) {
-            clearProgress();
+            progress.clear();
             if (o.netdata) report.netdata();
             else report.splits();
             while (now >= nextReport) nextReport += o.reportNs;
@@ -211,13 +183,7 @@ final class FpingLoop extends PrintingListener {
               wake = lastFlush + FLUSH_GAP_NANOS;
             }
           }
-          if (settled != null) {
-            if (now - nextProgress >= 0) {
-              showProgress();
-              nextProgress = now + PROGRESS_EVERY_NANOS;
-            }
-            wake = Math.min(wake, nextProgress);
-          }
+          wake = Math.min(wake, progress.tick(now));
           if (!lateTimeouts.isEmpty()) wake = Math.min(wake, lateTimeouts.peek().at);
           if (o.reportNs > 0 && (o.loop || o.countMode)) wake = Math.min(wake, nextReport);
         }
@@ -234,7 +200,7 @@ final class FpingLoop extends PrintingListener {
       if (o.json && !o.quiet && !finishRequested.get() && done.isDone()) graceForDuplicates();
       schedule.close();
       synchronized (this) {
-        clearProgress();
+        progress.clear();
         flush();
         end(); // what printing failed with on the callback thread ends the command here
       }
@@ -256,50 +222,6 @@ final class FpingLoop extends PrintingListener {
   }
 
   /**
-   * fping's modes as a schedule: one template request for all (or, where a source address differs
-   * between the families of mixed targets, one request per target).
-   */
-  private PingSchedule.Builder schedule() {
-    boolean v4 = false, v6 = false;
-    InetAddress[] targets = new InetAddress[n];
-    for (int i = 0; i < n; i++) {
-      targets[i] = hosts[i].address();
-      if (targets[i] instanceof Inet4Address) v4 = true;
-      else v6 = true;
-    }
-    PingSchedule.Builder b;
-    if (!(v4 && v6) || (o.src4 == null && o.src6 == null)) {
-      b = PingSchedule.to(Arrays.asList(targets), request(targets[0]));
-    } else {
-      List<EchoRequest> requests = new java.util.ArrayList<>(n);
-      for (InetAddress t : targets) requests.add(request(t));
-      b = PingSchedule.of(requests);
-    }
-    b.interval(Duration.ofNanos(o.intervalNs))
-        .period(Duration.ofNanos(o.periodNs))
-        .maxInFlight(o.window)
-        .listener(this);
-    if (o.loop) b.count(0);
-    else if (o.countMode) b.count(o.count);
-    else b.untilReply(o.retry, o.backoffOn ? o.backoff : 1.0);
-    return b;
-  }
-
-  private EchoRequest request(InetAddress target) {
-    EchoRequest.Builder b =
-        EchoRequest.to(target).timeout(Duration.ofNanos(Math.max(o.timeoutNs, 1_000L)));
-    if (randomPayload != null) b.payload(randomPayload);
-    else b.payloadSize(o.size);
-    if (o.ttl > 0) b.ttl(o.ttl);
-    if (o.tos >= 0 && o.tos <= 255) b.tos(o.tos);
-    if (o.dontFrag) b.pathMtuDiscovery(PathMtuDiscovery.DO);
-    InetAddress src = target instanceof Inet4Address ? o.src4 : o.src6;
-    if (src != null) b.source(src);
-    if (o.iface != null) b.interfaceName(o.iface);
-    return b.build();
-  }
-
-  /**
    * A failure of the engine itself (not of an echo) ends the command with fping's system-failure
    * status.
    */
@@ -315,7 +237,7 @@ final class FpingLoop extends PrintingListener {
   @Override
   void result(int h, long probe, EchoResult result) {
     int index = (int) probe;
-    outcomes++;
+    progress.outcome();
     switch (result) {
       case EchoResult.Reply r -> reply(h, index, r);
       case EchoResult.TimedOut t -> {
@@ -348,7 +270,7 @@ final class FpingLoop extends PrintingListener {
         sent[h]++;
         sentI[h]++;
         if (resp != null && index < resp[h].length) resp[h][index] = ERROR;
-        settle(h);
+        progress.settle(h);
       }
       case EchoResult.Corrupted c -> {
         // a reply whose payload differs: fping would count it; we report it and let the probe time
@@ -392,13 +314,14 @@ final class FpingLoop extends PrintingListener {
 
   /** An echo that an ICMP error (or a corrupted reply) answered times out when its time is up. */
   private void timeoutLater(int h, int index) {
-    lateTimeouts.add(new Due(System.nanoTime() + tryTimeout(index), order++, h, index));
+    lateTimeouts.add(
+        new Due(System.nanoTime() + FpingSchedule.tryTimeout(o, index), order++, h, index));
     LockSupport.unpark(owner);
   }
 
   /** Before a line: the progress line goes, and the command's thread is told to flush. */
   void printing() {
-    if (progressShown) clearProgress();
+    progress.clear();
     if (!dirty) {
       dirty = true;
       LockSupport.unpark(owner);
@@ -472,17 +395,7 @@ final class FpingLoop extends PrintingListener {
       }
       out.println();
     }
-    settle(h);
-  }
-
-  /**
-   * The timeout of try {@code index}: grown by the backoff between the default mode's tries, as the
-   * schedule does.
-   */
-  private long tryTimeout(int index) {
-    return o.loop || o.countMode || !o.backoffOn
-        ? o.timeoutNs
-        : (long) (o.timeoutNs * Math.pow(o.backoff, index));
+    progress.settle(h);
   }
 
   @SuppressWarnings(
@@ -502,46 +415,6 @@ final class FpingLoop extends PrintingListener {
       report.lossOrReturn(sb, h).append(')');
       out.println(sb);
     }
-    settle(h);
-  }
-
-  // --- icmpecho sweep's progress line
-
-  /** Counts target {@code h} as done once its verdict is in (for the progress line). */
-  private void settle(int h) {
-    if (settled == null || settled[h]) return;
-    if (o.countMode ? sent[h] >= o.count : recv[h] > 0 || sent[h] > o.retry) {
-      settled[h] = true;
-      finished++;
-      if (recv[h] == 0) finishedDead++;
-    }
-  }
-
-  private void showProgress() {
-    out.flush();
-    long sentNow = schedule.sent();
-    err.print(
-        "\r"
-            + sentNow
-            + " sent, "
-            + finished
-            + "/"
-            + n
-            + " done, "
-            + (finished - finishedDead)
-            + " alive, "
-            + finishedDead
-            + " unreachable, "
-            + Math.max(0, sentNow - outcomes)
-            + " in flight\033[K");
-    err.flush();
-    progressShown = true;
-  }
-
-  private void clearProgress() {
-    if (!progressShown) return;
-    err.print("\r\033[K");
-    err.flush();
-    progressShown = false;
+    progress.settle(h);
   }
 }
