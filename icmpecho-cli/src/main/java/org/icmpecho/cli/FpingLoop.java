@@ -334,8 +334,8 @@ final class FpingLoop extends PrintingListener {
     err.flush();
   }
 
-  @SuppressWarnings(
-      "NarrowCalculation") // fping's average: its C divides int64 nanoseconds as integers
+  // fping's average: its C divides int64 nanoseconds as integers
+  @SuppressWarnings("NarrowCalculation")
   private void reply(int h, int index, EchoResult.Reply r) {
     long rtt = r.rtt().toNanos();
     recvTotal[h]++;
@@ -398,8 +398,8 @@ final class FpingLoop extends PrintingListener {
     progress.settle(h);
   }
 
-  @SuppressWarnings(
-      "NarrowCalculation") // fping's average: its C divides int64 nanoseconds as integers
+  // fping's average: its C divides int64 nanoseconds as integers
+  @SuppressWarnings("NarrowCalculation")
   private void timedOut(int h, int index) {
     sent[h]++;
     sentI[h]++;

@@ -257,8 +257,8 @@ final class FpingReport {
   }
 
   /** {@code -s}: fping's totals on stderr. */
-  @SuppressWarnings(
-      "NarrowCalculation") // fping's average: its C divides int64 nanoseconds as integers
+  // fping's average: its C divides int64 nanoseconds as integers
+  @SuppressWarnings("NarrowCalculation")
   private void stats(int unreachable, long elapsedNanos) {
     err.println();
     err.printf(" %7d targets%n", hosts.length);

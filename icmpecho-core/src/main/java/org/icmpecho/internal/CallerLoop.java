@@ -79,8 +79,8 @@ final class CallerLoop {
       return true;
     } catch (TransportException e) {
       ch.close();
-      stopping =
-          true; // a poller that cannot be made: give this loop up, echoes take the shared path
+      // a poller that cannot be made: give this loop up, echoes take the shared path
+      stopping = true;
       return false;
     } finally {
       release();
