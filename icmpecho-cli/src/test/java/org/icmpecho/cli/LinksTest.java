@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The links {@code icmpecho install-links DIR} makes, run as processes: {@code fping} and {@code
@@ -72,11 +74,25 @@ class LinksTest {
         r.out());
   }
 
-  @Test
-  void fpingLoopAnswersSigquitAndSigint() throws Exception {
+  /**
+   * fping catches SIGINT and SIGQUIT however it was started; a JVM cannot catch a signal ignored
+   * when it started, nor bash trap one ignored at its entry (a script's {@code cmd &}, some CI
+   * runners), so the launcher must start from both dispositions alike.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"--default-signal=INT,QUIT", "--ignore-signal=INT,QUIT"})
+  void fpingLoopAnswersSigquitAndSigint(String entrySignals) throws Exception {
     Path out = Files.createTempFile("links", ".out"), err = Files.createTempFile("links", ".err");
+    // env execs the launcher: the process's id stays the one signalled below
     Process p =
-        new ProcessBuilder(links.resolve("fping").toString(), "-l", "-p", "100", "127.0.0.1")
+        new ProcessBuilder(
+                "env",
+                entrySignals,
+                links.resolve("fping").toString(),
+                "-l",
+                "-p",
+                "100",
+                "127.0.0.1")
             .redirectOutput(out.toFile())
             .redirectError(err.toFile())
             .start();
