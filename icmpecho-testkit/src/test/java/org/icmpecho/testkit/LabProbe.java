@@ -24,6 +24,12 @@ import org.icmpecho.testkit.internal.Sys;
 final class LabProbe {
   private LabProbe() {}
 
+  /**
+   * For the prober's own test: how long the probing thread sleeps once its requests are sent, as a
+   * loaded machine may leave it unscheduled past its deadline.
+   */
+  static volatile Duration stallAfterSend = Duration.ZERO;
+
   /** One ICMP packet received for a probe. */
   record Answer(
       int type,
@@ -76,8 +82,8 @@ final class LabProbe {
   }
 
   /**
-   * Sends {@code count} requests (seq 1..count, same id) at once and collects answers for {@code
-   * wait}, or until {@code expect} answers came.
+   * Sends {@code count} requests (seq 1..count, same id) at once and collects the answers the
+   * kernel received within {@code wait}, or until {@code expect} answers came.
    */
   static Result probeMany(
       String ns,
@@ -153,6 +159,17 @@ final class LabProbe {
         if (n < 0) throw new IOException("sendto: " + Sys.strerror((int) -n));
       }
       long deadline = System.nanoTime() + wait.toNanos();
+      // What came within the wait is decided by the kernel's receive time, not by when this thread
+      // got to read it: on a loaded machine it may wake after the deadline, the answers queued.
+      long wallDeadline = wallNanos() + wait.toNanos();
+      Duration stall = stallAfterSend;
+      if (!stall.isZero()) {
+        try {
+          Thread.sleep(stall);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       MemorySegment pollfd = arena.allocate(8, 4);
       MemorySegment ts = arena.allocate(16, 8);
       MemorySegment data = arena.allocate(65536);
@@ -162,11 +179,12 @@ final class LabProbe {
       MemorySegment control = arena.allocate(256, 8);
       while (answers.size() < expect) {
         long left = deadline - System.nanoTime();
-        if (left <= 0) break;
-        pollfd.set(ValueLayout.JAVA_INT, 0, rx);
-        pollfd.set(ValueLayout.JAVA_SHORT, 4, (short) Sys.POLLIN);
-        pollfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
-        if (Sys.ppoll(pollfd, 1, ts, left) <= 0) continue;
+        if (left > 0) {
+          pollfd.set(ValueLayout.JAVA_INT, 0, rx);
+          pollfd.set(ValueLayout.JAVA_SHORT, 4, (short) Sys.POLLIN);
+          pollfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
+          if (Sys.ppoll(pollfd, 1, ts, left) <= 0) continue;
+        }
         iov.set(ValueLayout.ADDRESS, 0, data);
         iov.set(ValueLayout.JAVA_LONG, 8, data.byteSize());
         msg.fill((byte) 0);
@@ -177,8 +195,15 @@ final class LabProbe {
         msg.set(ValueLayout.ADDRESS, 32, control);
         msg.set(ValueLayout.JAVA_LONG, 40, 256L);
         long len = Sys.recvmsg(rx, msg, Sys.MSG_DONTWAIT);
+        if (len <= 0) {
+          if (left <= 0) break; // past the deadline, and nothing more is queued
+          continue;
+        }
         long now = kernelTime(control, msg.get(ValueLayout.JAVA_LONG, 40));
-        if (len <= 0) continue;
+        if (now - wallDeadline > 0) {
+          if (left <= 0) break; // received after the wait, and so is all that is queued behind
+          continue;
+        }
         byte[] b = new byte[(int) len];
         MemorySegment.copy(data, ValueLayout.JAVA_BYTE, 0, b, 0, b.length);
         Answer a = v6 ? parse6(b, name, id, sent, now) : parse4(b, id, sent, now);

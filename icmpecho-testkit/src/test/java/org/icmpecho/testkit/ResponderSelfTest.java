@@ -143,6 +143,25 @@ class ResponderSelfTest {
     System.out.println("responder " + f + ": " + s);
   }
 
+  /** An answer the kernel received within the wait counts, however late the prober read it. */
+  @org.junit.jupiter.api.Test
+  void anAnswerQueuedWhileTheProberSleptCounts(NetLab lab) throws Exception {
+    Topology t = lab.chain(1);
+    String c = t.clientNode().name();
+    StandardProtocolFamily f = StandardProtocolFamily.INET;
+    InetAddress target = t.target(f);
+    assertEquals(
+        1, LabProbe.probe(c, t.clientAddress(f), target, 64, 32, false, WAIT).answers().size());
+    LabProbe.stallAfterSend = Duration.ofMillis(300);
+    try {
+      Answer a = LabProbe.probe(c, t.clientAddress(f), target, 64, 32, false, WAIT).first();
+      assertEquals(target, a == null ? null : a.from(), "the answer queued during the stall");
+      assertTrue(a.rttNanos() < WAIT.toNanos(), a.toString());
+    } finally {
+      LabProbe.stallAfterSend = Duration.ZERO;
+    }
+  }
+
   private static byte[] pattern(int n) {
     byte[] b = new byte[n];
     for (int i = 0; i < n; i++) b[i] = (byte) i;
