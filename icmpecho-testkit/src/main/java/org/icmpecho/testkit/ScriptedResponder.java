@@ -58,6 +58,10 @@ public final class ScriptedResponder implements AutoCloseable {
   private volatile boolean running = true;
   private final Thread thread;
   private final CountDownLatch started = new CountDownLatch(1);
+  private volatile Map<HoldKey, Long> holds;
+
+  private record HoldKey(InetAddress address, int sequence) {}
+
   private volatile Throwable failure;
 
   private final AtomicLong requests = new AtomicLong();
@@ -170,6 +174,26 @@ public final class ScriptedResponder implements AutoCloseable {
       long maxLatenessNanos) {}
 
   /**
+   * From now on, remembers for every answer how long it was held here: from the kernel's receipt of
+   * its request to its send, scripted delay included. The responder is a thread of the test's JVM,
+   * so the JVM's pauses (GC) hold answers too; a test that counts timeouts can tell those apart.
+   */
+  public ScriptedResponder recordHolds() {
+    if (holds == null) holds = new ConcurrentHashMap<>();
+    return this;
+  }
+
+  /**
+   * How long (ns) the first answer to the request for {@code address} with ICMP sequence {@code
+   * sequence} was held here (see {@link #recordHolds}); -1 when none was sent (yet).
+   */
+  public long heldNanos(InetAddress address, int sequence) {
+    Map<HoldKey, Long> h = holds;
+    Long v = h == null ? null : h.get(new HoldKey(address, sequence & 0xffff));
+    return v == null ? -1 : v;
+  }
+
+  /**
    * How late (ns) the last delayed answer for {@code address} left, after its scripted delay; 0
    * when there was none. A test that checks measured RTTs against scripted delays subtracts it: the
    * responder's own wake-up is not the engine's error.
@@ -253,7 +277,9 @@ public final class ScriptedResponder implements AutoCloseable {
       byte[] packet,
       byte[] dst,
       boolean delayed,
-      InetAddress scripted) {}
+      InetAddress scripted,
+      long rxTime,
+      int sequence) {}
 
   /** Answers held for reordering, per address. */
   private static final class Held {
@@ -496,7 +522,17 @@ public final class ScriptedResponder implements AutoCloseable {
     }
     long due = rxTime + plan.delayNanos;
     for (int i = 0; i < plan.copies; i++) {
-      Pending p = new Pending(due, order++, rx.ipv6, packet, rx.src, plan.delayNanos > 0, dstAddr);
+      Pending p =
+          new Pending(
+              due,
+              order++,
+              rx.ipv6,
+              packet,
+              rx.src,
+              plan.delayNanos > 0,
+              dstAddr,
+              rxTime,
+              ((rx.icmp[6] & 0xff) << 8) | (rx.icmp[7] & 0xff));
       if (plan.reorder != null) {
         Held h = held.computeIfAbsent(dstAddr, k -> new Held());
         if (h.packets.isEmpty()) h.since = rxTime;
@@ -539,7 +575,16 @@ public final class ScriptedResponder implements AutoCloseable {
     for (int i = h.packets.size() - 1; i >= 0; i--) {
       Pending p = h.packets.get(i);
       Pending q =
-          new Pending(Math.max(now, p.due), order++, p.ipv6, p.packet, p.dst, false, p.scripted);
+          new Pending(
+              Math.max(now, p.due),
+              order++,
+              p.ipv6,
+              p.packet,
+              p.dst,
+              false,
+              p.scripted,
+              p.rxTime,
+              p.sequence);
       if (q.due <= now) ready.add(q);
       else timers.add(q);
     }
@@ -560,6 +605,10 @@ public final class ScriptedResponder implements AutoCloseable {
       saLen = 16;
     }
     long n = Sys.sendto(p.ipv6 ? tx6 : tx4, out, p.packet.length, sa, saLen);
+    Map<HoldKey, Long> h = holds;
+    if (h != null) {
+      var _ = h.putIfAbsent(new HoldKey(p.scripted, p.sequence), System.nanoTime() - p.rxTime);
+    }
     if (p.delayed) {
       long late = System.nanoTime() - p.due;
       delayedSent.incrementAndGet();
