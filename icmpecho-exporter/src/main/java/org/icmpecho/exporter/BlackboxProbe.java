@@ -76,10 +76,74 @@ final class BlackboxProbe {
   }
 
   /**
-   * Probes {@code resolved} with {@code module}, waiting at most {@code timeout}; returns the
-   * answer's metrics.
+   * What one probe found: the values of blackbox's answer. Written straight to text by {@link
+   * ProbeExposition}; {@link #snapshots()} makes the client's metric objects (protobuf, tests).
+   *
+   * @param hopLimit the reply's TTL or hop limit, or -1 (no successful reply)
+   * @param addressHash {@link #fnv32a} of the address, 0 when it did not resolve
    */
-  static MetricSnapshots run(
+  record Outcome(
+      double lookupSeconds,
+      double durationSeconds,
+      double resolveSeconds,
+      double rttSeconds,
+      double setupSeconds,
+      int hopLimit,
+      long addressHash,
+      int protocol,
+      boolean success,
+      int statusCode) {
+    /** The answer as the Prometheus client's snapshots, in blackbox's names, help and labels. */
+    MetricSnapshots snapshots() {
+      List<MetricSnapshot> out = new ArrayList<>();
+      out.add(
+          gauge(
+              "probe_dns_lookup_time_seconds",
+              "Returns the time taken for probe dns lookup in seconds",
+              lookupSeconds));
+      out.add(
+          gauge(
+              "probe_duration_seconds",
+              "Returns how long the probe took to complete in seconds",
+              durationSeconds));
+      GaugeSnapshot.Builder phases =
+          GaugeSnapshot.builder()
+              .name("probe_icmp_duration_seconds")
+              .help("Duration of icmp request by phase");
+      phases.dataPoint(point(Labels.of("phase", "resolve"), resolveSeconds));
+      phases.dataPoint(point(Labels.of("phase", "rtt"), rttSeconds));
+      phases.dataPoint(point(Labels.of("phase", "setup"), setupSeconds));
+      out.add(phases.build());
+      if (hopLimit >= 0) {
+        out.add(
+            gauge(
+                "probe_icmp_reply_hop_limit", "Replied packet hop limit (TTL for ipv4)", hopLimit));
+      }
+      out.add(
+          gauge(
+              "probe_ip_addr_hash",
+              "Specifies the hash of IP address. It's useful to detect if the IP address changes.",
+              addressHash));
+      out.add(
+          gauge(
+              "probe_ip_protocol", "Specifies whether probe ip protocol is IP4 or IP6", protocol));
+      out.add(
+          gauge(
+              "probe_success", "Displays whether or not the probe was a success", success ? 1 : 0));
+      out.add(gauge("icmpecho_probe_status_code", STATUS_HELP, statusCode));
+      return new MetricSnapshots(out);
+    }
+  }
+
+  static final String STATUS_HELP =
+      "Windows IP_STATUS code of the echo (0 IP_SUCCESS, 11010 IP_REQ_TIMED_OUT, 11018"
+          + " IP_BAD_DESTINATION when the name did not resolve)";
+
+  /**
+   * Probes {@code resolved} with {@code module}, waiting at most {@code timeout}; returns what the
+   * answer reports.
+   */
+  static Outcome run(
       IcmpClient client, Resolved resolved, ProbeModule module, Duration timeout, long startNanos)
       throws InterruptedException {
     double setup = 0, rtt = 0;
@@ -99,56 +163,25 @@ final class BlackboxProbe {
       }
     }
     boolean success = status == IpStatus.IP_SUCCESS;
-    List<MetricSnapshot> out = new ArrayList<>();
-    out.add(
-        gauge(
-            "probe_dns_lookup_time_seconds",
-            "Returns the time taken for probe dns lookup in seconds",
-            resolved.lookupSeconds()));
-    out.add(
-        gauge(
-            "probe_duration_seconds",
-            "Returns how long the probe took to complete in seconds",
-            seconds(startNanos)));
-    GaugeSnapshot.Builder phases =
-        GaugeSnapshot.builder()
-            .name("probe_icmp_duration_seconds")
-            .help("Duration of icmp request by phase");
-    phases.dataPoint(
-        point(
-            Labels.of("phase", "resolve"),
-            resolved.address() == null ? 0 : resolved.lookupSeconds()));
-    phases.dataPoint(point(Labels.of("phase", "rtt"), rtt));
-    phases.dataPoint(point(Labels.of("phase", "setup"), setup));
-    out.add(phases.build());
-    if (success && hopLimit >= 0) {
-      out.add(
-          gauge("probe_icmp_reply_hop_limit", "Replied packet hop limit (TTL for ipv4)", hopLimit));
-    }
-    out.add(
-        gauge(
-            "probe_ip_addr_hash",
-            "Specifies the hash of IP address. It's useful to detect if the IP address changes.",
-            resolved.address() == null ? 0 : fnv32a(resolved.address().getAddress())));
-    out.add(
-        gauge(
-            "probe_ip_protocol",
-            "Specifies whether probe ip protocol is IP4 or IP6",
-            resolved.protocol()));
-    out.add(
-        gauge("probe_success", "Displays whether or not the probe was a success", success ? 1 : 0));
-    out.add(
-        gauge(
-            "icmpecho_probe_status_code",
-            "Windows IP_STATUS code of the echo (0 IP_SUCCESS, 11010 IP_REQ_TIMED_OUT, 11018 IP_BAD_DESTINATION when the name did not resolve)",
-            status.code()));
-    return new MetricSnapshots(out);
+    return new Outcome(
+        resolved.lookupSeconds(),
+        seconds(startNanos),
+        resolved.address() == null ? 0 : resolved.lookupSeconds(),
+        rtt,
+        setup,
+        success ? hopLimit : -1, // blackbox answers the hop limit of a successful probe only
+        resolved.address() == null ? 0 : fnv32a(resolved.address().getAddress()),
+        resolved.protocol(),
+        success,
+        status.code());
   }
 
   private static EchoRequest request(InetAddress target, ProbeModule m, Duration timeout) {
-    byte[] payload = m.payloadSize() == 0 ? PAYLOAD.clone() : new byte[m.payloadSize()];
-    if (m.payloadSize() != 0)
+    byte[] payload = PAYLOAD; // the request copies it
+    if (m.payloadSize() != 0) {
+      payload = new byte[m.payloadSize()];
       System.arraycopy(PAYLOAD, 0, payload, 0, Math.min(PAYLOAD.length, payload.length));
+    }
     EchoRequest.Builder b = EchoRequest.to(target).payload(payload).ttl(m.ttl()).timeout(timeout);
     if (m.dontFragment()) b.pathMtuDiscovery(PathMtuDiscovery.DO);
     if (m.source() != null) {

@@ -17,6 +17,9 @@ final class Http {
   }
 
   static void send(HttpExchange ex, int status, byte[] body) throws IOException {
+    // The request's body read to its end here (nothing, for a GET) saves the server's close a new
+    // 2 KB buffer to skip it with, per request.
+    var _ = ex.getRequestBody().read();
     boolean head = ex.getRequestMethod().equals("HEAD");
     ex.sendResponseHeaders(status, head ? -1 : body.length == 0 ? -1 : body.length);
     if (!head && body.length > 0) {

@@ -6,13 +6,11 @@ import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -58,21 +56,21 @@ final class ProbeHandler implements HttpHandler {
         Http.text(ex, 405, "This endpoint requires a GET request.");
         return;
       }
-      Map<String, String> q;
+      Query q;
       try {
         q = query(ex.getRequestURI().getRawQuery());
       } catch (IllegalArgumentException e) {
         Http.text(ex, 400, e.getMessage());
         return;
       }
-      String target = q.getOrDefault("target", "");
+      String target = q.target() == null ? "" : q.target();
       if (target.isEmpty()) {
         Http.text(ex, 400, "Target parameter is missing");
         return;
       }
-      ProbeModule module = module(q.get("module"));
+      ProbeModule module = module(q.module());
       if (module == null) {
-        Http.text(ex, 400, "Unknown module \"" + q.get("module") + "\"");
+        Http.text(ex, 400, "Unknown module \"" + q.module() + "\"");
         return;
       }
       if (!module.prober().equals("icmp")) {
@@ -126,10 +124,10 @@ final class ProbeHandler implements HttpHandler {
       if (resolved.error() != null)
         log.debug("Error resolving address", "target", target, "err", resolved.error());
       Duration left = timeout.minusNanos(System.nanoTime() - start);
-      MetricSnapshots metrics =
+      BlackboxProbe.Outcome outcome =
           BlackboxProbe.run(
               client, resolved, module, left.isNegative() ? Duration.ZERO : left, start);
-      write(ex, metrics);
+      write(ex, outcome);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -170,44 +168,76 @@ final class ProbeHandler implements HttpHandler {
     return Duration.ofNanos((long) (Math.max(seconds, 0) * 1e9));
   }
 
-  private void write(HttpExchange ex, MetricSnapshots metrics) throws IOException {
+  private void write(HttpExchange ex, BlackboxProbe.Outcome outcome) throws IOException {
     ExpositionFormatWriter writer = formats.findWriter(ex.getRequestHeaders().getFirst("Accept"));
     byte[] body;
     if (writer instanceof PrometheusProtobufWriter) {
       ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-      writer.write(out, metrics);
+      writer.write(out, outcome.snapshots());
       body = out.toByteArray();
     } else {
-      body = ProbeExposition.write(metrics, writer instanceof OpenMetricsTextFormatWriter);
+      body = ProbeExposition.write(outcome, writer instanceof OpenMetricsTextFormatWriter);
     }
     ex.getResponseHeaders().set("Content-Type", writer.getContentType());
     Http.send(ex, 200, body);
   }
 
+  /** The query's {@code target} and {@code module} (null when absent). */
+  record Query(String target, String module) {}
+
   /**
-   * The query's parameters; a malformed one (bad %-escape, repeated target/module) is refused with
-   * a message.
+   * The query's {@code target} and {@code module}; a malformed query (a bad %-escape in any
+   * parameter, a repeated target or module) is refused with a message. Parameters without escapes
+   * are compared and cut where they are, without decoding (one string per value).
    */
-  static Map<String, String> query(String raw) {
-    Map<String, String> out = new HashMap<>();
-    if (raw == null || raw.isEmpty()) return out;
-    for (String pair : raw.split("&", -1)) {
-      if (pair.isEmpty()) continue;
-      int eq = pair.indexOf('=');
-      String k, v;
-      try {
-        k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-        v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "Malformed query: '" + pair + "' is not URL-encoded correctly");
+  static Query query(String raw) {
+    String target = null, module = null;
+    if (raw == null || raw.isEmpty()) return new Query(null, null);
+    int n = raw.length();
+    for (int start = 0; start <= n; ) {
+      int end = raw.indexOf('&', start);
+      if (end < 0) end = n;
+      if (end > start) {
+        int eq = raw.indexOf('=', start);
+        if (eq < 0 || eq > end) eq = end;
+        String k = part(raw, start, eq, end);
+        boolean isTarget = k.equals("target");
+        if (isTarget || k.equals("module")) {
+          if (isTarget ? target != null : module != null) {
+            throw new IllegalArgumentException(
+                "Malformed query: parameter '" + k + "' given more than once");
+          }
+          String v = eq == end ? "" : part(raw, eq + 1, end, end);
+          if (isTarget) target = v;
+          else module = v;
+        } else if (eq < end) {
+          part(raw, eq + 1, end, end); // checks its escapes
+        }
       }
-      if ((k.equals("target") || k.equals("module")) && out.containsKey(k)) {
-        throw new IllegalArgumentException(
-            "Malformed query: parameter '" + k + "' given more than once");
-      }
-      out.put(k, v);
+      start = end + 1;
     }
-    return out;
+    return new Query(target, module);
+  }
+
+  /**
+   * {@code raw[from, to)} decoded; its pair {@code raw[..., pairEnd)} named in the error when it is
+   * not URL-encoded correctly.
+   */
+  private static String part(String raw, int from, int to, int pairEnd) {
+    boolean plain = true;
+    for (int i = from; i < to && plain; i++) {
+      char c = raw.charAt(i);
+      plain = c != '%' && c != '+';
+    }
+    if (plain) return raw.substring(from, to);
+    try {
+      return URLDecoder.decode(raw.substring(from, to), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      int pairStart = raw.lastIndexOf('&', from - 1) + 1;
+      throw new IllegalArgumentException(
+          "Malformed query: '"
+              + raw.substring(pairStart, pairEnd)
+              + "' is not URL-encoded correctly");
+    }
   }
 }

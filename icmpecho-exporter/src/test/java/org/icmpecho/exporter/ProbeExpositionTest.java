@@ -35,6 +35,18 @@ class ProbeExpositionTest {
         new String(ProbeExposition.write(m, true), StandardCharsets.UTF_8));
   }
 
+  /** A probe's answer, written from its outcome, is the client's text of its snapshots. */
+  static void assertSame(BlackboxProbe.Outcome o) throws Exception {
+    MetricSnapshots m = o.snapshots();
+    assertEquals(
+        client(PrometheusTextFormatWriter.create(), m),
+        new String(ProbeExposition.write(o, false), StandardCharsets.UTF_8));
+    assertEquals(
+        client(OpenMetricsTextFormatWriter.create(), m),
+        new String(ProbeExposition.write(o, true), StandardCharsets.UTF_8));
+    assertSame(m); // and the general writer agrees
+  }
+
   @Test
   void realProbeAnswersAsTheClientWritesThem() throws Exception {
     try (IcmpClient c = IcmpClient.create()) {
@@ -42,10 +54,35 @@ class ProbeExpositionTest {
       ProbeModule module = ProbeModule.DEFAULT;
       BlackboxProbe.Resolved ok =
           new BlackboxProbe.Resolved(InetAddress.ofLiteral("127.0.0.1"), 1.5e-5, null);
-      assertSame(BlackboxProbe.run(c, ok, module, Duration.ofSeconds(2), start));
+      BlackboxProbe.Outcome success =
+          BlackboxProbe.run(c, ok, module, Duration.ofSeconds(2), start);
+      assertEquals(true, success.success());
+      assertSame(success);
       BlackboxProbe.Resolved none = new BlackboxProbe.Resolved(null, 0.25, "cannot resolve x");
       assertSame(BlackboxProbe.run(c, none, module, Duration.ofSeconds(2), start));
     }
+  }
+
+  @Test
+  void outcomesOfEveryKindAsTheClientWritesThem() throws Exception {
+    // timed out (no hop limit), IPv6, a large hash, and numbers in every notation Double has
+    assertSame(
+        new BlackboxProbe.Outcome(
+            1e-7, 5.000123, 1e-7, 0, 2.5e-6, -1, 4294967295L, 6, false, 11010));
+    assertSame(
+        new BlackboxProbe.Outcome(0.001, 1234567.0, 0.001, 9.999999e-4, 0, 255, 1, 4, true, 0));
+    assertSame(
+        new BlackboxProbe.Outcome(
+            Double.NaN,
+            Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            -0.0,
+            Double.MIN_VALUE,
+            0,
+            0,
+            0,
+            true,
+            0));
   }
 
   @Test
