@@ -86,10 +86,10 @@ icmpecho_maven_opts() {
 #   per probe) at tens of thousands of probes a second grew a 6 GB maximum's heap past 1 GB of RSS; with 1 GB as the
 #   maximum the same load stays near 450 MB, and 100,000 targets probed every second fit. Only the JVM's own choice
 #   is capped: an -Xmx (or -XX:ErgoHeapSizeLimit=0) in ICMPECHO_JAVA_OPTS replaces it.
-# - G1PeriodicGCInterval=60000: a minute without a collection (a burst of probes is over) starts a concurrent cycle,
+# - G1PeriodicGCInterval=30000: 30 s without a collection (a burst of probes is over) starts a concurrent cycle,
 #   after which G1 gives the heap it no longer needs back to the system; -XX:G1PeriodicGCInterval=0 turns it off.
 # Sets the array ICMPECHO_EXPORTER_JVM.
 icmpecho_exporter_jvm() {
   ICMPECHO_EXPORTER_JVM=(--enable-native-access=ALL-UNNAMED -Xlog:disable -Xlog:all=warning:stderr
-                         -XX:ErgoHeapSizeLimit=1g -XX:G1PeriodicGCInterval=60000)
+                         -XX:ErgoHeapSizeLimit=1g -XX:G1PeriodicGCInterval=30000)
 }
