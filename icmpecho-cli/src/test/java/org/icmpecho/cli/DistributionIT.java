@@ -124,7 +124,7 @@ class DistributionIT {
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
     Process p = pb.start();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
+      Harness.destroyTree(p);
       throw new AssertionError("timed out: " + command);
     }
     return new Result(

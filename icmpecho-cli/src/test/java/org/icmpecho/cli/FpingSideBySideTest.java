@@ -114,7 +114,7 @@ class FpingSideBySideTest {
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .start();
       if (!p.waitFor(20, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
+        Harness.destroyTree(p);
         throw new AssertionError("Debian's fping did not end: " + cmd);
       }
       return new Harness.Result(

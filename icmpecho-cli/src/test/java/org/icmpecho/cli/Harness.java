@@ -24,6 +24,15 @@ import org.icmpecho.testkit.ScriptedNetwork;
  * and Ctrl-C.
  */
 final class Harness {
+  /**
+   * Kills a started command and all it started. The launcher runs the fping and ping JVMs in a
+   * session of their own (setsid), which outlives a killed launcher: a looping fping would go on
+   * for ever.
+   */
+  static void destroyTree(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly); // first: a dead parent has none
+    p.destroyForcibly();
+  }
 
   /** What one command run printed and returned. */
   record Result(int status, String out, String err) {

@@ -59,7 +59,7 @@ class LauncherTest {
               .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
               .start();
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
+        Harness.destroyTree(p);
         fail("icmpecho " + String.join(" ", args) + " did not end in " + timeoutSeconds + " s");
       }
       return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
@@ -82,7 +82,7 @@ class LauncherTest {
       pb.environment().remove("ICMPECHO_JAVA_HOME"); // ./run-tests exports the JDK it found
       Process p = pb.start();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
+        Harness.destroyTree(p);
         fail(script + " did not stop within 30 s");
       }
       String err = new String(p.getErrorStream().readAllBytes());
@@ -178,8 +178,7 @@ class LauncherTest {
             new Run(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS)));
       }
     } finally {
-      for (Process p : ps) p.descendants().forEach(ProcessHandle::destroyForcibly);
-      for (Process p : ps) p.destroyForcibly();
+      for (Process p : ps) Harness.destroyTree(p);
     }
     return runs;
   }
@@ -273,7 +272,7 @@ class LauncherTest {
                       + "[\\d.]+% packet loss, time \\d+ms\nrtt min/avg/max/mdev = [\\d.]+/[\\d.]+/[\\d.]+/[\\d.]+ ms\n"),
           all::toString);
     } finally {
-      p.destroyForcibly();
+      Harness.destroyTree(p);
     }
   }
 
@@ -321,7 +320,7 @@ class LauncherTest {
                   + "\n127\\.0\\.0\\.1 : xmt/rcv/%loss = \\d+/\\d+/0%, min/avg/max = [\\d./]+\n"),
           e);
     } finally {
-      p.destroyForcibly();
+      Harness.destroyTree(p);
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
     }

@@ -120,7 +120,7 @@ class LinksTest {
       assertTrue(
           Files.readString(out).startsWith("127.0.0.1 : [0], 64 bytes, "), Files.readString(out));
     } finally {
-      p.destroyForcibly();
+      Harness.destroyTree(p);
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
     }

@@ -72,7 +72,7 @@ class PingSideBySideTest {
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .start();
       if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-        p.destroyForcibly();
+        Harness.destroyTree(p);
         throw new AssertionError("Debian's ping did not end: " + cmd);
       }
       return new Harness.Result(p.exitValue(), Files.readString(out), Files.readString(err));
