@@ -18,6 +18,7 @@ import org.icmpecho.IcmpException;
 import org.icmpecho.IcmpPermissionException;
 import org.icmpecho.IpStatus;
 import org.icmpecho.testkit.ScriptedNetwork;
+import org.junit.jupiter.api.Assertions;
 
 /**
  * Runs commands in-process (the {@link Main#commandLine} factory) with a scripted engine, resolver
@@ -32,6 +33,58 @@ final class Harness {
   static void destroyTree(Process p) {
     p.descendants().forEach(ProcessHandle::destroyForcibly); // first: a dead parent has none
     p.destroyForcibly();
+  }
+
+  /**
+   * Runs {@code pb} (an fping loop: {@code -l -p 100 127.0.0.1}) and drives it as fping's users do:
+   * SIGQUIT prints the interval counts and keeps it running (no HotSpot thread dump), SIGINT ends
+   * it with exit 0 and the final counts. {@code whileRunning} checks the live process once its
+   * first answers are out.
+   */
+  static void checkFpingLoopSignals(
+      ProcessBuilder pb, java.util.function.Consumer<Process> whileRunning) throws Exception {
+    java.nio.file.Path out = java.nio.file.Files.createTempFile("fping-loop", ".out");
+    java.nio.file.Path err = java.nio.file.Files.createTempFile("fping-loop", ".err");
+    Process p =
+        pb.redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
+    try {
+      long end = System.nanoTime() + 60_000_000_000L;
+      while (java.nio.file.Files.readString(out).split("\n", -1).length < 3
+          && System.nanoTime() < end) Thread.sleep(20);
+      String first = java.nio.file.Files.readString(out);
+      Assertions.assertTrue(
+          first.startsWith("127.0.0.1 : [0], 64 bytes, "),
+          first + java.nio.file.Files.readString(err));
+      whileRunning.accept(p);
+      new ProcessBuilder("kill", "-QUIT", Long.toString(p.pid())).start().waitFor();
+      end = System.nanoTime() + 20_000_000_000L;
+      while (!java.nio.file.Files.readString(err).contains("xmt/rcv") && System.nanoTime() < end)
+        Thread.sleep(20);
+      String o = java.nio.file.Files.readString(out);
+      String head = o.substring(0, Math.min(o.length(), 600));
+      Assertions.assertTrue(
+          java.nio.file.Files.readString(err).contains("xmt/rcv"),
+          "no counts on SIGQUIT; stdout:\n" + head);
+      Assertions.assertFalse(o.contains("Full thread dump"), head);
+      Assertions.assertTrue(p.isAlive(), "SIGQUIT does not end the loop");
+      new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+      Assertions.assertTrue(
+          p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "SIGINT ends the loop");
+      Assertions.assertEquals(0, p.exitValue());
+      String e = java.nio.file.Files.readString(err);
+      Assertions.assertTrue(
+          e.matches(
+              "(?s)\n\\[\\d\\d:\\d\\d:\\d\\d]\n127\\.0\\.0\\.1 : xmt/rcv/%loss = \\d+/\\d+/0%, min/avg/max = .*\n"
+                  + "\n127\\.0\\.0\\.1 : xmt/rcv/%loss = \\d+/\\d+/0%, min/avg/max = [\\d./]+\n"),
+          e);
+    } finally {
+      destroyTree(p);
+      java.nio.file.Files.deleteIfExists(out);
+      java.nio.file.Files.deleteIfExists(err);
+    }
   }
 
   /** What one command run printed and returned. */

@@ -82,47 +82,19 @@ class LinksTest {
   @ParameterizedTest
   @ValueSource(strings = {"--default-signal=INT,QUIT", "--ignore-signal=INT,QUIT"})
   void fpingLoopAnswersSigquitAndSigint(String entrySignals) throws Exception {
-    Path out = Files.createTempFile("links", ".out"), err = Files.createTempFile("links", ".err");
-    // env execs the launcher: the process's id stays the one signalled below
-    Process p =
+    // env execs the launcher: the process's id stays the one signalled
+    Harness.checkFpingLoopSignals(
         new ProcessBuilder(
-                "env",
-                entrySignals,
-                links.resolve("fping").toString(),
-                "-l",
-                "-p",
-                "100",
-                "127.0.0.1")
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
-    try {
-      long end = System.nanoTime() + 60_000_000_000L;
-      while (Files.readString(out).split("\n", -1).length < 3 && System.nanoTime() < end)
-        Thread.sleep(20);
-      assertEquals(
-          "fping",
-          Files.readString(Path.of("/proc/" + p.pid() + "/comm")).strip(),
-          "the process name");
-      new ProcessBuilder("kill", "-QUIT", Long.toString(p.pid())).start().waitFor();
-      while (!Files.readString(err).contains("xmt/rcv") && System.nanoTime() < end)
-        Thread.sleep(20);
-      assertTrue(p.isAlive(), "SIGQUIT does not end fping");
-      new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
-      assertTrue(p.waitFor(30, TimeUnit.SECONDS), "SIGINT ends fping");
-      assertEquals(0, p.exitValue());
-      String e = Files.readString(err);
-      assertTrue(
-          e.matches(
-              "(?s)\n\\[\\d\\d:\\d\\d:\\d\\d]\n127\\.0\\.0\\.1 : xmt/rcv/%loss = \\d+/\\d+/0%, min/avg/max = .*\n"
-                  + "\n127\\.0\\.0\\.1 : xmt/rcv/%loss = \\d+/\\d+/0%, min/avg/max = [\\d./]+\n"),
-          e);
-      assertTrue(
-          Files.readString(out).startsWith("127.0.0.1 : [0], 64 bytes, "), Files.readString(out));
-    } finally {
-      Harness.destroyTree(p);
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
-    }
+            "env", entrySignals, links.resolve("fping").toString(), "-l", "-p", "100", "127.0.0.1"),
+        p -> {
+          try {
+            assertEquals(
+                "fping",
+                Files.readString(Path.of("/proc/" + p.pid() + "/comm")).strip(),
+                "the process name");
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
   }
 }
